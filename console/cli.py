@@ -1,0 +1,54 @@
+"""``console``: the GUI with no sub-command, or one of the sub-commands in console.commands."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from console import __version__
+from console.commands import COMMAND_MODULES
+from console.services.errors import ConsoleError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: ошибка: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        help="адрес базы данных (по умолчанию — встроенная SQLite); пароль в адресе не допускается",
+    )
+    parser = _Parser(
+        prog="console",
+        description="Операторский пульт клиентского зала энергосбытовой компании.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"console {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="КОМАНДА", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"console.commands.{name}").register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from console.app import bootstrap
+            from console.settings import load_settings
+
+            return bootstrap(load_settings(args.database))
+        return int(handler(args))
+    except ConsoleError as err:
+        print(f"console: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("console: прервано.", file=sys.stderr)
+        return 130

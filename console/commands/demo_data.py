@@ -1,0 +1,32 @@
+"""``console demo-data --accounts N [--seed S]``: fill the database with deterministic demo data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from console.commands.common import connect, positive_int, settings_from
+from console.services import demo_data, schema
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "demo-data", parents=[common], help="заполнить базу демонстрационными данными"
+    )
+    p.add_argument("--accounts", type=positive_int, required=True, help="сколько лицевых счетов")
+    p.add_argument("--seed", type=int, default=1, help="зерно: те же данные при том же зерне")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    database = connect(settings_from(args))
+    try:
+        schema.upgrade(database)
+        progress = demo_data.TerminalProgress() if sys.stderr.isatty() else None
+        summary = demo_data.generate(
+            database, accounts=args.accounts, seed=args.seed, progress=progress
+        )
+    finally:
+        database.dispose()
+    print(summary.describe())
+    return 0

@@ -1,0 +1,48 @@
+"""The shared database's tables (SQLAlchemy 2.x typed ORM). No Qt, no services here."""
+
+from console.models.accounts import Account
+from console.models.appeals import Appeal, AppealTopic, NumberSequence, PaidService
+from console.models.audit import AuditEvent
+from console.models.base import Base
+from console.models.billing import AccountStatement, BillingPeriod, Charge, LedgerEntry
+from console.models.customers import AccountHolder, Customer, PassportRecord
+from console.models.documents import IssuedDocument
+from console.models.metering import Meter, Reading
+from console.models.organisation import Office, Region, Service, Staff, Supplier
+from console.models.payments import Payment, PaymentAllocation
+from console.models.premises import Premise
+from console.models.refunds import Attachment, RefundApplication, RefundApplicationPayment
+from console.models.tariffs import ConsumptionNorm, Tariff
+
+__all__ = [
+    "Account",
+    "AccountHolder",
+    "AccountStatement",
+    "Appeal",
+    "AppealTopic",
+    "Attachment",
+    "AuditEvent",
+    "Base",
+    "BillingPeriod",
+    "Charge",
+    "ConsumptionNorm",
+    "Customer",
+    "IssuedDocument",
+    "LedgerEntry",
+    "Meter",
+    "NumberSequence",
+    "Office",
+    "PaidService",
+    "PassportRecord",
+    "Payment",
+    "PaymentAllocation",
+    "Premise",
+    "Reading",
+    "RefundApplication",
+    "RefundApplicationPayment",
+    "Region",
+    "Service",
+    "Staff",
+    "Supplier",
+    "Tariff",
+]

@@ -1,0 +1,85 @@
+"""Database passwords live in the OS keyring (Windows Credential Locker), never in files or URLs."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+import keyring
+import keyring.errors
+from sqlalchemy import text
+from sqlalchemy.engine import URL
+
+from console.services.database import Database, create_db_engine, normalise_url
+from console.services.errors import ConsoleError, DatabaseUnavailableError
+
+KEYRING_SERVICE = "service-console"
+
+
+def keyring_user(url: URL) -> str:
+    """The keyring entry name of a database login: user@host:port/database."""
+    return f"{url.username}@{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+
+
+def stored_password(url: URL) -> str | None:
+    try:
+        return keyring.get_password(KEYRING_SERVICE, keyring_user(url))
+    except keyring.errors.KeyringError:
+        return None
+
+
+def remember_password(url: URL, password: str) -> None:
+    keyring.set_password(KEYRING_SERVICE, keyring_user(url), password)
+
+
+def forget_password(url: URL) -> None:
+    with contextlib.suppress(keyring.errors.PasswordDeleteError):
+        keyring.delete_password(KEYRING_SERVICE, keyring_user(url))
+
+
+def open_database(
+    url: str,
+    *,
+    pool_size: int = 2,
+    connect_timeout: int = 5,
+    ask_password: Callable[[str], str | None] | None = None,
+) -> Database:
+    """Connect, taking the password from the keyring or asking for it; check the connection."""
+    parsed = normalise_url(url)
+    if parsed.password:
+        raise ConsoleError(
+            "Пароль в адресе базы данных не допускается: уберите его из адреса — "
+            "пульт спросит пароль и сохранит его в хранилище паролей системы."
+        )
+    if parsed.drivername.startswith("sqlite"):
+        return Database(create_db_engine(parsed))
+    password = stored_password(parsed)
+    for _attempt in range(3):
+        db = Database(
+            create_db_engine(
+                parsed, password=password, pool_size=pool_size, connect_timeout=connect_timeout
+            )
+        )
+        try:
+            with db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return db
+        except Exception as err:  # noqa: BLE001 - classified below
+            db.dispose()
+            message = str(getattr(err, "orig", err)).lower()
+            needs_password = "password" in message or "пароль" in message
+            if needs_password and ask_password is not None:
+                password = ask_password(keyring_user(parsed))
+                if password is None:
+                    raise ConsoleError("Подключение отменено: пароль не введён.") from err
+                continue
+            if needs_password:
+                raise ConsoleError(
+                    f"Сервер требует пароль для {keyring_user(parsed)}: сохраните его в "
+                    "хранилище паролей (keyring) или запустите пульт в окне."
+                ) from err
+            raise DatabaseUnavailableError(
+                f"Не удалось подключиться к базе данных {parsed.host or 'localhost'}:"
+                f"{parsed.port or 5432}: {str(getattr(err, 'orig', err)).strip().splitlines()[0]}"
+            ) from err
+    raise ConsoleError("Неверный пароль базы данных (три попытки).")

@@ -1,0 +1,140 @@
+"""Engine and transactions: the one way services reach the shared database."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from console.services.errors import ConflictError, ConsoleError, DatabaseUnavailableError
+
+
+def fold(text: str | None) -> str | None:
+    """Case-fold for search the way a clerk expects: any case, ё = е."""
+    if text is None:
+        return None
+    return text.casefold().replace("ё", "е")
+
+
+def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # SQLite's lower()/LIKE fold ASCII only; give SQL a Unicode-aware fold.
+    dbapi_conn.create_function("casefold", 1, fold, deterministic=True)
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def normalise_url(url: str) -> URL:
+    """Parse a database URL; plain ``postgresql://`` means psycopg 3."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError as err:
+        raise ConsoleError(f"Неверный адрес базы данных: {url!r}") from err
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if not (parsed.drivername.startswith("sqlite") or parsed.drivername == "postgresql+psycopg"):
+        raise ConsoleError(
+            f"Поддерживаются только SQLite и PostgreSQL, а указано «{parsed.drivername}»."
+        )
+    return parsed
+
+
+def create_db_engine(
+    url: str | URL, *, password: str | None = None, pool_size: int = 2, connect_timeout: int = 5
+) -> Engine:
+    """Build an engine. The password, if any, comes from the keyring or a prompt, never the URL."""
+    parsed = normalise_url(url) if isinstance(url, str) else url
+    if parsed.drivername.startswith("sqlite"):
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        return engine
+    if password is not None:
+        parsed = parsed.set(password=password)
+    return create_engine(
+        parsed,
+        pool_size=pool_size,
+        max_overflow=2,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"connect_timeout": connect_timeout, "application_name": "service-console"},
+    )
+
+
+class Database:
+    """An engine and its session factory; ``transaction()`` is the unit of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+    @property
+    def dialect(self) -> str:
+        """ "postgresql" or "sqlite"."""
+        return self.engine.dialect.name
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    def describe(self) -> str:
+        """Where the database is, for the status bar (no password)."""
+        url = self.engine.url
+        if url.drivername.startswith("sqlite"):
+            return f"SQLite: {url.database}"
+        host = f"{url.host or 'localhost'}:{url.port or 5432}"
+        return f"PostgreSQL: {url.username or ''}@{host}/{url.database}"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction: commit on success, roll back on any error, translate DB errors."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        except exc.OperationalError as err:
+            if err.connection_invalidated or _is_disconnect(err):
+                raise DatabaseUnavailableError(
+                    "Нет связи с базой данных. Введённые данные сохранены — повторите попытку."
+                ) from err
+            raise
+        except StaleDataError as err:
+            raise ConflictError(
+                "Данные изменены другим сотрудником. Обновите карточку и повторите ввод."
+            ) from err
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit (rolled back at the end)."""
+        session = self._sessions()
+        try:
+            yield session
+        except exc.OperationalError as err:
+            if _is_disconnect(err):
+                raise DatabaseUnavailableError(
+                    "Нет связи с базой данных. Повторите попытку позже."
+                ) from err
+            raise
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _is_disconnect(err: exc.DBAPIError) -> bool:
+    return (
+        bool(getattr(err, "connection_invalidated", False)) or "connection" in str(err.orig).lower()
+    )

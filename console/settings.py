@@ -1,0 +1,114 @@
+"""Typed settings in one place: database URL, office, printer, limits.
+
+Precedence, highest first: explicit arguments (``--database``), environment variables
+(``CONSOLE_DATABASE_URL``, ``CONSOLE_DATA_DIR``, ``CONSOLE_OFFICE``), the settings file
+``settings.toml`` in the user's config folder, then the defaults below. No secret is ever read
+from here: database passwords come from the OS keyring or are asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "service-console"
+APP_AUTHOR = "console"
+
+
+def data_dir() -> Path:
+    """Folder of the embedded database and logs (``CONSOLE_DATA_DIR`` overrides it)."""
+    override = os.environ.get("CONSOLE_DATA_DIR")
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+    return path
+
+
+def config_file() -> Path:
+    """The optional settings file."""
+    override = os.environ.get("CONSOLE_CONFIG")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR)) / "settings.toml"
+
+
+def embedded_database_url() -> str:
+    """URL of the single-desk SQLite database in the user's data folder."""
+    return f"sqlite:///{(data_dir() / 'console.sqlite3').as_posix()}"
+
+
+@dataclass(frozen=True)
+class ReadingLimits:
+    """Plausibility limits of a reading, as multiples of the usual daily consumption.
+
+    Like CC&B's high/low and very-high/very-low: outside [low, high] a warning needs
+    confirmation; above very_high a supervisor must approve.
+    """
+
+    very_low: Decimal = Decimal("0.1")
+    low: Decimal = Decimal("0.3")
+    high: Decimal = Decimal("3")
+    very_high: Decimal = Decimal("10")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, typed. Build with :func:`load_settings`."""
+
+    database_url: str = ""
+    office_code: str = ""
+    workstation: str = field(default_factory=socket.gethostname)
+    search_limit: int = 300
+    reading_window_last_day: int = 25
+    reading_limits: ReadingLimits = field(default_factory=ReadingLimits)
+    max_estimated_periods: int = 3
+    refund_deadline_days: int = 30
+    appeal_deadline_days: int = 30
+    lock_after_minutes: int = 15
+    printer_name: str = ""
+    receipt_width_mm: int = 0  # 0 = A4, 80 = receipt printer
+    attachment_max_bytes: int = 10 * 1024 * 1024
+    db_pool_size: int = 2
+    db_connect_timeout_s: int = 5
+
+    @property
+    def is_embedded(self) -> bool:
+        """True when the database is the single-desk SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+def _coerce(name: str, raw: Any) -> Any:
+    if name == "reading_limits":
+        if not isinstance(raw, dict):
+            raise ValueError("reading_limits must be a table")
+        return ReadingLimits(**{k: Decimal(str(v)) for k, v in raw.items()})
+    return raw
+
+
+def load_settings(database_url: str | None = None, **overrides: Any) -> Settings:
+    """Read the settings file and the environment; explicit arguments win."""
+    values: dict[str, Any] = {}
+    path = config_file()
+    if path.is_file():
+        known = {f.name for f in fields(Settings)}
+        with path.open("rb") as fh:
+            for key, raw in tomllib.load(fh).items():
+                if key in known:
+                    values[key] = _coerce(key, raw)
+    settings = replace(Settings(), **values)
+    env_url = os.environ.get("CONSOLE_DATABASE_URL")
+    env_office = os.environ.get("CONSOLE_OFFICE")
+    if env_url:
+        settings = replace(settings, database_url=env_url)
+    if env_office:
+        settings = replace(settings, office_code=env_office)
+    if database_url:
+        settings = replace(settings, database_url=database_url)
+    if not settings.database_url:
+        settings = replace(settings, database_url=embedded_database_url())
+    return replace(settings, **overrides) if overrides else settings

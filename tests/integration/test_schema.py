@@ -1,0 +1,81 @@
+"""The migrations build exactly the ORM's schema, on both databases, and guard the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from console.models import Base
+from console.services.database import Database
+from console.services.schema import current_revision, head_revision, upgrade
+
+
+def test_migrations_match_the_orm(db: Database) -> None:
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(ctx, Base.metadata)
+    assert diff == []
+
+
+def test_upgrade_twice_is_harmless(db: Database) -> None:
+    upgrade(db)
+    upgrade(db)
+    assert current_revision(db) == head_revision()
+
+
+@pytest.mark.parametrize("table", ["ledger_entries", "audit_events"])
+def test_append_only_tables_refuse_update_and_delete(db: Database, table: str) -> None:
+    with db.engine.begin() as conn:
+        if table == "ledger_entries":
+            _minimal_account(conn)
+            conn.execute(
+                text(
+                    "INSERT INTO ledger_entries (account_id, period, kind, amount, created_at) "
+                    "VALUES (1, :p, 'charge', 10.00, CURRENT_TIMESTAMP)"
+                ),
+                {"p": dt.date(2026, 1, 1)},
+            )
+        else:
+            conn.execute(
+                text(
+                    "INSERT INTO audit_events (occurred_at, action, entity) "
+                    "VALUES (CURRENT_TIMESTAMP, 'test', 'x')"
+                )
+            )
+    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+        with pytest.raises(Exception, match="только для добавления"), db.engine.begin() as conn:
+            conn.execute(text(statement))
+    with db.engine.connect() as conn:
+        assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 1
+
+
+def _minimal_account(conn) -> None:  # type: ignore[no-untyped-def]
+    conn.execute(text("INSERT INTO regions (id, code, name) VALUES (1, '72', 'Тюменская обл.')"))
+    conn.execute(
+        text(
+            "INSERT INTO suppliers (id, code, name, short_name, inn, kpp, address, phone, email,"
+            " site, bank_name, bic, settlement_account, correspondent_account,"
+            " account_number_length, min_payment, payment_due_day, version) VALUES (1, 'V',"
+            " 'АО «ЭК «Восток»', 'Восток', '7705424509', '770301001', 'г. Тюмень', '', '', '',"
+            " 'Банк', '045354601', '40702810946000003481', '30101810600000000601', 10, 50, 10, 1)"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO premises (id, region_id, settlement_type, settlement, settlement_kind,"
+            " house, residents, stove_type, search_text, version) VALUES (1, 1, 'г.', 'Тюмень',"
+            " 'urban', '1', 1, 'gas', 'тюмень 1', 1)"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO accounts (id, number, supplier_id, premise_id, category, status,"
+            " bill_delivery, opened_on, version) VALUES (1, '1234567890', 1, 1, 'urban_gas_stove',"
+            " 'active', 'paper', :d, 1)"
+        ),
+        {"d": dt.date(2020, 1, 1)},
+    )

@@ -1,0 +1,100 @@
+"""A throwaway PostgreSQL 15 server for the test session (and for local benchmarks).
+
+Debian's server refuses to run as root, so as root the cluster belongs to ``postgres``.
+The data folder lives outside pytest's tmp_path (initdb wants mode 0700 and its own owner).
+The locale must be C.UTF-8: with plain C, Cyrillic trigram search silently finds nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def find_pg_bin() -> Path | None:
+    """The folder with initdb/pg_ctl, or None where no PostgreSQL server is installed."""
+    found = shutil.which("pg_ctl")
+    if found and shutil.which("initdb"):
+        return Path(found).resolve().parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
+    return Path(candidates[0]).parent if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class PgServer:
+    """A running server; ``url(db)`` gives a SQLAlchemy URL for one of its databases."""
+
+    bin_dir: Path
+    data_dir: Path
+    port: int
+    user: str
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [str(self.bin_dir / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        return subprocess.run(cmd, check=True, capture_output=True, text=True)
+
+    def stop(self, mode: str = "immediate") -> None:
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", mode, "-w", "stop")
+
+    def start(self) -> None:
+        opts = (
+            f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200 -c shared_buffers=256MB"
+        )
+        self._run(
+            "pg_ctl", "-D", str(self.data_dir), "-o", opts, "-l",
+            str(self.data_dir / "server.log"), "-w", "-t", "30", "start",
+        )  # fmt: skip
+
+    def destroy(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.data_dir.parent, ignore_errors=True)
+
+
+def start_server(bin_dir: Path | None = None) -> PgServer:
+    """initdb a fresh cluster in a temporary folder and start it on a free loopback port."""
+    bin_dir = bin_dir or find_pg_bin()
+    if bin_dir is None:
+        raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    root = Path(tempfile.mkdtemp(prefix="console-pg-"))
+    data = root / "data"
+    data.mkdir(mode=0o700)
+    user = "postgres" if os.geteuid() == 0 else os.environ.get("USER", "postgres")
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+        shutil.chown(data, "postgres")
+    server = PgServer(bin_dir=bin_dir, data_dir=data, port=_free_port(), user=user)
+    server._run(
+        "initdb", "-D", str(data), "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8",
+        "-U", user,
+    )  # fmt: skip
+    server.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"PostgreSQL did not start: see {data / 'server.log'}")
