@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from console import __version__
+from console.views import plugins
 from console.views.context import ViewContext
 
 
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
         ctx.tasks.busy_changed.connect(self._on_busy)
         ctx.tasks.failed.connect(self.show_error)
         self._restore_state()
+        plugins.install("window", self)
 
     # --- construction -------------------------------------------------------------------
     def _welcome(self) -> QWidget:
@@ -97,6 +99,20 @@ class MainWindow(QMainWindow):
             widget = self.workspace.widget(index)
             self.workspace.removeTab(index)
             widget.deleteLater()
+
+    def open_tab(self, widget: QWidget, title: str, key: str | None = None) -> QWidget:
+        """Show ``widget`` as a workspace tab; a tab with the same ``key`` is reused."""
+        if key is not None:
+            for index in range(self.workspace.count()):
+                existing = self.workspace.widget(index)
+                if existing.property("tabKey") == key:
+                    self.workspace.setCurrentIndex(index)
+                    widget.deleteLater()
+                    return existing
+            widget.setProperty("tabKey", key)
+        index = self.workspace.addTab(widget, title)
+        self.workspace.setCurrentIndex(index)
+        return widget
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)
