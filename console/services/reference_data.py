@@ -197,11 +197,11 @@ def ensure_reference_data(session: Session) -> None:
                 valid_from=dt.date(2025, 1, 1))
     )  # fmt: skip
     _add_tariffs(session, regions)
-    for region in regions.values():
+    for region_row in regions.values():
         for category, per_rooms in NORMS.items():
             for rooms, norm in enumerate(per_rooms, start=1):
                 session.add(
-                    ConsumptionNorm(region_id=region.id, category=category, rooms=rooms,
+                    ConsumptionNorm(region_id=region_row.id, category=category, rooms=rooms,
                                     kwh_per_person=norm, valid_from=dt.date(2025, 1, 1))
                 )  # fmt: skip
     for code, name, days in APPEAL_TOPICS:

@@ -98,14 +98,15 @@ class MainWindow(QMainWindow):
         if index > 0:
             widget = self.workspace.widget(index)
             self.workspace.removeTab(index)
-            widget.deleteLater()
+            if widget is not None:
+                widget.deleteLater()
 
     def open_tab(self, widget: QWidget, title: str, key: str | None = None) -> QWidget:
         """Show ``widget`` as a workspace tab; a tab with the same ``key`` is reused."""
         if key is not None:
             for index in range(self.workspace.count()):
                 existing = self.workspace.widget(index)
-                if existing.property("tabKey") == key:
+                if existing is not None and existing.property("tabKey") == key:
                     self.workspace.setCurrentIndex(index)
                     widget.deleteLater()
                     return existing

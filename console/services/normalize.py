@@ -1,0 +1,50 @@
+"""Normalised search text: what loose typing by a clerk is compared against.
+
+Casefolded, ё → е, punctuation to spaces, settlement/street/house/flat abbreviations dropped, so
+"г. Курган ул Ленина д.12 кв.34" and "курган ленина 12 34" both become "курган ленина 12 34".
+The same functions fill the stored ``search_text`` columns and normalise the typed query.
+"""
+
+from __future__ import annotations
+
+import re
+
+from console.services.database import fold
+
+# Words a clerk may or may not type; they carry no identity of the place.
+NOISE_WORDS = frozenset(
+    {
+        "г", "город", "гор", "д", "дом", "деревня", "дер", "с", "село", "пгт", "п", "пос",
+        "поселок", "рп", "ул", "улица", "пр", "пр-т", "пркт", "просп", "проспект", "пер",
+        "переулок", "ш", "шоссе", "б-р", "бул", "бульвар", "пл", "площадь", "мкр", "мкрн",
+        "микрорайон", "кв", "квартира", "корп", "к", "стр", "строение", "обл", "область",
+        "р-н", "район", "наб", "набережная", "тер", "проезд", "пр-д", "туп", "тупик",
+    }
+)  # fmt: skip
+_SPLIT = re.compile(r"[\s,.;:/\\\-–—№#\"'«»()]+")
+# "д1", "кв11", "12а" → keep digits apart from the abbreviation glued to them.
+_GLUED = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_]{2,})")
+
+
+def tokens(text: str | None) -> list[str]:
+    """Meaningful lower-case tokens of ``text`` (noise words and empty bits dropped)."""
+    folded = fold(text) or ""
+    folded = _GLUED.sub(" ", folded)
+    return [t for t in _SPLIT.split(folded) if t and t not in NOISE_WORDS]
+
+
+def address_search_text(
+    settlement: str | None,
+    street: str | None,
+    house: str | None,
+    building: str | None = None,
+    flat: str | None = None,
+) -> str:
+    """The stored search text of a premise: "курган ленина 12 34"."""
+    parts = [settlement, street, house, building, flat]
+    return " ".join(t for part in parts for t in tokens(part))
+
+
+def person_search_text(last_name: str, first_name: str, middle_name: str | None) -> str:
+    """The stored search text of a person: "иванов петр сергеевич"."""
+    return " ".join(t for part in (last_name, first_name, middle_name) for t in tokens(part))
