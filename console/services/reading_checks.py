@@ -187,7 +187,7 @@ def parse_value(text: str) -> Decimal:
     if len(frac) > MAX_DECIMALS:
         raise BadValue("too_many_decimals", f"После запятой — не более {MAX_DECIMALS} знаков.")
     integer = match["int"].lstrip("0") or "0"
-    if len(integer) > 12:  # far beyond any meter; keeps Decimal and the column sane
+    if len(integer) > 11:  # far beyond any meter; the column holds 11 digits before the point
         raise BadValue("too_large", "Слишком большое число для показания счётчика.")
     return Decimal(f"{integer}.{frac or '0'}").quantize(VOLUME_PLACES)
 
