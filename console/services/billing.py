@@ -25,7 +25,7 @@ from console.services import billing_rules as rules
 from console.services.actor import Actor
 from console.services.database import Database
 from console.services.errors import ConflictError, ConsoleError, PermissionDeniedError
-from console.services.formatting import add_months, date, month_year
+from console.services.formatting import add_months, date, money, month_year
 from console.settings import Settings
 
 Progress = Callable[[int, int], None]
@@ -70,7 +70,8 @@ class ClosePeriodResult:
             f"Период «{month_year(self.period)}» {head}: лицевых счетов {self.accounts}, "
             f"начислений {self.charges} (по прибору {self.by_meter}, по среднему "
             f"{self.by_average}, по нормативу {self.by_norm}); начислено "
-            f"{self.charged} ₽, перерасчёт {self.recalculated} ₽."
+            f"{money(self.charged, currency=True)}, перерасчёт "
+            f"{money(self.recalculated, currency=True)}."
         )
 
 

@@ -100,7 +100,7 @@ class ReadingEntryDialog(QDialog):
         self.key = uuid.uuid4().hex  # one per opened form: a retry finds the first result
         self.state: AccountReadingState | None = None
         self.rows: list[ZoneRow] = []
-        self.result: SubmitResult | None = None
+        self.outcome: SubmitResult | None = None
         self.needs_confirmation = self.needs_supervisor = False
         self.setObjectName("ReadingEntryDialog")
         self.setWindowTitle(self.tr("Ввод показаний"))
@@ -463,7 +463,7 @@ class ReadingEntryDialog(QDialog):
         )
 
     def _submitted(self, result: SubmitResult) -> None:
-        self.result = result
+        self.outcome = result
         self.done_details.setText(
             self.tr("Дата ввода: {0}, принял: {1}.\n{2}").format(
                 date_time(result.entered_at), self.ctx.actor.full_name, result.period_note

@@ -58,6 +58,8 @@ class ZoneRow(QObject):
         self.consumption.setObjectName(f"consumption_{suffix}")
         self.amount = QLabel(parent)
         self.amount.setObjectName(f"amount_{suffix}")
+        for figure in (self.consumption, self.amount):
+            figure.setMinimumWidth(100)  # room for "12 345 кВт·ч" as the clerk types
         self.rollover = QCheckBox(self.tr("Переход через ноль"), parent)
         self.rollover.setObjectName(f"rollover_{suffix}")
         self.rollover.setVisible(False)

@@ -1,0 +1,32 @@
+"""Card plugin: «Ввести показания» (F5), «Замена счётчика» and the «Показания» tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.views.meter_replacement import MeterReplacementDialog
+from console.views.reading_entry import ReadingEntryDialog
+from console.views.reading_history import ReadingHistoryWidget
+
+
+def install_card(card: Any) -> None:
+    """Add the readings actions and the history tab to an account card."""
+    history = ReadingHistoryWidget(card.ctx, card.account_id)
+    card.add_tab(history, card.tr("Показания"))
+
+    def after_write(*_args: object) -> None:
+        history.refresh()
+        card.refresh()
+
+    def enter_readings() -> None:
+        dialog = ReadingEntryDialog(card.ctx, card.account_id, card)
+        dialog.submitted.connect(after_write)
+        dialog.exec()
+
+    def replace() -> None:
+        dialog = MeterReplacementDialog(card.ctx, card.account_id, card)
+        dialog.replaced.connect(after_write)
+        dialog.exec()
+
+    card.add_action(card.tr("Ввести показания"), "F5", enter_readings)
+    card.add_action(card.tr("Замена счётчика"), None, replace)
