@@ -147,14 +147,8 @@ def explain_norm(
     return text
 
 
-def ledger_text(kind: str, period: dt.date, method: VolumeMethod | None = None) -> str:
-    """Description of a ledger entry written by the billing run."""
-    month = month_year(period)
+def ledger_text(kind: str, period: dt.date) -> str:
+    """Description of a ledger entry written by the billing run (one per account and kind)."""
     if kind == "recalculation":
-        return f"Перерасчёт за периоды без показаний, {month}"
-    how = {
-        VolumeMethod.METER: "по прибору учёта",
-        VolumeMethod.AVERAGE: "по среднему",
-        VolumeMethod.NORM: "по нормативу",
-    }
-    return f"Начисление за {month}" + (f", {how[method]}" if method else "")
+        return f"Перерасчёт за периоды без показаний, {month_year(period)}"
+    return f"Начисление за {month_year(period)}"

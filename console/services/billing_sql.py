@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from console.models.enums import VolumeMethod
 from console.services import billing_rules as rules
 from console.services.actor import Actor
 from console.services.errors import ConsoleError
@@ -39,6 +38,8 @@ def _month_index(expr: str) -> str:
 
 
 SETUP = [
+    # The plans are big and their costs rough: JIT compilation would cost more than it saves.
+    "SET LOCAL jit = off",
     "CREATE TEMP TABLE bill_tariff ON COMMIT DROP AS "
     "SELECT DISTINCT ON (region_id, category, zones_count, zone) "
     "region_id, category, zones_count, zone, rate FROM tariffs "
@@ -52,6 +53,19 @@ SETUP = [
     "SELECT r.id, r.meter_id, r.zone, r.value, r.taken_on, r.period FROM readings r "
     "WHERE r.period = :p AND r.status = 'accepted'",
     "CREATE INDEX ON bill_readings (meter_id)",
+    # Earlier charges are read from copies: reading the table an INSERT is filling makes the
+    # planner (whose statistics predate the run) rescan the growing heap again and again.
+    "CREATE TEMP TABLE bill_average ON COMMIT DROP AS "
+    "SELECT account_id, zone, round(avg(volume), 3) AS average FROM charges "
+    "WHERE service_id = :svc AND period >= :p_avg AND period < :p AND volume_method = 'meter' "
+    "GROUP BY account_id, zone",
+    "CREATE INDEX ON bill_average (account_id, zone)",
+    "CREATE TEMP TABLE bill_estimated ON COMMIT DROP AS "
+    "SELECT account_id, zone, period, charged FROM charges "
+    "WHERE service_id = :svc AND period < :p AND volume_method <> 'meter'",
+    "CREATE INDEX ON bill_estimated (account_id, zone)",
+    "ANALYZE bill_average",
+    "ANALYZE bill_estimated",
     "ANALYZE bill_tariff",
     "ANALYZE bill_norm",
     "ANALYZE bill_readings",
@@ -100,7 +114,7 @@ r1 AS (SELECT DISTINCT ON (meter_id, zone) * FROM rp
 rf AS (SELECT DISTINCT ON (meter_id, zone) * FROM rp ORDER BY meter_id, zone, taken_on, id),
 r0 AS (
     SELECT m.meter_id, z.zone, prev.value, prev.period
-    FROM m CROSS JOIN LATERAL generate_series(1, m.zones) AS z(zone)
+    FROM m JOIN (VALUES (1), (2), (3)) AS z(zone) ON z.zone <= m.zones
     CROSS JOIN LATERAL (
         SELECT r.value, r.period FROM readings r
         WHERE r.meter_id = m.meter_id AND r.zone = z.zone AND r.period < :p
@@ -132,7 +146,7 @@ metered AS (
     FROM zm JOIN acc ON acc.account_id = zm.account_id
     LEFT JOIN LATERAL (
         SELECT count(*) AS k, sum(c.charged) AS charged_sum, sum(t.rate) AS rate_sum
-        FROM charges c
+        FROM bill_estimated c
         LEFT JOIN LATERAL (
             SELECT t.rate FROM tariffs t
             WHERE t.region_id = acc.region_id AND t.category = acc.category
@@ -140,9 +154,8 @@ metered AS (
               AND (t.valid_to IS NULL OR t.valid_to > c.period)
             ORDER BY t.valid_from DESC LIMIT 1
         ) AS t ON true
-        WHERE zm.p0 < :p_prev AND c.account_id = zm.account_id AND c.service_id = :svc
-          AND c.zone = zm.zone AND c.period > zm.p0 AND c.period < :p
-          AND c.volume_method <> 'meter'
+        WHERE zm.p0 < :p_prev AND c.account_id = zm.account_id AND c.zone = zm.zone
+          AND c.period > zm.p0
     ) AS est ON true
 ),
 ez AS (
@@ -151,13 +164,9 @@ ez AS (
            CASE WHEN r0.period IS NOT NULL THEN :p_idx - {_month_index("r0.period")} - 1
                 ELSE GREATEST(:p_idx - {_month_index("cur.installed_on")} - 1, 0) END AS gap,
            avg_c.average
-    FROM cur CROSS JOIN LATERAL generate_series(1, cur.zones) AS z(zone)
+    FROM cur JOIN (VALUES (1), (2), (3)) AS z(zone) ON z.zone <= cur.zones
     LEFT JOIN r0 ON r0.meter_id = cur.meter_id AND r0.zone = z.zone
-    LEFT JOIN LATERAL (
-        SELECT round(avg(c.volume), 3) AS average FROM charges c
-        WHERE c.account_id = cur.account_id AND c.service_id = :svc AND c.zone = z.zone
-          AND c.period >= :p_avg AND c.period < :p AND c.volume_method = 'meter'
-    ) AS avg_c ON true
+    LEFT JOIN bill_average AS avg_c ON avg_c.account_id = cur.account_id AND avg_c.zone = z.zone
     WHERE NOT EXISTS (SELECT 1 FROM zm WHERE zm.account_id = cur.account_id AND zm.zone = z.zone)
 ),
 estimated AS (
@@ -230,19 +239,18 @@ FROM (
 """
 
 LEDGER = """
-INSERT INTO ledger_entries (account_id, period, kind, amount, service_id, charge_id, staff_id,
-                            description)
-SELECT c.account_id, c.period, 'charge', c.charged, c.service_id, c.id, CAST(:staff AS integer),
-       CASE c.volume_method WHEN 'meter' THEN :t_meter WHEN 'average' THEN :t_average
-            ELSE :t_norm END
-FROM charges c
-WHERE c.period = :p AND c.account_id >= :lo AND c.account_id < :hi AND c.charged <> 0
-UNION ALL
-SELECT c.account_id, c.period, 'recalculation', c.recalculation, c.service_id, c.id,
-       CAST(:staff AS integer),
-       :t_recalc
-FROM charges c
-WHERE c.period = :p AND c.account_id >= :lo AND c.account_id < :hi AND c.recalculation <> 0
+INSERT INTO ledger_entries (account_id, period, kind, amount, service_id, description)
+SELECT c.account_id, :p, k.kind, k.amount, :svc, k.description
+FROM (
+    SELECT account_id, sum(charged) AS charged, sum(recalculation) AS recalculation
+    FROM charges
+    WHERE period = :p AND service_id = :svc AND account_id >= :lo AND account_id < :hi
+    GROUP BY account_id
+) AS c
+CROSS JOIN LATERAL (VALUES ('charge', c.charged, :t_charge),
+                           ('recalculation', c.recalculation, :t_recalc))
+    AS k(kind, amount, description)
+WHERE k.amount <> 0
 """
 
 STATEMENTS = """
@@ -290,10 +298,8 @@ def run(
         "p": period, "p_end": rules.month_end(period), "p_prev": add_months(period, -1),
         "p_avg": add_months(period, -rules.AVERAGE_WINDOW_MONTHS),
         "p_idx": rules.month_index(period), "svc": service_id,
-        "max_est": config.max_estimated_periods, "staff": actor.staff_id,
-        "t_meter": rules.ledger_text("charge", period, VolumeMethod.METER),
-        "t_average": rules.ledger_text("charge", period, VolumeMethod.AVERAGE),
-        "t_norm": rules.ledger_text("charge", period, VolumeMethod.NORM),
+        "max_est": config.max_estimated_periods,
+        "t_charge": rules.ledger_text("charge", period),
         "t_recalc": rules.ledger_text("recalculation", period),
     }  # fmt: skip
     for statement in SETUP:

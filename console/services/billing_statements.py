@@ -62,43 +62,43 @@ def run_python(
             )
         except LookupError as err:
             raise ConsoleError(f"Нет тарифа или норматива для расчёта: {err}") from err
-        write_charges(session, lines, period, service_id, actor)
+        write_charges(session, lines, period, service_id)
     tick(len(accounts), total)
     write_statements(session, period)
     tick(total, total)
 
 
 def write_charges(
-    session: Session, lines: Iterable[ChargeLine], period: dt.date, service_id: int, actor: Actor
+    session: Session, lines: Iterable[ChargeLine], period: dt.date, service_id: int
 ) -> None:
+    """Charge rows, and per account one ledger entry for the charges and one for recalculation.
+
+    The entries carry no staff: the run computed them (the period row and the audit event name
+    who closed it).
+    """
+    totals: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for line in lines:
-        charge = Charge(
-            account_id=line.account_id, service_id=service_id, period=period, zone=line.zone,
-            meter_id=line.meter_id, reading_from=line.reading_from, reading_to=line.reading_to,
-            volume=line.volume, tariff=line.tariff, raising_coefficient=Decimal(1),
-            excess_amount=Decimal(0), charged=line.charged, recalculation=line.recalculation,
-            volume_method=line.method, explanation=line.explanation,
+        session.add(
+            Charge(
+                account_id=line.account_id, service_id=service_id, period=period,
+                zone=line.zone, meter_id=line.meter_id, reading_from=line.reading_from,
+                reading_to=line.reading_to, volume=line.volume, tariff=line.tariff,
+                raising_coefficient=Decimal(1), excess_amount=Decimal(0), charged=line.charged,
+                recalculation=line.recalculation, volume_method=line.method,
+                explanation=line.explanation,
+            )
         )  # fmt: skip
-        session.add(charge)
-        session.flush()
-        if line.charged:
-            session.add(
-                LedgerEntry(
-                    account_id=line.account_id, period=period, kind=LedgerKind.CHARGE,
-                    amount=line.charged, service_id=service_id, charge_id=charge.id,
-                    staff_id=actor.staff_id,
-                    description=rules.ledger_text("charge", period, line.method),
-                )
-            )  # fmt: skip
-        if line.recalculation:
-            session.add(
-                LedgerEntry(
-                    account_id=line.account_id, period=period, kind=LedgerKind.RECALCULATION,
-                    amount=line.recalculation, service_id=service_id, charge_id=charge.id,
-                    staff_id=actor.staff_id,
-                    description=rules.ledger_text("recalculation", period),
-                )
-            )  # fmt: skip
+        totals[line.account_id][0] += line.charged
+        totals[line.account_id][1] += line.recalculation
+    for account_id, (charged, recalculated) in totals.items():
+        for kind, amount in ((LedgerKind.CHARGE, charged), (LedgerKind.RECALCULATION, recalculated)):
+            if amount:
+                session.add(
+                    LedgerEntry(
+                        account_id=account_id, period=period, kind=kind, amount=amount,
+                        service_id=service_id, description=rules.ledger_text(kind.value, period),
+                    )
+                )  # fmt: skip
     session.flush()
 
 
