@@ -56,7 +56,8 @@ FILL = [
        SELECT m.id, z, 1000 + (k + 1) * (100 + m.id % 80) + z * 7,
               (CAST(:first AS date) + make_interval(months => k)
                + (m.id % 20 + 3) * INTERVAL '1 day')::date,
-              now(), (CAST(:first AS date) + make_interval(months => k))::date, 'office', 'accepted', false
+              now(), (CAST(:first AS date) + make_interval(months => k))::date, 'office',
+              'accepted', false
        FROM meters m CROSS JOIN generate_series(0, :months - 1) AS k
        CROSS JOIN LATERAL generate_series(1, m.zones) AS z
        WHERE (m.id * 7919 + k * 104729) % 100 < 85""",

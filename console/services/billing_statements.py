@@ -91,7 +91,8 @@ def write_charges(
         totals[line.account_id][0] += line.charged
         totals[line.account_id][1] += line.recalculation
     for account_id, (charged, recalculated) in totals.items():
-        for kind, amount in ((LedgerKind.CHARGE, charged), (LedgerKind.RECALCULATION, recalculated)):
+        moves = ((LedgerKind.CHARGE, charged), (LedgerKind.RECALCULATION, recalculated))
+        for kind, amount in moves:
             if amount:
                 session.add(
                     LedgerEntry(
