@@ -60,7 +60,7 @@ FILL = [
               'accepted', false
        FROM meters m CROSS JOIN generate_series(0, :months - 1) AS k
        CROSS JOIN LATERAL generate_series(1, m.zones) AS z
-       WHERE (m.id * 7919 + k * 104729) % 100 < 85""",
+       WHERE (m.id::bigint * 7919 + k * 104729) % 100 < 85""",
     "SELECT setval('premises_id_seq', (SELECT max(id) FROM premises))",
     "SELECT setval('accounts_id_seq', (SELECT max(id) FROM accounts))",
     "SELECT setval('meters_id_seq', (SELECT max(id) FROM meters))",
@@ -79,6 +79,18 @@ def fill(db: Database, accounts: int, months: int) -> float:
     return time.perf_counter() - started
 
 
+def _first_open(db: Database) -> dt.date:
+    """The month after the last closed one; before any close, the month of the first reading."""
+    with db.engine.connect() as conn:
+        closed = conn.execute(
+            text("SELECT max(period) FROM billing_periods WHERE status = 'closed'")
+        ).scalar_one()
+        earliest = conn.execute(text("SELECT min(period) FROM readings")).scalar_one()
+    if closed is not None:
+        return add_months(closed, 1)
+    return earliest or billing.next_period_to_close(db)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", required=True, help="postgresql://… (a throwaway database)")
@@ -94,7 +106,7 @@ def main() -> int:
     if existing == 0 and args.accounts:
         fill_seconds = fill(db, args.accounts, args.months)
     else:
-        first = billing.next_period_to_close(db)
+        first = _first_open(db)
     closes = []
     period = first
     for _ in range(args.months):

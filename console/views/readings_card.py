@@ -1,4 +1,4 @@
-"""Card plugin: «Ввести показания» (F5), «Замена счётчика» and the «Показания» tab."""
+"""Card plugin: «Ввести показания» (F5) and «Замена счётчика» on the account card."""
 
 from __future__ import annotations
 
@@ -6,16 +6,12 @@ from typing import Any
 
 from console.views.meter_replacement import MeterReplacementDialog
 from console.views.reading_entry import ReadingEntryDialog
-from console.views.reading_history import ReadingHistoryWidget
 
 
 def install_card(card: Any) -> None:
-    """Add the readings actions and the history tab to an account card."""
-    history = ReadingHistoryWidget(card.ctx, card.account_id)
-    card.add_tab(history, card.tr("Показания"))
+    """Add the readings actions; after a write the card reloads (its «Показания» tab too)."""
 
     def after_write(*_args: object) -> None:
-        history.refresh()
         card.refresh()
 
     def enter_readings() -> None:

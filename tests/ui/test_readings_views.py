@@ -1,4 +1,4 @@
-"""History tab, meter replacement dialog, the card plugin and «Закрыть период» in the window."""
+"""Meter replacement dialog, the card plugin and «Закрыть период» in the window."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, Signal
@@ -15,17 +14,14 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTabWidget, QVBoxL
 from pytestqt.qtbot import QtBot
 
 from console.models import Meter
-from console.models.enums import ReadingStatus, StaffRole
-from console.services import readings
+from console.models.enums import StaffRole
 from console.services.database import Database
 from console.views.close_period import ClosePeriodDialog
 from console.views.context import ViewContext
 from console.views.main_window import MainWindow
 from console.views.meter_replacement import MeterReplacementDialog
-from console.views.reading_history import ReadingHistoryWidget
-from console.views.reading_history_model import ReadingHistoryModel
 from console.views.readings_card import install_card
-from tests.support.factories import add_reading, make_account, make_staff, update_row
+from tests.support.factories import make_account, make_staff, update_row
 from tests.ui.test_reading_entry import TODAY, child, make_ctx, shot
 
 
@@ -37,26 +33,6 @@ def clerk_ctx(sqlite_db: Database) -> Iterator[ViewContext]:
 @pytest.fixture
 def boss_ctx(sqlite_db: Database) -> Iterator[ViewContext]:
     yield from make_ctx(sqlite_db, make_staff(sqlite_db, "boss", StaffRole.SUPERVISOR))
-
-
-def test_history_model_and_tab(qtbot: QtBot, qtmodeltester: Any, clerk_ctx: ViewContext) -> None:
-    ids = make_account(clerk_ctx.db)
-    add_reading(clerk_ctx.db, ids.meter_id, "1350", dt.date(2026, 11, 5))
-    add_reading(
-        clerk_ctx.db, ids.meter_id, "90", dt.date(2026, 11, 6), status=ReadingStatus.REJECTED
-    )
-    model = ReadingHistoryModel()
-    model.set_rows(readings.account_history(clerk_ctx.db, ids.account_id))
-    qtmodeltester.check(model)
-    widget = ReadingHistoryWidget(clerk_ctx, ids.account_id)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 260)
-    qtbot.waitUntil(lambda: widget.loaded)
-    assert widget.model.rowCount() == 3
-    assert widget.model.index(0, 5).data() == "отклонено"
-    assert widget.model.index(1, 4).data() == "150"
-    assert "принято 2" in child(widget, QLabel, "historyStatus").text()  # type: ignore[arg-type]
-    shot(widget, "reading-history")
 
 
 def test_meter_replacement_dialog(qtbot: QtBot, clerk_ctx: ViewContext) -> None:
@@ -126,14 +102,13 @@ class StandInCard(QWidget):
         self.refreshed += 1
 
 
-def test_card_plugin_adds_actions_and_history_tab(qtbot: QtBot, clerk_ctx: ViewContext) -> None:
+def test_card_plugin_adds_the_two_actions(qtbot: QtBot, clerk_ctx: ViewContext) -> None:
     ids = make_account(clerk_ctx.db)
     card = StandInCard(clerk_ctx, ids.account_id)
     qtbot.addWidget(card)
     install_card(card)
     texts = {a.text(): a.shortcut().toString() for a in card.actions_added}
     assert texts == {"Ввести показания": "F5", "Замена счётчика": ""}
-    assert card.tabs.tabText(0) == "Показания"
 
 
 def test_close_period_from_the_office_menu(qtbot: QtBot, boss_ctx: ViewContext) -> None:
