@@ -135,7 +135,7 @@ ACTION_LABELS = {
 Assignee = aliased(Staff)
 
 
-def _rows_stmt() -> Select[Appeal, str, str, str, str]:
+def rows_stmt() -> Select[Appeal, str, str, str, str]:
     return (
         select(Appeal, AppealTopic.name, Account.number, Office.name, Assignee.full_name)
         .join(AppealTopic, AppealTopic.id == Appeal.topic_id)
@@ -177,7 +177,7 @@ def for_account(
 ) -> tuple[AppealRow, ...]:
     """The account's appeals and orders, newest first."""
     today = today or dt.date.today()
-    stmt = _rows_stmt().where(Appeal.account_id == account_id)
+    stmt = rows_stmt().where(Appeal.account_id == account_id)
     with db.read() as session:
         return rows(session, stmt.order_by(Appeal.registered_at.desc(), Appeal.id.desc()), today)
 
