@@ -8,6 +8,7 @@ import pytest
 
 from console.models.enums import StaffRole
 from console.services import appeal_workflow, appeals, supervisor
+from console.services.actor import Actor
 from console.services.database import Database
 from console.services.errors import PermissionDeniedError
 from console.services.supervisor import Queue, QueueFilter
@@ -15,7 +16,10 @@ from tests.integration.test_appeals import draft, topic_id
 from tests.support.factories import make_account, make_decided_refund, make_staff
 
 
-def counts(db: Database, actor, filt: QueueFilter = QueueFilter()) -> dict[Queue, int]:  # type: ignore[no-untyped-def]
+ALL = QueueFilter()
+
+
+def counts(db: Database, actor: Actor, filt: QueueFilter = ALL) -> dict[Queue, int]:
     return {c.queue: c.count for c in supervisor.queue_counts(db, actor, filt)}
 
 
