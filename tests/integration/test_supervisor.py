@@ -15,7 +15,6 @@ from console.services.supervisor import Queue, QueueFilter
 from tests.integration.test_appeals import draft, topic_id
 from tests.support.factories import make_account, make_decided_refund, make_staff
 
-
 ALL = QueueFilter()
 
 
