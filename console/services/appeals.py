@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import phonenumbers
 from sqlalchemy import exc, select
@@ -23,8 +23,10 @@ from console.models import (
     Staff,
     Supplier,
 )
-from console.models.enums import AppealChannel, AppealKind, AppealStatus
-from console.services import appeal_routing, audit, numbering
+from console.models.enums import AppealChannel as AppealChannel
+from console.models.enums import AppealKind as AppealKind
+from console.models.enums import AppealStatus as AppealStatus
+from console.services import appeal_catalog, appeal_routing, audit, numbering
 from console.services.actor import Actor
 from console.services.database import Database
 from console.services.errors import NotFoundError
@@ -244,6 +246,8 @@ def register(
     The same ``idempotency_key`` twice returns the first registration (a retried submit after
     a lost connection must not make a second appeal).
     """
+    # Enum members may arrive as their plain string values (from a Qt combo box's data).
+    draft = replace(draft, kind=AppealKind(draft.kind), channel=AppealChannel(draft.channel))
     name, phone, email, text = _validate(draft, max_attachment_bytes)
     try:
         return _register(db, actor, draft, name, phone, email, text, now, max_attachment_bytes)
@@ -455,3 +459,21 @@ def attachment_content(db: Database, attachment_id: int) -> AttachmentFile:
         if row is None or row.owner_type != ATTACHMENT_OWNER:
             raise NotFoundError("Вложение не найдено.")
         return AttachmentFile(row.filename, row.content)
+
+
+@dataclass(frozen=True)
+class FormData:
+    """Everything the registration form offers: topics, services, the holder, decisions."""
+
+    topics: tuple[appeal_catalog.Topic, ...]
+    services: tuple[appeal_catalog.PaidServiceItem, ...]
+    applicant: Applicant | None
+    decisions: tuple[appeal_routing.Decision, ...]
+
+
+def form_data(db: Database, account_id: int | None) -> FormData:
+    applicant = applicant_for_account(db, account_id) if account_id is not None else None
+    decisions = appeal_routing.disputable_decisions(db, account_id) if account_id else ()
+    return FormData(
+        appeal_catalog.topics(db), appeal_catalog.paid_services(db), applicant, decisions
+    )
