@@ -33,6 +33,7 @@ REFUND_STATUS_LABELS = {
     RefundStatus.UNDER_REVIEW: "На рассмотрении",
 }
 MAX_ITEMS = 1000
+TOTAL = "Итого"
 
 
 class Queue(enum.StrEnum):
@@ -44,7 +45,7 @@ class Queue(enum.StrEnum):
 
 
 QUEUE_LABELS = {
-    Queue.REFUNDS: "Заявления на возврат: ждут рассмотрения",
+    Queue.REFUNDS: "Возвраты: ждут рассмотрения",
     Queue.UNASSIGNED: "Обращения без исполнителя",
     Queue.MINE: "Назначены мне",
     Queue.DUE_SOON: f"Срок истекает в ближайшие {DUE_SOON_DAYS} дня",
@@ -376,5 +377,5 @@ def summary(
         _count(name, [(s, d, a) for s, d, a, _, t in facts if t == tid], today)
         for tid, name in topic_names
     )
-    total = _count("Итого", [(s, d, a) for s, d, a, _, _ in facts], today)
+    total = _count(TOTAL, [(s, d, a) for s, d, a, _, _ in facts], today)
     return Summary(date_from, date_to, office_name, by_office, by_topic, total)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from PySide6.QtCore import QCoreApplication
 
 from console.services.actor import Actor
 from console.services.database import Database
@@ -21,6 +24,11 @@ def view_context(db: Database, actor: Actor) -> Iterator[ViewContext]:
         yield ViewContext(db=db, settings=Settings(database_url="sqlite://"), actor=actor,
                           tasks=tasks)  # fmt: skip
     finally:
+        # Let queued tasks deliver: shutdown(cancel_futures) would hand Qt cancelled futures.
+        deadline = time.monotonic() + 10
+        while tasks._running and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
         tasks.shutdown()
 
 
