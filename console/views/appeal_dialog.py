@@ -41,6 +41,7 @@ from console.services.formatting import date, money
 from console.views.appeal_printing import ask_and_print
 from console.views.context import ViewContext
 from console.views.tasks import message_for
+from console.views.widget_tasks import run_for
 
 ERROR_STYLE = "color: #b00020;"
 FIELDS = (
@@ -240,7 +241,9 @@ class AppealDialog(QDialog):
     # --- loading ------------------------------------------------------------------------
     def _load(self) -> None:
         account_id = self.account_id
-        self.ctx.tasks.run(
+        run_for(
+            self,
+            self.ctx.tasks,
             lambda: appeals.form_data(self.ctx.db, account_id),
             self._loaded,
             lambda err: self._show_general(message_for(err)),
@@ -342,7 +345,9 @@ class AppealDialog(QDialog):
         self.submit.setEnabled(False)
         self.submit.setText(self.tr("Регистрация…"))
         max_bytes = self.ctx.settings.attachment_max_bytes
-        self.ctx.tasks.run(
+        run_for(
+            self,
+            self.ctx.tasks,
             lambda: appeals.register(
                 self.ctx.db, self.ctx.actor, draft, max_attachment_bytes=max_bytes
             ),
@@ -391,7 +396,9 @@ class AppealDialog(QDialog):
         if done is None or self.pages.currentIndex() != 1:
             return
         self.print_status.setText(self.tr("Готовится талон…"))
-        self.ctx.tasks.run(
+        run_for(
+            self,
+            self.ctx.tasks,
             lambda: appeal_documents.slip_pdf(self.ctx.db, self.ctx.actor, done.id),
             lambda pdf: self._slip_ready(pdf, done.number),
             lambda err: self.print_status.setText(message_for(err)),

@@ -39,6 +39,7 @@ from console.views.appeal_printing import ask_and_print
 from console.views.appeals_model import HistoryModel
 from console.views.context import ViewContext
 from console.views.tasks import message_for
+from console.views.widget_tasks import run_for
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -206,7 +207,7 @@ class AppealReview(QWidget):
                 appeal_queries.details(db, appeal_id), appeal_queries.history(db, appeal_id), staff
             )
 
-        self.ctx.tasks.run(load, self._loaded, self._failed, key=f"appeal-{id(self)}")
+        run_for(self, self.ctx.tasks, load, self._loaded, self._failed, key=f"appeal-{id(self)}")
 
     def _loaded(self, data: _Loaded) -> None:
         d = self.details = data.details
@@ -253,6 +254,7 @@ class AppealReview(QWidget):
         if not self.answer.toPlainText() or Action.ANSWER not in self.allowed:
             self.answer.setPlainText(d.answer_text)
         self.assignee.clear()
+        self.assignee.addItem(self.tr("— выберите сотрудника —"), None)
         for s in data.staff:
             self.assignee.addItem(s.full_name, s.id)
         if d.assigned_to_staff_id is not None:
@@ -278,7 +280,7 @@ class AppealReview(QWidget):
         if action not in self.allowed or self.details is None:
             return
         self._clear_errors()
-        self.ctx.tasks.run(fn, lambda _: self._written(field), self._failed)
+        run_for(self, self.ctx.tasks, fn, lambda _: self._written(field), self._failed)
 
     def _written(self, field: str | None) -> None:
         if field == "reason":
@@ -333,7 +335,9 @@ class AppealReview(QWidget):
             return
         db, actor, appeal, _ = self._args()
         number = self.details.number
-        self.ctx.tasks.run(
+        run_for(
+            self,
+            self.ctx.tasks,
             lambda: appeal_documents.answer_letter_pdf(db, actor, appeal),
             lambda pdf: self._letter_ready(pdf, number),
             self._failed,
@@ -347,7 +351,9 @@ class AppealReview(QWidget):
         att_id = item.data(Qt.ItemDataRole.UserRole)
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Сохранить вложение"), item.text())
         if path:
-            self.ctx.tasks.run(
+            run_for(
+                self,
+                self.ctx.tasks,
                 lambda: appeals.attachment_content(self.ctx.db, att_id),
                 lambda f: self._write_file(Path(path), f.content),
                 self._failed,

@@ -27,6 +27,7 @@ from console.views.appeals_model import AppealListModel
 from console.views.context import ViewContext
 from console.views.supervisor_workspace import SupervisorWorkspace
 from console.views.tasks import message_for
+from console.views.widget_tasks import run_for
 
 CARD_SHORTCUT = "F8"
 NO_ACCOUNT_SHORTCUT = "Ctrl+Shift+O"
@@ -86,7 +87,9 @@ class AppealsTab(QWidget):
 
     def reload(self) -> None:
         db, account_id = self.ctx.db, self.account_id
-        self.ctx.tasks.run(
+        run_for(
+            self,
+            self.ctx.tasks,
             lambda: appeal_queries.for_account(db, account_id),
             self._loaded,
             lambda err: self.status.setText(message_for(err)),

@@ -130,11 +130,12 @@ class HistoryModel(RowsModel[HistoryEntry]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
-                Column(tr("Когда"), lambda h: date_time(h.occurred_at),
-                       lambda h: _stamp(h.occurred_at)),
+                Column(
+                    tr("Когда"), lambda h: date_time(h.occurred_at), lambda h: _stamp(h.occurred_at)
+                ),
                 Column(tr("Сотрудник"), lambda h: h.staff_name),
                 Column(tr("Действие"), lambda h: h.label),
                 Column(tr("Подробности"), lambda h: h.detail),
             ],
             parent,
-        )  # fmt: skip
+        )

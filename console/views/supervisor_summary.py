@@ -39,6 +39,7 @@ from console.views.appeals_model import SORT_ROLE
 from console.views.context import ViewContext
 from console.views.supervisor_model import SummaryModel
 from console.views.tasks import message_for
+from console.views.widget_tasks import run_for
 
 SERIES = (("Поступило", "#3465a4"), ("Закрыто в срок", "#4e9a06"), ("Просрочено", "#cc0000"))
 
@@ -146,7 +147,9 @@ class SummaryPage(QWidget):
             self.status.setText(self.tr("Начало периода позже его конца: исправьте даты."))
             return
         db, actor, office = self.ctx.db, self.ctx.actor, self.office.currentData()
-        self.ctx.tasks.run(
+        run_for(
+            self,
+            self.ctx.tasks,
             lambda: supervisor.summary(db, actor, start, end, office_id=office),
             self._loaded,
             lambda err: self.status.setText(message_for(err)),

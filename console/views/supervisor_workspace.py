@@ -32,6 +32,7 @@ from console.views.context import ViewContext
 from console.views.supervisor_model import QueueItemsModel
 from console.views.supervisor_summary import SummaryPage, fill_choices
 from console.views.tasks import message_for
+from console.views.widget_tasks import run_for
 
 ItemOpener = Callable[[QueueItem], None]
 
@@ -76,8 +77,12 @@ class SupervisorWorkspace(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs)
         QShortcut(QKeySequence("F5"), self, self.refresh)
-        self.ctx.tasks.run(
-            lambda: supervisor.filter_choices(ctx.db, ctx.actor), self._choices, self._failed
+        run_for(
+            self,
+            self.ctx.tasks,
+            lambda: supervisor.filter_choices(ctx.db, ctx.actor),
+            self._choices,
+            self._failed,
         )
 
     # --- construction -------------------------------------------------------------------
@@ -190,7 +195,7 @@ class SupervisorWorkspace(QWidget):
                 supervisor.queue_items(db, actor, queue, filt),
             )
 
-        self.ctx.tasks.run(load, self._loaded, self._failed, key=f"queues-{id(self)}")
+        run_for(self, self.ctx.tasks, load, self._loaded, self._failed, key=f"queues-{id(self)}")
 
     def _loaded(self, data: tuple[tuple[QueueCount, ...], tuple[QueueItem, ...]]) -> None:
         counts, items = data

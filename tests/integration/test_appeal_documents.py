@@ -20,8 +20,9 @@ from tests.support.factories import make_account, make_staff
 def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                         capture_output=True, text=True)  # fmt: skip
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    )
     return " ".join(out.stdout.split())
 
 
@@ -55,9 +56,15 @@ def test_answer_letter_on_the_letterhead(db: Database, tmp_path: Path) -> None:
         appeal_documents.answer_letter_pdf(db, other, done.id)
     pdf = appeal_documents.answer_letter_pdf(db, clerk, done.id)
     text = pdf_text(pdf, tmp_path, "letter")
-    for words in ("Ответ на обращение", f"На № {done.number}", "ИНН 7203009996",
-                  "Уважаемый(-ая) Пётр Сергеевич!", "Перерасчёт не требуется.",
-                  "г. Тюмень, ул. Ленина, д. 12, кв. 34", "Сотрудник clerk1"):  # fmt: skip
+    for words in (
+        "Ответ на обращение",
+        f"На № {done.number}",
+        "ИНН 7203009996",
+        "Уважаемый(-ая) Пётр Сергеевич!",
+        "Перерасчёт не требуется.",
+        "г. Тюмень, ул. Ленина, д. 12, кв. 34",
+        "Сотрудник clerk1",
+    ):
         assert words in text
     assert appeal_documents.answer_letter_pdf(db, clerk, done.id) == pdf
     labels = [h.label for h in appeal_queries.history(db, done.id)]

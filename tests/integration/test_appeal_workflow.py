@@ -116,12 +116,14 @@ def test_an_appeal_against_a_refund_goes_to_another_supervisor(db: Database) -> 
     make_staff(db, "far", StaffRole.SUPERVISOR, "ORB-1")
     acc = make_account(db)
     refund = make_decided_refund(db, acc.account_id, registered_by=clerk, reviewed_by=decider)
-    pending = make_decided_refund(db, acc.account_id, registered_by=clerk, reviewed_by=None,
-                                  status="registered")  # fmt: skip
+    pending = make_decided_refund(
+        db, acc.account_id, registered_by=clerk, reviewed_by=None, status="registered"
+    )
 
     with pytest.raises(ValidationError, match="ещё нет решения"):
-        appeals.register(db, clerk, draft(db, account_id=acc.account_id,
-                                           disputes_refund_id=pending))  # fmt: skip
+        appeals.register(
+            db, clerk, draft(db, account_id=acc.account_id, disputes_refund_id=pending)
+        )
     choices = disputable_decisions(db, acc.account_id)
     assert [c.id for c in choices] == [refund] and "отказано" in choices[0].label
 

@@ -177,13 +177,25 @@ def test_paid_service_order_takes_the_price_list_price(db: Database) -> None:
     )
     assert item.price == Decimal("1200.50")
     order = appeals.register(
-        db, clerk, draft(db, account_id=acc.account_id, kind=AppealKind.SERVICE_ORDER,
-                         paid_service_id=item.id, text="")
-    )  # fmt: skip
+        db,
+        clerk,
+        draft(
+            db,
+            account_id=acc.account_id,
+            kind=AppealKind.SERVICE_ORDER,
+            paid_service_id=item.id,
+            text="",
+        ),
+    )
     edited = appeal_catalog.edit_paid_service(
-        db, admin, item.id, name="Перенос прибора учёта", price="1500", unit="шт.",
+        db,
+        admin,
+        item.id,
+        name="Перенос прибора учёта",
+        price="1500",
+        unit="шт.",
         version=item.version,
-    )  # fmt: skip
+    )
     assert edited.price == Decimal("1500.00")
     d = appeal_queries.details(db, order.id)
     assert (d.kind, d.price, d.paid_service_name) == (

@@ -27,13 +27,15 @@ def test_queues_count_what_waits(db: Database) -> None:
     orb_clerk = make_staff(db, "clerk2", StaffRole.CLERK, "ORB-1")
     boss = make_staff(db, "boss", StaffRole.SUPERVISOR)
     acc = make_account(db)
-    make_decided_refund(db, acc.account_id, registered_by=clerk, reviewed_by=None,
-                        status="registered")  # fmt: skip
+    make_decided_refund(
+        db, acc.account_id, registered_by=clerk, reviewed_by=None, status="registered"
+    )
     make_decided_refund(db, acc.account_id, registered_by=clerk, reviewed_by=boss)
     now = dt.datetime.now(dt.UTC)
     late = appeals.register(db, clerk, draft(db), now=now - dt.timedelta(days=40))
-    soon = appeals.register(db, clerk, draft(db, topic_id=topic_id(db, "complaint")),
-                            now=now - dt.timedelta(days=29))  # fmt: skip
+    soon = appeals.register(
+        db, clerk, draft(db, topic_id=topic_id(db, "complaint")), now=now - dt.timedelta(days=29)
+    )
     mine = appeals.register(db, clerk, draft(db))
     appeal_workflow.take(db, boss, mine.id)
     appeals.register(db, orb_clerk, draft(db))
@@ -89,8 +91,9 @@ def test_summary_per_office_and_topic(db: Database) -> None:
     appeal_workflow.take(db, clerk, answered_late.id)
     appeal_workflow.answer(db, clerk, answered_late.id, "Ответ")
     appeal_workflow.close(db, clerk, answered_late.id)
-    appeals.register(db, clerk, draft(db, topic_id=topic_id(db, "complaint")),
-                     now=now - dt.timedelta(days=35))  # fmt: skip
+    appeals.register(
+        db, clerk, draft(db, topic_id=topic_id(db, "complaint")), now=now - dt.timedelta(days=35)
+    )
     appeals.register(db, orb, draft(db))
     appeals.register(db, orb, draft(db), now=now - dt.timedelta(days=400))  # outside the period
 

@@ -21,8 +21,9 @@ SHOTS = "/tmp/appeals"
 def view_context(db: Database, actor: Actor) -> Iterator[ViewContext]:
     tasks = TaskRunner()
     try:
-        yield ViewContext(db=db, settings=Settings(database_url="sqlite://"), actor=actor,
-                          tasks=tasks)  # fmt: skip
+        yield ViewContext(
+            db=db, settings=Settings(database_url="sqlite://"), actor=actor, tasks=tasks
+        )
     finally:
         # Let queued tasks deliver: shutdown(cancel_futures) would hand Qt cancelled futures.
         deadline = time.monotonic() + 10

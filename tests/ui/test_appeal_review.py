@@ -89,8 +89,14 @@ def test_clerk_sees_no_supervisor_actions_on_anothers_appeal(qtbot, sqlite_db: D
     appeal_workflow.answer(sqlite_db, anna, done.id, "Ответ")
     with view_context(sqlite_db, boris) as ctx:
         review = open_review(qtbot, ctx, done.id)
-        hidden = (review.take_button, review.assign_button, review.answer_button,
-                  review.close_button, review.reopen_button, review.letter_button)  # fmt: skip
+        hidden = (
+            review.take_button,
+            review.assign_button,
+            review.answer_button,
+            review.close_button,
+            review.reopen_button,
+            review.letter_button,
+        )
         assert not any(b.isVisible() for b in hidden)
         assert review.answer.isReadOnly()
         review.close_appeal()  # even the shortcut path does nothing
@@ -110,11 +116,24 @@ def test_clerk_sees_no_supervisor_actions_on_anothers_appeal(qtbot, sqlite_db: D
 def test_models_pass_the_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     now = dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC)
     rows = [
-        AppealRow(i, f"VOS-2026-00000{i}", "Обращение", AppealStatus.REGISTERED,
-                  "Зарегистрировано", "Оплата", "Иванов", "7200000001", "Офис", now,
-                  dt.date(2026, 12, i), "", i == 1, i == 2)
+        AppealRow(
+            i,
+            f"VOS-2026-00000{i}",
+            "Обращение",
+            AppealStatus.REGISTERED,
+            "Зарегистрировано",
+            "Оплата",
+            "Иванов",
+            "7200000001",
+            "Офис",
+            now,
+            dt.date(2026, 12, i),
+            "",
+            i == 1,
+            i == 2,
+        )
         for i in (1, 2, 3)
-    ]  # fmt: skip
+    ]
     model = AppealListModel()
     model.set_rows(rows)
     qtmodeltester.check(model)

@@ -25,12 +25,13 @@ def seed(db: Database):  # type: ignore[no-untyped-def]
     orb = make_staff(db, "clerk2", StaffRole.CLERK, "ORB-1")
     boss = make_staff(db, "boss", StaffRole.SUPERVISOR)
     acc = make_account(db)
-    make_decided_refund(db, acc.account_id, registered_by=clerk, reviewed_by=None,
-                        status="under_review")  # fmt: skip
+    make_decided_refund(
+        db, acc.account_id, registered_by=clerk, reviewed_by=None, status="under_review"
+    )
     now = dt.datetime.now(dt.UTC)
     for days, topic in ((45, "payment"), (40, "complaint"), (28, "readings"), (2, "payment")):
-        appeals.register(db, clerk, draft(db, topic_id=topic_id(db, topic), account_id=acc.account_id),
-                         now=now - dt.timedelta(days=days))  # fmt: skip
+        form = draft(db, topic_id=topic_id(db, topic), account_id=acc.account_id)
+        appeals.register(db, clerk, form, now=now - dt.timedelta(days=days))
     done = appeals.register(db, clerk, draft(db), now=now - dt.timedelta(days=10))
     appeal_workflow.take(db, clerk, done.id)
     appeal_workflow.answer(db, clerk, done.id, "Ответ")
@@ -49,7 +50,7 @@ def test_queues_filters_sorting_and_opening(qtbot, sqlite_db: Database) -> None:
         ws.show()
         qtbot.waitUntil(lambda: ws.model.rowCount() > 0)
         texts = [ws.queues.item(i).text() for i in range(ws.queues.count())]
-        # The office filter starts at the supervisor's own office (Тюмень): ORB's appeal not counted.
+        # The office filter starts at the supervisor's own office: ORB's appeal is not counted.
         assert texts == [
             "Возвраты: ждут рассмотрения — 1",
             "Обращения без исполнителя — 4",
@@ -115,19 +116,48 @@ def test_summary_table_chart_and_print(qtbot, sqlite_db: Database, tmp_path: Pat
         page.print_to(printer)
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
         assert "Сводка по обращениям" in text and "Итого" in text and "Жалоба" in text
-        subprocess.run(["pdftoppm", "-png", "-r", "60", str(out), "/tmp/appeals/summary-print"],
-                       check=True)  # fmt: skip
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(out), "/tmp/appeals/summary-print"], check=True
+        )
 
 
 def test_workspace_models_pass_the_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     now = dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC)
     items = QueueItemsModel()
-    items.set_rows([
-        QueueItem("appeal", 1, "VOS-2026-000001", now, dt.date(2026, 11, 2), "Иванов", "72",
-                  "Оплата", "Зарегистрировано", "Офис", "", True, False),
-        QueueItem("refund", 2, "R-1", now, dt.date(2026, 12, 2), "Петров", "73",
-                  "Возврат 1,00 ₽", "На рассмотрении", "Офис", "", False, True),
-    ])  # fmt: skip
+    items.set_rows(
+        [
+            QueueItem(
+                "appeal",
+                1,
+                "VOS-2026-000001",
+                now,
+                dt.date(2026, 11, 2),
+                "Иванов",
+                "72",
+                "Оплата",
+                "Зарегистрировано",
+                "Офис",
+                "",
+                True,
+                False,
+            ),
+            QueueItem(
+                "refund",
+                2,
+                "R-1",
+                now,
+                dt.date(2026, 12, 2),
+                "Петров",
+                "73",
+                "Возврат 1,00 ₽",
+                "На рассмотрении",
+                "Офис",
+                "",
+                False,
+                True,
+            ),
+        ]
+    )
     qtmodeltester.check(items)
     summary = SummaryModel("Офис")
     summary.set_rows([SummaryRow("Офис", 3, 1, 1, 1), SummaryRow("Итого", 3, 1, 1, 1)])
