@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from console.services import appeal_queries
 from console.services.appeal_queries import AppealRow
 from console.services.appeals import AppealStatus
+from console.views.appeal_catalog_dialog import AppealCatalogDialog
 from console.views.appeal_dialog import AppealDialog
 from console.views.appeal_review import AppealReview
 from console.views.appeals_model import AppealListModel
@@ -159,6 +160,13 @@ def _without_account(window: QWidget, ctx: ViewContext) -> AppealDialog:
     return dialog
 
 
+def _catalog(window: QWidget, ctx: ViewContext) -> AppealCatalogDialog:
+    dialog = AppealCatalogDialog(ctx, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
 def install_window(window: Any) -> None:
     """The office menu: an appeal without an account; the workspace for supervisors only."""
     ctx: ViewContext = window.ctx
@@ -170,6 +178,11 @@ def install_window(window: Any) -> None:
     window.addAction(no_account)
     if not ctx.actor.is_supervisor:
         return  # a clerk does not even see the supervisor's entries
+    if ctx.actor.is_admin:
+        catalog = QAction(window.tr("Обращения: сроки ответа и прейскурант…"), window)
+        catalog.setObjectName("appealCatalogAction")
+        catalog.triggered.connect(lambda: _catalog(window, ctx))
+        window.office_menu.addAction(catalog)
     workspace = QAction(window.tr("Рабочее место руководителя"), window)
     workspace.setObjectName("supervisorWorkspaceAction")
     workspace.setShortcut(QKeySequence(WORKSPACE_SHORTCUT))

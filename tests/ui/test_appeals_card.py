@@ -12,6 +12,7 @@ from console.models.enums import StaffRole
 from console.services import appeals
 from console.services.database import Database
 from console.views import appeals_card, plugins
+from console.views.appeal_catalog_dialog import AppealCatalogDialog
 from console.views.appeal_dialog import AppealDialog
 from console.views.appeal_review import AppealReview
 from console.views.context import ViewContext
@@ -116,6 +117,7 @@ def test_window_menu_depends_on_role(qtbot, sqlite_db: Database) -> None:  # typ
         qtbot.addWidget(window)
         window.resize(1280, 760)
         window.show()
+        assert "Обращения: сроки ответа и прейскурант…" not in actions_of(window)
         action = actions_of(window)["Рабочее место руководителя"]
         assert action.shortcut().toString() == "Ctrl+Shift+R"
         action.trigger()
@@ -134,3 +136,17 @@ def test_window_menu_depends_on_role(qtbot, sqlite_db: Database) -> None:  # typ
             window.workspace.tabText(window.workspace.currentIndex()) == f"Обращение {done.number}"
         )
         grab(window, "window-review")
+
+
+def test_administrator_gets_the_catalog(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
+    admin = make_staff(sqlite_db, "root", StaffRole.ADMIN)
+    with view_context(sqlite_db, admin) as ctx:
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        menu = actions_of(window)
+        assert "Рабочее место руководителя" in menu
+        menu["Обращения: сроки ответа и прейскурант…"].trigger()
+        dialog = window.findChild(AppealCatalogDialog)
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
+        dialog.accept()
