@@ -24,9 +24,9 @@ from console.models import (
     Supplier,
 )
 from console.models.enums import AppealKind, AppealStatus
+from console.services.appeal_attachments import ATTACHMENT_OWNER
 from console.services.appeal_routing import decider_of
 from console.services.appeals import (
-    ATTACHMENT_OWNER,
     CHANNEL_LABELS,
     KIND_LABELS,
     STATUS_LABELS,

@@ -15,7 +15,6 @@ from console.models import (
     AccountHolder,
     Appeal,
     AppealTopic,
-    Attachment,
     Customer,
     Office,
     PaidService,
@@ -26,8 +25,9 @@ from console.models import (
 from console.models.enums import AppealChannel as AppealChannel
 from console.models.enums import AppealKind as AppealKind
 from console.models.enums import AppealStatus as AppealStatus
-from console.services import appeal_catalog, appeal_routing, audit, numbering
+from console.services import appeal_attachments, appeal_catalog, appeal_routing, audit, numbering
 from console.services.actor import Actor
+from console.services.appeal_attachments import AttachmentFile as AttachmentFile
 from console.services.database import Database
 from console.services.errors import NotFoundError
 from console.services.errors import ValidationError as VE
@@ -48,12 +48,6 @@ KIND_LABELS = {AppealKind.APPEAL: "Обращение", AppealKind.SERVICE_ORDER
 OPEN_STATUSES = (AppealStatus.REGISTERED, AppealStatus.IN_PROGRESS)
 DUE_SOON_DAYS = 3
 MAX_TEXT = 10_000
-ATTACHMENT_OWNER = "appeal"
-_MEDIA = (
-    (b"%PDF", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
 
 
@@ -70,12 +64,6 @@ class Applicant:
     phone: str
     email: str
     address: str
-
-
-@dataclass(frozen=True)
-class AttachmentFile:
-    filename: str
-    content: bytes
 
 
 @dataclass(frozen=True)
@@ -145,18 +133,6 @@ def normalise_email(value: str) -> str | None:
     if len(value) > 120 or not _EMAIL.match(value):
         raise VE("E-mail не распознан: проверьте адрес (например, ivanov@mail.ru).", "email")
     return value
-
-
-def media_type(att: AttachmentFile, max_bytes: int) -> str:
-    if not att.content:
-        raise VE(f"Файл «{att.filename}» пуст.", "attachments")
-    if len(att.content) > max_bytes:
-        mb = max_bytes // (1024 * 1024)
-        raise VE(f"Файл «{att.filename}» больше {mb} МБ.", "attachments")
-    for magic, kind in _MEDIA:
-        if att.content.startswith(magic):
-            return kind
-    raise VE(f"Файл «{att.filename}»: приложить можно только PDF, JPEG или PNG.", "attachments")
 
 
 def format_address(p: Premise) -> str:
@@ -229,7 +205,7 @@ def _validate(draft: AppealDraft, max_bytes: int) -> tuple[str, str | None, str 
     if len(text) > MAX_TEXT:
         raise VE(f"Текст обращения длиннее {MAX_TEXT} знаков: сократите его.", "text")
     for att in draft.attachments:
-        media_type(att, max_bytes)
+        appeal_attachments.media_type(att, max_bytes)
     return name, phone, email, text
 
 
@@ -347,7 +323,7 @@ def _register(
         session.add(row)
         session.flush()
         for att in draft.attachments:
-            _store_attachment(session, actor, row.id, att, max_bytes)
+            appeal_attachments.store(session, actor, row.id, att, max_bytes)
         audit.record(
             session,
             actor,
@@ -407,58 +383,6 @@ def _paid_service(session: Session, draft: AppealDraft) -> PaidService | None:
     if service is None or not service.is_active:
         raise VE("Этой услуги нет в действующем прейскуранте.", "paid_service")
     return service
-
-
-def _store_attachment(
-    session: Session, actor: Actor, appeal_id: int, att: AttachmentFile, max_bytes: int
-) -> int:
-    kind = media_type(att, max_bytes)
-    row = Attachment(
-        owner_type=ATTACHMENT_OWNER,
-        owner_id=appeal_id,
-        filename=att.filename[-255:] or "файл",
-        media_type=kind,
-        size=len(att.content),
-        content=att.content,
-        staff_id=actor.staff_id,
-    )
-    session.add(row)
-    session.flush()
-    return row.id
-
-
-def add_attachment(
-    db: Database,
-    actor: Actor,
-    appeal_id: int,
-    att: AttachmentFile,
-    *,
-    max_bytes: int = 10 * 1024 * 1024,
-) -> int:
-    """Attach one more scan to a registered appeal."""
-    with db.transaction() as session:
-        appeal = session.get(Appeal, appeal_id)
-        if appeal is None:
-            raise NotFoundError("Обращение не найдено.")
-        att_id = _store_attachment(session, actor, appeal_id, att, max_bytes)
-        audit.record(
-            session,
-            actor,
-            "appeal.attach",
-            "appeal",
-            appeal_id,
-            account_id=appeal.account_id,
-            after={"attachment_id": att_id, "filename": att.filename},
-        )
-        return att_id
-
-
-def attachment_content(db: Database, attachment_id: int) -> AttachmentFile:
-    with db.read() as session:
-        row = session.get(Attachment, attachment_id)
-        if row is None or row.owner_type != ATTACHMENT_OWNER:
-            raise NotFoundError("Вложение не найдено.")
-        return AttachmentFile(row.filename, row.content)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.services import appeal_documents, appeal_queries, appeal_workflow, appeals
+from console.services import appeal_attachments, appeal_documents, appeal_queries, appeal_workflow
 from console.services.actor import Actor
 from console.services.appeal_queries import AppealDetails, HistoryEntry
 from console.services.appeal_workflow import Action, StaffChoice
@@ -354,7 +354,7 @@ class AppealReview(QWidget):
             run_for(
                 self,
                 self.ctx.tasks,
-                lambda: appeals.attachment_content(self.ctx.db, att_id),
+                lambda: appeal_attachments.content(self.ctx.db, att_id),
                 lambda f: self._write_file(Path(path), f.content),
                 self._failed,
             )

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from console.models.enums import AppealChannel, AppealKind, AppealStatus, StaffRole
-from console.services import appeal_catalog, appeal_queries, appeals, numbering
+from console.services import appeal_attachments, appeal_catalog, appeal_queries, appeals, numbering
 from console.services.appeals import AppealDraft, AttachmentFile
 from console.services.database import Database
 from console.services.errors import PermissionDeniedError, ValidationError
@@ -159,11 +159,11 @@ def test_attachments_are_kept_and_checked(db: Database) -> None:
         ("скан.pdf", "application/pdf"),
         ("фото.png", "image/png"),
     ]
-    assert appeals.attachment_content(db, d.attachments[0].id).content == PDF
+    assert appeal_attachments.content(db, d.attachments[0].id).content == PDF
     with pytest.raises(ValidationError, match="PDF, JPEG или PNG"):
-        appeals.add_attachment(db, clerk, done.id, AttachmentFile("a.exe", b"MZ\x90"))
+        appeal_attachments.add(db, clerk, done.id, AttachmentFile("a.exe", b"MZ\x90"))
     with pytest.raises(ValidationError, match="больше"):
-        appeals.add_attachment(db, clerk, done.id, AttachmentFile("b.pdf", PDF), max_bytes=4)
+        appeal_attachments.add(db, clerk, done.id, AttachmentFile("b.pdf", PDF), max_bytes=4)
 
 
 def test_paid_service_order_takes_the_price_list_price(db: Database) -> None:
