@@ -147,3 +147,38 @@ def _one(session: Session, stmt: Select[tuple[T]]) -> T:
     row = session.scalar(stmt)
     assert row is not None
     return row
+
+
+def make_decided_refund(
+    db: Database,
+    account_id: int,
+    *,
+    registered_by: Actor,
+    reviewed_by: Actor | None,
+    status: str = "rejected",
+    amount: Decimal = Decimal("250.00"),
+) -> int:
+    """A refund application (optionally already decided by ``reviewed_by``); returns its id."""
+    from console.models import AccountHolder, RefundApplication
+    from console.models.enums import RefundPayout, RefundReason, RefundStatus
+
+    seq = next(_serial)
+    now = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)
+    with db.transaction() as session:
+        holder = session.scalar(
+            select(AccountHolder.customer_id).where(AccountHolder.account_id == account_id)
+        )
+        assert holder is not None
+        refund = RefundApplication(
+            number=f"VOS-R-{seq:06d}", account_id=account_id, applicant_id=holder,
+            amount=amount, reason=RefundReason.OVERPAYMENT, payout=RefundPayout.CASH,
+            status=RefundStatus(status), registered_at=now,
+            registered_by_staff_id=registered_by.staff_id, office_id=registered_by.office_id,
+            due_on=dt.date(2026, 10, 31),
+            reviewed_by_staff_id=reviewed_by.staff_id if reviewed_by else None,
+            decided_at=now + dt.timedelta(days=3) if reviewed_by else None,
+            decision_reason="Переплаты нет" if status == "rejected" else None,
+        )  # fmt: skip
+        session.add(refund)
+        session.flush()
+        return refund.id
