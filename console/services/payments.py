@@ -176,7 +176,7 @@ def holder_and_address(session: Session, account: Account) -> tuple[str, str]:
     return holder, address
 
 
-def _dues(session: Session, account: Account) -> AccountDues:
+def dues_in_session(session: Session, account: Account) -> AccountDues:
     main_id = main_service_id(session)
     balances: dict[int, Decimal] = {main_id: Decimal("0.00")}
     rows = session.execute(
@@ -230,7 +230,7 @@ def account_dues(db: Database, account_id: int) -> AccountDues:
         account = session.get(Account, account_id)
         if account is None:
             raise NotFoundError("Лицевой счёт не найден.")
-        return _dues(session, account)
+        return dues_in_session(session, account)
 
 
 def _result(session: Session, payment: Payment, *, replayed: bool) -> PaymentResult:
@@ -379,7 +379,7 @@ def take_payment(
             twin = session.scalar(select(Payment).where(Payment.idempotency_key == key))
             if twin is not None:
                 return _result(session, twin, replayed=True)
-            parts = _check_form(form, _dues(session, account))
+            parts = _check_form(form, dues_in_session(session, account))
             payment = record_payment(
                 session, actor, account, parts, method=form.method,
                 paid_at=dt.datetime.now(dt.UTC), cash_received=form.cash_received,
