@@ -19,6 +19,7 @@ from console.models import (
     RefundApplication,
     RefundApplicationPayment,
     Staff,
+    Supplier,
 )
 from console.models.enums import HolderRelation, RefundPayout, RefundReason, RefundStatus
 from console.services.database import Database
@@ -128,6 +129,7 @@ class AttachmentInfo:
 class RefundDetails:
     summary: RefundSummary
     registered_by_staff_id: int
+    supplier: str
     office: str
     office_address: str
     address: str
@@ -246,6 +248,7 @@ def get_refund(db: Database, refund_id: int, today: dt.date | None = None) -> Re
         office = session.get(Office, r.office_id) if r.office_id else None
         reviewer = session.get(Staff, r.reviewed_by_staff_id) if r.reviewed_by_staff_id else None
         assert account is not None and customer is not None
+        supplier = session.get(Supplier, account.supplier_id)
         _, address = holder_and_address(session, account)
         paid = session.execute(
             select(Payment.id, Payment.receipt_number, Payment.external_id, Payment.paid_at,
@@ -262,6 +265,7 @@ def get_refund(db: Database, refund_id: int, today: dt.date | None = None) -> Re
         passport = f"{customer.passport_series or ''} {customer.passport_number or ''}".strip()
         return RefundDetails(
             summary=found[0], registered_by_staff_id=r.registered_by_staff_id,
+            supplier=supplier.name if supplier else "",
             office=office.name if office else "", office_address=office.address if office else "",
             address=address, applicant_passport=passport, payout=r.payout,
             recipient_name=r.recipient_name, bic=r.bic, settlement_account=r.settlement_account,

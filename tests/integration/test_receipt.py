@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -16,14 +15,7 @@ from console.services import payments, receipt
 from console.services.actor import Actor
 from console.services.database import Database
 from tests.support.factories import add_charge, make_account, make_staff
-
-
-def pdf_text(content: bytes, tmp_path: Path) -> str:
-    path = tmp_path / f"{uuid.uuid4().hex}.pdf"
-    path.write_bytes(content)
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                         capture_output=True, text=True).stdout  # fmt: skip
-    return " ".join(out.replace("\u00a0", " ").split())
+from tests.support.pdf import pdf_text
 
 
 def _pay(db: Database, clerk: Actor, account_id: int, total: str) -> int:

@@ -7,6 +7,7 @@ import datetime as dt
 import threading
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -22,6 +23,7 @@ from console.services.refunds import AttachmentFile, RefundPayout, RefundReason,
 from console.services.refunds import RefundStatus as S
 from tests.support.factories import AccountIds, add_charge, make_account, make_staff
 from tests.support.locks import wait_until_blocked
+from tests.support.pdf import pdf_text
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 GOOD_BIC, GOOD_ACCOUNT = "045354601", "40702810946000003481"  # seed 001, passes the key
@@ -236,3 +238,42 @@ def test_deadlines(db: Database) -> None:
     assert (late.deadline, late.days_left) == ("overdue", -1)
     (soon,) = refunds.review_queue(db, today=due_on - dt.timedelta(days=2))
     assert soon.deadline == "due_soon"
+
+
+def test_application_and_decision_letters(db: Database, tmp_path: Path) -> None:
+    from console.services import refund_documents
+
+    w = _world(db)
+    rid = refunds.register_refund(db, w.clerk, _request(w, "250.00")).summary.refund_id
+    application = refund_documents.application_pdf(db, rid)
+    assert application == refund_documents.application_pdf(db, rid)  # reprint is identical
+    text = pdf_text(application, tmp_path)
+    year = dt.date.today().year
+    for expected in (
+        f"ЗАЯВЛЕНИЕ № ВЗ-{year}-00001",
+        "Прошу вернуть денежные средства в сумме 250,00 ₽",
+        f"по лицевому счёту № {w.acc.number}",
+        "Причина: двойная оплата",
+        f"БИК {GOOD_BIC}, расчётный счёт {GOOD_ACCOUNT}",
+        f"паспорт {w.passport}",
+        "Приложения: 1) чек.png",
+        "Заявитель",
+        "Иванов П. С.",
+    ):
+        assert expected in text, expected
+    with pytest.raises(ConflictError, match="рано"):
+        refund_documents.decision_pdf(db, rid)
+    refunds.reject(db, w.boss, rid, "Платёж не поступал")
+    letter = pdf_text(refund_documents.decision_pdf(db, rid), tmp_path)
+    assert "В возврате отказано" in letter and "Причина отказа: Платёж не поступал" in letter
+    rid2 = refunds.register_refund(db, w.clerk, _request(w, "100.00")).summary.refund_id
+    refunds.approve(db, w.boss, rid2)
+    letter = pdf_text(refund_documents.decision_pdf(db, rid2), tmp_path)
+    assert "Заявление удовлетворено" in letter and "100,00 ₽" in letter
+    (tmp_path / "application.pdf").write_bytes(application)
+    (tmp_path / "decision.pdf").write_bytes(refund_documents.decision_pdf(db, rid2))
+    if db.dialect == "sqlite":  # keep copies to look at
+        import shutil
+
+        shutil.copy(tmp_path / "application.pdf", "/tmp/payments-refund-application.pdf")
+        shutil.copy(tmp_path / "decision.pdf", "/tmp/payments-refund-decision.pdf")
