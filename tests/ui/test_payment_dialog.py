@@ -12,6 +12,7 @@ from console.services import payments
 from console.services.database import Database
 from console.views.payment_dialog import PaymentDialog
 from console.views.payment_split_model import COL_AMOUNT, COL_LOCK, PaymentSplitModel
+from console.views.payments_preview import PdfPreviewDialog
 from tests.support.factories import add_charge, make_account, make_staff
 from tests.support.ui import grab, view_context
 
@@ -67,6 +68,13 @@ def test_take_cash_payment_with_advance(sqlite_db: Database, qtbot: QtBot) -> No
         result = blocker.args[0]
         assert result.amount == Decimal("1000.00") and dialog.stack.currentIndex() == 1
         grab(dialog, "/tmp/payments-dialog-done.png")
+        dialog.show_receipt()
+        preview = dialog.findChild(PdfPreviewDialog)
+        assert preview is not None
+        qtbot.waitUntil(lambda: preview.document.pageCount() == 1, timeout=10000)
+        assert preview.print_button.isEnabled()
+        qtbot.wait(500)  # QPdfView renders pages on its own thread
+        grab(preview, "/tmp/payments-receipt-preview.png")
         assert payments.account_dues(db, acc.account_id).balance == Decimal("-265.40")
         # Pressing the button again (a double click) records nothing more.
         key = dialog.idempotency_key
