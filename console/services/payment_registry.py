@@ -39,7 +39,12 @@ from console.services import audit
 from console.services.actor import Actor
 from console.services.database import Database
 from console.services.payment_split import split
-from console.services.payments import dues_in_session, lock_account, record_payment
+from console.services.payments import (
+    lock_account,
+    main_service_id,
+    record_payment,
+    service_balances,
+)
 
 CHUNK = 200
 _AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
@@ -140,7 +145,9 @@ def parse(text: str) -> tuple[list[RegistryLine], list[LineProblem], int]:
     return good, problems, count
 
 
-def _apply(session: Session, actor: Actor, line: RegistryLine, source: str) -> str | None:
+def _apply(
+    session: Session, actor: Actor, line: RegistryLine, source: str, main_id: int
+) -> str | None:
     """Record one line; returns a problem message instead when the account is unknown."""
     ids = session.scalars(select(Account.id).where(Account.number == line.account_number)).all()
     if not ids:
@@ -151,8 +158,9 @@ def _apply(session: Session, actor: Actor, line: RegistryLine, source: str) -> s
             "платёж не зачислен, разнесите его вручную."
         )
     account = lock_account(session, ids[0])
-    dues = dues_in_session(session, account)
-    parts = split(line.amount, dues.dues(), main=dues.main_service_id)
+    balances = service_balances(session, account.id, main_id)
+    dues = {sid: max(b, Decimal("0.00")) for sid, b in sorted(balances.items())}
+    parts = split(line.amount, dues, main=main_id)
     paid_at = dt.datetime.combine(line.paid_on, dt.time(12)).astimezone().astimezone(dt.UTC)
     record_payment(
         session, actor, account, {k: v for k, v in parts.items() if v}, method=PaymentMethod.BANK,
@@ -191,7 +199,10 @@ def import_registry(
         for attempt, batch in enumerate(batches):
             try:
                 with db.transaction() as session:
-                    notes = [(line, _apply(session, actor, line, source)) for line in batch]
+                    main_id = main_service_id(session)
+                    notes = [
+                        (line, _apply(session, actor, line, source, main_id)) for line in batch
+                    ]
             except IntegrityError:
                 if attempt == 0 and len(batch) > 1:
                     batches.extend([line] for line in batch)

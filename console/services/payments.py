@@ -176,17 +176,23 @@ def holder_and_address(session: Session, account: Account) -> tuple[str, str]:
     return holder, address
 
 
-def dues_in_session(session: Session, account: Account) -> AccountDues:
-    main_id = main_service_id(session)
+def service_balances(session: Session, account_id: int, main_id: int) -> dict[int, Decimal]:
+    """Ledger balance per service (entries without a service count to the main one)."""
     balances: dict[int, Decimal] = {main_id: Decimal("0.00")}
     rows = session.execute(
         select(LedgerEntry.service_id, func.sum(LedgerEntry.amount))
-        .where(LedgerEntry.account_id == account.id)
+        .where(LedgerEntry.account_id == account_id)
         .group_by(LedgerEntry.service_id)
     ).all()
     for service_id, amount in rows:
         sid = service_id if service_id is not None else main_id
         balances[sid] = balances.get(sid, Decimal("0.00")) + Decimal(amount or 0)
+    return {sid: amount.quantize(KOPECK) for sid, amount in balances.items()}
+
+
+def dues_in_session(session: Session, account: Account) -> AccountDues:
+    main_id = main_service_id(session)
+    balances = service_balances(session, account.id, main_id)
     supplier = session.get(Supplier, account.supplier_id)
     assert supplier is not None
     services = {s.id: s for s in session.scalars(select(Service).where(Service.id.in_(balances)))}
