@@ -10,10 +10,16 @@ import importlib
 from typing import Any
 
 #: Modules under console.views with ``install_card(card: AccountCard) -> None``.
-CARD_PLUGINS: list[str] = ["appeals_card"]
+CARD_PLUGINS: list[str] = [
+    "appeals_card",
+    "payments_card",
+]
 
 #: Modules under console.views with ``install_window(window: MainWindow) -> None``.
-WINDOW_PLUGINS: list[str] = ["appeals_card"]
+WINDOW_PLUGINS: list[str] = [
+    "appeals_card",
+    "payments_card",
+]
 
 
 def install(kind: str, target: Any) -> None:

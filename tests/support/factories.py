@@ -182,3 +182,26 @@ def make_decided_refund(
         session.add(refund)
         session.flush()
         return refund.id
+
+
+def add_charge(
+    db: Database,
+    account_id: int,
+    amount: Decimal,
+    *,
+    service_code: str = "electricity",
+    period: dt.date = dt.date(2026, 10, 1),
+    kind: str = "charge",
+) -> None:
+    """Append one ledger entry (a charge raises the debt, a negative amount lowers it)."""
+    from console.models import LedgerEntry, Service
+    from console.models.enums import LedgerKind
+
+    with db.transaction() as session:
+        service = _one(session, select(Service).where(Service.code == service_code))
+        session.add(
+            LedgerEntry(
+                account_id=account_id, period=period, kind=LedgerKind(kind), amount=amount,
+                service_id=service.id, description="test",
+            )
+        )  # fmt: skip
