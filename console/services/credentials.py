@@ -43,6 +43,8 @@ def open_database(
     pool_size: int = 2,
     connect_timeout: int = 5,
     ask_password: Callable[[str], str | None] | None = None,
+    sslmode: str = "",
+    sslrootcert: str = "",
 ) -> Database:
     """Connect, taking the password from the keyring or asking for it; check the connection."""
     parsed = normalise_url(url)
@@ -57,7 +59,12 @@ def open_database(
     for _attempt in range(3):
         db = Database(
             create_db_engine(
-                parsed, password=password, pool_size=pool_size, connect_timeout=connect_timeout
+                parsed,
+                password=password,
+                pool_size=pool_size,
+                connect_timeout=connect_timeout,
+                sslmode=sslmode,
+                sslrootcert=sslrootcert,
             )
         )
         try:
