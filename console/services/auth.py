@@ -10,14 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import exc, select, text
 from sqlalchemy.orm import Session
 
 from console.models import Office, Staff
 from console.models.enums import StaffRole
 from console.services import audit, passwords
 from console.services.actor import Actor
-from console.services.database import Database, create_db_engine, normalise_url
+from console.services.database import (
+    Database,
+    create_db_engine,
+    normalise_url,
+    permission_denied,
+)
 from console.services.errors import (
     ConsoleError,
     DatabaseUnavailableError,
@@ -111,7 +116,12 @@ def current_actor(db: Database, *, office_code: str = "", workstation: str = "")
     """PostgreSQL: the active staff row whose login is the connected role (``current_user``)."""
     with db.read() as session:
         role = str(session.scalar(text("SELECT current_user")))
-        staff = session.scalar(select(Staff).where(Staff.login == role))
+        try:
+            staff = session.scalar(select(Staff).where(Staff.login == role))
+        except exc.DBAPIError as err:
+            if permission_denied(err) is None:
+                raise
+            staff = None  # a role outside the console's groups may not even read the staff list
         if staff is None or not staff.is_active:
             raise PermissionDeniedError(
                 f"Пароль верный, но «{role}» нет среди действующих сотрудников пульта. "
@@ -296,3 +306,19 @@ def _actor(session: Session, staff: Staff, office_code: str, workstation: str) -
         office_name=office.name if office else "",
         workstation=workstation,
     )
+
+
+def command_line_actor(db: Database, workstation: str = "") -> Actor:
+    """Who runs a ``console`` sub-command: the connected staff member on PostgreSQL, else the system.
+
+    On the embedded database whoever can open the file owns it; on PostgreSQL a role that is not
+    a staff member (the database owner) acts as the system and the server decides what it may do.
+    """
+    if db.is_postgres:
+        try:
+            return current_actor(db, workstation=workstation)
+        except PermissionDeniedError:
+            with db.read() as session:
+                role = str(session.scalar(text("SELECT current_user")))
+            return Actor(None, role, "Система", StaffRole.ADMIN, None, "", workstation)
+    return Actor(None, "system", "Система", StaffRole.ADMIN, None, "", workstation)
