@@ -1,4 +1,4 @@
-"""``console staff add|disable|password|list``: staff accounts (administrators; on PostgreSQL roles)."""
+"""``console staff add|disable|password|list``: staff accounts (on PostgreSQL, login roles)."""
 
 from __future__ import annotations
 

@@ -309,7 +309,7 @@ def _actor(session: Session, staff: Staff, office_code: str, workstation: str) -
 
 
 def command_line_actor(db: Database, workstation: str = "") -> Actor:
-    """Who runs a ``console`` sub-command: the connected staff member on PostgreSQL, else the system.
+    """Who runs a ``console`` sub-command: the connected staff member, else the system.
 
     On the embedded database whoever can open the file owns it; on PostgreSQL a role that is not
     a staff member (the database owner) acts as the system and the server decides what it may do.
