@@ -58,6 +58,7 @@ def authenticate(
     office_code: str = "",
     workstation: str = "",
     settings: Settings | None = None,
+    action: str = "staff.sign_in",
 ) -> Actor:
     """Check ``login``/``password`` and return the Actor; on failure a generic Russian error.
 
@@ -78,7 +79,7 @@ def authenticate(
             audit.record(
                 session,
                 _anonymous(workstation),
-                "staff.sign_in_failed",
+                f"{action}_failed",
                 "staff",
                 staff.id if staff else None,
                 after={"login": name[:63]},
@@ -89,7 +90,7 @@ def authenticate(
             if staff.password_hash and passwords.needs_rehash(staff.password_hash):
                 staff.password_hash = passwords.hash_password(password)
             actor = _actor(session, staff, office_code, workstation)
-            audit.record(session, actor, "staff.sign_in", "staff", staff.id)
+            audit.record(session, actor, action, "staff", staff.id)
     if failed:
         # Raised after the commit so the failed attempt stays in the audit trail.
         raise PermissionDeniedError(BAD_CREDENTIALS)
@@ -133,10 +134,23 @@ def current_actor(db: Database, *, office_code: str = "", workstation: str = "")
 def verify_password(
     db: Database, actor: Actor, password: str, settings: Settings | None = None
 ) -> None:
-    """Unlocking the console: the signed-in person's password again, or PermissionDeniedError."""
+    """Unlocking the console: the signed-in person's password again, or PermissionDeniedError.
+
+    On the embedded database a staff member who has no password yet (first start postponed,
+    a demo with CONSOLE_AUTOLOGIN) unlocks without one.
+    """
+    if not db.is_postgres and not _has_password(db, actor.login):
+        return
     authenticate(
-        db, actor.login, password, office_code="", workstation=actor.workstation, settings=settings
-    )
+        db, actor.login, password, workstation=actor.workstation, settings=settings,
+        action="staff.unlock",
+    )  # fmt: skip
+
+
+def _has_password(db: Database, login: str) -> bool:
+    with db.read() as session:
+        stored = session.scalar(select(Staff.password_hash).where(Staff.login == login))
+    return stored is not None
 
 
 def actor_for_login(
