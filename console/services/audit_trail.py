@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from console.models import Account, AuditEvent, Office, Staff
@@ -95,7 +95,7 @@ def page(
         stmt = stmt.where(AuditEvent.id < before_id)
     with db.read() as session:
         rows = session.execute(stmt.order_by(AuditEvent.id.desc()).limit(limit)).all()
-        return tuple(_row(*row) for row in rows)
+        return tuple(_row(event, who, office, account) for event, who, office, account in rows)
 
 
 def export_csv(db: Database, actor: Actor, flt: AuditFilter, out: IO[str]) -> int:
@@ -170,7 +170,7 @@ def describe_changes(before: dict[str, Any] | None, after: dict[str, Any] | None
     return text if len(text) <= MAX_CHANGES else text[: MAX_CHANGES - 1] + "…"
 
 
-def _query(flt: AuditFilter) -> Select[tuple[AuditEvent, Staff, Office, Account]]:
+def _query(flt: AuditFilter) -> Any:  # a Select; its generic form differs in SQLAlchemy 2.0/2.1
     staff, office, account = aliased(Staff), aliased(Office), aliased(Account)
     stmt = (
         select(AuditEvent, staff, office, account)
