@@ -49,6 +49,18 @@ ACTION_LABELS = {
     "appeal.create": "Зарегистрировано обращение",
     "document.print": "Напечатан документ",
 }
+ENTITY_LABELS = {
+    "account": "лицевой счёт",
+    "customer": "клиент",
+    "meter": "счётчик",
+    "reading": "показания",
+    "payment": "платёж",
+    "refund_application": "заявление на возврат",
+    "appeal": "обращение",
+    "document": "документ",
+    "staff": "сотрудник",
+    "audit_events": "журнал действий",
+}
 # Personal data stays masked in the trail's window and export: that it changed is enough there.
 _SECRET_FIELD = re.compile(r"passport|snils|password", re.IGNORECASE)
 
@@ -76,6 +88,7 @@ class AuditRow:
     action_label: str
     entity: str
     entity_id: str
+    entity_label: str
     account_number: str
     changes: str
 
@@ -115,7 +128,7 @@ def export_csv(db: Database, actor: Actor, flt: AuditFilter, out: IO[str]) -> in
         for r in rows:
             writer.writerow(
                 [date_time(r.occurred_at), r.staff, r.office, r.workstation, r.action_label,
-                 r.action, r.entity, r.entity_id, r.account_number, r.changes]
+                 r.action, r.entity_label, r.entity_id, r.account_number, r.changes]
             )  # fmt: skip
         written += len(rows)
         if len(rows) < 1000:
@@ -208,6 +221,7 @@ def _row(
         action_label=label(event.action),
         entity=event.entity,
         entity_id=event.entity_id or "",
+        entity_label=ENTITY_LABELS.get(event.entity, event.entity),
         account_number=account.number if account else "",
         changes=describe_changes(event.before, event.after),
     )

@@ -10,10 +10,10 @@ import importlib
 from typing import Any
 
 #: Modules under console.views with ``install_card(card: AccountCard) -> None``.
-CARD_PLUGINS: list[str] = []
+CARD_PLUGINS: list[str] = ["audit_view"]
 
 #: Modules under console.views with ``install_window(window: MainWindow) -> None``.
-WINDOW_PLUGINS: list[str] = []
+WINDOW_PLUGINS: list[str] = ["lock", "connection_status", "audit_view"]
 
 
 def install(kind: str, target: Any) -> None:
