@@ -176,7 +176,9 @@ class InactivityLock(QObject):
 
     def unlock(self) -> None:
         for curtain in self.curtains:
-            curtain.parentWidget().removeEventFilter(curtain)
+            covered = curtain.parentWidget()
+            if covered is not None:
+                covered.removeEventFilter(curtain)
             curtain.deleteLater()
         self.curtains.clear()
         if self.prompt is not None:
