@@ -157,3 +157,18 @@ def test_unreachable_server_is_not_a_wrong_password(settings: Settings) -> None:
     closed = replace(settings, database_url="postgresql://x@127.0.0.1:1/console")
     with pytest.raises(DatabaseUnavailableError, match="Нет связи с базой данных"):
         auth.connect_as(closed, "ivanova", PASSWORD)
+
+
+def test_tls_settings_reach_libpq(owner: Database, settings: Settings) -> None:
+    from console.services.errors import ConsoleError, DatabaseUnavailableError
+
+    login = _login("clerk")
+    staff.add_staff(owner, SYSTEM, login, "clerk", "TMN-1", PASSWORD)
+    # This test server has no certificate: a desk that insists on TLS must not fall back.
+    for mode in ("require", "verify-full"):
+        strict = replace(settings, db_sslmode=mode, db_sslrootcert="/nonexistent/root.crt")
+        with pytest.raises(DatabaseUnavailableError, match="(SSL|ssl|root.crt)"):
+            auth.connect_as(strict, login, PASSWORD)
+    with pytest.raises(ConsoleError, match="Неверный режим TLS"):
+        auth.connect_as(replace(settings, db_sslmode="maybe"), login, PASSWORD)
+    auth.connect_as(replace(settings, db_sslmode="prefer"), login, PASSWORD).db.dispose()
