@@ -280,8 +280,7 @@ def _connect(
     except Exception as err:  # noqa: BLE001 - classified below
         db.dispose()
         reason = str(getattr(err, "orig", err)).strip()
-        lowered = reason.lower()
-        if any(marker in lowered for marker in _AUTH_FAILURES):
+        if _refused_login(reason):
             raise PermissionDeniedError(BAD_CREDENTIALS) from None
         first_line = reason.splitlines()[0] if reason else type(err).__name__
         raise DatabaseUnavailableError(
@@ -291,9 +290,18 @@ def _connect(
     return db
 
 
-# libpq's words for a refused login (English or a Russian server): wrong password, no such role,
-# a disabled (NOLOGIN) role.
-_AUTH_FAILURES = ("password", "пароль", "does not exist", "не существует", "not permitted")
+def _refused_login(reason: str) -> bool:
+    """libpq's words (English or a Russian server) for a wrong password, no such role or a
+    disabled (NOLOGIN) role, as opposed to a database that is not there or not reachable."""
+    text_ = reason.lower()
+    return (
+        "password" in text_
+        or "пароль" in text_
+        or "not permitted to log in" in text_
+        or "не разрешён вход" in text_
+        or ("role" in text_ and "does not exist" in text_)
+        or ("роль" in text_ and "не существует" in text_)
+    )
 
 
 def _anonymous(workstation: str) -> Actor:

@@ -172,3 +172,13 @@ def test_tls_settings_reach_libpq(owner: Database, settings: Settings) -> None:
     with pytest.raises(ConsoleError, match="Неверный режим TLS"):
         auth.connect_as(replace(settings, db_sslmode="maybe"), login, PASSWORD)
     auth.connect_as(replace(settings, db_sslmode="prefer"), login, PASSWORD).db.dispose()
+
+
+def test_a_missing_database_is_not_a_wrong_password(owner: Database, settings: Settings) -> None:
+    from console.services.errors import DatabaseUnavailableError
+
+    login = _login("clerk")
+    staff.add_staff(owner, SYSTEM, login, "clerk", "TMN-1", PASSWORD)
+    elsewhere = replace(settings, database_url=settings.database_url.rsplit("/", 1)[0] + "/nope")
+    with pytest.raises(DatabaseUnavailableError, match="nope"):
+        auth.connect_as(elsewhere, login, PASSWORD)

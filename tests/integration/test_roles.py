@@ -298,3 +298,29 @@ def test_group_roles_are_nested(pg_db: Database) -> None:
         assert not session.scalar(
             text("SELECT pg_has_role('console_clerk', 'console_supervisor', 'MEMBER')")
         )
+
+
+def test_roles_migration_is_idempotent_and_reversible(pg_db: Database) -> None:
+    from alembic import command
+
+    from console.services.schema import alembic_config, upgrade
+
+    cfg = alembic_config()
+    with pg_db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.stamp(cfg, "0001")
+    upgrade(pg_db)  # 0002 again over its own grants and triggers
+    with pg_db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    with pg_db.read() as session:
+        assert not session.scalar(
+            text("SELECT count(*) FROM pg_trigger WHERE tgname = 'payments_guard'")
+        )
+    upgrade(pg_db)
+    clerk = Desk(pg_db, StaffRole.CLERK)
+    try:
+        with pytest.raises(Exception, match="permission denied"):
+            clerk.sql("UPDATE tariffs SET rate = rate + 1")
+    finally:
+        clerk.db.dispose()
