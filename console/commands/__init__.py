@@ -9,4 +9,5 @@ COMMAND_MODULES = [
     "db",
     "demo_data",
     "import_payments",
+    "staff",
 ]

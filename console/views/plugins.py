@@ -13,12 +13,16 @@ from typing import Any
 CARD_PLUGINS: list[str] = [
     "appeals_card",
     "payments_card",
+    "audit_view",
 ]
 
 #: Modules under console.views with ``install_window(window: MainWindow) -> None``.
 WINDOW_PLUGINS: list[str] = [
+    "lock",
+    "connection_status",
     "appeals_card",
     "payments_card",
+    "audit_view",
 ]
 
 

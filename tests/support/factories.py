@@ -205,3 +205,27 @@ def add_charge(
                 service_id=service.id, description="test",
             )
         )  # fmt: skip
+
+
+def make_login(db: Database, login: str, role: StaffRole, password: str = "Пароль-2026!") -> Actor:
+    """A staff member with a password (on PostgreSQL also a login role) and the Actor for them."""
+    from console.services.actor import SYSTEM
+    from console.services.staff import add_staff
+
+    with db.transaction() as session:
+        ensure_reference_data(session)
+    member = add_staff(db, SYSTEM, login, role, "TMN-1", password, f"Сотрудник {login}")
+    with db.read() as session:
+        office = _one(session, select(Office).where(Office.code == "TMN-1"))
+        return Actor(
+            staff_id=member.id, login=member.login, full_name=member.full_name, role=role,
+            office_id=office.id, office_name=office.name, workstation="test-desk",
+        )  # fmt: skip
+
+
+def connect_as(db: Database, login: str, password: str | None = None) -> Database:
+    """A second Database on the same PostgreSQL database, connected as another login role."""
+    from console.services.database import create_db_engine
+
+    url = db.engine.url.set(username=login, password=None)
+    return Database(create_db_engine(url, password=password, pool_size=2))
