@@ -108,7 +108,10 @@ def _signature(
 
 def _registration_page(data: RegistrationFormData, s: dict[str, ParagraphStyle]) -> list[object]:
     p = data.person
-    P = lambda text: Paragraph(text, s["base"])  # noqa: E731
+
+    def P(text: str) -> Paragraph:  # noqa: N802 - reads like the class it wraps
+        return Paragraph(text, s["base"])
+
     number = f" № {data.customer_id}" if data.customer_id else ""
     story: list[object] = [
         Paragraph(data.operator, s["small"]),
@@ -173,7 +176,10 @@ def _snils(value: str) -> str:
 
 def _consent_page(data: RegistrationFormData, s: dict[str, ParagraphStyle]) -> list[object]:
     p = data.person
-    J = lambda text: Paragraph(text, s["just"])  # noqa: E731
+
+    def J(text: str) -> Paragraph:  # noqa: N802
+        return Paragraph(text, s["just"])
+
     passport = (
         f"паспорт {p.passport_series[:2]} {p.passport_series[2:]} № {p.passport_number}, "
         f"выдан {date(p.passport_issued_on)} {p.passport_issued_by}, "
