@@ -327,3 +327,21 @@ def accounts_by_number(db: Database, number: str, limit: int = 20) -> tuple[Acco
             .limit(limit)
         )
         return tuple(_brief(session, a) for a in accounts)
+
+
+def preview_binding(
+    db: Database, request: BindingRequest, names: tuple[str, str, str | None]
+) -> AccountBrief:
+    """Check the proof before saving (the wizard's «Добавить»); saving checks it again."""
+    if request.relation not in RELATION_LABELS:
+        raise ValidationError("Выберите отношение к лицевому счёту.", "relation")
+    if request.proof not in PROOF_LABELS:
+        raise ValidationError("Выберите, чем клиент подтвердил связь со счётом.", "proof")
+    with db.read() as session:
+        account = session.get(Account, request.account_id)
+        if account is None:
+            raise NotFoundError("Лицевой счёт не найден: возможно, его удалили.")
+        if account.status is not AccountStatus.ACTIVE:
+            raise ValidationError(f"Лицевой счёт {account.number} закрыт: привязка невозможна.")
+        check_proof(session, request, names)
+        return _brief(session, account)
