@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -37,10 +38,26 @@ def configure_logging() -> None:
     )
 
 
+def _headless_fallback() -> None:
+    """On a Linux box without a display, run offscreen instead of aborting inside Qt."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        print(
+            "console: графический дисплей не найден — окно открыто без экрана (offscreen). "
+            "Запустите пульт на рабочем столе или под Xvfb, чтобы его увидеть.",
+            file=sys.stderr,
+        )
+
+
 def bootstrap(settings: Settings, argv: Sequence[str] | None = None) -> int:
     """Start the GUI and run it until the window closes; returns the exit code."""
     started = time.perf_counter()
     configure_logging()
+    _headless_fallback()
     from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
     from console.views.context import ViewContext

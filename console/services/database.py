@@ -79,7 +79,7 @@ class Database:
 
     @property
     def dialect(self) -> str:
-        """ "postgresql" or "sqlite"."""
+        """The dialect name: postgresql or sqlite."""
         return self.engine.dialect.name
 
     @property
