@@ -314,21 +314,6 @@ def account_people(db: Database, account_id: int) -> tuple[HolderRow, ...]:
         return _people(session, account_id)
 
 
-def accounts_by_number(db: Database, number: str, limit: int = 20) -> tuple[AccountBrief, ...]:
-    """Accounts whose number starts with the typed digits (the binding page's search)."""
-    digits = re.sub(r"\D", "", number or "")
-    if len(digits) < 3:
-        return ()
-    with db.read() as session:
-        accounts = session.scalars(
-            select(Account)
-            .where(Account.number.startswith(digits))
-            .order_by(Account.number)
-            .limit(limit)
-        )
-        return tuple(_brief(session, a) for a in accounts)
-
-
 def preview_binding(
     db: Database, request: BindingRequest, names: tuple[str, str, str | None]
 ) -> AccountBrief:

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from console.services import registration, registration_binding, registration_form
+from console.services import lookup, registration, registration_binding, registration_form
 from console.services import validators as v
 from console.services.errors import ValidationError
 from console.services.formatting import date
+from console.services.lookup import SearchRow
 from console.services.registration_types import (
     PROOF_LABELS,
     RELATION_LABELS,
@@ -55,6 +56,7 @@ from console.views.registration_widgets import (
 from console.views.registration_wizard import RegistrationWizard
 from console.views.tasks import message_for
 
+SEARCH_LIMIT = 50
 ANSWER_HINTS = {
     "holder_name": "не нужен: сверяются ФИО",
     "bill_total": "сумма «Итого» из квитанции, например 1500,00",
@@ -96,7 +98,9 @@ class BindingPage(QWizardPage):
         )
         self.search = EnterLineEdit(self)
         self.search.setObjectName("accountSearch")
-        self.search.setPlaceholderText(self.tr("номер лицевого счёта (от 3 цифр)"))
+        self.search.setPlaceholderText(
+            self.tr("номер лицевого счёта, адрес, ФИО владельца или номер счётчика")
+        )
         self.results = QListWidget(self)
         self.results.setObjectName("accountResults")
         self.results.setUniformItemSizes(True)
@@ -167,18 +171,21 @@ class BindingPage(QWizardPage):
             self.search.setText(preset.number)
 
     def _search(self, text: str) -> None:
-        # The lookup service is not on this branch yet; the number prefix search stands in.
+        if len(text.strip()) < 3:
+            self.results.clear()
+            return
+        ctx = self.ctx
         self.ctx.tasks.run(
-            lambda: registration_binding.accounts_by_number(self.ctx.db, text),
+            lambda: lookup.search(ctx.db, text, limit=SEARCH_LIMIT, actor=ctx.actor).rows,
             guarded(self, self._show_results),
             guarded(self, lambda err: show_error(self.answer_error, message_for(err))),
             key="registration.accounts",
         )
 
-    def _show_results(self, accounts: tuple[AccountBrief, ...]) -> None:
+    def _show_results(self, accounts: tuple[SearchRow, ...]) -> None:
         self.results.clear()
         for a in accounts:
-            state = "" if a.active else self.tr(" (закрыт)")
+            state = "" if a.status == "active" else self.tr(" (закрыт)")
             item = QListWidgetItem(f"{a.number}{state} — {a.holder} — {a.address}")
             item.setData(Qt.ItemDataRole.UserRole, a)
             self.results.addItem(item)
@@ -197,7 +204,7 @@ class BindingPage(QWizardPage):
             show_error(self.answer_error, self.tr("Сначала найдите и выберите лицевой счёт."))
             self.search.setFocus()
             return
-        account: AccountBrief = item.data(Qt.ItemDataRole.UserRole)
+        account: SearchRow = item.data(Qt.ItemDataRole.UserRole)
         wizard = _wizard(self)
         if any(b.account_id == account.account_id for _, b in wizard.bindings):
             show_error(self.answer_error, self.tr("Этот счёт уже в списке привязки."))

@@ -324,12 +324,6 @@ def test_check_person_reports_every_field() -> None:
     assert set(errors) == {"passport_series", "birth_date", "snils", "email"}
 
 
-def test_accounts_by_number(db: Database, account: AccountIds) -> None:
-    found = binding.accounts_by_number(db, account.number[:6])
-    assert account.number in [a.number for a in found]
-    assert binding.accounts_by_number(db, "72") == ()
-
-
 @pytest.mark.postgres
 def test_same_passport_by_two_clerks_at_once_gives_one_customer(pg_db: Database) -> None:
     clerks = [make_staff(pg_db, f"desk{i}", StaffRole.CLERK) for i in range(2)]
