@@ -1,20 +1,16 @@
-"""Registration wizard pages 3–5: binding accounts, contacts and consents (saving), printing."""
+"""Registration wizard pages 3–4: binding accounts, contacts and consents (saving)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QShortcut
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,7 +27,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from console.services import lookup, registration, registration_binding, registration_form
+from console.services import lookup, registration, registration_binding
 from console.services import validators as v
 from console.services.errors import ValidationError
 from console.services.formatting import date
@@ -78,7 +74,7 @@ class EnterLineEdit(QLineEdit):
         super().keyPressEvent(event)
 
 
-def _wizard(page: QWizardPage) -> RegistrationWizard:
+def wizard_of(page: QWizardPage) -> RegistrationWizard:
     wizard = page.wizard()
     assert isinstance(wizard, RegistrationWizard)
     return wizard
@@ -205,7 +201,7 @@ class BindingPage(QWizardPage):
             self.search.setFocus()
             return
         account: SearchRow = item.data(Qt.ItemDataRole.UserRole)
-        wizard = _wizard(self)
+        wizard = wizard_of(self)
         if any(b.account_id == account.account_id for _, b in wizard.bindings):
             show_error(self.answer_error, self.tr("Этот счёт уже в списке привязки."))
             return
@@ -230,7 +226,7 @@ class BindingPage(QWizardPage):
         self.add_button.setEnabled(True)
         show_error(self.answer_error, None)
         request = dataclasses.replace(request, account_version=brief.version)
-        _wizard(self).bindings.append((brief, request))
+        wizard_of(self).bindings.append((brief, request))
         self.answer.clear()
         self._fill_table()
         self.search.setFocus()
@@ -243,13 +239,13 @@ class BindingPage(QWizardPage):
 
     def _remove(self) -> None:
         row = self.table.currentRow()
-        bindings = _wizard(self).bindings
+        bindings = wizard_of(self).bindings
         if 0 <= row < len(bindings):
             del bindings[row]
             self._fill_table()
 
     def _fill_table(self) -> None:
-        bindings = _wizard(self).bindings
+        bindings = wizard_of(self).bindings
         self.table.setRowCount(len(bindings))
         for row, (brief, request) in enumerate(bindings):
             cells = (
@@ -318,7 +314,7 @@ class ContactsPage(QWizardPage):
             show_error(self.pd_error, None)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        existing = _wizard(self).existing
+        existing = wizard_of(self).existing
         if existing is not None:
             if not self.phone.text() and existing.phone:
                 self.phone.setText(existing.phone)
@@ -326,7 +322,7 @@ class ContactsPage(QWizardPage):
                 self.email.setText(existing.email)
 
     def request(self) -> RegistrationRequest:
-        wizard = _wizard(self)
+        wizard = wizard_of(self)
         assert wizard.person is not None
         person = dataclasses.replace(
             wizard.person,
@@ -344,7 +340,7 @@ class ContactsPage(QWizardPage):
         )
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
-        wizard = _wizard(self)
+        wizard = wizard_of(self)
         if wizard.saved:
             return True
         if self.saving:
@@ -384,7 +380,7 @@ class ContactsPage(QWizardPage):
 
     def _saved(self, result: RegistrationResult) -> None:
         self._set_saving(False)
-        wizard = _wizard(self)
+        wizard = wizard_of(self)
         if result.duplicate:
             # Another desk registered the same passport meanwhile: continue with that customer.
             wizard.existing = result.customer
@@ -408,121 +404,3 @@ class ContactsPage(QWizardPage):
         if isinstance(error, ValidationError) and error.field in ("answer", "proof"):
             message += " " + self.tr("Вернитесь к шагу «Привязка лицевых счетов».")
         show_error(self.save_error, message)
-
-
-class PrintPage(QWizardPage):
-    """5. Печать: the registration form with the consent, for the customer's signature."""
-
-    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setTitle(self.tr("Печать"))
-        self.setSubTitle(self.tr("Распечатайте анкету и согласие и дайте клиенту подписать."))
-        self.setFinalPage(True)
-        self.pdf: bytes | None = None
-        self.summary = QLabel(self)
-        self.summary.setObjectName("summary")
-        self.summary.setWordWrap(True)
-        self.error = error_label(self)
-        self.print_button = QPushButton(self.tr("&Печать… (Ctrl+P)"), self)
-        self.print_button.setObjectName("printForm")
-        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
-        self.save_button = QPushButton(self.tr("Сохранить &PDF…"), self)
-        self.document = QPdfDocument(self)
-        self.view = QPdfView(self)
-        self.view.setObjectName("preview")
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self._buffer: QBuffer | None = None
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.save_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addWidget(self.error)
-        layout.addWidget(self.view, 1)
-        self.print_button.clicked.connect(self.print_form)
-        self.save_button.clicked.connect(self._save_pdf)
-
-    def form_data(self) -> registration_form.RegistrationFormData:
-        wizard = _wizard(self)
-        result = wizard.outcome
-        assert result is not None
-        request = wizard.contacts_page.request()
-        accounts = tuple(
-            registration_form.FormAccount(b.number, b.address, RELATION_LABELS[r.relation])
-            for b, r in wizard.bindings
-        )
-        suppliers = sorted({b.supplier for b, _ in wizard.bindings if b.supplier})
-        actor = self.ctx.actor
-        return registration_form.RegistrationFormData(
-            person=request.person,
-            accounts=accounts,
-            bill_delivery=request.bill_delivery,
-            mailing_consent=request.consents.mailing,
-            operator=", ".join(suppliers) or actor.office_name,
-            office=actor.office_name,
-            staff_name=actor.full_name,
-            signed_on=dt.date.today(),
-            customer_id=result.customer.id,
-        )
-
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
-        result = _wizard(self).outcome
-        assert result is not None
-        verb = self.tr("зарегистрирован(а)") if result.created else self.tr("обновлён(а)")
-        accounts = ", ".join(result.bound) or self.tr("нет")
-        self.summary.setText(
-            self.tr("Клиент {0} {1}, № {2}. Привязанные счета: {3}.").format(
-                result.customer.full_name, verb, result.customer.id, accounts
-            )
-        )
-        data = self.form_data()
-        self.ctx.tasks.run(
-            lambda: registration_form.render(data),
-            guarded(self, self._rendered),
-            guarded(self, lambda err: show_error(self.error, message_for(err))),
-            heavy=True,
-        )
-
-    def _rendered(self, pdf: bytes) -> None:
-        self.pdf = pdf
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(pdf))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._buffer)
-        self.print_button.setFocus()
-
-    def print_form(self) -> None:
-        if self.pdf is None:
-            return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return
-        self.paint(printer)
-
-    def paint(self, printer: QPrinter) -> None:
-        painter = QPainter(printer)
-        try:
-            for index in range(self.document.pageCount()):
-                if index:
-                    printer.newPage()
-                target = painter.viewport()
-                image = self.document.render(index, target.size())
-                painter.drawImage(target, image)
-        finally:
-            painter.end()
-
-    def _save_pdf(self) -> None:
-        if self.pdf is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Сохранить анкету"), "anketa.pdf", self.tr("PDF (*.pdf)")
-        )
-        if path:
-            with open(path, "wb") as handle:
-                handle.write(self.pdf)

@@ -312,7 +312,8 @@ class RegistrationWizard(QWizard):
         account: AccountBrief | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        from console.views.registration_pages import BindingPage, ContactsPage, PrintPage
+        from console.views.registration_pages import BindingPage, ContactsPage
+        from console.views.registration_print_page import PrintPage
 
         super().__init__(parent)
         self.ctx = ctx
