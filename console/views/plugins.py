@@ -13,6 +13,7 @@ from typing import Any
 CARD_PLUGINS: list[str] = [
     "appeals_card",
     "payments_card",
+    "registration_card",
     "audit_view",
 ]
 
@@ -22,6 +23,7 @@ WINDOW_PLUGINS: list[str] = [
     "connection_status",
     "appeals_card",
     "payments_card",
+    "registration_card",
     "audit_view",
 ]
 

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -203,6 +203,17 @@ def add_charge(
             LedgerEntry(
                 account_id=account_id, period=period, kind=LedgerKind(kind), amount=amount,
                 service_id=service.id, description="test",
+def add_statement(
+    db: Database, account_id: int, period: dt.date, closing: Decimal, charged: Decimal
+) -> None:
+    """A closed month of an account: its bill's «Итого» is ``closing`` (negative = переплата)."""
+    from console.models import AccountStatement
+
+    with db.transaction() as session:
+        session.add(
+            AccountStatement(
+                account_id=account_id, period=period.replace(day=1), opening=closing - charged,
+                charged=charged, recalculated=Decimal(0), paid=Decimal(0), closing=closing,
             )
         )  # fmt: skip
 
@@ -229,3 +240,17 @@ def connect_as(db: Database, login: str, password: str | None = None) -> Databas
 
     url = db.engine.url.set(username=login, password=None)
     return Database(create_db_engine(url, password=password, pool_size=2))
+def person_form(**changes: str) -> Any:
+    """A registration form as a clerk fills it in, valid unless ``changes`` spoil it."""
+    from console.services.registration_types import PersonForm
+
+    values = {
+        "last_name": "Смирнова", "first_name": "Анна", "middle_name": "Викторовна",
+        "birth_date": "03.04.1985", "passport_series": "71 09", "passport_number": "654321",
+        "passport_issued_on": "12.05.2005", "passport_issued_by": "ОВД Центрального АО г. Тюмени",
+        "passport_division_code": "720-001",
+        "registration_address": "г. Тюмень, ул. Ленина, д. 12, кв. 34",
+        "snils": "112-233-445 95", "phone": "8 (912) 345-67-89", "email": "anna@example.ru",
+    }  # fmt: skip
+    values.update(changes)
+    return PersonForm(**values)
