@@ -203,6 +203,10 @@ def add_charge(
             LedgerEntry(
                 account_id=account_id, period=period, kind=LedgerKind(kind), amount=amount,
                 service_id=service.id, description="test",
+            )
+        )  # fmt: skip
+
+
 def add_statement(
     db: Database, account_id: int, period: dt.date, closing: Decimal, charged: Decimal
 ) -> None:
@@ -240,6 +244,8 @@ def connect_as(db: Database, login: str, password: str | None = None) -> Databas
 
     url = db.engine.url.set(username=login, password=None)
     return Database(create_db_engine(url, password=password, pool_size=2))
+
+
 def person_form(**changes: str) -> Any:
     """A registration form as a clerk fills it in, valid unless ``changes`` spoil it."""
     from console.services.registration_types import PersonForm
