@@ -36,6 +36,7 @@ METHOD_LABELS = {
     VolumeMethod.AVERAGE: "по среднему",
     VolumeMethod.NORM: "по нормативу",
 }
+METER_METHOD = METHOD_LABELS[VolumeMethod.METER]
 FIXED_FEE = "ежемесячная плата"
 ZONE_LABELS = {1: ("",), 2: ("день", "ночь"), 3: ("пик", "полупик", "ночь")}
 #: Bulk queries take ids in chunks: SQLite allows 32 766 parameters, keep far below.
@@ -233,7 +234,7 @@ def _gather_chunk(
         a.id: (a, p)
         for a, p in session.execute(
             select(Account, Premise).join(Premise).where(Account.id.in_(ids))
-        ).tuples()
+        )
     }
     statements = {
         s.account_id: s
@@ -253,7 +254,7 @@ def _gather_chunk(
             AccountHolder.unbound_at.is_(None),
         )
         .order_by(AccountHolder.bound_at)
-    ).tuples():
+    ):
         holders[holder_account] = holder
     charges: dict[int, list[Charge]] = defaultdict(list)
     for charge in session.scalars(
@@ -419,7 +420,7 @@ def _previous_readings(
             ranked.c.rank == 1
         )
     )
-    return {(m, z): (v, t) for m, z, v, t in rows.tuples()}
+    return {(m, z): (v, t) for m, z, v, t in rows}
 
 
 def _tariffs(

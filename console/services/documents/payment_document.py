@@ -9,8 +9,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from console.services import pdf_fonts
-from console.services.documents import gost_qr
-from console.services.documents.data import PaymentDocumentData, Requisites
+from console.services.documents import gost_qr, layout
+from console.services.documents.data import METER_METHOD, PaymentDocumentData, Requisites
 from console.services.documents.layout import Column, Pen, fit, mm
 from console.services.formatting import add_months, date, money, month_year, rate, volume
 
@@ -70,7 +70,9 @@ def render(
     """One page per document, one PDF. Byte-identical for identical data (``invariant``)."""
     pdf_fonts.register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+    canvas = Canvas(
+        buffer, pagesize=A4, invariant=1, pageCompression=1, initialFontName=layout.REGULAR
+    )
     canvas.setTitle("Платёжный документ")
     canvas.setAuthor("Операторский пульт клиентского зала")
     canvas.setCreator("console")
@@ -265,6 +267,15 @@ def _services(pen: Pen, data: PaymentDocumentData, top: float) -> float:
     if not any(s.lines for s in data.recipients):
         empty = ["Начислений за месяц нет", "", "", "", "", "", "", "", ""]
         y = pen.row(X0, y, SERVICE_COLUMNS, empty, 7)
+    # Why a month was billed without a reading: what customers ask about most.
+    notes = dict.fromkeys(
+        f"{line.service}: объем определен {line.method} — {line.explanation.rstrip('.')}."
+        for section in data.recipients
+        for line in section.lines
+        if line.explanation and line.method.startswith("по ") and line.method != METER_METHOD
+    )
+    if notes:
+        y = pen.para(X0, y - 0.5 * mm, CW, " ".join(notes), 6.5)
     return y
 
 
