@@ -8,4 +8,5 @@ services as the windows do.
 COMMAND_MODULES = [
     "db",
     "demo_data",
+    "print_document",
 ]
