@@ -215,11 +215,13 @@ def gather_many(
             f"Расчётный период «{month_year(period)}» не закрыт: документ за него не печатается."
         )
     result: list[PaymentDocumentData] = []
-    suppliers = {s.id: requisites_of(s) for s in session.scalars(select(Supplier))}
+    supplier_rows = list(session.scalars(select(Supplier)))
+    suppliers = {s.id: requisites_of(s) for s in supplier_rows}
+    due_days = {s.id: s.payment_due_day for s in supplier_rows}
     services = {s.id: s for s in session.scalars(select(Service))}
     for start in range(0, len(account_ids), CHUNK):
         chunk = list(account_ids[start : start + CHUNK])
-        result.extend(_gather_chunk(session, chunk, period, suppliers, services))
+        result.extend(_gather_chunk(session, chunk, period, suppliers, due_days, services))
     return result
 
 
@@ -228,6 +230,7 @@ def _gather_chunk(
     ids: list[int],
     period: dt.date,
     suppliers: dict[int, Requisites],
+    due_days: dict[int, int],
     services: dict[int, Service],
 ) -> list[PaymentDocumentData]:
     accounts = {
@@ -317,16 +320,10 @@ def _gather_chunk(
                 residents=premise.residents, supplier=supplier, recipients=sections,
                 balance=balance, amount_due=max(statement.closing, ZERO),
                 meters=tuple(meter_lines), components=components,
-                due_day=_due_day(session, account.supplier_id),
+                due_day=due_days[account.supplier_id],
             )
         )  # fmt: skip
     return out
-
-
-def _due_day(session: Session, supplier_id: int) -> int:
-    # Cached on the session's identity map: one query per supplier per batch.
-    supplier = session.get(Supplier, supplier_id)
-    return supplier.payment_due_day if supplier is not None else 10
 
 
 def _sections(
