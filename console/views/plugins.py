@@ -10,10 +10,10 @@ import importlib
 from typing import Any
 
 #: Modules under console.views with ``install_card(card: AccountCard) -> None``.
-CARD_PLUGINS: list[str] = []
+CARD_PLUGINS: list[str] = ["documents_card"]
 
 #: Modules under console.views with ``install_window(window: MainWindow) -> None``.
-WINDOW_PLUGINS: list[str] = []
+WINDOW_PLUGINS: list[str] = ["documents_card"]
 
 
 def install(kind: str, target: Any) -> None:

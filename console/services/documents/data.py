@@ -185,6 +185,18 @@ def closed_periods(db: Database, account_id: int) -> tuple[dt.date, ...]:
         return tuple(rows)
 
 
+def closed_billing_periods(db: Database, limit: int = 24) -> tuple[dt.date, ...]:
+    """The closed billing months, newest first (the batch printing month list)."""
+    with db.read() as session:
+        rows = session.scalars(
+            select(BillingPeriod.period)
+            .where(BillingPeriod.status == PeriodStatus.CLOSED)
+            .order_by(BillingPeriod.period.desc())
+            .limit(limit)
+        )
+        return tuple(rows)
+
+
 def last_closed_period(db: Database) -> dt.date:
     """The newest closed billing month: the default of every print command."""
     with db.read() as session:
