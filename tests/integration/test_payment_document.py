@@ -109,7 +109,7 @@ def test_an_advance_prints_zero_due_and_no_sum_in_the_qr(db: Database) -> None:
     document = data.gather(db, account.account_id, SEP)
     assert document.balance.closing < 0 and document.amount_due == 0
     pdf = payment_document.render([document])
-    text = " ".join(pdf_text(pdf).split())
+    text = " ".join(pdf_text(pdf, layout=True).split())
     assert "Сумма к оплате 0,00 руб." in text
     assert f"аванс {_rub(-document.balance.closing)} руб." in text
     (qr,) = decode_qr(page_image(pdf, dpi=150))

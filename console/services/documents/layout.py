@@ -158,8 +158,11 @@ class Pen:
             bold = True
         else:
             spans = list(columns)
+            # Figures (right-aligned columns) never wrap: "20 945,06" stays one number.
             lines = [
-                wrap(cell, col.width - 2 * PAD, size, bold)
+                [cell]
+                if col.align == "r" and align is None
+                else wrap(cell, col.width - 2 * PAD, size, bold)
                 for col, cell in zip(columns, cells, strict=True)
             ]
         # A word longer than its column is drawn smaller rather than over the rule.

@@ -39,7 +39,7 @@ BALANCE_HEADER = [
 SERVICE_COLUMNS = [
     Column(w * CW, a)
     for w, a in zip(
-        (0.17, 0.09, 0.11, 0.08, 0.12, 0.12, 0.10, 0.11, 0.10),
+        (0.20, 0.10, 0.12, 0.07, 0.11, 0.11, 0.10, 0.10, 0.09),
         ("l", "r", "c", "r", "c", "r", "r", "r", "r"),
         strict=True,
     )
@@ -109,22 +109,45 @@ def qr_text(data: PaymentDocumentData) -> str:
     )  # fmt: skip
 
 
-def draw_page(pen: Pen, data: PaymentDocumentData) -> None:
+def draw_page(pen: Pen, data: PaymentDocumentData, *, compact: bool | None = None) -> float:
+    """Both parts on the current page; returns how far down the КВИТАНЦИЯ reached.
+
+    ``compact`` (decided by :func:`needs_compact` when None) prints the ИЗВЕЩЕНИЕ without
+    the recipients' contacts and the balance table, which the КВИТАНЦИЯ carries anyway, so
+    that a bill with many services and meter zones still fits one sheet.
+    """
+    if compact is None:
+        compact = needs_compact(data)
     top = PAGE_H - TOP
-    bottom = _notice(pen, data, top)
+    bottom = _notice(pen, data, top, compact=compact)
     cut = bottom - 3 * mm
     pen.dashed(LEFT, cut, PAGE_W - RIGHT)
     pen.text(LEFT + 2 * mm, cut - 2.2 * mm, "✂ линия отреза", 6)
-    _receipt(pen, data, cut - 4 * mm)
+    return _receipt(pen, data, cut - 4 * mm)
+
+
+#: Rows (service lines, meter zones, recipients) a full-size page surely holds.
+_ROOMY = 9
+
+
+def needs_compact(data: PaymentDocumentData) -> bool:
+    """Whether the full layout would run off the sheet: a dry run, only for big bills."""
+    rows = sum(len(s.lines) for s in data.recipients) + len(data.meters)
+    rows += 3 * (len(data.recipients) - 1) + len(data.components)
+    if rows <= _ROOMY:
+        return False
+    scratch = Pen(Canvas(io.BytesIO(), pagesize=A4, initialFontName=layout.REGULAR))
+    return draw_page(scratch, data, compact=False) < BOTTOM
 
 
 # --- the two parts --------------------------------------------------------------------------
-def _notice(pen: Pen, data: PaymentDocumentData, top: float) -> float:
+def _notice(pen: Pen, data: PaymentDocumentData, top: float, *, compact: bool) -> float:
     """ИЗВЕЩЕНИЕ: what the cashier keeps. Returns its bottom."""
     y = _title(pen, "ИНФОРМАЦИОННОЕ ИЗВЕЩЕНИЕ", data, top)
-    y = _requisites(pen, data, y - 1 * mm)
+    y = _requisites(pen, data, y - 1 * mm, brief=compact)
     y = _account(pen, data, y - 1.5 * mm)
-    y = _balance(pen, data, y - 1.5 * mm)
+    if not compact:
+        y = _balance(pen, data, y - 1.5 * mm)
     y = _due(pen, data, y - 1 * mm)
     y = _meters(pen, data, y - 1 * mm, previous=False)
     bottom = min(y - 2 * mm, top - 62 * mm)
@@ -132,8 +155,8 @@ def _notice(pen: Pen, data: PaymentDocumentData, top: float) -> float:
     return bottom
 
 
-def _receipt(pen: Pen, data: PaymentDocumentData, top: float) -> None:
-    """КВИТАНЦИЯ: the customer's part with everything and the QR code."""
+def _receipt(pen: Pen, data: PaymentDocumentData, top: float) -> float:
+    """КВИТАНЦИЯ: the customer's part with everything and the QR code. Returns its bottom."""
     y = _title(pen, "ИНФОРМАЦИОННАЯ КВИТАНЦИЯ", data, top)
     y = _requisites(pen, data, y - 1 * mm)
     y = _account(pen, data, y - 1.5 * mm)
@@ -143,8 +166,9 @@ def _receipt(pen: Pen, data: PaymentDocumentData, top: float) -> None:
     y = _meters(pen, data, y - 1 * mm, previous=True)
     y = _components(pen, data, y - 1.5 * mm)
     y = pen.stamp("footnotes", X0, y - 1 * mm, lambda p: p.para(0, 0, CW, FOOTNOTES, 5.8))
-    bottom = max(min(y - 2 * mm, top - 75 * mm), BOTTOM)
-    _frame(pen, top, bottom, "КВИТАНЦИЯ", qr_text(data))
+    bottom = min(y - 2 * mm, top - 75 * mm)
+    _frame(pen, top, max(bottom, BOTTOM), "КВИТАНЦИЯ", qr_text(data))
+    return bottom
 
 
 def _frame(pen: Pen, top: float, bottom: float, title: str, qr: str | None) -> None:
@@ -179,7 +203,8 @@ def _title(pen: Pen, title: str, data: PaymentDocumentData, top: float) -> float
     )
 
 
-def _requisites(pen: Pen, data: PaymentDocumentData, top: float) -> float:
+def _requisites(pen: Pen, data: PaymentDocumentData, top: float, *, brief: bool = False) -> float:
+    """Each recipient's name, contacts and bank; ``brief``: name and bank only."""
     recipients = tuple(section.requisites for section in data.recipients)
 
     def draw(p: Pen) -> float:
@@ -187,11 +212,12 @@ def _requisites(pen: Pen, data: PaymentDocumentData, top: float) -> float:
         for r in recipients:
             head = f"Получатель платежа: {r.name}" if len(recipients) > 1 else r.name
             y = p.para(0, y, CW, head, 7.5, bold=True)
-            y = p.para(0, y, CW, _contacts(r) + "\n" + _bank(r), 6.8, leading=7.8)
+            body = _bank(r) if brief else _contacts(r) + "\n" + _bank(r)
+            y = p.para(0, y, CW, body, 6.8, leading=7.8)
             y -= 0.5 * mm
         return y
 
-    return pen.stamp(("requisites", recipients), X0, top, draw)
+    return pen.stamp(("requisites", recipients, brief), X0, top, draw)
 
 
 def _contacts(r: Requisites) -> str:
@@ -210,7 +236,12 @@ def _account(pen: Pen, data: PaymentDocumentData, top: float) -> float:
     due_x = X0 + CW - box_w
     y = top - 3.5 * mm
     width = pen.text(X0, y, f"ЛИЦЕВОЙ СЧЕТ {data.account_number}", 9.5, bold=True)
-    pen.text(X0 + width + 3 * mm, y, data.holder, 9.5, bold=True)
+    room = CW - width - 3 * mm
+    size = fit([data.holder], room, 9.5, bold=True)
+    if size >= 7:
+        pen.text(X0 + width + 3 * mm, y, data.holder, size, bold=True)
+    else:  # a very long name goes on a line of its own
+        y = pen.para(X0, y - 0.5 * mm, CW, data.holder, 8.5, bold=True) + 1.5 * mm
     y = pen.para(X0, y - 0.6 * mm, due_x - X0 - 2 * mm, f"Адрес: {data.address}", 7.5)
     area = f"{money(data.area)} м²" if data.area is not None else "—"
     rooms = str(data.rooms) if data.rooms is not None else "—"
@@ -222,7 +253,7 @@ def _account(pen: Pen, data: PaymentDocumentData, top: float) -> float:
     # The amount due, boxed on the right: the figure the payer looks for first.
     box_top = top - 5 * mm
     pen.c.rect(due_x, box_top - 8 * mm, box_w, 8 * mm)
-    pen.text(due_x + 2 * mm, box_top - 5.2 * mm, "Сумма к оплате", 8)
+    pen.text(due_x + 2 * mm, box_top - 5.4 * mm, "Сумма к оплате", 8)
     amount = f"{money(data.amount_due)} руб."
     size = fit([amount], box_w - 28 * mm, 11, bold=True)
     pen.text(due_x + box_w - 2 * mm, box_top - 5.4 * mm, amount, size, bold=True, align="r")
@@ -269,7 +300,8 @@ def _services(pen: Pen, data: PaymentDocumentData, top: float) -> float:
         y = pen.row(X0, y, SERVICE_COLUMNS, empty, 7)
     # Why a month was billed without a reading: what customers ask about most.
     notes = dict.fromkeys(
-        f"{line.service}: объем определен {line.method} — {line.explanation.rstrip('.')}."
+        f"{line.service.split(' (')[0]}: объем определен {line.method} — "
+        f"{line.explanation.rstrip('.')}."
         for section in data.recipients
         for line in section.lines
         if line.explanation and line.method.startswith("по ") and line.method != METER_METHOD
@@ -315,16 +347,19 @@ def _meters(pen: Pen, data: PaymentDocumentData, top: float, *, previous: bool) 
 
 
 def _components(pen: Pen, data: PaymentDocumentData, top: float) -> float:
-    parts = []
-    for t in data.components:
-        zone = f"{t.zone}: " if t.zone else ""
-        parts.append(
-            f"{zone}тариф {rate(t.rate)} руб./кВт·ч, в том числе: "
-            f"покупная электроэнергия {rate(t.purchase)}; услуги по передаче "
-            f"{rate(t.transmission)}; сбытовая надбавка {rate(t.retail)}; "
-            f"прочие услуги {rate(t.other)}"
-        )
+    """Tariff components, zones side by side: «покупная электроэнергия 2,6166 / 2,0118»."""
+    parts = data.components
     if not parts:
         return top
-    text = "Составляющие тарифа (руб./кВт·ч). " + ". ".join(parts) + "."
+
+    def values(attr: str) -> str:
+        return " / ".join(rate(getattr(t, attr)) for t in parts)
+
+    zones = " / ".join(t.zone for t in parts if t.zone)
+    text = (
+        f"Составляющие тарифа, руб./кВт·ч{f' ({zones})' if zones else ''}: "
+        f"тариф {values('rate')}, в том числе покупная электроэнергия {values('purchase')}; "
+        f"услуги по передаче {values('transmission')}; сбытовая надбавка {values('retail')}; "
+        f"прочие услуги {values('other')}."
+    )
     return pen.stamp(("components", text), X0, top, lambda p: p.para(0, 0, CW, text, 6.3))
