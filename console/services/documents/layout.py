@@ -44,12 +44,27 @@ def fit(lines: Sequence[str], width: float, size: float, bold: bool = False) -> 
     return size if widest <= width else size * width / widest
 
 
+class NullCanvas:
+    """A canvas that draws nothing: a Pen over it only measures (a cheap dry run of a page)."""
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        def nothing(*_args: object, **_kwargs: object) -> None:
+            return None
+
+        return nothing
+
+
 class Pen:
     """A canvas with the few drawing moves the documents need; y grows upwards, as in PDF."""
 
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: Canvas | NullCanvas) -> None:
         self.c = canvas
         self._forms: dict[Hashable, tuple[str, float]] = {}
+
+    @property
+    def dry(self) -> bool:
+        """True when nothing is drawn, only measured."""
+        return isinstance(self.c, NullCanvas)
 
     def stamp(self, key: Hashable, x: float, top: float, draw: Callable[[Pen], float]) -> float:
         """Draw a block that repeats on many pages once, as a PDF form, and place it here.

@@ -136,8 +136,11 @@ def needs_compact(data: PaymentDocumentData) -> bool:
     rows += 3 * (len(data.recipients) - 1) + len(data.components)
     if rows <= _ROOMY:
         return False
-    scratch = Pen(Canvas(io.BytesIO(), pagesize=A4, initialFontName=layout.REGULAR))
-    return draw_page(scratch, data, compact=False) < BOTTOM
+    return draw_page(_MEASURE, data, compact=False) < BOTTOM
+
+
+#: Measures pages without drawing; its cache of repeated blocks' heights lives on.
+_MEASURE = Pen(layout.NullCanvas())
 
 
 # --- the two parts --------------------------------------------------------------------------
@@ -167,7 +170,7 @@ def _receipt(pen: Pen, data: PaymentDocumentData, top: float) -> float:
     y = _components(pen, data, y - 1.5 * mm)
     y = pen.stamp("footnotes", X0, y - 1 * mm, lambda p: p.para(0, 0, CW, FOOTNOTES, 5.8))
     bottom = min(y - 2 * mm, top - 75 * mm)
-    _frame(pen, top, max(bottom, BOTTOM), "КВИТАНЦИЯ", qr_text(data))
+    _frame(pen, top, max(bottom, BOTTOM), "КВИТАНЦИЯ", "" if pen.dry else qr_text(data))
     return bottom
 
 
@@ -191,7 +194,7 @@ def _frame(pen: Pen, top: float, bottom: float, title: str, qr: str | None) -> N
 
     pen.stamp(("stub-head", title, qr is not None), LEFT, top, head)
     pen.stamp("stub-foot", LEFT, bottom + 17 * mm, foot)
-    if qr is not None:
+    if qr:
         gost_qr.draw(c, gost_qr.matrix(qr), LEFT + 1.5 * mm, top - 9 * mm - QR_SIZE, QR_SIZE)
 
 
