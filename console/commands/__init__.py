@@ -10,4 +10,5 @@ COMMAND_MODULES = [
     "demo_data",
     "import_payments",
     "staff",
+    "print_document",
 ]

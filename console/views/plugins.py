@@ -14,6 +14,7 @@ CARD_PLUGINS: list[str] = [
     "appeals_card",
     "payments_card",
     "registration_card",
+    "documents_card",
     "audit_view",
 ]
 
@@ -24,6 +25,7 @@ WINDOW_PLUGINS: list[str] = [
     "appeals_card",
     "payments_card",
     "registration_card",
+    "documents_card",
     "audit_view",
 ]
 
