@@ -17,8 +17,8 @@ from console.views.month_picker import MonthPickerDialog
 from console.views.reports_dialog import ReportsDialog
 from console.views.tasks import message_for
 
-DOCUMENT_SHORTCUT = "F8"
-REPORTS_SHORTCUT = "Ctrl+F8"
+DOCUMENT_SHORTCUT = "Ctrl+P"  # F8 is the appeal, F9 the payment
+REPORTS_SHORTCUT = "Ctrl+Shift+P"
 
 
 def install_card(card: Any) -> None:
