@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 import phonenumbers
 from stdnum import exceptions as stdnum_exceptions
@@ -15,6 +14,7 @@ from stdnum.ru import inn as stdnum_inn
 
 from console.services.errors import ValidationError
 
+_FULLWIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
 _WEIGHTS_ACCOUNT = ((7, 1, 3) * 8)[:23]  # weights of the 23-digit control-key sum
 
 
@@ -35,8 +35,8 @@ def digits_only(
     ``what`` fits "Укажите …" (accusative); ``label`` starts the other messages (nominative).
     """
     label = label or what.capitalize()
-    # NFKC turns fullwidth digits (pasted from some PDFs) into ASCII ones.
-    cleaned = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value or ""))
+    # Fullwidth digits (pasted from some PDFs) become ASCII; "²" and other scripts' digits don't.
+    cleaned = re.sub(r"[\s\-]", "", (value or "").translate(_FULLWIDTH_DIGITS))
     if not cleaned:
         raise ValidationError(f"Укажите {what}.", field)
     # isdigit() alone lets "²" and Arabic-Indic digits through; insist on 0–9.
