@@ -25,7 +25,7 @@ from console.models import (
 from console.models.enums import AppealChannel as AppealChannel
 from console.models.enums import AppealKind as AppealKind
 from console.models.enums import AppealStatus as AppealStatus
-from console.services import appeal_attachments, appeal_catalog, appeal_routing, audit, numbering
+from console.services import appeal_attachments, appeal_catalog, appeal_routing, audit, sequences
 from console.services.actor import Actor
 from console.services.appeal_attachments import AttachmentFile as AttachmentFile
 from console.services.database import Database
@@ -293,7 +293,7 @@ def _register(
         assignee = None
         if dispute is not None:
             assignee = appeal_routing.pick_supervisor(session, dispute.decided_by, actor.office_id)
-        seq = numbering.next_value(session, f"appeal:{supplier.code}", today.year)
+        seq = sequences.next_value(session, f"appeal:{supplier.code}", today.year)
         if service is not None and not text:
             text = f"Заказ услуги «{service.name}»."
         row = Appeal(

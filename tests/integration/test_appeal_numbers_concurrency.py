@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from console.models.enums import StaffRole
-from console.services import appeals, numbering
+from console.services import appeals, sequences
 from console.services.database import Database
 from tests.integration.test_appeals import draft
 from tests.support.factories import make_staff
@@ -35,7 +35,7 @@ def test_concurrent_registrations_are_numbered_without_gaps(pg_db: Database) -> 
                     # A registration that fails after taking its number: rolled back, no hole.
                     try:
                         with pg_db.transaction() as session:
-                            numbering.next_value(session, "appeal:VOS", year)
+                            sequences.next_value(session, "appeal:VOS", year)
                             raise RuntimeError("failed after numbering")
                     except RuntimeError:
                         pass

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from console.models.enums import AppealChannel, AppealKind, AppealStatus, StaffRole
-from console.services import appeal_attachments, appeal_catalog, appeal_queries, appeals, numbering
+from console.services import appeal_attachments, appeal_catalog, appeal_queries, appeals, sequences
 from console.services.appeals import AppealDraft, AttachmentFile
 from console.services.database import Database
 from console.services.errors import PermissionDeniedError, ValidationError
@@ -117,7 +117,7 @@ def test_rolled_back_registration_leaves_no_gap(db: Database) -> None:
     clerk = make_staff(db, "clerk1", StaffRole.CLERK)
     year = dt.date.today().year
     with pytest.raises(RuntimeError), db.transaction() as session:
-        assert numbering.next_value(session, "appeal:VOS", year) == 1
+        assert sequences.next_value(session, "appeal:VOS", year) == 1
         raise RuntimeError("the clerk's registration failed after taking a number")
     assert appeals.register(db, clerk, draft(db)).number == f"VOS-{year}-000001"
 
