@@ -8,6 +8,9 @@ services as the windows do.
 COMMAND_MODULES = [
     "db",
     "demo_data",
+    "import_payments",
+    "staff",
+    "print_document",
     "import_readings",
     "close_period",
 ]

@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from console.commands.common import connect, positive_int, settings_from
-from console.services import demo_data, schema
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -19,6 +18,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
+    from console.services import demo_data, schema  # heavy: only when the command runs
+
     database = connect(settings_from(args))
     try:
         schema.upgrade(database)

@@ -78,17 +78,17 @@ def date_time(value: dt.datetime | None) -> str:
 
 
 def month_year(period: dt.date) -> str:
-    """"Июль 2017"."""
+    """The month and year: «Июль 2017»."""
     return f"{MONTHS_NOMINATIVE[period.month - 1]} {period.year}"
 
 
 def period_key(period: dt.date) -> str:
-    """"2017-07"."""
+    """The period as text: «2017-07»."""
     return f"{period.year:04d}-{period.month:02d}"
 
 
 def parse_period(text: str) -> dt.date:
-    """"2017-07" → date(2017, 7, 1); ValueError with a Russian message otherwise."""
+    """«2017-07» → date(2017, 7, 1); ValueError with a Russian message otherwise."""
     try:
         year, month = (int(part) for part in text.strip().split("-"))
         return dt.date(year, month, 1)
@@ -108,7 +108,7 @@ def add_months(period: dt.date, months: int) -> dt.date:
 
 
 def mask_passport(series: str | None, number: str | None) -> str:
-    """"45 ** ******": the first two digits of the series, the rest hidden until revealed."""
+    """«45 ** ******»: two digits of the series shown, the rest hidden until revealed."""
     if not series and not number:
         return ""
     return f"{(series or '')[:2]} ** ******"

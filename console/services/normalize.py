@@ -21,16 +21,36 @@ NOISE_WORDS = frozenset(
         "р-н", "район", "наб", "набережная", "тер", "проезд", "пр-д", "туп", "тупик",
     }
 )  # fmt: skip
-_SPLIT = re.compile(r"[\s,.;:/\\\-–—№#\"'«»()]+")
-# "д1", "кв11", "12а" → keep digits apart from the abbreviation glued to them.
+# Hyphenated abbreviations, kept whole so "пр-т" does not leave a stray "т" behind.
+_HYPHENATED = re.compile(r"(?<![^\W\d_])(пр-т|пр-д|б-р|р-н)(?![^\W\d_])")
+# Anything but letters and digits separates words ("_" and "%" too: they mean nothing here).
+_SPLIT = re.compile(r"[\W_]+")
+# "д1", "кв11", "12кв" → keep digits apart from the abbreviation glued to them ("12а" stays).
 _GLUED = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_]{2,})")
 
 
-def tokens(text: str | None) -> list[str]:
-    """Meaningful lower-case tokens of ``text`` (noise words and empty bits dropped)."""
+def words(text: str | None) -> list[str]:
+    """Every folded word of ``text``, noise words included ("Иванов П.С." → иванов, п, с)."""
     folded = fold(text) or ""
+    folded = _HYPHENATED.sub(" ", folded)
     folded = _GLUED.sub(" ", folded)
-    return [t for t in _SPLIT.split(folded) if t and t not in NOISE_WORDS]
+    return [w for w in _SPLIT.split(folded) if w]
+
+
+def tokens(text: str | None) -> list[str]:
+    """Meaningful lower-case tokens of ``text`` (noise words and empty bits dropped).
+
+    A lone letter right after a number is the house letter typed apart: "12 а" → "12а".
+    """
+    result: list[str] = []
+    for word in words(text):
+        if word in NOISE_WORDS:
+            continue
+        if len(word) == 1 and word.isalpha() and result and result[-1].isdigit():
+            result[-1] += word
+            continue
+        result.append(word)
+    return result
 
 
 def address_search_text(
@@ -47,4 +67,4 @@ def address_search_text(
 
 def person_search_text(last_name: str, first_name: str, middle_name: str | None) -> str:
     """The stored search text of a person: "иванов петр сергеевич"."""
-    return " ".join(t for part in (last_name, first_name, middle_name) for t in tokens(part))
+    return " ".join(t for part in (last_name, first_name, middle_name) for t in words(part))

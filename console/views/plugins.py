@@ -10,10 +10,26 @@ import importlib
 from typing import Any
 
 #: Modules under console.views with ``install_card(card: AccountCard) -> None``.
-CARD_PLUGINS: list[str] = ["readings_card"]
+CARD_PLUGINS: list[str] = [
+    "appeals_card",
+    "payments_card",
+    "registration_card",
+    "documents_card",
+    "audit_view",
+    "readings_card",
+]
 
 #: Modules under console.views with ``install_window(window: MainWindow) -> None``.
-WINDOW_PLUGINS: list[str] = ["close_period"]
+WINDOW_PLUGINS: list[str] = [
+    "lock",
+    "connection_status",
+    "appeals_card",
+    "payments_card",
+    "registration_card",
+    "documents_card",
+    "audit_view",
+    "close_period",
+]
 
 
 def install(kind: str, target: Any) -> None:

@@ -1,0 +1,98 @@
+"""Payment documents: one document (ms) and a batch of 1 000 in one PDF (s), on SQLite.
+
+Run from the repository root: ``python benchmarks/documents.py [--accounts 1000]``.
+Goals (issue 6): one document ≤ 50 ms, 1 000 documents ≤ 10 s. The last line is JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import event
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from console.models.enums import StaffRole  # noqa: E402
+from console.services.database import Database, create_db_engine  # noqa: E402
+from console.services.documents import batch, data, payment_document  # noqa: E402
+from console.services.schema import upgrade  # noqa: E402
+from tests.support.factories import make_account, make_closed_month, make_staff  # noqa: E402
+
+PERIOD = dt.date(2026, 9, 1)
+
+
+def build(path: Path, accounts: int) -> Database:
+    engine = create_db_engine(f"sqlite:///{path}")
+    # Filling the benchmark database only: no fsync per commit.
+    event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA synchronous=OFF"))
+    db = Database(engine)
+    upgrade(db)
+    for i in range(accounts):
+        account = make_account(
+            db, street=f"Улица {i // 200 + 1}", house=str(i // 20 % 10 + 1), flat=str(i % 20 + 1),
+            zones=1 + i % 2, last_taken_on=dt.date(2026, 8, 20),
+        )  # fmt: skip
+        make_closed_month(
+            db, account, PERIOD, volume=Decimal(100 + i % 150), paid=Decimal(i % 7 * 100),
+            opening=Decimal(i % 13 * 37), vdgo=i % 5 == 0,
+        )  # fmt: skip
+    return db
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--accounts", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        db = build(Path(folder) / "bench.sqlite3", args.accounts)
+        setup_s = time.perf_counter() - started
+        boss = make_staff(db, "bench-boss", StaffRole.SUPERVISOR)
+        payment_document.render([data.gather(db, 1, PERIOD)])  # fonts, caches: warm up once
+
+        singles, singles_cpu = [], []
+        for account_id in range(1, 31):
+            t0, c0 = time.perf_counter(), time.process_time()
+            payment_document.render([data.gather(db, account_id, PERIOD)])
+            singles.append((time.perf_counter() - t0) * 1000)
+            singles_cpu.append((time.process_time() - c0) * 1000)
+
+        # Wall time suffers when other jobs share the cores; CPU time shows the work itself.
+        t0, c0 = time.perf_counter(), time.process_time()
+        ids = batch.select_accounts(db, PERIOD, batch.BatchSelection())
+        result = batch.render_batch(db, boss, PERIOD, ids)
+        batch_s, batch_cpu_s = time.perf_counter() - t0, time.process_time() - c0
+        assert result.pdf is not None and result.pages == args.accounts
+        db.dispose()
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else ""
+    figures = {
+        "load_average_1min": load,
+        "accounts": args.accounts,
+        "setup_s": round(setup_s, 1),
+        "one_document_ms_median": round(statistics.median(singles), 1),
+        "one_document_ms_max": round(max(singles), 1),
+        "one_document_cpu_ms_median": round(statistics.median(singles_cpu), 1),
+        "batch_s": round(batch_s, 2),
+        "batch_cpu_s": round(batch_cpu_s, 2),
+        "batch_ms_per_page": round(batch_s * 1000 / args.accounts, 2),
+        "batch_pdf_mb": round(len(result.pdf) / 1e6, 2),
+        "goal_one_document_ms": 50,
+        "goal_batch_1000_s": 10,
+    }
+    print(
+        f"Один документ: медиана {figures['one_document_ms_median']} мс; "
+        f"пакет {args.accounts}: {figures['batch_s']} с"
+    )
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

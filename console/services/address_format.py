@@ -1,0 +1,32 @@
+"""How an address and a name are written on screen: "г. Тюмень, ул. Ленина, д. 12, кв. 34"."""
+
+from __future__ import annotations
+
+
+def format_address(
+    settlement_type: str | None,
+    settlement: str | None,
+    street_type: str | None,
+    street: str | None,
+    house: str | None,
+    building: str | None = None,
+    flat: str | None = None,
+) -> str:
+    """The address as printed on a bill."""
+    parts: list[str] = []
+    if settlement:
+        parts.append(f"{settlement_type} {settlement}" if settlement_type else settlement)
+    if street:
+        parts.append(f"{street_type} {street}" if street_type else street)
+    if house:
+        parts.append(f"д. {house}")
+    if building:
+        parts.append(f"корп. {building}")
+    if flat:
+        parts.append(f"кв. {flat}")
+    return ", ".join(parts)
+
+
+def full_name(last_name: str | None, first_name: str | None, middle_name: str | None) -> str:
+    """ "Иванов Пётр Сергеевич"."""
+    return " ".join(p for p in (last_name, first_name, middle_name) if p)

@@ -1,0 +1,1 @@
+"""Payment documents, their printing in batches, and the account reports."""

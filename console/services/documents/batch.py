@@ -1,0 +1,153 @@
+"""Batch printing: payment documents of a street, a house or a list of accounts in one PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from console.models import Account, AccountStatement, Premise
+from console.services import audit
+from console.services.actor import Actor
+from console.services.database import Database
+from console.services.documents import data, payment_document
+from console.services.errors import PermissionDeniedError, ValidationError
+from console.services.normalize import tokens
+
+#: Documents gathered per round trip while the batch renders.
+GATHER_CHUNK = 200
+
+
+@dataclass(frozen=True)
+class BatchSelection:
+    """Which accounts: a street (optionally one house), a list of numbers, or the first N."""
+
+    street: str | None = None
+    house: str | None = None
+    account_numbers: tuple[str, ...] = ()
+    limit: int | None = None
+
+    def describe(self) -> str:
+        if self.account_numbers:
+            return f"список из {len(self.account_numbers)} лицевых счетов"
+        if self.street:
+            return f"ул. {self.street}" + (f", д. {self.house}" if self.house else "")
+        return f"первые {self.limit} лицевых счетов" if self.limit else "все лицевые счета"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One PDF with a page per account, or nothing when cancelled."""
+
+    pdf: bytes | None
+    pages: int
+    total: int
+    cancelled: bool
+    period: dt.date
+
+
+def select_accounts(db: Database, period: dt.date, selection: BatchSelection) -> tuple[int, ...]:
+    """Ids of the accounts to print, in delivery order (by address), that were billed that month.
+
+    A list of numbers keeps its order; unknown numbers are refused with the first few named.
+    """
+    period = period.replace(day=1)
+    billed = select(AccountStatement.account_id).where(AccountStatement.period == period)
+    with db.read() as session:
+        if selection.account_numbers:
+            wanted = [n.strip() for n in selection.account_numbers if n.strip()]
+            found: dict[str, int] = {}
+            for start in range(0, len(wanted), data.CHUNK):
+                part = wanted[start : start + data.CHUNK]
+                for number, account_id in session.execute(
+                    select(Account.number, Account.id).where(
+                        Account.number.in_(part), Account.id.in_(billed)
+                    )
+                ):
+                    found.setdefault(number, account_id)
+            missing = [n for n in wanted if n not in found]
+            if missing:
+                shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+                raise ValidationError(
+                    f"Не найдены или не участвовали в расчёте за месяц: {shown} "
+                    f"(всего {len(missing)}). Исправьте список.",
+                    "accounts",
+                )
+            return tuple(dict.fromkeys(found[n] for n in wanted))
+        query = select(Account.id, Premise).join(Premise).where(Account.id.in_(billed))
+        if selection.street:
+            street = tokens(selection.street)
+            if not street:
+                raise ValidationError("Укажите улицу.", "street")
+            for token in street:
+                query = query.where(Premise.search_text.contains(token))
+            house = tokens(selection.house) if selection.house else None
+            rows = [
+                (account_id, premise)
+                for account_id, premise in session.execute(query)
+                if tokens(premise.street) == street
+                and (house is None or tokens(premise.house) == house)
+            ]
+        else:
+            rows = list(session.execute(query.order_by(Account.number)))
+        rows.sort(key=lambda row: _address_key(row[1]))
+        ids = tuple(account_id for account_id, _ in rows)
+    return ids[: selection.limit] if selection.limit else ids
+
+
+def _natural(text: str | None) -> tuple[int, str]:
+    match = re.match(r"\d+", text or "")
+    return (int(match.group()) if match else 0, text or "")
+
+
+def _address_key(p: Premise) -> tuple[object, ...]:
+    return (p.settlement, p.street or "", _natural(p.house), p.building or "", _natural(p.flat))
+
+
+def render_batch(
+    db: Database,
+    actor: Actor,
+    period: dt.date,
+    account_ids: Sequence[int],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> BatchResult:
+    """Render the documents of ``account_ids`` for a closed month into one PDF (supervisor).
+
+    ``progress(done, total)`` is called after each page; when ``cancelled()`` turns true the
+    batch stops and no PDF is returned.
+    """
+    if not actor.is_supervisor:
+        raise PermissionDeniedError("Пакетная печать доступна руководителю офиса.")
+    period = period.replace(day=1)
+    total = len(account_ids)
+    stopped = False
+
+    def is_cancelled() -> bool:
+        nonlocal stopped
+        stopped = stopped or (cancelled is not None and cancelled())
+        return stopped
+
+    with db.read() as session:
+
+        def documents() -> Iterator[data.PaymentDocumentData]:
+            for start in range(0, total, GATHER_CHUNK):
+                if is_cancelled():
+                    return
+                chunk = account_ids[start : start + GATHER_CHUNK]
+                yield from data.gather_many(session, chunk, period)
+
+        on_page = (lambda done: progress(done, total)) if progress is not None else None
+        pdf = payment_document.render(documents(), on_page=on_page, cancelled=is_cancelled)
+    if stopped:
+        return BatchResult(None, 0, total, True, period)
+    with db.transaction() as session:
+        audit.record(
+            session, actor, "document.batch_print", "payment_document", None,
+            after={"period": period, "pages": total},
+        )  # fmt: skip
+    return BatchResult(pdf, total, total, False, period)

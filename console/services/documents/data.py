@@ -1,0 +1,453 @@
+"""What a payment document shows, gathered from a closed month into frozen dataclasses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from console.models import (
+    Account,
+    AccountHolder,
+    AccountStatement,
+    BillingPeriod,
+    Charge,
+    Customer,
+    Meter,
+    Premise,
+    Reading,
+    Service,
+    Supplier,
+    Tariff,
+)
+from console.models.enums import MeterKind, PeriodStatus, ReadingStatus, VolumeMethod
+from console.services.database import Database
+from console.services.errors import NotFoundError
+from console.services.formatting import add_months, month_year
+
+ZERO = Decimal("0.00")
+METHOD_LABELS = {
+    VolumeMethod.METER: "по прибору учёта",
+    VolumeMethod.AVERAGE: "по среднему",
+    VolumeMethod.NORM: "по нормативу",
+}
+METER_METHOD = METHOD_LABELS[VolumeMethod.METER]
+FIXED_FEE = "ежемесячная плата"
+ZONE_LABELS = {1: ("",), 2: ("день", "ночь"), 3: ("пик", "полупик", "ночь")}
+#: Bulk queries take ids in chunks: SQLite allows 32 766 parameters, keep far below.
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Requisites:
+    """A recipient of the money with the bank requisites printed on the bill."""
+
+    supplier_id: int
+    name: str
+    short_name: str
+    address: str
+    phone: str
+    email: str
+    site: str
+    inn: str
+    kpp: str
+    bank_name: str
+    bic: str
+    settlement_account: str
+    correspondent_account: str
+
+
+@dataclass(frozen=True)
+class Balance:
+    """The month's statement: +долг/−аванс at start and end, charged, recalculated, paid."""
+
+    opening: Decimal
+    charged: Decimal
+    recalculated: Decimal
+    paid: Decimal
+    closing: Decimal
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    """One row of the services table with how its volume was determined."""
+
+    service: str
+    unit: str
+    volume: Decimal
+    tariff: Decimal
+    raising_coefficient: Decimal
+    excess_amount: Decimal
+    charged: Decimal
+    recalculation: Decimal
+    total: Decimal
+    method: str
+    explanation: str | None
+
+
+@dataclass(frozen=True)
+class RecipientSection:
+    """The services of one recipient and its requisites."""
+
+    requisites: Requisites
+    lines: tuple[ServiceLine, ...]
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class MeterLine:
+    """A row of the meter table: the previous reading; the current one is left blank."""
+
+    serial: str
+    model: str
+    zone: str
+    previous: Decimal | None
+    previous_on: dt.date | None
+    digits: int
+
+
+@dataclass(frozen=True)
+class TariffComponents:
+    """The parts of a tariff printed on the bill, руб./кВт·ч."""
+
+    zone: str
+    rate: Decimal
+    purchase: Decimal | None
+    transmission: Decimal | None
+    retail: Decimal | None
+    other: Decimal | None
+
+
+@dataclass(frozen=True)
+class PaymentDocumentData:
+    """Everything one payment document prints, for one account and one closed month."""
+
+    account_id: int
+    account_number: str
+    period: dt.date
+    last_name: str
+    first_name: str
+    middle_name: str | None
+    address: str
+    area: Decimal | None
+    rooms: int | None
+    residents: int
+    supplier: Requisites
+    recipients: tuple[RecipientSection, ...]
+    balance: Balance
+    amount_due: Decimal
+    meters: tuple[MeterLine, ...]
+    components: tuple[TariffComponents, ...]
+    due_day: int
+
+    @property
+    def holder(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+
+def format_address(p: Premise) -> str:
+    """ "г. Тюмень, ул. Ленина, д. 12, корп. 1, кв. 34"."""
+    parts = [f"{p.settlement_type} {p.settlement}".strip()]
+    if p.street:
+        parts.append(f"{p.street_type} {p.street}".strip() if p.street_type else p.street)
+    parts.append(f"д. {p.house}")
+    if p.building:
+        parts.append(f"корп. {p.building}")
+    if p.flat:
+        parts.append(f"кв. {p.flat}")
+    return ", ".join(parts)
+
+
+def requisites_of(s: Supplier) -> Requisites:
+    return Requisites(
+        s.id, s.name, s.short_name, s.address, s.phone, s.email, s.site, s.inn, s.kpp,
+        s.bank_name, s.bic, s.settlement_account, s.correspondent_account,
+    )  # fmt: skip
+
+
+def closed_periods(db: Database, account_id: int) -> tuple[dt.date, ...]:
+    """Closed months with a statement for the account, newest first (the month picker)."""
+    with db.read() as session:
+        rows = session.scalars(
+            select(AccountStatement.period)
+            .join(BillingPeriod, BillingPeriod.period == AccountStatement.period)
+            .where(
+                AccountStatement.account_id == account_id,
+                BillingPeriod.status == PeriodStatus.CLOSED,
+            )
+            .order_by(AccountStatement.period.desc())
+        )
+        return tuple(rows)
+
+
+def closed_billing_periods(db: Database, limit: int = 24) -> tuple[dt.date, ...]:
+    """The closed billing months, newest first (the batch printing month list)."""
+    with db.read() as session:
+        rows = session.scalars(
+            select(BillingPeriod.period)
+            .where(BillingPeriod.status == PeriodStatus.CLOSED)
+            .order_by(BillingPeriod.period.desc())
+            .limit(limit)
+        )
+        return tuple(rows)
+
+
+def last_closed_period(db: Database) -> dt.date:
+    """The newest closed billing month: the default of every print command."""
+    with db.read() as session:
+        period = session.scalar(
+            select(func.max(BillingPeriod.period)).where(
+                BillingPeriod.status == PeriodStatus.CLOSED
+            )
+        )
+    if period is None:
+        raise NotFoundError("Нет ни одного закрытого расчётного периода: печатать нечего.")
+    return period
+
+
+def gather(db: Database, account_id: int, period: dt.date) -> PaymentDocumentData:
+    """The document of one account for one closed month."""
+    with db.read() as session:
+        return gather_many(session, [account_id], period)[0]
+
+
+def gather_many(
+    session: Session, account_ids: Sequence[int], period: dt.date
+) -> list[PaymentDocumentData]:
+    """Documents of many accounts in a few bulk queries (in the order of ``account_ids``)."""
+    period = period.replace(day=1)
+    status = session.scalar(select(BillingPeriod.status).where(BillingPeriod.period == period))
+    if status is not PeriodStatus.CLOSED:
+        raise NotFoundError(
+            f"Расчётный период «{month_year(period)}» не закрыт: документ за него не печатается."
+        )
+    result: list[PaymentDocumentData] = []
+    supplier_rows = list(session.scalars(select(Supplier)))
+    suppliers = {s.id: requisites_of(s) for s in supplier_rows}
+    due_days = {s.id: s.payment_due_day for s in supplier_rows}
+    services = {s.id: s for s in session.scalars(select(Service))}
+    for start in range(0, len(account_ids), CHUNK):
+        chunk = list(account_ids[start : start + CHUNK])
+        result.extend(_gather_chunk(session, chunk, period, suppliers, due_days, services))
+    return result
+
+
+def _gather_chunk(
+    session: Session,
+    ids: list[int],
+    period: dt.date,
+    suppliers: dict[int, Requisites],
+    due_days: dict[int, int],
+    services: dict[int, Service],
+) -> list[PaymentDocumentData]:
+    accounts = {
+        a.id: (a, p)
+        for a, p in session.execute(
+            select(Account, Premise).join(Premise).where(Account.id.in_(ids))
+        )
+    }
+    statements = {
+        s.account_id: s
+        for s in session.scalars(
+            select(AccountStatement).where(
+                AccountStatement.account_id.in_(ids), AccountStatement.period == period
+            )
+        )
+    }
+    holders: dict[int, Customer] = {}
+    for holder_account, holder in session.execute(
+        select(AccountHolder.account_id, Customer)
+        .join(Customer)
+        .where(
+            AccountHolder.account_id.in_(ids),
+            AccountHolder.is_primary,
+            AccountHolder.unbound_at.is_(None),
+        )
+        .order_by(AccountHolder.bound_at)
+    ):
+        holders[holder_account] = holder
+    charges: dict[int, list[Charge]] = defaultdict(list)
+    for charge in session.scalars(
+        select(Charge)
+        .where(Charge.account_id.in_(ids), Charge.period == period)
+        .order_by(Charge.account_id, Charge.service_id, Charge.zone)
+    ):
+        charges[charge.account_id].append(charge)
+    meters = _meters(session, ids, period)
+    previous = _previous_readings(session, [m.id for ms in meters.values() for m in ms], period)
+    tariffs = _tariffs(session, {(p.region_id, a.category) for a, p in accounts.values()}, period)
+
+    out: list[PaymentDocumentData] = []
+    for account_id in ids:
+        if account_id not in accounts:
+            raise NotFoundError(f"Лицевой счёт (id {account_id}) не найден.")
+        account, premise = accounts[account_id]
+        statement = statements.get(account_id)
+        if statement is None:
+            raise NotFoundError(
+                f"По лицевому счёту {account.number} нет итогов за «{month_year(period)}»: "
+                "счёт не участвовал в расчёте этого месяца."
+            )
+        customer = holders.get(account_id)
+        account_meters = meters.get(account_id, [])
+        zones_count = max((m.zones for m in account_meters), default=1)
+        zone_names = ZONE_LABELS[zones_count]
+        supplier = suppliers[account.supplier_id]
+        sections = _sections(charges[account_id], services, suppliers, supplier, zone_names)
+        meter_lines: list[MeterLine] = []
+        for m in account_meters:
+            for zone in range(1, m.zones + 1):
+                value, taken_on = previous.get((m.id, zone), (None, None))
+                zone_name = ZONE_LABELS[m.zones][zone - 1]
+                meter_lines.append(
+                    MeterLine(m.serial, m.model, zone_name, value, taken_on, m.digits)
+                )
+        components = tuple(
+            TariffComponents(
+                zone_names[t.zone - 1],
+                t.rate,
+                t.purchase_component,
+                t.transmission_component,
+                t.retail_component,
+                t.other_component,
+            )  # fmt: skip
+            for t in tariffs.get((premise.region_id, account.category, zones_count), [])
+        )
+        balance = Balance(
+            statement.opening, statement.charged, statement.recalculated, statement.paid,
+            statement.closing,
+        )  # fmt: skip
+        out.append(
+            PaymentDocumentData(
+                account_id=account.id, account_number=account.number, period=period,
+                last_name=customer.last_name if customer else "",
+                first_name=customer.first_name if customer else "",
+                middle_name=customer.middle_name if customer else None,
+                address=format_address(premise), area=premise.area, rooms=premise.rooms,
+                residents=premise.residents, supplier=supplier, recipients=sections,
+                balance=balance, amount_due=max(statement.closing, ZERO),
+                meters=tuple(meter_lines), components=components,
+                due_day=due_days[account.supplier_id],
+            )
+        )  # fmt: skip
+    return out
+
+
+def _sections(
+    charges: Iterable[Charge],
+    services: dict[int, Service],
+    suppliers: dict[int, Requisites],
+    own: Requisites,
+    zone_names: tuple[str, ...],
+) -> tuple[RecipientSection, ...]:
+    by_recipient: dict[int, list[ServiceLine]] = defaultdict(list)
+    for c in charges:
+        service = services[c.service_id]
+        recipient = service.recipient_id or own.supplier_id
+        zone = zone_names[c.zone - 1] if service.metered and c.zone <= len(zone_names) else ""
+        name = f"{service.name} ({zone})" if zone else service.name
+        method = METHOD_LABELS[c.volume_method] if service.metered else FIXED_FEE
+        by_recipient[recipient].append(
+            ServiceLine(
+                name,
+                service.unit,
+                c.volume,
+                c.tariff,
+                c.raising_coefficient,
+                c.excess_amount,
+                c.charged,
+                c.recalculation,
+                c.charged + c.recalculation,
+                method,
+                c.explanation,
+            )  # fmt: skip
+        )
+    # The account's own supplier first, then the other recipients in a stable order.
+    order = sorted(by_recipient, key=lambda rid: (rid != own.supplier_id, rid))
+    if own.supplier_id not in by_recipient:
+        order.insert(0, own.supplier_id)
+    return tuple(
+        RecipientSection(
+            suppliers[rid],
+            tuple(by_recipient.get(rid, [])),
+            sum((line.total for line in by_recipient.get(rid, [])), ZERO),
+        )
+        for rid in order
+    )
+
+
+def _meters(session: Session, ids: list[int], period: dt.date) -> dict[int, list[Meter]]:
+    end = add_months(period, 1)
+    out: dict[int, list[Meter]] = defaultdict(list)
+    for meter in session.scalars(
+        select(Meter)
+        .where(
+            Meter.account_id.in_(ids),
+            Meter.kind == MeterKind.INDIVIDUAL,
+            Meter.installed_on < end,
+            Meter.removed_on.is_(None) | (Meter.removed_on >= end),
+        )
+        .order_by(Meter.account_id, Meter.id)
+    ):
+        out[meter.account_id].append(meter)
+    return out
+
+
+def _previous_readings(
+    session: Session, meter_ids: list[int], period: dt.date
+) -> dict[tuple[int, int], tuple[Decimal | None, dt.date | None]]:
+    """The last accepted reading of each meter zone counted in ``period`` or before."""
+    if not meter_ids:
+        return {}
+    ranked = (
+        select(
+            Reading.meter_id,
+            Reading.zone,
+            Reading.value,
+            Reading.taken_on,
+            func.row_number()
+            .over(
+                partition_by=(Reading.meter_id, Reading.zone),
+                order_by=(Reading.taken_on.desc(), Reading.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(
+            Reading.meter_id.in_(meter_ids),
+            Reading.status == ReadingStatus.ACCEPTED,
+            Reading.period <= period,
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.meter_id, ranked.c.zone, ranked.c.value, ranked.c.taken_on).where(
+            ranked.c.rank == 1
+        )
+    )
+    return {(m, z): (v, t) for m, z, v, t in rows}
+
+
+def _tariffs(
+    session: Session, keys: set[tuple[int, object]], period: dt.date
+) -> dict[tuple[int, object, int], list[Tariff]]:
+    out: dict[tuple[int, object, int], list[Tariff]] = defaultdict(list)
+    regions = {region for region, _ in keys}
+    if not regions:
+        return out
+    for t in session.scalars(
+        select(Tariff)
+        .where(
+            Tariff.region_id.in_(regions),
+            Tariff.valid_from <= period,
+            Tariff.valid_to.is_(None) | (Tariff.valid_to > period),
+        )
+        .order_by(Tariff.zones_count, Tariff.zone)
+    ):
+        if (t.region_id, t.category) in keys:
+            out[(t.region_id, t.category, t.zones_count)].append(t)
+    return out

@@ -1,0 +1,148 @@
+"""The ГОСТ Р 56042-2014 payment QR code: its text, its module matrix, and a cheap PDF drawing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from reportlab.pdfgen.canvas import Canvas
+
+from console.services.documents import qr_encoder
+from console.services.errors import ValidationError
+
+HEADER = "ST00012"  # ST, version 0001, encoding 2 = UTF-8
+MANDATORY = ("Name", "PersonalAcc", "BankName", "BIC", "CorrespAcc")
+MANDATORY_MAX_BYTES = 300
+_LIMITS = {"Name": 160, "BankName": 45, "CorrespAcc": 20, "PayeeINN": 12, "KPP": 9,
+           "Purpose": 210, "Sum": 18}  # fmt: skip
+#: A fixed mask: choosing the best of the 8 by their penalty scores costs ~45 ms a code in pure
+#: Python, and every mask is valid for every decoder (the search only avoids patterns that
+#: confuse poor ones).
+MASK = 2
+QUIET_ZONE = 4  # modules of white around the symbol, as ISO/IEC 18004 requires
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """What the payer's bank app pre-fills: payee requisites, amount and payer."""
+
+    name: str
+    personal_acc: str
+    bank_name: str
+    bic: str
+    correspondent_acc: str
+    payee_inn: str
+    kpp: str
+    sum_kopecks: int | None
+    purpose: str
+    pers_acc: str
+    last_name: str
+    first_name: str
+    middle_name: str | None
+    payer_address: str
+    paym_period: str  # ММГГГГ
+
+
+def payload(req: PaymentRequest) -> str:
+    """``ST00012|Name=…|PersonalAcc=…|BankName=…|BIC=…|CorrespAcc=…|PayeeINN=…|…|TechCode=02``."""
+    pairs: list[tuple[str, str]] = [
+        ("Name", req.name),
+        ("PersonalAcc", req.personal_acc),
+        ("BankName", req.bank_name),
+        ("BIC", req.bic),
+        ("CorrespAcc", req.correspondent_acc),
+        ("PayeeINN", req.payee_inn),
+        ("KPP", req.kpp),
+    ]
+    # Nothing due (an advance): no Sum, so the payer types what they want to pay.
+    if req.sum_kopecks:
+        pairs.append(("Sum", str(req.sum_kopecks)))
+    pairs += [
+        ("Purpose", _clip(req.purpose, _LIMITS["Purpose"])),
+        ("PersAcc", req.pers_acc),
+        ("LastName", req.last_name),
+        ("FirstName", req.first_name),
+    ]
+    if req.middle_name:
+        pairs.append(("MiddleName", req.middle_name))
+    pairs += [
+        ("PayerAddress", req.payer_address),
+        ("PaymPeriod", req.paym_period),
+        ("TechCode", "02"),
+    ]
+    _check(pairs)
+    return "|".join([HEADER, *(f"{k}={v}" for k, v in pairs if v != "")])
+
+
+def kopecks(amount: Decimal) -> int:
+    """Rubles to whole kopecks (the amount is already rounded to kopecks)."""
+    return int((amount * 100).to_integral_value())
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _check(pairs: Sequence[tuple[str, str]]) -> None:
+    for key, value in pairs:
+        if "|" in value:
+            raise ValidationError(
+                f"Поле «{key}» QR-кода содержит недопустимый символ «|»: исправьте данные.", key
+            )
+        limit = _LIMITS.get(key)
+        if limit is not None and len(value) > limit:
+            raise ValidationError(
+                f"Поле «{key}» QR-кода длиннее {limit} символов: сократите его в справочнике.",
+                key,
+            )
+    values = dict(pairs)
+    if not (values["PersonalAcc"].isdigit() and len(values["PersonalAcc"]) == 20):
+        raise ValidationError("Расчётный счёт получателя должен содержать 20 цифр.", "PersonalAcc")
+    if not (values["BIC"].isdigit() and len(values["BIC"]) == 9):
+        raise ValidationError("БИК получателя должен содержать 9 цифр.", "BIC")
+    mandatory = "|".join([HEADER, *(f"{k}={values[k]}" for k in MANDATORY)])
+    if len(mandatory.encode("utf-8")) > MANDATORY_MAX_BYTES:
+        raise ValidationError(
+            "Обязательные реквизиты QR-кода длиннее 300 байт: сократите наименование "
+            "получателя или банка.",
+            "Name",
+        )
+
+
+def matrix(text: str) -> tuple[bytes, ...]:
+    """The QR module matrix, a row of bytes (1 = dark) per row, without the quiet zone.
+
+    UTF-8 in byte mode without an ECI header, error correction level M, mask :data:`MASK`.
+    """
+    return qr_encoder.encode(text, MASK)
+
+
+_DARK_RUN = re.compile(b"\x01+")
+
+
+@cache
+def _run(start: int, end: int) -> str:
+    return f"{start} 0 {end - start} 1 re"
+
+
+def draw(canvas: Canvas, modules: Sequence[bytes], x: float, y: float, size: float) -> None:
+    """Draw the code (with its quiet zone) into the square ``size`` at (x, y), bottom-left.
+
+    In module units, one path per row (a ``re`` per run of dark modules, one fill), then one
+    module down: ~1.5 ms a code, where a rectangle per module costs ~16 ms a page.
+    """
+    n = len(modules)
+    total = n + 2 * QUIET_ZONE
+    rows = [
+        " ".join([_run(*m.span()) for m in _DARK_RUN.finditer(row)]) + " f 1 0 0 1 0 -1 cm"
+        for row in modules
+    ]
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(size / total, size / total)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.addLiteral(f"1 0 0 1 {QUIET_ZONE} {n - 1 + QUIET_ZONE} cm\n" + "\n".join(rows))
+    canvas.restoreState()

@@ -1,0 +1,111 @@
+"""Issuing a payment document: render once, keep the bytes, give the same bytes on a reprint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from console.models import Account, IssuedDocument
+from console.models.enums import DocumentKind
+from console.services import audit
+from console.services.actor import Actor
+from console.services.database import Database
+from console.services.documents import data, payment_document
+from console.services.errors import ConsoleError, NotFoundError
+from console.services.formatting import month_year
+
+
+@dataclass(frozen=True)
+class IssuedPaymentDocument:
+    """A payment document as printed: the PDF bytes and their checksum."""
+
+    id: int
+    account_id: int
+    account_number: str
+    period: dt.date
+    sha256: str
+    content: bytes
+    issued_at: dt.datetime
+    reprint: bool  # True: the stored original was returned
+
+    @property
+    def file_name(self) -> str:
+        return f"Платёжный документ {self.account_number} {self.period:%Y-%m}.pdf"
+
+
+def issue_payment_document(
+    db: Database, actor: Actor, account_id: int, period: dt.date | None = None
+) -> IssuedPaymentDocument:
+    """The account's document for a closed month (default: the last closed one).
+
+    The first request renders it from the closed month's data and stores the bytes; every later
+    request returns those stored bytes, so a reprint is identical to the original.
+    """
+    period = (period or data.last_closed_period(db)).replace(day=1)
+    with db.transaction() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise NotFoundError(f"Лицевой счёт (id {account_id}) не найден.")
+        stored = session.scalar(
+            select(IssuedDocument)
+            .where(
+                IssuedDocument.kind == DocumentKind.PAYMENT_DOCUMENT,
+                IssuedDocument.account_id == account_id,
+                IssuedDocument.period == period,
+            )
+            .order_by(IssuedDocument.id)
+            .limit(1)
+        )
+        if stored is not None:
+            if hashlib.sha256(stored.content).hexdigest() != stored.sha256:
+                raise ConsoleError(
+                    f"Сохранённый документ за «{month_year(period)}» повреждён (контрольная "
+                    "сумма не совпадает): сообщите администратору."
+                )
+            audit.record(
+                session, actor, "document.reprint", "issued_document", stored.id,
+                account_id=account_id, after={"period": period, "sha256": stored.sha256},
+            )  # fmt: skip
+            return _result(stored, account.number, reprint=True)
+        document = data.gather_many(session, [account_id], period)[0]
+        content = payment_document.render([document])
+        row = IssuedDocument(
+            kind=DocumentKind.PAYMENT_DOCUMENT, account_id=account_id, period=period,
+            sha256=hashlib.sha256(content).hexdigest(), content=content,
+            issued_at=dt.datetime.now(dt.UTC), staff_id=actor.staff_id,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        audit.record(
+            session, actor, "document.issue", "issued_document", row.id,
+            account_id=account_id,
+            after={"period": period, "sha256": row.sha256, "amount_due": document.amount_due},
+        )  # fmt: skip
+        return _result(row, account.number, reprint=False)
+
+
+def _result(row: IssuedDocument, number: str, *, reprint: bool) -> IssuedPaymentDocument:
+    assert row.account_id is not None and row.period is not None
+    return IssuedPaymentDocument(
+        id=row.id, account_id=row.account_id, account_number=number, period=row.period,
+        sha256=row.sha256, content=row.content, issued_at=row.issued_at, reprint=reprint,
+    )  # fmt: skip
+
+
+def find_account(db: Database, number: str) -> int:
+    """The id of the account with this number (digits only); ambiguous numbers are refused."""
+    cleaned = "".join(ch for ch in number if ch.isdigit())
+    if not cleaned:
+        raise NotFoundError(f"«{number}» не похоже на номер лицевого счёта: нужны цифры.")
+    with db.read() as session:
+        ids = list(session.scalars(select(Account.id).where(Account.number == cleaned)))
+    if not ids:
+        raise NotFoundError(f"Лицевой счёт {cleaned} не найден.")
+    if len(ids) > 1:
+        raise ConsoleError(
+            f"Номер {cleaned} есть у нескольких поставщиков: уточните лицевой счёт в карточке."
+        )
+    return ids[0]

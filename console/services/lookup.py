@@ -1,0 +1,191 @@
+"""Account lookup: one search box finds an account by number, address, name, serial, phone, ….
+
+:func:`search` classifies the text (:mod:`lookup_query`), runs the matching steps
+(:mod:`lookup_sql`) until one finds something, and returns the best matches first, capped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from console.services import audit, lookup_sql
+from console.services.actor import SYSTEM, Actor
+from console.services.address_format import format_address, full_name
+from console.services.database import Database
+from console.services.lookup_query import MAX_QUERY_LENGTH, MIN_FRAGMENT_DIGITS, Query, classify
+from console.services.lookup_sql import MATCH_OF_RANK, Step
+from console.services.normalize import tokens
+
+DEFAULT_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    """One found account, as the results table shows it."""
+
+    account_id: int
+    number: str
+    holder: str
+    address: str
+    balance: Decimal  # positive = долг, negative = переплата
+    status: str  # AccountStatus value: "active" / "closed"
+    supplier: str
+    match: str = ""  # how it matched: account_exact, serial_exact, phone, address, name, …
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Found rows (best first), what the query was taken for, and whether the cap cut it."""
+
+    rows: tuple[SearchRow, ...]
+    kind: str
+    truncated: bool
+    message: str = ""  # a Russian sentence when there is nothing to show or too much
+
+    @property
+    def unique_exact(self) -> SearchRow | None:
+        """The one row of an exact account number or serial hit (open its card directly)."""
+        if len(self.rows) == 1 and self.rows[0].match in ("account_exact", "serial_exact"):
+            return self.rows[0]
+        return None
+
+
+MESSAGES = {
+    "empty": "Введите номер лицевого счёта, адрес, фамилию, номер счётчика, телефон или паспорт.",
+    "too_long": "Слишком длинный запрос: введите не больше {max} символов.",
+    "no_terms": "В запросе нет ни букв, ни цифр, по которым можно искать.",
+    "too_short": "Слишком короткий запрос: введите хотя бы две буквы или цифры.",
+    "short_digits": "Точного совпадения нет. Для поиска по части номера нужно {n} цифр или больше.",
+    "phone_incomplete": "Номер телефона введён не полностью.",
+    "not_found": "Ничего не найдено по запросу «{q}».",
+    "truncated": "Найдено больше {limit}: уточните запрос.",
+}
+
+
+def search(
+    db: Database, query: str, *, limit: int = DEFAULT_LIMIT, actor: Actor | None = None
+) -> SearchResult:
+    """Find accounts by whatever the clerk typed. A passport lookup is recorded in the audit."""
+    limit = max(1, limit)
+    q = classify(query)
+    if not q.searchable:
+        message = MESSAGES[q.kind].format(max=MAX_QUERY_LENGTH)
+        return SearchResult((), q.kind, False, message)
+    if q.kind == "passport":
+        return _passport(db, q, limit, actor or SYSTEM)
+    with db.read() as session:
+        return _run(session, q, limit, db.is_postgres)
+
+
+def _run(session: Session, q: Query, limit: int, pg: bool) -> SearchResult:
+    kind = q.kind
+    if kind == "number":
+        hits = _execute(session, lookup_sql.exact_number(q.digits, q.serials, q.phone, limit, pg))
+        if hits:
+            return _result(hits, hits[0][1].match, limit, q)
+        if len(q.digits) < MIN_FRAGMENT_DIGITS:
+            message = MESSAGES["short_digits"].format(n=MIN_FRAGMENT_DIGITS)
+            return SearchResult((), "account_exact", False, message)
+        step = lookup_sql.account_fragment(q.digits, limit, pg)
+        return _result(_execute(session, step), "account_fragment", limit, q)
+    if kind == "serial":
+        step = lookup_sql.serial(q.serials, limit, pg)
+        return _result(_execute(session, step), "serial_exact", limit, q)
+    if kind == "phone":
+        if q.phone is None:
+            return SearchResult((), "phone", False, MESSAGES["phone_incomplete"])
+        step = lookup_sql.by_customer("phone", q.phone, lookup_sql.RANK_PHONE, limit, pg)
+        return _result(_execute(session, step), "phone", limit, q)
+    if kind == "email":
+        assert q.email is not None
+        step = lookup_sql.by_customer("email", q.email, lookup_sql.RANK_EMAIL, limit, pg)
+        return _result(_execute(session, step), "email", limit, q)
+    if kind == "name":
+        hits = _text(session, "customers", q.terms, limit, pg)
+        if hits:
+            return _result(hits, "surname", limit, q)
+        # A street or a settlement typed alone ("ленина", "курган").
+        return _result(_text(session, "premises", tokens(q.raw), limit, pg), "address", limit, q)
+    return _result(_text(session, "premises", q.terms, limit, pg), "address", limit, q)
+
+
+Hit = tuple[int, SearchRow]  # (rank, row): lower rank is a better match
+
+
+def _text(session: Session, table: str, terms: Sequence[str], limit: int, pg: bool) -> list[Hit]:
+    """Phrase search; when the cap cuts it, make sure the whole-word matches are in."""
+    terms = tuple(terms)
+    if not terms:
+        return []
+    hits = _execute(session, lookup_sql.phrase(table, terms, limit, pg, strict_only=False))
+    if len(hits) > limit:
+        strict = _execute(session, lookup_sql.phrase(table, terms, limit, pg, strict_only=True))
+        hits = _merge(strict + hits)
+    if not hits and len(terms) > 1:
+        hits = _execute(session, lookup_sql.any_order(table, terms, limit, pg))
+    return hits
+
+
+def _passport(db: Database, q: Query, limit: int, actor: Actor) -> SearchResult:
+    assert q.passport is not None
+    series, number = q.passport
+    with db.transaction() as session:
+        hits = _execute(session, lookup_sql.passport(series, number, limit, db.is_postgres))
+        # 152-ФЗ: who looked up whose passport is recorded, found or not.
+        audit.record(
+            session, actor, "customer.search_passport", "customer", None,
+            account_id=hits[0][1].account_id if len(hits) == 1 else None,
+            after={"passport": f"{series} {number}", "found": len(hits)},
+        )  # fmt: skip
+    return _result(hits, "passport", limit, q)
+
+
+def _execute(session: Session, step: Step) -> list[Hit]:
+    return _merge([_hit(r) for r in session.execute(text(step.sql), step.params)])
+
+
+def _hit(r: Any) -> Hit:
+    rank = int(r.rank)
+    row = SearchRow(
+        account_id=int(r.id),
+        number=r.number,
+        holder=full_name(r.last_name, r.first_name, r.middle_name),
+        address=format_address(
+            r.settlement_type, r.settlement, r.street_type, r.street, r.house, r.building, r.flat
+        ),
+        balance=Decimal(r.balance).quantize(Decimal("0.01")),
+        status=r.status,
+        supplier=r.short_name,
+        match=MATCH_OF_RANK.get(rank, ""),
+    )
+    return rank, row
+
+
+def _merge(hits: Sequence[Hit]) -> list[Hit]:
+    """Deduplicate by account (best rank wins) and sort: rank, open accounts first, holder."""
+    best: dict[int, Hit] = {}
+    for rank, row in hits:
+        if row.account_id not in best or rank < best[row.account_id][0]:
+            best[row.account_id] = (rank, row)
+    return sorted(
+        best.values(), key=lambda h: (h[0], h[1].status != "active", h[1].holder, h[1].number)
+    )
+
+
+def _result(hits: list[Hit], kind: str, limit: int, q: Query) -> SearchResult:
+    rows = tuple(row if row.match else _with_match(row, kind) for _, row in hits)
+    if len(rows) > limit:
+        message = MESSAGES["truncated"].format(limit=limit)
+        return SearchResult(rows[:limit], kind, True, message)
+    message = "" if rows else MESSAGES["not_found"].format(q=q.raw)
+    return SearchResult(rows, kind, False, message)
+
+
+def _with_match(row: SearchRow, match: str) -> SearchRow:
+    return replace(row, match=match)

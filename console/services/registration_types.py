@@ -1,0 +1,244 @@
+"""What the registration services take and return: typed forms, frozen results, Russian labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console.models import Account, AccountHolder, Customer
+from console.services.formatting import mask_passport
+
+#: Отношение к лицевому счёту (seed 004), in the order the clerk picks from.
+RELATION_LABELS: dict[str, str] = {
+    "owner": "Собственник",
+    "tenant": "Наниматель",
+    "registered": "Зарегистрированный",
+    "resident": "Проживает",
+    "other": "Другое",
+}
+#: How the customer proved the link to the account.
+PROOF_LABELS: dict[str, str] = {
+    "holder_name": "ФИО совпадает с владельцем счёта",
+    "bill_total": "Сумма квитанции за последние 6 месяцев",
+    "meter_serial": "Заводской номер счётчика",
+    "document": "Документ (право собственности, договор найма)",
+}
+DELIVERY_LABELS: dict[str, str] = {"paper": "Бумажная квитанция", "email": "По электронной почте"}
+
+#: Fields of a customer that people edit; the audit trail keeps their before/after values.
+EDITABLE_FIELDS = (
+    "last_name",
+    "first_name",
+    "middle_name",
+    "birth_date",
+    "registration_address",
+    "snils",
+    "phone",
+    "email",
+    "mailing_consent",
+)
+PASSPORT_FIELDS = (
+    "passport_series",
+    "passport_number",
+    "passport_issued_on",
+    "passport_issued_by",
+    "passport_division_code",
+)
+
+
+@dataclass(frozen=True)
+class PersonForm:
+    """What the clerk typed, as text: checked by ``registration.check_person``."""
+
+    last_name: str = ""
+    first_name: str = ""
+    middle_name: str = ""
+    birth_date: str = ""  # ДД.ММ.ГГГГ
+    passport_series: str = ""
+    passport_number: str = ""
+    passport_issued_on: str = ""
+    passport_issued_by: str = ""
+    passport_division_code: str = ""
+    registration_address: str = ""
+    snils: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A checked, normalised person with a passport."""
+
+    last_name: str
+    first_name: str
+    middle_name: str | None
+    birth_date: dt.date
+    passport_series: str
+    passport_number: str
+    passport_issued_on: dt.date
+    passport_issued_by: str
+    passport_division_code: str
+    registration_address: str
+    snils: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.last_name, self.first_name, self.middle_name)
+
+    def passport_values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in PASSPORT_FIELDS}
+
+    def person_values(self) -> dict[str, Any]:
+        names = ("last_name", "first_name", "middle_name", "birth_date", "registration_address")
+        return {name: getattr(self, name) for name in names}
+
+
+@dataclass(frozen=True)
+class BindingRequest:
+    """Bind the customer to an account, proving the link with ``proof`` and ``answer``."""
+
+    account_id: int
+    relation: str  # a key of RELATION_LABELS
+    proof: str  # a key of PROOF_LABELS
+    answer: str = ""  # bill total, meter serial or the document's description
+    account_version: int | None = None  # what the clerk saw; a change meanwhile is a conflict
+
+
+@dataclass(frozen=True)
+class Consents:
+    personal_data: bool
+    mailing: bool = False
+
+
+@dataclass(frozen=True)
+class RegistrationRequest:
+    """Everything the wizard saves in one transaction."""
+
+    person: Person
+    consents: Consents
+    bindings: tuple[BindingRequest, ...] = ()
+    bill_delivery: str = "paper"  # a key of DELIVERY_LABELS, applied to the bound accounts
+    existing_customer_id: int | None = None  # continue with a customer already on file
+    existing_version: int | None = None
+    replace_passport: bool = False  # the existing customer's passport is replaced (history kept)
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    """A customer as lists show them: the passport masked (152-ФЗ)."""
+
+    id: int
+    version: int
+    full_name: str
+    birth_date: dt.date | None
+    passport_masked: str
+    phone: str | None
+    email: str | None
+    accounts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    same_passport: CustomerSummary | None
+    same_person: tuple[CustomerSummary, ...] = ()
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    """``duplicate``: that passport is already on file (``customer``); nothing was saved."""
+
+    customer: CustomerSummary
+    created: bool
+    duplicate: bool = False
+    bound: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccountBrief:
+    """An account as the binding page shows it."""
+
+    account_id: int
+    number: str
+    holder: str
+    address: str
+    supplier: str
+    active: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class HolderRow:
+    """A person bound to an account."""
+
+    holder_id: int
+    version: int
+    customer_id: int
+    full_name: str
+    relation: str
+    relation_label: str
+    proof_label: str
+    is_primary: bool
+    bound_at: dt.datetime
+    passport_masked: str
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    """A customer for the edit dialog; the passport number stays masked until revealed."""
+
+    id: int
+    version: int
+    last_name: str
+    first_name: str
+    middle_name: str | None
+    birth_date: dt.date | None
+    passport_masked: str
+    passport_issued_on: dt.date | None
+    passport_issued_by: str | None
+    passport_division_code: str | None
+    registration_address: str | None
+    snils: str | None
+    phone: str | None
+    email: str | None
+    mailing_consent: bool
+    pd_consent_at: dt.datetime | None
+    previous_passports: int
+    accounts: tuple[str, ...] = field(default=())
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.last_name, self.first_name, self.middle_name)
+
+
+def full_name(last: str, first: str, middle: str | None) -> str:
+    return " ".join(part for part in (last, first, middle) if part)
+
+
+def bound_accounts(session: Session, customer_id: int) -> tuple[str, ...]:
+    rows = session.scalars(
+        select(Account.number)
+        .join(AccountHolder, AccountHolder.account_id == Account.id)
+        .where(AccountHolder.customer_id == customer_id, AccountHolder.unbound_at.is_(None))
+        .order_by(Account.number)
+    )
+    return tuple(rows)
+
+
+def summarize(session: Session, customer: Customer) -> CustomerSummary:
+    return CustomerSummary(
+        id=customer.id,
+        version=customer.version,
+        full_name=full_name(customer.last_name, customer.first_name, customer.middle_name),
+        birth_date=customer.birth_date,
+        passport_masked=mask_passport(customer.passport_series, customer.passport_number),
+        phone=customer.phone,
+        email=customer.email,
+        accounts=bound_accounts(session, customer.id),
+    )
