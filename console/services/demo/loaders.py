@@ -153,6 +153,8 @@ class PostgresLoader:
             conn.exec_driver_sql(f"ANALYZE {', '.join(TABLES)}")
 
     def abort(self) -> None:
+        for lane in self.lanes:  # skip whatever is still queued
+            lane.error = lane.error or RuntimeError("загрузка прервана")
         self._stop()
         for lane in self.lanes:
             try:
