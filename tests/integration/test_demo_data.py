@@ -301,7 +301,7 @@ def test_a_role_without_superuser_rights_loads_with_foreign_keys_checked(
     role, name = f"demo_{uuid.uuid4().hex[:8]}", f"t_{uuid.uuid4().hex[:12]}"
     admin = create_db_engine(server.url("postgres"))
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(text(f"CREATE ROLE {role} LOGIN CREATEROLE"))  # 0002 creates the group roles
         conn.execute(text(f'CREATE DATABASE "{name}" OWNER {role}'))
     url = server.url(name).replace(f"//{server.user}@", f"//{role}@")
     db = Database(create_db_engine(url))
