@@ -8,4 +8,6 @@ services as the windows do.
 COMMAND_MODULES = [
     "db",
     "demo_data",
+    "search",
+    "account",
 ]
