@@ -13,7 +13,7 @@ from typing import Any
 CARD_PLUGINS: list[str] = []
 
 #: Modules under console.views with ``install_window(window: MainWindow) -> None``.
-WINDOW_PLUGINS: list[str] = []
+WINDOW_PLUGINS: list[str] = ["search_panel"]
 
 
 def install(kind: str, target: Any) -> None:
