@@ -7,12 +7,16 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from console.services import schema
+from console.services import auth, schema
 from console.services.credentials import open_database
 from console.services.database import Database
-from console.services.staff import resolve_actor
+from console.services.errors import ConsoleError
 from console.settings import Settings, data_dir
+
+if TYPE_CHECKING:
+    from console.views.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +57,47 @@ def _headless_fallback() -> None:
         )
 
 
+def sign_in(settings: Settings, tasks: TaskRunner, db: Database | None) -> auth.SignedIn | None:
+    """Who is at the keyboard: CONSOLE_AUTOLOGIN (embedded only), first start, or the sign-in
+    window. ``db`` is the open embedded database (None on PostgreSQL: signing in opens it).
+    Returns None when the person cancels."""
+    from PySide6.QtWidgets import QDialog
+
+    from console.views.sign_in import FirstStartDialog, SignInDialog
+
+    if settings.autologin:
+        if db is None:
+            raise ConsoleError(
+                "Автоматический вход (CONSOLE_AUTOLOGIN) возможен только со встроенной базой."
+            )
+        log.warning("automatic sign-in as %s (tests and demonstrations only)", settings.autologin)
+        actor = auth.actor_for_login(
+            db, settings.autologin, office_code=settings.office_code,
+            workstation=settings.workstation,
+        )  # fmt: skip
+        return auth.SignedIn(db, actor)
+    gate = auth.Gate(settings, db)
+    if db is not None and auth.needs_first_password(db):
+        first = FirstStartDialog(gate, tasks)
+        if first.exec() != QDialog.DialogCode.Accepted or first.actor is None:
+            return None
+        return auth.SignedIn(db, first.actor)
+    dialog = SignInDialog(gate, tasks)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.signed_in is None:
+        return None
+    signed = dialog.signed_in
+    if db is None and not schema.is_current(signed.db):
+        signed.db.dispose()
+        raise ConsoleError("Схема базы данных устарела: выполните «console db upgrade».")
+    return signed
+
+
 def bootstrap(settings: Settings, argv: Sequence[str] | None = None) -> int:
     """Start the GUI and run it until the window closes; returns the exit code."""
     started = time.perf_counter()
     configure_logging()
     _headless_fallback()
-    from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from console.views.context import ViewContext
     from console.views.main_window import MainWindow
@@ -67,34 +106,31 @@ def bootstrap(settings: Settings, argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(list(argv or sys.argv))
     app.setOrganizationName("console")
     app.setApplicationName("service-console")
-
-    def ask_password(login: str) -> str | None:
-        value, ok = QInputDialog.getText(
-            None, "Пароль базы данных", f"Пароль для {login}:", QLineEdit.EchoMode.Password
-        )
-        return value if ok else None
-
+    tasks = TaskRunner()
+    embedded: Database | None = None
     try:
-        db = open_database(
-            settings.database_url,
-            pool_size=settings.db_pool_size,
-            connect_timeout=settings.db_connect_timeout_s,
-            ask_password=ask_password,
-        )
         if settings.is_embedded:
-            prepare_embedded(db)
-        elif not schema.is_current(db):
-            raise RuntimeError("Схема базы данных устарела: выполните «console db upgrade».")
-        actor = resolve_actor(db, "", settings.office_code, settings.workstation)
+            embedded = open_database(settings.database_url)
+            prepare_embedded(embedded)
+        signed = sign_in(settings, tasks, embedded)
     except Exception as err:  # noqa: BLE001 - shown to the person, logged in full
         log.exception("start-up failed")
         QMessageBox.critical(None, "Операторский пульт", str(err))
+        tasks.shutdown()
+        if embedded is not None:
+            embedded.dispose()
         return 2
-    tasks = TaskRunner()
-    window = MainWindow(ViewContext(db=db, settings=settings, actor=actor, tasks=tasks))
+    if signed is None:  # the sign-in window was cancelled
+        tasks.shutdown()
+        if embedded is not None:
+            embedded.dispose()
+        return 0
+    window = MainWindow(
+        ViewContext(db=signed.db, settings=settings, actor=signed.actor, tasks=tasks)
+    )
     window.show()
     log.info("main window shown in %.3f s", time.perf_counter() - started)
     code = app.exec()
     tasks.shutdown()
-    db.dispose()
+    signed.db.dispose()
     return int(code)

@@ -1,9 +1,9 @@
 """Typed settings in one place: database URL, office, printer, limits.
 
 Precedence, highest first: explicit arguments (``--database``), environment variables
-(``CONSOLE_DATABASE_URL``, ``CONSOLE_DATA_DIR``, ``CONSOLE_OFFICE``), the settings file
-``settings.toml`` in the user's config folder, then the defaults below. No secret is ever read
-from here: database passwords come from the OS keyring or are asked for.
+(``CONSOLE_DATABASE_URL``, ``CONSOLE_DATA_DIR``, ``CONSOLE_OFFICE``, ``CONSOLE_AUTOLOGIN``),
+the settings file ``settings.toml`` in the user's config folder, then the defaults below. No
+secret is ever read from here: database passwords come from the OS keyring or are asked for.
 """
 
 from __future__ import annotations
@@ -75,6 +75,12 @@ class Settings:
     attachment_max_bytes: int = 10 * 1024 * 1024
     db_pool_size: int = 2
     db_connect_timeout_s: int = 5
+    # TLS to PostgreSQL: libpq's sslmode ("verify-full" checks the certificate and host name)
+    # and the CA certificate file it checks against. Empty = libpq's defaults.
+    db_sslmode: str = ""
+    db_sslrootcert: str = ""
+    # Sign in as this login without a password: tests and demos on the embedded database only.
+    autologin: str = ""
 
     @property
     def is_embedded(self) -> bool:
@@ -107,6 +113,9 @@ def load_settings(database_url: str | None = None, **overrides: Any) -> Settings
         settings = replace(settings, database_url=env_url)
     if env_office:
         settings = replace(settings, office_code=env_office)
+    env_autologin = os.environ.get("CONSOLE_AUTOLOGIN")
+    if env_autologin:
+        settings = replace(settings, autologin=env_autologin)
     if database_url:
         settings = replace(settings, database_url=database_url)
     if not settings.database_url:

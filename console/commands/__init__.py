@@ -10,4 +10,6 @@ COMMAND_MODULES = [
     "demo_data",
     "search",
     "account",
+    "import_payments",
+    "staff",
 ]

@@ -40,6 +40,8 @@ def connect(settings: Settings) -> Database:
         pool_size=settings.db_pool_size,
         connect_timeout=settings.db_connect_timeout_s,
         ask_password=_ask_password,
+        sslmode=settings.db_sslmode,
+        sslrootcert=settings.db_sslrootcert,
     )
 
 

@@ -43,6 +43,8 @@ def open_database(
     pool_size: int = 2,
     connect_timeout: int = 5,
     ask_password: Callable[[str], str | None] | None = None,
+    sslmode: str = "",
+    sslrootcert: str = "",
 ) -> Database:
     """Connect, taking the password from the keyring or asking for it; check the connection."""
     parsed = normalise_url(url)
@@ -57,7 +59,12 @@ def open_database(
     for _attempt in range(3):
         db = Database(
             create_db_engine(
-                parsed, password=password, pool_size=pool_size, connect_timeout=connect_timeout
+                parsed,
+                password=password,
+                pool_size=pool_size,
+                connect_timeout=connect_timeout,
+                sslmode=sslmode,
+                sslrootcert=sslrootcert,
             )
         )
         try:
@@ -83,3 +90,50 @@ def open_database(
                 f"{parsed.port or 5432}: {str(getattr(err, 'orig', err)).strip().splitlines()[0]}"
             ) from err
     raise ConsoleError("Неверный пароль базы данных (три попытки).")
+
+
+# --- staff passwords remembered at sign-in («Запомнить») ------------------------------------
+# Named like the database entries above (login@host:port/db), so on PostgreSQL a command-line
+# connection as the same login finds the same entry.
+_UNSAFE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+def keyring_usable() -> bool:
+    """True when an OS keyring can keep a secret (never the plaintext or null backends)."""
+    backend = keyring.get_keyring()
+    candidates = getattr(backend, "backends", None) or [backend]
+    return any(not type(b).__module__.startswith(_UNSAFE_BACKENDS) for b in candidates)
+
+
+def staff_entry(target: str, login: str) -> str:
+    """The keyring entry name of a staff member's password at a sign-in target."""
+    return f"{login}@{target}"
+
+
+def remembered_staff_password(target: str, login: str) -> str | None:
+    """The password «Запомнить» stored for ``login``, if any."""
+    if not login or not keyring_usable():
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, staff_entry(target, login))
+    except keyring.errors.KeyringError:
+        return None
+
+
+def remember_staff_password(target: str, login: str, password: str) -> bool:
+    """Keep the password in the OS keyring; False when there is no safe keyring."""
+    if not keyring_usable():
+        return False
+    try:
+        keyring.set_password(KEYRING_SERVICE, staff_entry(target, login), password)
+    except keyring.errors.KeyringError:
+        return False
+    return True
+
+
+def forget_staff_password(target: str, login: str) -> None:
+    """Remove a remembered password (the box «Запомнить» was cleared)."""
+    if not login or not keyring_usable():
+        return
+    with contextlib.suppress(keyring.errors.KeyringError):
+        keyring.delete_password(KEYRING_SERVICE, staff_entry(target, login))

@@ -13,7 +13,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from console.services.errors import ConflictError, ConsoleError, DatabaseUnavailableError
+from console.services.errors import (
+    ConflictError,
+    ConsoleError,
+    DatabaseUnavailableError,
+    PermissionDeniedError,
+)
 
 
 def fold(text: str | None) -> str | None:
@@ -47,10 +52,23 @@ def normalise_url(url: str) -> URL:
     return parsed
 
 
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
 def create_db_engine(
-    url: str | URL, *, password: str | None = None, pool_size: int = 2, connect_timeout: int = 5
+    url: str | URL,
+    *,
+    password: str | None = None,
+    pool_size: int = 2,
+    connect_timeout: int = 5,
+    sslmode: str = "",
+    sslrootcert: str = "",
 ) -> Engine:
-    """Build an engine. The password, if any, comes from the keyring or a prompt, never the URL."""
+    """Build an engine. The password, if any, comes from the keyring or a prompt, never the URL.
+
+    ``sslmode``/``sslrootcert`` go to libpq as they are (``verify-full`` checks the server's
+    certificate against ``sslrootcert`` and its host name).
+    """
     parsed = normalise_url(url) if isinstance(url, str) else url
     if parsed.drivername.startswith("sqlite"):
         if parsed.database and parsed.database != ":memory:":
@@ -60,13 +78,23 @@ def create_db_engine(
         return engine
     if password is not None:
         parsed = parsed.set(password=password)
+    connect_args: dict[str, Any] = {
+        "connect_timeout": connect_timeout,
+        "application_name": "service-console",
+    }
+    if sslmode:
+        if sslmode not in SSL_MODES:
+            raise ConsoleError(f"Неверный режим TLS «{sslmode}»: допустимы {', '.join(SSL_MODES)}.")
+        connect_args["sslmode"] = sslmode
+    if sslrootcert:
+        connect_args["sslrootcert"] = sslrootcert
     return create_engine(
         parsed,
         pool_size=pool_size,
         max_overflow=2,
         pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={"connect_timeout": connect_timeout, "application_name": "service-console"},
+        connect_args=connect_args,
     )
 
 
@@ -111,6 +139,11 @@ class Database:
             raise ConflictError(
                 "Данные изменены другим сотрудником. Обновите карточку и повторите ввод."
             ) from err
+        except exc.DBAPIError as err:
+            denied = permission_denied(err)
+            if denied is not None:
+                raise denied from err
+            raise
         finally:
             session.close()
 
@@ -132,6 +165,24 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def permission_denied(err: exc.DBAPIError) -> PermissionDeniedError | None:
+    """The server refused for lack of rights (SQLSTATE 42501): a Russian PermissionDeniedError.
+
+    The guards of migration 0002 raise Russian sentences; a bare GRANT refusal is in English
+    (or the server's language), so it gets a general Russian sentence instead.
+    """
+    if getattr(err.orig, "sqlstate", None) != "42501":
+        return None
+    diag = getattr(err.orig, "diag", None)
+    primary = str(getattr(diag, "message_primary", "") or "")
+    if any("а" <= ch.lower() <= "я" for ch in primary):
+        return PermissionDeniedError(primary)
+    return PermissionDeniedError(
+        "Недостаточно прав: база данных не разрешает вашей роли это действие. "
+        "Обратитесь к руководителю офиса или администратору."
+    )
 
 
 def _is_disconnect(err: exc.DBAPIError) -> bool:

@@ -6,6 +6,7 @@ Each returns the normalised value or raises :class:`ValidationError` with a Russ
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from console.services.errors import ValidationError
 
@@ -14,14 +15,16 @@ _WEIGHTS_ACCOUNT = ((7, 1, 3) * 8)[:23]  # weights of the 23-digit control-key s
 
 def digits_only(value: str, *, length: int, what: str, field: str | None = None) -> str:
     """Strip spaces and dashes; insist on exactly ``length`` digits."""
-    cleaned = re.sub(r"[\s\-]", "", value or "")
+    # NFKC turns fullwidth digits (pasted from some PDFs) into ASCII ones; other scripts'
+    # digits pass str.isdigit() but are not digits a bank accepts.
+    cleaned = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", value or ""))
     if not cleaned:
         raise ValidationError(f"Укажите {what}.", field)
-    if not cleaned.isdigit():
-        raise ValidationError(f"{what.capitalize()}: допустимы только цифры.", field)
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        raise ValidationError(f"{what[:1].upper() + what[1:]}: допустимы только цифры.", field)
     if len(cleaned) != length:
         raise ValidationError(
-            f"{what.capitalize()}: нужно {length} цифр, а введено {len(cleaned)}.", field
+            f"{what[:1].upper() + what[1:]}: нужно {length} цифр, а введено {len(cleaned)}.", field
         )
     return cleaned
 

@@ -74,11 +74,16 @@ class AccountCard(QWidget):
         layout.addWidget(self.notes_box)
         layout.addWidget(self.tabs, 1)
 
-        self.add_tab(ChargesTab(ctx, account_id, self), self.tr("Начисления и платежи"))
-        self.add_tab(ReadingsTab(ctx, account_id, self), self.tr("Показания"))
-        self.add_tab(HistoryTab(ctx, account_id, self), self.tr("История"))
-        self.add_tab(RequisitesTab(ctx, account_id, self), self.tr("Реквизиты"))
-        self.add_tab(StatisticsTab(ctx, account_id, self), self.tr("Статистика"))
+        self._own_tabs: list[QWidget] = [
+            ChargesTab(ctx, account_id, self),
+            ReadingsTab(ctx, account_id, self),
+            HistoryTab(ctx, account_id, self),
+            RequisitesTab(ctx, account_id, self),
+            StatisticsTab(ctx, account_id, self),
+        ]
+        titles = ("Начисления и платежи", "Показания", "История", "Реквизиты", "Статистика")
+        for tab, title in zip(self._own_tabs, titles, strict=True):
+            self.add_tab(tab, self.tr(title))
         self._load()
         plugins.install("card", self)
 
@@ -101,9 +106,9 @@ class AccountCard(QWidget):
         self.tabs.addTab(widget, title)
 
     def refresh(self) -> None:
-        """Reload the header and every tab (after a payment, a reading, …)."""
+        """Reload the header and the card's own tabs; ``changed`` tells plugin tabs to reload."""
         self._load()
-        refresh_all([self.tabs.widget(i) for i in range(self.tabs.count())])
+        refresh_all(self._own_tabs)
         self.changed.emit()
 
     # --- loading -----------------------------------------------------------------------

@@ -67,8 +67,8 @@ def setup_table(table: QTableView, widths: tuple[int, ...] = ()) -> None:
 
 
 def refresh_all(widgets: list[Any]) -> None:
-    """Ask every tab that can reload itself to do so."""
+    """Reload the tabs that were shown already; the others load when first shown."""
     for widget in widgets:
         refresh = getattr(widget, "refresh", None)
-        if callable(refresh) and shiboken6.isValid(widget):
+        if callable(refresh) and shiboken6.isValid(widget) and getattr(widget, "_loaded", True):
             refresh()

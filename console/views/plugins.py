@@ -10,10 +10,21 @@ import importlib
 from typing import Any
 
 #: Modules under console.views with ``install_card(card: AccountCard) -> None``.
-CARD_PLUGINS: list[str] = []
+CARD_PLUGINS: list[str] = [
+    "appeals_card",
+    "payments_card",
+    "audit_view",
+]
 
 #: Modules under console.views with ``install_window(window: MainWindow) -> None``.
-WINDOW_PLUGINS: list[str] = ["search_panel"]
+WINDOW_PLUGINS: list[str] = [
+    "search_panel",  # first: it replaces the welcome page as workspace tab 0
+    "lock",
+    "connection_status",
+    "appeals_card",
+    "payments_card",
+    "audit_view",
+]
 
 
 def install(kind: str, target: Any) -> None:

@@ -68,7 +68,7 @@ class TaskRunner(QObject):
     def _deliver(self, packet: tuple[Future[Any], str | None, int | None, Any, Any]) -> None:
         future, key, generation, on_done, on_error = packet
         self._set_running(-1)
-        if key is not None and self.is_stale(key, generation):
+        if future.cancelled() or (key is not None and self.is_stale(key, generation)):
             return
         error = future.exception()
         if error is None:

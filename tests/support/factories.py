@@ -147,3 +147,85 @@ def _one(session: Session, stmt: Select[tuple[T]]) -> T:
     row = session.scalar(stmt)
     assert row is not None
     return row
+
+
+def make_decided_refund(
+    db: Database,
+    account_id: int,
+    *,
+    registered_by: Actor,
+    reviewed_by: Actor | None,
+    status: str = "rejected",
+    amount: Decimal = Decimal("250.00"),
+) -> int:
+    """A refund application (optionally already decided by ``reviewed_by``); returns its id."""
+    from console.models import AccountHolder, RefundApplication
+    from console.models.enums import RefundPayout, RefundReason, RefundStatus
+
+    seq = next(_serial)
+    now = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)
+    with db.transaction() as session:
+        holder = session.scalar(
+            select(AccountHolder.customer_id).where(AccountHolder.account_id == account_id)
+        )
+        assert holder is not None
+        refund = RefundApplication(
+            number=f"VOS-R-{seq:06d}", account_id=account_id, applicant_id=holder,
+            amount=amount, reason=RefundReason.OVERPAYMENT, payout=RefundPayout.CASH,
+            status=RefundStatus(status), registered_at=now,
+            registered_by_staff_id=registered_by.staff_id, office_id=registered_by.office_id,
+            due_on=dt.date(2026, 10, 31),
+            reviewed_by_staff_id=reviewed_by.staff_id if reviewed_by else None,
+            decided_at=now + dt.timedelta(days=3) if reviewed_by else None,
+            decision_reason="Переплаты нет" if status == "rejected" else None,
+        )  # fmt: skip
+        session.add(refund)
+        session.flush()
+        return refund.id
+
+
+def add_charge(
+    db: Database,
+    account_id: int,
+    amount: Decimal,
+    *,
+    service_code: str = "electricity",
+    period: dt.date = dt.date(2026, 10, 1),
+    kind: str = "charge",
+) -> None:
+    """Append one ledger entry (a charge raises the debt, a negative amount lowers it)."""
+    from console.models import LedgerEntry, Service
+    from console.models.enums import LedgerKind
+
+    with db.transaction() as session:
+        service = _one(session, select(Service).where(Service.code == service_code))
+        session.add(
+            LedgerEntry(
+                account_id=account_id, period=period, kind=LedgerKind(kind), amount=amount,
+                service_id=service.id, description="test",
+            )
+        )  # fmt: skip
+
+
+def make_login(db: Database, login: str, role: StaffRole, password: str = "Пароль-2026!") -> Actor:
+    """A staff member with a password (on PostgreSQL also a login role) and the Actor for them."""
+    from console.services.actor import SYSTEM
+    from console.services.staff import add_staff
+
+    with db.transaction() as session:
+        ensure_reference_data(session)
+    member = add_staff(db, SYSTEM, login, role, "TMN-1", password, f"Сотрудник {login}")
+    with db.read() as session:
+        office = _one(session, select(Office).where(Office.code == "TMN-1"))
+        return Actor(
+            staff_id=member.id, login=member.login, full_name=member.full_name, role=role,
+            office_id=office.id, office_name=office.name, workstation="test-desk",
+        )  # fmt: skip
+
+
+def connect_as(db: Database, login: str, password: str | None = None) -> Database:
+    """A second Database on the same PostgreSQL database, connected as another login role."""
+    from console.services.database import create_db_engine
+
+    url = db.engine.url.set(username=login, password=None)
+    return Database(create_db_engine(url, password=password, pool_size=2))

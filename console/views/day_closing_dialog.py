@@ -1,0 +1,157 @@
+"""«Закрытие дня» (supervisor): the office's payments per clerk and method, totals, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services import payments, receipt
+from console.services.formatting import date, money
+from console.services.payment_history import ClosingRow, DayClosing
+from console.views.context import ViewContext
+from console.views.payments_preview import PdfPreviewDialog
+from console.views.tasks import message_for
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class DayClosingModel(QAbstractTableModel):
+    """Сотрудник · Способ · Платежей · Сторно · Сумма."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: tuple[ClosingRow, ...] = ()
+        self._headers = (self.tr("Сотрудник"), self.tr("Способ оплаты"), self.tr("Платежей"),
+                         self.tr("Сторно"), self.tr("Сумма"))  # fmt: skip
+
+    def set_rows(self, rows: tuple[ClosingRow, ...]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self._headers):
+            return self._headers[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        r, col = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole and 0 <= col < len(self._headers):
+            return (r.clerk, payments.METHOD_LABELS[r.method], str(r.payments), str(r.reversals),
+                    money(r.total, currency=True))[col]  # fmt: skip
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class DayClosingDialog(QDialog):
+    """Pick a day; see and print the office's takings."""
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.closing: DayClosing | None = None
+        self.setWindowTitle(self.tr("Закрытие дня — {0}").format(ctx.actor.office_name))
+        self.resize(720, 460)
+        self.day = QDateEdit(QDate.currentDate(), self)
+        self.day.setDisplayFormat("dd.MM.yyyy")
+        self.day.setCalendarPopup(True)
+        self.day.dateChanged.connect(self.reload)
+        self.model = DayClosingModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.totals = QLabel(self)
+        self.totals.setObjectName("closingTotals")
+        self.totals.setWordWrap(True)
+        self.print_button = QPushButton(self.tr("Печать…"), self)
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_closing)
+        close = QPushButton(self.tr("Закрыть"), self)
+        close.clicked.connect(self.accept)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("День:"), self))
+        top.addWidget(self.day)
+        top.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def selected_day(self) -> dt.date:
+        q = self.day.date()
+        return dt.date(q.year(), q.month(), q.day())
+
+    def reload(self) -> None:
+        office = self.ctx.actor.office_id
+        if office is None:
+            self.totals.setText(self.tr("Рабочее место не привязано к офису."))
+            return
+        db, day = self.ctx.db, self.selected_day()
+        self.ctx.tasks.run(lambda: payments.day_closing(db, office, day), self._loaded,
+                           lambda err: self.totals.setText(message_for(err)),
+                           key=f"closing-{id(self)}")  # fmt: skip
+
+    def _loaded(self, closing: DayClosing) -> None:
+        self.closing = closing
+        self.model.set_rows(closing.rows)
+        parts = [f"{payments.METHOD_LABELS[m]}: {money(t, currency=True)}"
+                 for m, t in closing.by_method]  # fmt: skip
+        self.totals.setText(
+            self.tr("За {0}: платежей {1}, сторно {2}. {3}<br/><b>Всего: {4}</b>").format(
+                date(closing.day), closing.payments, closing.reversals, "; ".join(parts),
+                money(closing.total, currency=True),
+            )
+        )  # fmt: skip
+        self.print_button.setEnabled(True)
+
+    def print_closing(self) -> None:
+        if self.closing is None:
+            return
+        closing = self.closing
+        PdfPreviewDialog(
+            self.ctx, self.tr("Закрытие дня {0}").format(date(closing.day)),
+            lambda: receipt.day_closing_pdf(closing), f"закрытие-дня-{closing.day}.pdf", self,
+        ).open()  # fmt: skip

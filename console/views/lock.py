@@ -1,0 +1,210 @@
+"""Locking the console after inactivity: every window is covered, nothing open is closed.
+
+A curtain hides each visible window (customers' data is not left on screen), and a modal
+prompt asks for the signed-in person's password. Open cards, dialogs and typed input stay
+exactly as they were underneath; the prompt is modal over them all, even over a modal dialog.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services import auth
+from console.views.context import ViewContext
+from console.views.sign_in import error_label, show_error
+from console.views.tasks import message_for
+
+#: What counts as someone at the keyboard.
+_ACTIVITY = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
+
+
+class Curtain(QWidget):
+    """An opaque cover over one window while the console is locked."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setObjectName("lockCurtain")
+        self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet("#lockCurtain { background: #2b3a4a; }")
+        layout = QVBoxLayout(self)
+        text = QLabel(self.tr("Пульт заблокирован"), self)
+        text.setStyleSheet("color: white; font-size: 18pt;")
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(text)
+        self.setGeometry(window.rect())
+        window.installEventFilter(self)
+        self.show()
+        self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            self.setGeometry(watched.rect())
+            self.raise_()
+        return False
+
+
+class UnlockDialog(QDialog):
+    """The password prompt over the locked console. Esc does not close it."""
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("UnlockDialog")
+        self.setWindowTitle(self.tr("Пульт заблокирован"))
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.tr("Пульт заблокирован"), self)
+        heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        layout.addWidget(heading)
+        minutes = ctx.settings.lock_after_minutes
+        actor = ctx.actor
+        info = QLabel(
+            self.tr(
+                "Пульт заблокирован после {0} мин без действий. Открытые карточки и введённые "
+                "данные сохранены.\nСотрудник: {1} ({2}). Введите пароль, чтобы продолжить."
+            ).format(minutes, actor.full_name, actor.login),
+            self,
+        )
+        info.setWordWrap(True)
+        layout.addWidget(info)
+        self.password_edit = QLineEdit(self)
+        self.password_edit.setObjectName("unlockPassword")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText(self.tr("пароль"))
+        layout.addWidget(self.password_edit)
+        self.error = error_label(self, "unlockError")
+        layout.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.unlock_button = QPushButton(self.tr("Разблокировать"), self)
+        self.unlock_button.setObjectName("unlockButton")
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self.submit)
+        row.addWidget(self.unlock_button)
+        layout.addLayout(row)
+
+    def submit(self) -> None:
+        show_error(self.error, "")
+        password = self.password_edit.text()
+        ctx = self.ctx
+        self.unlock_button.setEnabled(False)
+        ctx.tasks.run(
+            lambda: auth.verify_password(ctx.db, ctx.actor, password, ctx.settings),
+            lambda _none: self.accept(),
+            self._failed,
+            key="unlock",
+        )
+
+    def _failed(self, error: Exception) -> None:
+        self.unlock_button.setEnabled(True)
+        show_error(self.error, message_for(error))
+        self.password_edit.selectAll()
+        self.password_edit.setFocus()
+
+    def reject(self) -> None:
+        """Esc and the window's close button leave the console locked."""
+
+    def accept(self) -> None:
+        self.password_edit.clear()
+        super().accept()
+
+
+class InactivityLock(QObject):
+    """Watches for input anywhere in the application and locks after the set idle time."""
+
+    locked_changed = Signal(bool)
+
+    def __init__(self, window: QMainWindow, ctx: ViewContext) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = ctx
+        self.curtains: list[Curtain] = []
+        self.prompt: UnlockDialog | None = None
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.lock)
+        minutes = ctx.settings.lock_after_minutes
+        if minutes > 0:
+            self.timer.setInterval(minutes * 60_000)
+            self.timer.start()
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.prompt is not None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in _ACTIVITY and not self.is_locked:
+            self.timer.start()
+        return False
+
+    def lock(self) -> None:
+        """Cover every open window and ask for the password."""
+        if self.is_locked:
+            return
+        self.timer.stop()
+        for widget in QApplication.topLevelWidgets():
+            if widget.isVisible() and widget.isWindow() and not _is_popup(widget):
+                self.curtains.append(Curtain(widget))
+        self.prompt = UnlockDialog(self.ctx, self.window)
+        self.prompt.accepted.connect(self.unlock)
+        self.prompt.show()  # open() would force window-modal; this one is application-modal
+        self.prompt.password_edit.setFocus()
+        self.locked_changed.emit(True)
+
+    def unlock(self) -> None:
+        for curtain in self.curtains:
+            covered = curtain.parentWidget()
+            if covered is not None:
+                covered.removeEventFilter(curtain)
+            curtain.deleteLater()
+        self.curtains.clear()
+        if self.prompt is not None:
+            self.prompt.deleteLater()
+            self.prompt = None
+        if self.ctx.settings.lock_after_minutes > 0:
+            self.timer.start()
+        self.locked_changed.emit(False)
+
+
+def _is_popup(widget: QWidget) -> bool:
+    return widget.windowType() in (Qt.WindowType.Popup, Qt.WindowType.ToolTip)
+
+
+def install_window(window: QMainWindow) -> None:
+    """The idle lock, and «Файл → Заблокировать» (Ctrl+L) for leaving the desk at once."""
+    ctx: ViewContext = window.ctx  # type: ignore[attr-defined]
+    lock = InactivityLock(window, ctx)
+    window.setProperty("inactivityLock", True)
+    window.inactivity_lock = lock  # type: ignore[attr-defined]
+    action = QAction(window.tr("Заблокировать пульт"), window)
+    action.setObjectName("lockAction")
+    action.setShortcut(QKeySequence("Ctrl+L"))
+    action.triggered.connect(lock.lock)
+    file_menu = getattr(window, "file_menu", None)
+    if file_menu is not None:
+        first = file_menu.actions()[0] if file_menu.actions() else None
+        file_menu.insertAction(first, action)
+    window.addAction(action)
