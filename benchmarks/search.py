@@ -160,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.rounds):
             for q in queries:
                 result: list[Any] = []
-                elapsed, statements = recorder.capture(lambda q=q: result.append(search(db, q)))
+                elapsed, statements = recorder.capture(
+                    lambda q=q, result=result: result.append(search(db, q))
+                )
                 service_ms.append(elapsed)
                 raw_ms.append(replay(raw, statements))
                 found += bool(result[0].rows)
