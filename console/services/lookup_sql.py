@@ -163,6 +163,11 @@ def _text_search(table: str, where: str, rank: str, params: dict[str, Any], pg: 
     return Step(found + _rows(hits, pg).lstrip().removeprefix("WITH "), params)
 
 
+def prefix_end(prefix: str) -> str:
+    """The smallest string above every string starting with ``prefix`` (byte/code point order)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def phrase(table: str, terms: tuple[str, ...], cap: int, pg: bool, strict_only: bool) -> Step:
     """Terms as consecutive words: address "ленина 12 34" (premises) or a name (customers)."""
     joined = like_escape(" ".join(terms))
@@ -179,6 +184,14 @@ def phrase(table: str, terms: tuple[str, ...], cap: int, pg: bool, strict_only: 
         params["loose"] = head + "".join(f"% {t}" for t in rest) + "%"
         params["strict"] = head + " " + "".join(f"{t}% " for t in rest) + ("" if rest else "%")
         where = "search_text LIKE :loose ESCAPE '!'"
+        if pg:
+            # A name is typed from its start: range-scan the text_pattern_ops B-tree (0003_lookup)
+            # on the surname; "|| ''" keeps the trigram index, slow on common trigrams, out of it.
+            params["lo"], params["hi"] = terms[0], prefix_end(terms[0])
+            where = (
+                "search_text ~>=~ :lo AND search_text ~<~ :hi "
+                "AND (search_text || '') LIKE :loose ESCAPE '!'"
+            )
         loose = where
         strict = "(search_text || ' ') LIKE :strict ESCAPE '!'"
     if strict_only:
