@@ -30,8 +30,9 @@ def upgrade() -> None:
         ["search_text"],
         postgresql_ops={"search_text": "text_pattern_ops"},
         postgresql_include=["id"],
+        if_not_exists=True,  # running it again (a re-stamped database) is harmless
     )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_customers_search_text_prefix", table_name="customers")
+    op.drop_index("ix_customers_search_text_prefix", table_name="customers", if_exists=True)
