@@ -100,7 +100,9 @@ class HistoryTab(QWidget):
             top.setExpanded(index < 3)
             if index < 3:
                 for child in range(top.childCount()):
-                    top.child(child).setExpanded(True)
+                    event_item = top.child(child)
+                    if event_item is not None:
+                        event_item.setExpanded(True)
         if not months:
             empty = QTreeWidgetItem([self.tr("Событий за этот срок нет"), "", "", ""])
             self.tree.addTopLevelItem(empty)

@@ -80,10 +80,10 @@ class RequisitesTab(QScrollArea):
         while self.layout_.count() > 1:
             _clear(self.layout_.takeAt(1))
         tr = self.tr
-        row = QHBoxLayout()
-        self.layout_.addLayout(row)
+        side_by_side = QHBoxLayout()
+        self.layout_.addLayout(side_by_side)
         for m in found_meters:
-            row.addWidget(
+            side_by_side.addWidget(
                 _form(self.body, tr("Счётчик {0}").format(m.serial), [
                     (tr("Модель"), m.model),
                     (tr("Тип"), f"{m.kind_label}, зон: {m.zones}"),
@@ -103,7 +103,7 @@ class RequisitesTab(QScrollArea):
             components = tr("покупка {0}, передача {1}, сбытовая надбавка {2}, прочие {3}").format(
                 rate(t.purchase), rate(t.transmission), rate(t.retail), rate(t.other)
             )
-        row.addWidget(
+        side_by_side.addWidget(
             _form(self.body, tr("Тариф"), [
                 (tr("Категория потребления"), req.category_label),
                 (tr("Тип плиты"), req.stove_label),
