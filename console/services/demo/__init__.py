@@ -1,0 +1,1 @@
+"""Deterministic demo data (демонстрационные данные): catalog, generator, bulk writers, runner."""
