@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from console.services import audit, lookup_sql
 from console.services.actor import SYSTEM, Actor
-from console.services.address_format import format_address, full_name
+from console.services.address_format import format_address
 from console.services.database import Database
 from console.services.lookup_query import MAX_QUERY_LENGTH, MIN_FRAGMENT_DIGITS, Query, classify
 from console.services.lookup_sql import MATCH_OF_RANK, Step
@@ -123,12 +123,14 @@ def _text(session: Session, table: str, terms: Sequence[str], limit: int, pg: bo
     terms = tuple(terms)
     if not terms:
         return []
-    hits = _execute(session, lookup_sql.phrase(table, terms, limit, pg, strict_only=False))
+    match = "surname" if table == "customers" else "address"
+    step = lookup_sql.phrase(table, terms, limit, pg, strict_only=False)
+    hits = _execute(session, step, match)
     if len(hits) > limit:
-        strict = _execute(session, lookup_sql.phrase(table, terms, limit, pg, strict_only=True))
-        hits = _merge(strict + hits)
+        step = lookup_sql.phrase(table, terms, limit, pg, strict_only=True)
+        hits = _merge(_execute(session, step, match) + hits)
     if not hits and len(terms) > 1:
-        hits = _execute(session, lookup_sql.any_order(table, terms, limit, pg))
+        hits = _execute(session, lookup_sql.any_order(table, terms, limit, pg), match)
     return hits
 
 
@@ -146,23 +148,23 @@ def _passport(db: Database, q: Query, limit: int, actor: Actor) -> SearchResult:
     return _result(hits, "passport", limit, q)
 
 
-def _execute(session: Session, step: Step) -> list[Hit]:
-    return _merge([_hit(r) for r in session.execute(text(step.sql), step.params)])
+def _execute(session: Session, step: Step, match: str = "") -> list[Hit]:
+    return _merge([_hit(r, match) for r in session.execute(text(step.sql), step.params)])
 
 
-def _hit(r: Any) -> Hit:
+def _hit(r: Any, match: str) -> Hit:
     rank = int(r.rank)
     row = SearchRow(
         account_id=int(r.id),
         number=r.number,
-        holder=full_name(r.last_name, r.first_name, r.middle_name),
+        holder=r.holder or "",
         address=format_address(
             r.settlement_type, r.settlement, r.street_type, r.street, r.house, r.building, r.flat
         ),
         balance=Decimal(r.balance).quantize(Decimal("0.01")),
         status=r.status,
         supplier=r.short_name,
-        match=MATCH_OF_RANK.get(rank, ""),
+        match=MATCH_OF_RANK.get(rank, match),
     )
     return rank, row
 
