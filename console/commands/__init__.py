@@ -13,4 +13,6 @@ COMMAND_MODULES = [
     "import_payments",
     "staff",
     "print_document",
+    "import_readings",
+    "close_period",
 ]

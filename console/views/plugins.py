@@ -16,6 +16,7 @@ CARD_PLUGINS: list[str] = [
     "registration_card",
     "documents_card",
     "audit_view",
+    "readings_card",
 ]
 
 #: Modules under console.views with ``install_window(window: MainWindow) -> None``.
@@ -28,6 +29,7 @@ WINDOW_PLUGINS: list[str] = [
     "registration_card",
     "documents_card",
     "audit_view",
+    "close_period",
 ]
 
 

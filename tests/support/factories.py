@@ -466,3 +466,35 @@ def _ledger_charge(
 
 def _next_month(period: dt.date) -> dt.date:
     return (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def add_reading(
+    db: Database,
+    meter_id: int,
+    value: Decimal | str,
+    taken_on: dt.date,
+    *,
+    zone: int = 1,
+    period: dt.date | None = None,
+    status: ReadingStatus = ReadingStatus.ACCEPTED,
+    source: ReadingSource = ReadingSource.OFFICE,
+) -> int:
+    """An already stored reading (history), bypassing the checks; returns its id."""
+    with db.transaction() as session:
+        reading = Reading(
+            meter_id=meter_id, zone=zone, value=Decimal(value), taken_on=taken_on,
+            entered_at=dt.datetime.combine(taken_on, dt.time(12), dt.UTC),
+            period=period or taken_on.replace(day=1), source=source, status=status,
+        )  # fmt: skip
+        session.add(reading)
+        session.flush()
+        return reading.id
+
+
+def update_row(db: Database, model: type[T], row_id: int, **values: object) -> None:
+    """Change columns of one row (test set-up: an expired meter, a closed account…)."""
+    with db.transaction() as session:
+        row = session.get(model, row_id)
+        assert row is not None
+        for name, value in values.items():
+            setattr(row, name, value)

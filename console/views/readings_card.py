@@ -1,0 +1,28 @@
+"""Card plugin: «Ввести показания» (F5) and «Замена счётчика» on the account card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.views.meter_replacement import MeterReplacementDialog
+from console.views.reading_entry import ReadingEntryDialog
+
+
+def install_card(card: Any) -> None:
+    """Add the readings actions; after a write the card reloads (its «Показания» tab too)."""
+
+    def after_write(*_args: object) -> None:
+        card.refresh()
+
+    def enter_readings() -> None:
+        dialog = ReadingEntryDialog(card.ctx, card.account_id, card)
+        dialog.submitted.connect(after_write)
+        dialog.exec()
+
+    def replace() -> None:
+        dialog = MeterReplacementDialog(card.ctx, card.account_id, card)
+        dialog.replaced.connect(after_write)
+        dialog.exec()
+
+    card.add_action(card.tr("Ввести показания"), "F5", enter_readings)
+    card.add_action(card.tr("Замена счётчика"), None, replace)
