@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -23,6 +24,7 @@ from console.services.lookup_sql import MATCH_OF_RANK, Step
 from console.services.normalize import tokens
 
 DEFAULT_LIMIT = 300
+_DIGITS = re.compile(r"(\d+)")
 
 
 @dataclass(frozen=True)
@@ -175,9 +177,19 @@ def _merge(hits: Sequence[Hit]) -> list[Hit]:
     for rank, row in hits:
         if row.account_id not in best or rank < best[row.account_id][0]:
             best[row.account_id] = (rank, row)
-    return sorted(
-        best.values(), key=lambda h: (h[0], h[1].status != "active", h[1].holder, h[1].number)
-    )
+    return sorted(best.values(), key=_order)
+
+
+def _order(hit: Hit) -> tuple[object, ...]:
+    """Rank, open accounts first, then by name (a name search) or address (10 after 9)."""
+    rank, row = hit
+    place = _natural(row.address)
+    first, second = (row.holder, place) if row.match == "surname" else (place, row.holder)
+    return (rank, row.status != "active", first, second, row.number)
+
+
+def _natural(text: str) -> tuple[object, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text.casefold()))
 
 
 def _result(hits: list[Hit], kind: str, limit: int, q: Query) -> SearchResult:

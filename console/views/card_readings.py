@@ -55,7 +55,7 @@ class ReadingsTab(QWidget):
         self.meters = QTableView(self)
         self.meters.setObjectName("metersTable")
         self.meters.setModel(self.meters_model)
-        setup_table(self.meters, (120, 110, 120, 45, 95, 75, 90, 90, 135, 150, 90))
+        setup_table(self.meters, (100, 110, 115, 40, 95, 75, 90, 90, 140, 130, 90))
         self.meters.selectionModel().currentRowChanged.connect(lambda _c, _p: self._filter())
         self.readings_model = RowsModel(
             [
@@ -79,7 +79,7 @@ class ReadingsTab(QWidget):
         self.readings = QTableView(self)
         self.readings.setObjectName("readingsTable")
         self.readings.setModel(self.readings_model)
-        setup_table(self.readings, (95, 120, 100, 100, 100, 120, 130, 90, 170))
+        setup_table(self.readings, (95, 100, 120, 95, 100, 120, 130, 90, 190))
         self.error = error_line(self)
         self._all: tuple[ReadingRow, ...] = ()
 
