@@ -10,9 +10,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextualSelect, column, text
 from sqlalchemy.orm import Session
 
 from console.services import audit, lookup_sql
@@ -20,7 +21,7 @@ from console.services.actor import SYSTEM, Actor
 from console.services.address_format import format_address
 from console.services.database import Database
 from console.services.lookup_query import MAX_QUERY_LENGTH, MIN_FRAGMENT_DIGITS, Query, classify
-from console.services.lookup_sql import MATCH_OF_RANK, Step
+from console.services.lookup_sql import MATCH_OF_RANK, RESULT_COLUMNS, Step
 from console.services.normalize import tokens
 
 DEFAULT_LIMIT = 300
@@ -151,7 +152,14 @@ def _passport(db: Database, q: Query, limit: int, actor: Actor) -> SearchResult:
 
 
 def _execute(session: Session, step: Step, match: str = "") -> list[Hit]:
-    return _merge([_hit(r, match) for r in session.execute(text(step.sql), step.params)])
+    return _merge([_hit(r, match) for r in session.execute(_statement(step.sql), step.params)])
+
+
+@lru_cache(maxsize=256)
+def _statement(sql: str) -> TextualSelect:
+    """The parsed statement, kept: parsing binds and building result metadata each time costs
+    about as much as an exact lookup's own execution on the server."""
+    return text(sql).columns(*(column(name) for name in RESULT_COLUMNS))
 
 
 def _hit(r: Any, match: str) -> Hit:
