@@ -7,9 +7,9 @@ import sys
 
 from console.commands.common import connect, print_json, settings_from
 from console.services import billing
+from console.services.auth import command_line_actor
 from console.services.errors import ConsoleError
 from console.services.formatting import parse_period
-from console.services.staff import resolve_actor
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -36,8 +36,7 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     database = connect(settings)
     try:
-        login = database.engine.url.username or ""
-        actor = resolve_actor(database, login, settings.office_code, settings.workstation)
+        actor = command_line_actor(database, settings.workstation)
         progress = _progress if sys.stderr.isatty() and not args.json else None
         result = billing.close_period(database, actor, period, progress, settings=settings)
     finally:

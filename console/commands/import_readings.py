@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from console.commands.common import connect, print_json, settings_from
+from console.services.auth import command_line_actor
 from console.services.import_readings import import_readings
-from console.services.staff import resolve_actor
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -25,8 +25,7 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     database = connect(settings)
     try:
-        login = database.engine.url.username or ""
-        actor = resolve_actor(database, login, settings.office_code, settings.workstation)
+        actor = command_line_actor(database, settings.workstation)
         result = import_readings(database, actor, args.file, settings=settings)
     finally:
         database.dispose()

@@ -23,17 +23,16 @@ from console.models.enums import PeriodStatus, VolumeMethod
 from console.services import audit, billing_statements
 from console.services import billing_rules as rules
 from console.services.actor import Actor
+from console.services.billing_statements import Cancelled
 from console.services.database import Database
-from console.services.errors import ConflictError, ConsoleError, PermissionDeniedError
+from console.services.errors import ConflictError, ConsoleError
 from console.services.formatting import add_months, date, money, month_year
+from console.services.permissions import require_admin
+from console.services.reading_state import lock_period
 from console.settings import Settings
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
-
-
-class Cancelled(ConsoleError):
-    """The person stopped the run; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +98,9 @@ def close_period(
     engine: str | None = None,
 ) -> ClosePeriodResult:
     """Compute and write the month's charges, ledger entries and statements; close it."""
-    if not actor.is_supervisor:
-        raise PermissionDeniedError("Закрыть период может руководитель или администратор.")
+    # Closing is the administrator's (DOMAIN.md; on PostgreSQL the billing_periods guard of
+    # migration 0002 refuses anyone else).
+    require_admin(actor, "закрытие расчётного периода")
     period = period.replace(day=1)
     today = today or dt.date.today()
     config = settings or Settings()
@@ -114,6 +114,7 @@ def close_period(
     started = time.perf_counter()
     _ensure_row(db, period)
     with db.transaction() as session:
+        lock_period(session, period, exclusive=True)  # waits for readings being stored into it
         row = session.scalar(
             select(BillingPeriod).where(BillingPeriod.period == period).with_for_update()
         )
@@ -128,7 +129,7 @@ def close_period(
         if engine == "sql":
             from console.services import billing_sql
 
-            billing_sql.run(session, period, service_id, actor, config, tick)
+            billing_sql.run(session, period, service_id, actor, config, tick, cancel)
         else:
             billing_statements.run_python(session, period, service_id, actor, config, tick)
         row.status = PeriodStatus.CLOSED

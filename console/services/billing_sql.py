@@ -2,26 +2,30 @@
 
 It computes exactly what :mod:`billing_python` computes (same rules from :mod:`billing_rules`,
 same explanation text); the tests run both on the same data and compare them. Accounts are taken
-in id ranges so the run can report progress and be cancelled between ranges; all ranges share
-one transaction, so a cancelled or failed run leaves nothing behind.
+in id ranges, statement by statement, so the run reports progress; «Отмена» interrupts the
+running statement. Everything is one transaction: a cancelled or failed run leaves nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import text
+from psycopg.errors import NotNullViolation, QueryCanceled
+from sqlalchemy import exc, text
 from sqlalchemy.orm import Session
 
 from console.services import billing_rules as rules
 from console.services.actor import Actor
+from console.services.billing_statements import Cancelled
 from console.services.errors import ConsoleError
 from console.services.formatting import add_months
 from console.settings import Settings
 
-RANGE = 250_000  # account ids per step
+RANGE = 500_000  # account ids per statement
 
 
 def _fmt(expr: str) -> str:
@@ -40,6 +44,8 @@ def _month_index(expr: str) -> str:
 SETUP = [
     # The plans are big and their costs rough: JIT compilation would cost more than it saves.
     "SET LOCAL jit = off",
+    # One batch job sorting and hashing millions of rows: give it memory for this transaction.
+    "SET LOCAL work_mem = '256MB'",
     "CREATE TEMP TABLE bill_tariff ON COMMIT DROP AS "
     "SELECT DISTINCT ON (region_id, category, zones_count, zone) "
     "region_id, category, zones_count, zone, rate FROM tariffs "
@@ -55,10 +61,20 @@ SETUP = [
     "CREATE INDEX ON bill_readings (meter_id)",
     # Earlier charges are read from copies: reading the table an INSERT is filling makes the
     # planner (whose statistics predate the run) rescan the growing heap again and again.
+    # Averages only for accounts whose current meter misses a billable reading in some zone.
+    "CREATE TEMP TABLE bill_needs ON COMMIT DROP AS "
+    "SELECT DISTINCT me.account_id FROM meters me "
+    "JOIN (VALUES (1), (2), (3)) AS z(zone) ON z.zone <= me.zones "
+    "WHERE me.kind = 'individual' AND me.installed_on <= :p_end "
+    "AND (me.removed_on IS NULL OR me.removed_on > :p_end) AND NOT EXISTS ("
+    "SELECT 1 FROM bill_readings r WHERE r.meter_id = me.id AND r.zone = z.zone "
+    "AND (me.next_verification_on IS NULL OR r.taken_on < me.next_verification_on))",
+    "ANALYZE bill_needs",
     "CREATE TEMP TABLE bill_average ON COMMIT DROP AS "
-    "SELECT account_id, zone, round(avg(volume), 3) AS average FROM charges "
-    "WHERE service_id = :svc AND period >= :p_avg AND period < :p AND volume_method = 'meter' "
-    "GROUP BY account_id, zone",
+    "SELECT c.account_id, c.zone, round(avg(c.volume), 3) AS average "
+    "FROM charges c JOIN bill_needs n ON n.account_id = c.account_id "
+    "WHERE c.service_id = :svc AND c.period >= :p_avg AND c.period < :p "
+    "AND c.volume_method = 'meter' GROUP BY c.account_id, c.zone",
     "CREATE INDEX ON bill_average (account_id, zone)",
     "CREATE TEMP TABLE bill_estimated ON COMMIT DROP AS "
     "SELECT account_id, zone, period, charged FROM charges "
@@ -76,16 +92,6 @@ ACCOUNTS = """
            LEAST(GREATEST(COALESCE(p.rooms, 1), 1), 4) AS rooms, p.residents
     FROM accounts a JOIN premises p ON p.id = a.premise_id
     WHERE a.opened_on <= :p_end AND (a.status = 'active' OR a.closed_on >= :p)
-"""
-
-MISSING = f"""
-    WITH acc AS ({ACCOUNTS})
-    SELECT count(*) FILTER (WHERE t.rate IS NULL), count(*) FILTER (WHERE n.kwh IS NULL)
-    FROM acc
-    LEFT JOIN bill_tariff t ON t.region_id = acc.region_id AND t.category = acc.category
-         AND t.zones_count = 1 AND t.zone = 1
-    LEFT JOIN bill_norm n ON n.region_id = acc.region_id AND n.category = acc.category
-         AND n.rooms = acc.rooms
 """
 
 CHARGES = f"""
@@ -259,30 +265,32 @@ WITH mv AS (
     SELECT account_id,
            COALESCE(sum(amount) FILTER (WHERE kind = 'charge'), 0) AS charged,
            COALESCE(sum(amount) FILTER (WHERE kind = 'recalculation'), 0) AS recalculated,
-           -COALESCE(sum(amount) FILTER (WHERE kind NOT IN ('charge', 'recalculation')), 0)
-               AS paid
+           sum(amount) AS total
     FROM ledger_entries WHERE period = :p GROUP BY account_id
+),
+bal AS (
+    SELECT account_id, sum(amount) AS closing FROM ledger_entries WHERE period <= :p
+    GROUP BY account_id
 ),
 prev AS (SELECT account_id, closing FROM account_statements WHERE period = :p_prev),
 cand AS (
     SELECT account_id FROM charges WHERE period = :p
     UNION SELECT account_id FROM mv
     UNION SELECT account_id FROM prev WHERE closing <> 0
-),
-miss AS (SELECT account_id FROM cand WHERE account_id NOT IN (SELECT account_id FROM prev)),
-before AS (
-    SELECT l.account_id, sum(l.amount) AS total
-    FROM ledger_entries l JOIN miss ON miss.account_id = l.account_id
-    WHERE l.period < :p GROUP BY l.account_id
+    UNION SELECT bal.account_id FROM bal LEFT JOIN prev ON prev.account_id = bal.account_id
+          WHERE bal.closing <> COALESCE(prev.closing, 0)
 )
 SELECT cand.account_id, :p, o.opening, COALESCE(mv.charged, 0), COALESCE(mv.recalculated, 0),
-       COALESCE(mv.paid, 0),
-       o.opening + COALESCE(mv.charged, 0) + COALESCE(mv.recalculated, 0) - COALESCE(mv.paid, 0)
+       o.opening + COALESCE(mv.charged, 0) + COALESCE(mv.recalculated, 0) - o.closing,
+       o.closing
 FROM cand
 LEFT JOIN mv ON mv.account_id = cand.account_id
 LEFT JOIN prev ON prev.account_id = cand.account_id
-LEFT JOIN before ON before.account_id = cand.account_id
-CROSS JOIN LATERAL (SELECT COALESCE(prev.closing, before.total, 0) AS opening) AS o
+LEFT JOIN bal ON bal.account_id = cand.account_id
+CROSS JOIN LATERAL (
+    SELECT COALESCE(prev.closing, COALESCE(bal.closing, 0) - COALESCE(mv.total, 0)) AS opening,
+           COALESCE(bal.closing, 0) AS closing
+) AS o
 """
 
 
@@ -293,6 +301,7 @@ def run(
     actor: Actor,
     config: Settings,
     tick: Callable[[int, int], None],
+    cancel: Callable[[], bool] | None = None,
 ) -> None:
     params: dict[str, Any] = {
         "p": period, "p_end": rules.month_end(period), "p_prev": add_months(period, -1),
@@ -302,24 +311,54 @@ def run(
         "t_charge": rules.ledger_text("charge", period),
         "t_recalc": rules.ledger_text("recalculation", period),
     }  # fmt: skip
-    for statement in SETUP:
-        session.execute(text(statement), params)
-    no_tariff, no_norm = session.execute(text(MISSING), params).one()
-    if no_tariff or no_norm:
-        raise ConsoleError(
-            f"Нет тарифа ({no_tariff} сч.) или норматива ({no_norm} сч.) на этот период: "
-            "заполните справочники и повторите."
-        )
     low, high = session.execute(
         text(f"SELECT min(account_id), max(account_id) FROM ({ACCOUNTS}) AS acc"), params
     ).one()
     starts = list(range(low, high + 1, RANGE)) if low is not None else []
-    total = len(starts) + 1
-    for step, lo in enumerate(starts):
-        tick(step, total)
+    steps: list[tuple[str, dict[str, Any]]] = [(s, params) for s in SETUP]
+    for lo in starts:
         bounds = {**params, "lo": lo, "hi": lo + RANGE}
-        session.execute(text(CHARGES), bounds)
-        session.execute(text(LEDGER), bounds)
-    tick(len(starts), total)
-    session.execute(text(STATEMENTS), params)
-    tick(total, total)
+        steps += [(CHARGES, bounds), (LEDGER, bounds)]
+    steps.append((STATEMENTS, params))
+    # Each statement may run for minutes on a big database: «Отмена» interrupts it at once.
+    with _cancel_watch(session, cancel):
+        for index, (statement, values) in enumerate(steps):
+            tick(index, len(steps))
+            try:
+                session.execute(text(statement), values)
+            except exc.IntegrityError as err:
+                if isinstance(err.orig, NotNullViolation):
+                    raise ConsoleError(
+                        "Для части лицевых счетов нет тарифа или норматива на этот период: "
+                        "заполните справочники и повторите."
+                    ) from err
+                raise
+            except exc.OperationalError as err:
+                if isinstance(err.orig, QueryCanceled) and cancel is not None and cancel():
+                    raise Cancelled("Закрытие периода отменено: ничего не изменено.") from err
+                raise
+    tick(len(steps), len(steps))
+
+
+@contextmanager
+def _cancel_watch(session: Session, cancel: Callable[[], bool] | None) -> Iterator[None]:
+    """A thread that asks the server to cancel the running statement once ``cancel()``."""
+    if cancel is None:
+        yield
+        return
+    connection = session.connection().connection.dbapi_connection
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.3):
+            if cancel():
+                connection.cancel()  # type: ignore[union-attr]
+                return
+
+    watcher = threading.Thread(target=watch, name="close-period-cancel", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()

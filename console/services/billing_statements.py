@@ -1,8 +1,10 @@
 """The Python path of the run: writing charges, ledger entries and month statements.
 
-Statement of a month: opening (the previous month's closing, or the ledger before the month for
-an account without one) + charged + recalculated − paid = closing, where "paid" is every other
-ledger movement of the month with its sign turned (payments, reversals, refunds, corrections).
+Statement of a month: opening + charged + recalculated − paid = closing. The closing is the
+account's ledger balance up to the month (so a payment dated in a month already closed, say from
+a bank registry that came late, lands in the next statement instead of vanishing); the opening
+is the previous month's closing (or the ledger before the month); "paid" is what remains: every
+other movement with its sign turned (payments, reversals, refunds, corrections).
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from console.services.reading_state import clamp_rooms
 from console.settings import Settings
 
 CHUNK = 500
+
+
+class Cancelled(ConsoleError):
+    """The person stopped the run; nothing was written."""
 
 
 def billable_accounts(session: Session, period: dt.date) -> list[AccountIn]:
@@ -111,38 +117,29 @@ def write_statements(session: Session, period: dt.date) -> None:
         )
     }
     moves: dict[int, dict[LedgerKind, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for account_id, kind, amount in session.execute(
-        select(LedgerEntry.account_id, LedgerEntry.kind, LedgerEntry.amount).where(
-            LedgerEntry.period == period
-        )
+    balance: dict[int, Decimal] = defaultdict(Decimal)
+    for account_id, kind, amount, entry_period in session.execute(
+        select(
+            LedgerEntry.account_id, LedgerEntry.kind, LedgerEntry.amount, LedgerEntry.period
+        ).where(LedgerEntry.period <= period)
     ):
-        moves[account_id][kind] += amount
+        balance[account_id] += amount
+        if entry_period == period:
+            moves[account_id][kind] += amount
     billed = set(session.scalars(select(Charge.account_id).where(Charge.period == period)))
-    candidates = billed | set(moves) | {a for a, closing in previous.items() if closing}
-    missing = sorted(candidates - set(previous))
-    before: dict[int, Decimal] = defaultdict(Decimal)
-    for start in range(0, len(missing), CHUNK):
-        for account_id, amount in session.execute(
-            select(LedgerEntry.account_id, LedgerEntry.amount).where(
-                LedgerEntry.account_id.in_(missing[start : start + CHUNK]),
-                LedgerEntry.period < period,
-            )
-        ):
-            before[account_id] += amount
+    late = {a for a, total in balance.items() if total != previous.get(a, Decimal(0))}
+    candidates = billed | set(moves) | {a for a, c in previous.items() if c} | late
     for account_id in sorted(candidates):
-        opening = previous.get(account_id, before[account_id])
         kinds = moves[account_id]
+        closing = balance[account_id]
+        opening = previous.get(account_id, closing - sum(kinds.values(), Decimal(0)))
         charged = kinds.get(LedgerKind.CHARGE, Decimal(0))
         recalculated = kinds.get(LedgerKind.RECALCULATION, Decimal(0))
-        paid = -sum(
-            (v for k, v in kinds.items() if k not in (LedgerKind.CHARGE, LedgerKind.RECALCULATION)),
-            Decimal(0),
-        )
         session.add(
             AccountStatement(
                 account_id=account_id, period=period, opening=opening, charged=charged,
-                recalculated=recalculated, paid=paid,
-                closing=opening + charged + recalculated - paid,
+                recalculated=recalculated, paid=opening + charged + recalculated - closing,
+                closing=closing,
             )
         )  # fmt: skip
     session.flush()

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -87,22 +87,37 @@ def first_open_period(session: Session) -> dt.date | None:
     return add_months(last, 1) if last is not None else None
 
 
+#: Namespace of the advisory locks that keep a period from closing under a reading being stored.
+PERIOD_LOCK_CLASS = 5105
+
+
+def lock_period(session: Session, period: dt.date, *, exclusive: bool) -> None:
+    """Readings take the period's lock shared, the billing run exclusive (PostgreSQL only;
+    SQLite has a single writer). Advisory locks need no privilege on billing_periods, which
+    clerks may not lock."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    session.execute(
+        text(f"SELECT {function}(:namespace, :key)"),
+        {"namespace": PERIOD_LOCK_CLASS, "key": rules.month_index(period)},
+    )
+
+
 def ensure_open_period(session: Session, period: dt.date) -> dt.date:
-    """Hold a share lock on the period's row so it cannot close under us; skip closed ones."""
+    """The first open period from ``period`` on, locked so it cannot close under us."""
     while True:
-        row = session.scalar(
-            select(BillingPeriod).where(BillingPeriod.period == period).with_for_update(read=True)
-        )
-        if row is None:
+        lock_period(session, period, exclusive=False)
+        status = session.scalar(select(BillingPeriod.status).where(BillingPeriod.period == period))
+        if status is PeriodStatus.CLOSED:
+            period = add_months(period, 1)
+            continue
+        if status is None:
             try:
                 with session.begin_nested():
                     session.add(BillingPeriod(period=period, status=PeriodStatus.OPEN))
             except IntegrityError:
-                pass  # another desk created it: lock that one
-            continue
-        if row.status is PeriodStatus.CLOSED:
-            period = add_months(period, 1)
-            continue
+                pass  # another desk created it; it cannot close while we hold the lock
         return period
 
 

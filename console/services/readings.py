@@ -18,13 +18,9 @@ from console.services import audit
 from console.services import billing_rules as rules
 from console.services.actor import Actor
 from console.services.database import Database
-from console.services.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-)
+from console.services.errors import ConflictError, NotFoundError, ValidationError
 from console.services.formatting import date, date_time, month_year, to_kopecks
+from console.services.permissions import require_supervisor
 from console.services.reading_checks import (
     SOURCE_LABELS,
     STATUS_LABELS,
@@ -440,8 +436,7 @@ def cancel_reading(
     db: Database, actor: Actor, reading_id: int, reason: str, *, today: dt.date | None = None
 ) -> HistoryRow:
     """A supervisor rejects a mistaken accepted reading of an open period (with the reason)."""
-    if not actor.is_supervisor:
-        raise PermissionDeniedError("Отклонить принятое показание может только руководитель.")
+    require_supervisor(actor, "отклонение принятого показания")
     reason = " ".join((reason or "").split())
     if len(reason) < 5:
         raise ValidationError("Укажите причину отклонения (не короче 5 знаков).", "reason")

@@ -160,13 +160,13 @@ class ClosePeriodDialog(QDialog):
 
 
 def install_window(window: Any) -> None:
-    """«Офис → Закрыть период…» for supervisors and administrators."""
+    """«Офис → Закрыть период…» for administrators (the database lets nobody else close one)."""
     action = QAction(window.tr("Закрыть период…"), window)
     action.setObjectName("closePeriodAction")
-    allowed = window.ctx.actor.is_supervisor
+    allowed = window.ctx.actor.is_admin
     action.setEnabled(allowed)
     if not allowed:
-        action.setToolTip(window.tr("Доступно руководителю офиса и администратору"))
+        action.setToolTip(window.tr("Закрывает расчётный период администратор"))
 
     def open_dialog() -> None:
         ClosePeriodDialog(window.ctx, window).exec()

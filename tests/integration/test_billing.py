@@ -41,7 +41,8 @@ NOV = dt.date(2026, 11, 1)
 
 @pytest.fixture
 def boss(db: Database) -> Actor:
-    return make_staff(db, "boss", StaffRole.SUPERVISOR)
+    """Closing a period is the administrator's job."""
+    return make_staff(db, "boss", StaffRole.ADMIN)
 
 
 def close(db: Database, actor: Actor, month: str, **kw: object) -> billing.ClosePeriodResult:
@@ -288,11 +289,11 @@ def test_running_twice_changes_nothing_and_closed_periods_stay_closed(
         close(db, boss, "2027-01")
     with pytest.raises(ConflictError, match="раньше последнего закрытого"):
         close(db, boss, "2026-10")
-    clerk = make_staff(db, "clerk", StaffRole.CLERK)
     late = readings.reading_state(db, ids.account_id, today=dt.date(2026, 11, 24))
     assert late.period.period == dt.date(2026, 12, 1)  # November is closed
-    with pytest.raises(PermissionDeniedError):
-        close(db, clerk, "2026-12")
+    for login, role in (("clerk", StaffRole.CLERK), ("head", StaffRole.SUPERVISOR)):
+        with pytest.raises(PermissionDeniedError, match="администратор"):
+            close(db, make_staff(db, login, role), "2026-12")
 
 
 def test_period_cannot_close_while_readings_are_taken(db: Database, boss: Actor) -> None:
@@ -327,3 +328,24 @@ def test_closed_accounts_are_billed_until_they_close(db: Database, boss: Actor) 
     assert charges(db, gone.account_id) == []
     [charge] = charges(db, stays.account_id)
     assert charge.volume == 0 and charge.volume_method is VolumeMethod.NORM
+
+
+def test_a_payment_dated_in_a_closed_month_lands_in_the_next_statement(
+    db: Database, boss: Actor
+) -> None:
+    ids = make_account(db)
+    add_reading(db, ids.meter_id, "1350", dt.date(2026, 11, 20))
+    close(db, boss, "2026-11")
+    with db.transaction() as session:  # a bank registry with 30.11 payments, loaded on 02.12
+        session.add(LedgerEntry(account_id=ids.account_id, period=NOV,
+                                kind=LedgerKind.PAYMENT, amount=Decimal("-700.00")))  # fmt: skip
+    close(db, boss, "2026-12")
+    nov, dec = statements(db, ids.account_id)
+    assert nov.closing == Decimal("799.50") and dec.opening == nov.closing
+    assert dec.paid == Decimal("700.00")  # the late payment, December had none of its own
+    assert dec.closing == dec.opening + dec.charged + dec.recalculated - dec.paid
+    with db.read() as session:
+        entries = session.scalars(
+            select(LedgerEntry.amount).where(LedgerEntry.account_id == ids.account_id)
+        ).all()
+    assert sum(entries, Decimal(0)) == dec.closing

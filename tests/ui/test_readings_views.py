@@ -32,7 +32,7 @@ def clerk_ctx(sqlite_db: Database) -> Iterator[ViewContext]:
 
 @pytest.fixture
 def boss_ctx(sqlite_db: Database) -> Iterator[ViewContext]:
-    yield from make_ctx(sqlite_db, make_staff(sqlite_db, "boss", StaffRole.SUPERVISOR))
+    yield from make_ctx(sqlite_db, make_staff(sqlite_db, "boss", StaffRole.ADMIN))
 
 
 def test_meter_replacement_dialog(qtbot: QtBot, clerk_ctx: ViewContext) -> None:
@@ -148,8 +148,9 @@ def test_close_period_cancel_leaves_the_period_open(qtbot: QtBot, boss_ctx: View
     assert dialog.outcome is None and dialog.run_button.isEnabled()
 
 
-def test_clerk_cannot_close_a_period(qtbot: QtBot, clerk_ctx: ViewContext) -> None:
-    window = MainWindow(clerk_ctx)
-    qtbot.addWidget(window)
-    action = window.findChild(QAction, "closePeriodAction")
-    assert action is not None and not action.isEnabled()
+def test_only_an_administrator_closes_a_period(qtbot: QtBot, sqlite_db: Database) -> None:
+    for ctx in make_ctx(sqlite_db, make_staff(sqlite_db, "head", StaffRole.SUPERVISOR)):
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        action = window.findChild(QAction, "closePeriodAction")
+        assert action is not None and not action.isEnabled()
