@@ -1,13 +1,14 @@
-"""Many clerks at once against one database (skeleton: search and audit operations so far).
+"""Many clerks at once against one database: searches, counter payments and audited actions.
 
     python -m benchmarks.clerks --database URL --clerks 50 --seconds 60
 
 Each simulated clerk is a thread with its own Database (a pool of one connection, like one
 desktop) signed in as its own staff member; on PostgreSQL each is a login role in console_clerk,
-so the database's own rules apply. The lead adds readings, payments and appeals to OPERATIONS.
-The last line is JSON: {"operations", "p95_ms", "lost", "duplicates", "conflicts_reported",
-"ledger_balanced"}; lost/duplicates compare the audit events each clerk committed with what the
-database holds afterwards.
+so the database's own rules apply. A payment is submitted and then submitted again with the same
+idempotency key (a retried click). The last line is JSON: {"operations", "p95_ms", "lost",
+"duplicates", "conflicts_reported", "ledger_balanced"}; lost/duplicates compare the payments and
+audit events each clerk was told were recorded with what the database holds afterwards, and the
+ledger is balanced when every payment's ledger entries add up to minus its amount.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import func, select, text
 
-from console.models import Account, AuditEvent
-from console.models.enums import StaffRole
-from console.services import audit, auth, staff
+from console.models import Account, AuditEvent, Payment
+from console.models.enums import PaymentMethod, StaffRole
+from console.services import audit, auth, payments, staff
 from console.services.actor import SYSTEM, Actor
 from console.services.credentials import open_database
 from console.services.database import Database, create_db_engine, normalise_url
@@ -40,6 +42,9 @@ class Clerk:
     actor: Actor
     db: Database
     numbers: list[str]
+    account_ids: list[int]
+    service_id: int
+    payment_keys: list[str] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     audit_keys: list[str] = field(default_factory=list)
     conflicts: int = 0
@@ -66,7 +71,30 @@ def op_audit(clerk: Clerk) -> None:
     clerk.audit_keys.append(key)
 
 
-OPERATIONS: list[tuple[Callable[[Clerk], None], int]] = [(op_search, 3), (op_audit, 1)]
+def op_payment(clerk: Clerk) -> None:
+    """Take a card payment, then submit the same form again as a retried click would."""
+    if not clerk.account_ids:
+        return
+    key = uuid.uuid4().hex
+    amount = Decimal(random.randint(100, 5000))
+    form = payments.PaymentForm(
+        account_id=random.choice(clerk.account_ids),
+        total=amount,
+        allocations={clerk.service_id: amount},
+        method=PaymentMethod.CARD,
+        confirmed=True,
+    )
+    first = payments.take_payment(clerk.db, clerk.actor, form, key)
+    clerk.payment_keys.append(key)
+    again = payments.take_payment(clerk.db, clerk.actor, form, key)
+    assert again.payment_id == first.payment_id and again.replayed
+
+
+OPERATIONS: list[tuple[Callable[[Clerk], None], int]] = [
+    (op_search, 4),
+    (op_payment, 2),
+    (op_audit, 1),
+]
 
 
 def prepare(url: str, clerks: int) -> tuple[list[Clerk], Database]:
@@ -75,6 +103,8 @@ def prepare(url: str, clerks: int) -> tuple[list[Clerk], Database]:
         ensure_reference_data(session)
     with owner.read() as session:
         numbers = list(session.scalars(select(Account.number).limit(2000)))
+        account_ids = list(session.scalars(select(Account.id).limit(2000)))
+        service_id = payments.main_service_id(session)
     made, existing = [], {m.login for m in staff.list_staff(owner)}
     for n in range(clerks):
         login, password = f"bench_clerk_{n:03d}", secrets.token_urlsafe(16)
@@ -89,7 +119,7 @@ def prepare(url: str, clerks: int) -> tuple[list[Clerk], Database]:
         else:
             db = owner
             actor = auth.authenticate(owner, login, password, workstation=f"bench-{n}")
-        made.append(Clerk(actor, db, numbers))
+        made.append(Clerk(actor, db, numbers, account_ids, service_id))
     return made, owner
 
 
@@ -129,10 +159,19 @@ def main(argv: list[str] | None = None) -> None:
                 .group_by(AuditEvent.entity_id)
             ).all()
         ) if keys else {}  # fmt: skip
-        unpaired = session.scalar(
+        pay_keys = [k for c in clerks for k in c.payment_keys]
+        paid = dict(
+            session.execute(
+                select(Payment.idempotency_key, func.count())
+                .where(Payment.idempotency_key.in_(pay_keys))
+                .group_by(Payment.idempotency_key)
+            ).all()
+        ) if pay_keys else {}  # fmt: skip
+        unbalanced = session.scalar(
             text(
-                "SELECT count(*) FROM payments p WHERE NOT EXISTS "
-                "(SELECT 1 FROM ledger_entries l WHERE l.payment_id = p.id)"
+                # ROUND: SQLite keeps NUMERIC as binary floats
+                "SELECT count(*) FROM payments p WHERE ROUND(p.amount + COALESCE((SELECT"
+                " sum(l.amount) FROM ledger_entries l WHERE l.payment_id = p.id), 0), 2) <> 0"
             )
         )
     latencies = sorted(ms for c in clerks for ms in c.latencies_ms)
@@ -150,11 +189,14 @@ def main(argv: list[str] | None = None) -> None:
             {
                 "operations": len(latencies),
                 "p95_ms": round(p95, 1),
-                "lost": sum(1 for k in keys if k not in found),
-                "duplicates": sum(n - 1 for n in found.values()),
+                "lost": sum(1 for k in keys if k not in found)
+                + sum(1 for k in pay_keys if k not in paid),
+                "duplicates": sum(n - 1 for n in found.values())
+                + sum(n - 1 for n in paid.values()),
+                "payments": len(pay_keys),
                 "conflicts_reported": sum(c.conflicts for c in clerks),
                 "errors": sum(c.errors for c in clerks),
-                "ledger_balanced": unpaired == 0,
+                "ledger_balanced": unbalanced == 0,
                 "clerks": len(clerks),
                 "seconds": args.seconds,
             }

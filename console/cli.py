@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--database",
         metavar="URL",
+        # SUPPRESS: a sub-command's default must not wipe `console --database URL db upgrade`.
+        default=argparse.SUPPRESS,
         help="адрес базы данных (по умолчанию — встроенная SQLite); пароль в адресе не допускается",
     )
     parser = _Parser(
@@ -44,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from console.app import bootstrap
             from console.settings import load_settings
 
-            return bootstrap(load_settings(args.database))
+            return bootstrap(load_settings(getattr(args, "database", None)))
         return int(handler(args))
     except ConsoleError as err:
         print(f"console: {err}", file=sys.stderr)

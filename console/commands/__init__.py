@@ -8,6 +8,8 @@ services as the windows do.
 COMMAND_MODULES = [
     "db",
     "demo_data",
+    "search",
+    "account",
     "import_payments",
     "staff",
     "print_document",

@@ -14,6 +14,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("--accounts", type=positive_int, required=True, help="сколько лицевых счетов")
     p.add_argument("--seed", type=int, default=1, help="зерно: те же данные при том же зерне")
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="процессов, готовящих данные (по умолчанию — по числу ядер, для PostgreSQL)",
+    )
     p.set_defaults(handler=run)
 
 
@@ -25,8 +31,9 @@ def run(args: argparse.Namespace) -> int:
         schema.upgrade(database)
         progress = demo_data.TerminalProgress() if sys.stderr.isatty() else None
         summary = demo_data.generate(
-            database, accounts=args.accounts, seed=args.seed, progress=progress
-        )
+            database, accounts=args.accounts, seed=args.seed, progress=progress,
+            workers=args.workers,
+        )  # fmt: skip
     finally:
         database.dispose()
     print(summary.describe())

@@ -331,6 +331,12 @@ def _meters(session: Session, account_id: int, period: dt.date) -> tuple[MeterIn
     return tuple(result)
 
 
+def meters(db: Database, account_id: int, *, today: dt.date | None = None) -> tuple[MeterInfo, ...]:
+    """The account's meters with the last reading of each zone."""
+    with db.read() as session:
+        return _meters(session, account_id, current_period(session, today or dt.date.today()))
+
+
 def statements(db: Database, account_id: int) -> tuple[StatementLine, ...]:
     """The closed months of the account, oldest first."""
     with db.read() as session:

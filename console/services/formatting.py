@@ -39,7 +39,10 @@ def money(value: Decimal | None, *, currency: bool = False, sign: bool = False) 
     """``Decimal("1234.5")`` → "1 234,50" (with ``currency``: "1 234,50 ₽"); "−" for minus."""
     if value is None:
         return ""
-    text = group_thousands(f"{to_kopecks(value):.2f}", NBSP)
+    rounded = to_kopecks(value)
+    if rounded == 0:
+        rounded = abs(rounded)  # Decimal keeps the sign of zero: never print "−0,00"
+    text = group_thousands(f"{rounded:.2f}", NBSP)
     if text.startswith("-"):
         text = "−" + text[1:]
     elif sign and value > 0:

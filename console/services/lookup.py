@@ -6,23 +6,26 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextualSelect, column, text
 from sqlalchemy.orm import Session
 
 from console.services import audit, lookup_sql
 from console.services.actor import SYSTEM, Actor
-from console.services.address_format import format_address, full_name
+from console.services.address_format import format_address
 from console.services.database import Database
 from console.services.lookup_query import MAX_QUERY_LENGTH, MIN_FRAGMENT_DIGITS, Query, classify
-from console.services.lookup_sql import MATCH_OF_RANK, Step
+from console.services.lookup_sql import MATCH_OF_RANK, RESULT_COLUMNS, Step
 from console.services.normalize import tokens
 
 DEFAULT_LIMIT = 300
+_DIGITS = re.compile(r"(\d+)")
 
 
 @dataclass(frozen=True)
@@ -123,12 +126,14 @@ def _text(session: Session, table: str, terms: Sequence[str], limit: int, pg: bo
     terms = tuple(terms)
     if not terms:
         return []
-    hits = _execute(session, lookup_sql.phrase(table, terms, limit, pg, strict_only=False))
+    match = "surname" if table == "customers" else "address"
+    step = lookup_sql.phrase(table, terms, limit, pg, strict_only=False)
+    hits = _execute(session, step, match)
     if len(hits) > limit:
-        strict = _execute(session, lookup_sql.phrase(table, terms, limit, pg, strict_only=True))
-        hits = _merge(strict + hits)
+        step = lookup_sql.phrase(table, terms, limit, pg, strict_only=True)
+        hits = _merge(_execute(session, step, match) + hits)
     if not hits and len(terms) > 1:
-        hits = _execute(session, lookup_sql.any_order(table, terms, limit, pg))
+        hits = _execute(session, lookup_sql.any_order(table, terms, limit, pg), match)
     return hits
 
 
@@ -146,23 +151,30 @@ def _passport(db: Database, q: Query, limit: int, actor: Actor) -> SearchResult:
     return _result(hits, "passport", limit, q)
 
 
-def _execute(session: Session, step: Step) -> list[Hit]:
-    return _merge([_hit(r) for r in session.execute(text(step.sql), step.params)])
+def _execute(session: Session, step: Step, match: str = "") -> list[Hit]:
+    return _merge([_hit(r, match) for r in session.execute(_statement(step.sql), step.params)])
 
 
-def _hit(r: Any) -> Hit:
+@lru_cache(maxsize=256)
+def _statement(sql: str) -> TextualSelect:
+    """The parsed statement, kept: parsing binds and building result metadata each time costs
+    about as much as an exact lookup's own execution on the server."""
+    return text(sql).columns(*(column(name) for name in RESULT_COLUMNS))
+
+
+def _hit(r: Any, match: str) -> Hit:
     rank = int(r.rank)
     row = SearchRow(
         account_id=int(r.id),
         number=r.number,
-        holder=full_name(r.last_name, r.first_name, r.middle_name),
+        holder=r.holder or "",
         address=format_address(
             r.settlement_type, r.settlement, r.street_type, r.street, r.house, r.building, r.flat
         ),
         balance=Decimal(r.balance).quantize(Decimal("0.01")),
         status=r.status,
         supplier=r.short_name,
-        match=MATCH_OF_RANK.get(rank, ""),
+        match=MATCH_OF_RANK.get(rank, match),
     )
     return rank, row
 
@@ -173,9 +185,19 @@ def _merge(hits: Sequence[Hit]) -> list[Hit]:
     for rank, row in hits:
         if row.account_id not in best or rank < best[row.account_id][0]:
             best[row.account_id] = (rank, row)
-    return sorted(
-        best.values(), key=lambda h: (h[0], h[1].status != "active", h[1].holder, h[1].number)
-    )
+    return sorted(best.values(), key=_order)
+
+
+def _order(hit: Hit) -> tuple[object, ...]:
+    """Rank, open accounts first, then by name (a name search) or address (10 after 9)."""
+    rank, row = hit
+    place = _natural(row.address)
+    first, second = (row.holder, place) if row.match == "surname" else (place, row.holder)
+    return (rank, row.status != "active", first, second, row.number)
+
+
+def _natural(text: str) -> tuple[object, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text.casefold()))
 
 
 def _result(hits: list[Hit], kind: str, limit: int, q: Query) -> SearchResult:

@@ -36,6 +36,11 @@ MATCH_OF_RANK = {
 }
 
 _ACTIVE_HOLDER = "ah.unbound_at IS NULL"
+#: The columns every lookup statement returns, in order.
+RESULT_COLUMNS = (
+    "id", "number", "status", "short_name", "settlement_type", "settlement", "street_type",
+    "street", "house", "building", "flat", "holder", "balance", "rank",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -54,12 +59,17 @@ def like_escape(text: str) -> str:
 def _rows(hits: str, materialized: bool) -> str:
     """Wrap a hits query (columns account_id, rank) into the statement returning result rows."""
     mat = "MATERIALIZED " if materialized else ""
+    # The holder and the balance are scalar subqueries rather than joins: PostgreSQL plans
+    # them several times faster, and planning is most of the cost of an exact lookup.
     return f"""
 WITH hits AS {mat}({hits}),
 best AS (SELECT account_id, MIN(rank) AS rank FROM hits GROUP BY account_id LIMIT :cap)
 SELECT a.id, a.number, a.status, s.short_name,
        p.settlement_type, p.settlement, p.street_type, p.street, p.house, p.building, p.flat,
-       c.last_name, c.first_name, c.middle_name,
+       (SELECT c.last_name || ' ' || c.first_name || COALESCE(' ' || c.middle_name, '')
+          FROM account_holders ah JOIN customers c ON c.id = ah.customer_id
+         WHERE ah.account_id = a.id AND ah.is_primary AND {_ACTIVE_HOLDER}
+         ORDER BY ah.id LIMIT 1) AS holder,
        (SELECT COALESCE(SUM(le.amount), 0) FROM ledger_entries le
          WHERE le.account_id = a.id) AS balance,
        best.rank
@@ -67,8 +77,6 @@ FROM best
 JOIN accounts a ON a.id = best.account_id
 JOIN suppliers s ON s.id = a.supplier_id
 JOIN premises p ON p.id = a.premise_id
-LEFT JOIN account_holders ah ON ah.account_id = a.id AND ah.is_primary AND {_ACTIVE_HOLDER}
-LEFT JOIN customers c ON c.id = ah.customer_id
 """
 
 
@@ -160,6 +168,11 @@ def _text_search(table: str, where: str, rank: str, params: dict[str, Any], pg: 
     return Step(found + _rows(hits, pg).lstrip().removeprefix("WITH "), params)
 
 
+def prefix_end(prefix: str) -> str:
+    """The smallest string above every string starting with ``prefix`` (byte/code point order)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def phrase(table: str, terms: tuple[str, ...], cap: int, pg: bool, strict_only: bool) -> Step:
     """Terms as consecutive words: address "ленина 12 34" (premises) or a name (customers)."""
     joined = like_escape(" ".join(terms))
@@ -176,6 +189,14 @@ def phrase(table: str, terms: tuple[str, ...], cap: int, pg: bool, strict_only: 
         params["loose"] = head + "".join(f"% {t}" for t in rest) + "%"
         params["strict"] = head + " " + "".join(f"{t}% " for t in rest) + ("" if rest else "%")
         where = "search_text LIKE :loose ESCAPE '!'"
+        if pg:
+            # A name is typed from its start: range-scan the text_pattern_ops B-tree (0003_lookup)
+            # on the surname; "|| ''" keeps the trigram index, slow on common trigrams, out of it.
+            params["lo"], params["hi"] = terms[0], prefix_end(terms[0])
+            where = (
+                "search_text ~>=~ :lo AND search_text ~<~ :hi "
+                "AND (search_text || '') LIKE :loose ESCAPE '!'"
+            )
         loose = where
         strict = "(search_text || ' ') LIKE :strict ESCAPE '!'"
     if strict_only:

@@ -21,6 +21,7 @@ CARD_PLUGINS: list[str] = [
 
 #: Modules under console.views with ``install_window(window: MainWindow) -> None``.
 WINDOW_PLUGINS: list[str] = [
+    "search_panel",  # first: it replaces the welcome page as workspace tab 0
     "lock",
     "connection_status",
     "appeals_card",

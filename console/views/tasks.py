@@ -37,6 +37,7 @@ class TaskRunner(QObject):
         self._heavy = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
         self._generation: dict[str, int] = {}
         self._running = 0
+        self._closed = False
         self._finished.connect(self._deliver)
 
     def run(
@@ -49,6 +50,11 @@ class TaskRunner(QObject):
         heavy: bool = False,
     ) -> Future[T]:
         """Run ``fn`` on the database thread (``heavy``: the render thread)."""
+        if self._closed:
+            # A timer of a window being torn down may still fire; there is nobody to answer.
+            cancelled: Future[T] = Future()
+            cancelled.cancel()
+            return cancelled
         generation = None
         if key is not None:
             generation = self._generation.get(key, 0) + 1
@@ -92,6 +98,7 @@ class TaskRunner(QObject):
             self.busy_changed.emit(self._running > 0)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._db.shutdown(wait=True, cancel_futures=True)
         self._heavy.shutdown(wait=True, cancel_futures=True)
 

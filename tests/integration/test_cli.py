@@ -91,3 +91,11 @@ def test_user_mistakes_print_one_clear_line(tmp_path: Path, args: list[str], exp
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert expected in lines[-1]
     assert len(lines) <= 2  # argparse may print its usage line first
+
+
+def test_database_option_before_the_sub_command_is_honoured(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.sqlite3"
+    result = console("--database", f"sqlite:///{target}", "db", "upgrade", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert target.exists()
+    assert not (tmp_path / "console.sqlite3").exists()

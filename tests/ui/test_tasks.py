@@ -57,3 +57,13 @@ def test_errors_reach_the_handler_and_busy_state_resets(qtbot) -> None:  # type:
     assert errors == ["Номер счётчика не найден."]
     assert busy == [True, False]
     runner.shutdown()
+
+
+def test_calls_after_shutdown_are_ignored(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    runner.shutdown()
+    called: list[int] = []
+    future = runner.run(lambda: 1, called.append)
+    assert future.cancelled()
+    qtbot.wait(50)
+    assert called == []

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.models import (
+    Base,
     BillingPeriod,
     ConsumptionNorm,
     Office,
@@ -236,8 +237,6 @@ def build_context(
     assert len(pattern) == 100
     random.Random(f"regions:{seed}").shuffle(pattern)
     id_base = {}
-    from console.models import Base  # noqa: PLC0415 - the table objects by name
-
     for name in TABLES:
         table = Base.metadata.tables[name]
         id_base[name] = int(session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0)

@@ -48,8 +48,15 @@ class MeterMaker:
     ) -> MeterState:
         ctx, n = self.ctx, self.null
         category = premise.category
+        # Every run of 50 accounts has a 3-zone and a 2-zone meter, and every run of 20 an
+        # expired and a soon-due verification, so that even a small data set shows them all.
+        slot = (account_id - ctx.id_base["accounts"]) % 100
         u = r()
-        if category == "urban_electric_stove":  # day/night tariffs pay off with electric stoves
+        if slot % 50 == 17:
+            zones = 3
+        elif slot % 50 == 33:
+            zones = 2
+        elif category == "urban_electric_stove":  # day/night tariffs pay off with electric stoves
             zones = 1 if u < 0.75 else 2 if u < 0.95 else 3
         else:
             zones = 1 if u < 0.9 else 2 if u < 0.98 else 3
@@ -60,9 +67,13 @@ class MeterMaker:
         meter_id = ctx.id_base["meters"] + (account_id - ctx.id_base["accounts"])
         span = model.interval_years * 365
         u = r()
-        if u < 0.05:  # verification expired within the last ten months
+        if slot % 20 == 3:  # expired long enough ago to be billed by norm by now
+            next_check = self.today - 150 - int(r() * 150)
+        elif slot % 20 == 13:
+            next_check = self.today + 1 + int(r() * 89)
+        elif u < 0.04:  # verification expired within the last ten months
             next_check = self.today - 10 - int(r() * 290)
-        elif u < 0.09:  # due within 90 days
+        elif u < 0.07:  # due within 90 days
             next_check = self.today + 1 + int(r() * 89)
         else:
             next_check = self.today + 91 + int(r() * (span - 600))

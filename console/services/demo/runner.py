@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,8 +69,8 @@ class DemoSummary:
         rows = _plural(self.total_rows, "строка", "строки", "строк")
         seconds = f"{self.seconds:.1f}".replace(".", ",")
         return (
-            f"Демонстрационные данные загружены: {_number(self.accounts)} {accounts}, "
-            f"{_number(self.total_rows)} {rows} в базе, за {seconds} с (зерно {self.seed})."
+            f"Демонстрационные данные загружены: {_number(self.accounts)} {accounts} с историей "
+            f"за год — {_number(self.total_rows)} {rows} за {seconds} с (зерно {self.seed})."
         )
 
 
@@ -84,6 +86,7 @@ _worker_ctx: Context | None = None
 def _init_worker(ctx: Context) -> None:
     global _worker_ctx
     _worker_ctx = ctx
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the loading process's to handle
 
 
 def _encoded_block(index: int) -> tuple[dict[str, bytes], dict[str, int]]:
@@ -96,7 +99,7 @@ def _encoded_block(index: int) -> tuple[dict[str, bytes], dict[str, int]]:
 
 def _blocks(
     ctx: Context, encoded: bool, workers: int
-) -> Iterator[tuple[dict[str, Any], dict[str, int]]]:
+) -> Generator[tuple[dict[str, Any], dict[str, int]], None, None]:
     """Blocks in order; with workers, at most two blocks per worker wait in memory."""
     count = -(-ctx.accounts // ctx.block_size)
     if workers <= 1:
@@ -109,9 +112,8 @@ def _blocks(
             )
         return
     spawn = multiprocessing.get_context("spawn")  # fork would copy the engine's connections
-    with ProcessPoolExecutor(
-        workers, mp_context=spawn, initializer=_init_worker, initargs=(ctx,)
-    ) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=spawn, initializer=_init_worker, initargs=(ctx,))
+    try:
         pending: deque[Future[tuple[dict[str, bytes], dict[str, int]]]] = deque()
         submitted = 0
         while submitted < count or pending:
@@ -119,6 +121,8 @@ def _blocks(
                 pending.append(pool.submit(_encoded_block, submitted))
                 submitted += 1
             yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def generate(
@@ -153,20 +157,23 @@ def generate(
             session, seed=seed, accounts=accounts, today=today, block_size=BLOCK_SIZE,
             ts_suffix="+00" if db.is_postgres else ".000000",
         )  # fmt: skip
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if db.is_postgres and accounts >= PARALLEL_FROM else 1
+    if not db.is_postgres:
+        workers = 1  # SQLite writes in this process anyway; small loads gain nothing
+    elif workers is None:
+        workers = min(2, os.cpu_count() or 1) if accounts >= PARALLEL_FROM else 1
     loader = PostgresLoader(db) if db.is_postgres else SqliteLoader(db)
     rows = dict.fromkeys(TABLES, 0)
     if progress:
         progress.start(accounts, "Демоданные")
     try:
         loader.prepare()
-        for tables, counts in _blocks(ctx, loader.encoded, workers):
-            loader.write(tables)
-            for name, n in counts.items():
-                rows[name] += n
-            if progress:
-                progress.advance(counts["accounts"])
+        with closing(_blocks(ctx, loader.encoded, workers)) as blocks:
+            for tables, counts in blocks:
+                loader.write(tables)
+                for name, n in counts.items():
+                    rows[name] += n
+                if progress:
+                    progress.advance(counts["accounts"])
         loader.finish()
     except BaseException:
         loader.abort()

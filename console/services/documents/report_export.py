@@ -8,9 +8,6 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -94,6 +91,11 @@ def _xlsx_value(column: Column, value: Any) -> Any:
 
 def to_xlsx(report: Report[Any]) -> bytes:
     """An Excel workbook with real numbers and dates (sortable, summable)."""
+    # openpyxl takes a noticeable part of start-up: load it when a report is exported.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
