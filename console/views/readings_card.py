@@ -1,4 +1,4 @@
-"""Card plugin: «Ввести показания» (F5) and «Замена счётчика» on the account card."""
+"""Card plugin: «Ввести показания» (F6) and «Замена счётчика» on the account card."""
 
 from __future__ import annotations
 
@@ -24,5 +24,6 @@ def install_card(card: Any) -> None:
         dialog.replaced.connect(after_write)
         dialog.exec()
 
-    card.add_action(card.tr("Ввести показания"), "F5", enter_readings)
+    # F6 next to F7 (клиент), F8 (обращение), F9 (оплата); F5 is the card's «Обновить».
+    card.add_action(card.tr("Ввести показания"), "F6", enter_readings)
     card.add_action(card.tr("Замена счётчика"), None, replace)

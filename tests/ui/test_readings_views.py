@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from console.models import Meter
 from console.models.enums import StaffRole
 from console.services.database import Database
+from console.views.account_card import AccountCard
 from console.views.close_period import ClosePeriodDialog
 from console.views.context import ViewContext
 from console.views.main_window import MainWindow
@@ -108,7 +109,17 @@ def test_card_plugin_adds_the_two_actions(qtbot: QtBot, clerk_ctx: ViewContext) 
     qtbot.addWidget(card)
     install_card(card)
     texts = {a.text(): a.shortcut().toString() for a in card.actions_added}
-    assert texts == {"Ввести показания": "F5", "Замена счётчика": ""}
+    assert texts == {"Ввести показания": "F6", "Замена счётчика": ""}
+
+
+def test_the_real_card_has_no_shortcut_twice(qtbot: QtBot, clerk_ctx: ViewContext) -> None:
+    """Every feature plugs into the same card: an ambiguous shortcut would fire none of them."""
+    ids = make_account(clerk_ctx.db)
+    card = AccountCard(clerk_ctx, ids.account_id)
+    qtbot.addWidget(card)
+    keys = [a.shortcut().toString() for a in card.actions() if not a.shortcut().isEmpty()]
+    assert "F6" in keys and len(keys) == len(set(keys)), keys
+    qtbot.waitUntil(lambda: clerk_ctx.tasks._running == 0, timeout=10_000)
 
 
 def test_close_period_from_the_office_menu(qtbot: QtBot, boss_ctx: ViewContext) -> None:
