@@ -1,20 +1,29 @@
-"""Many clerks at once against one database: searches, counter payments and audited actions.
+"""Many clerks at once against one database: they search, enter readings, take payments,
+register appeals and edit the same customers.
 
-    python -m benchmarks.clerks --database URL --clerks 50 --seconds 60
+    python -m benchmarks.clerks --database URL --clerks 50 --seconds 60 [--think 1] [--processes 2]
 
-Each simulated clerk is a thread with its own Database (a pool of one connection, like one
+A clerk pauses between operations (exponentially, mean ``--think`` seconds: a person at the
+counter does not click faster than that; ``--think 0`` is a stress test). The clerks are spread
+over ``--processes`` worker processes so that one Python's GIL does not stand in for fifty
+desktops. Each simulated clerk is a thread with its own Database (a pool of one connection, like one
 desktop) signed in as its own staff member; on PostgreSQL each is a login role in console_clerk,
-so the database's own rules apply. A payment is submitted and then submitted again with the same
-idempotency key (a retried click). The last line is JSON: {"operations", "p95_ms", "lost",
-"duplicates", "conflicts_reported", "ledger_balanced"}; lost/duplicates compare the payments and
-audit events each clerk was told were recorded with what the database holds afterwards, and the
-ledger is balanced when every payment's ledger entries add up to minus its amount.
+so the database's own rules apply. Payments, readings and appeals are submitted and then
+submitted again with the same idempotency key (a retried click after a lost answer). Readings
+and customer edits go to a small shared set of accounts and customers, so clerks do collide.
+
+The last line is JSON: {"operations", "p95_ms", "lost", "duplicates", "conflicts_reported",
+"ledger_balanced", "lost_updates", ...}. lost/duplicates compare every payment, reading, appeal
+and audit event a clerk was told was recorded with what the database holds afterwards; the ledger
+is balanced when every payment's ledger entries add up to minus its amount; lost_updates counts
+customers whose version moved by other than the number of saves reported as done.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import secrets
 import statistics
@@ -22,19 +31,42 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 
-from console.models import Account, AuditEvent, Payment
-from console.models.enums import PaymentMethod, StaffRole
-from console.services import audit, auth, payments, staff
+from console.models import Account, AccountHolder, Appeal, AuditEvent, Customer, Payment, Reading
+from console.models.enums import AppealChannel, PaymentMethod, StaffRole
+from console.services import (
+    appeal_catalog,
+    appeals,
+    audit,
+    auth,
+    lookup,
+    payments,
+    readings,
+    registration_edit,
+    staff,
+)
 from console.services.actor import SYSTEM, Actor
 from console.services.credentials import open_database
 from console.services.database import Database, create_db_engine, normalise_url
 from console.services.errors import ConflictError, ConsoleError
 from console.services.reference_data import ensure_reference_data
+
+
+@dataclass
+class Shared:
+    """What all clerks work on together: a few busy accounts and customers, the appeal topics."""
+
+    reading_accounts: list[int]
+    customers: list[int]
+    topics: list[int]
+    saves: dict[int, int] = field(default_factory=dict)  # customer id → edits reported saved
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass
@@ -44,23 +76,81 @@ class Clerk:
     numbers: list[str]
     account_ids: list[int]
     service_id: int
+    shared: Shared
     payment_keys: list[str] = field(default_factory=list)
+    reading_keys: list[str] = field(default_factory=list)
+    appeal_keys: list[str] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     audit_keys: list[str] = field(default_factory=list)
     conflicts: int = 0
     errors: int = 0
+    error_samples: set[str] = field(default_factory=set)
 
 
 def op_search(clerk: Clerk) -> None:
-    """Find an account by its number (the lookup service once it is merged)."""
+    """Find an account by its number, as typed into the search box."""
     number = random.choice(clerk.numbers) if clerk.numbers else "0000000000"
-    try:
-        from console.services import lookup  # type: ignore[attr-defined]
-    except ImportError:
-        with clerk.db.read() as session:
-            session.execute(select(Account.id).where(Account.number == number)).all()
-        return
     lookup.search(clerk.db, number, actor=clerk.actor)
+
+
+def op_reading(clerk: Clerk) -> None:
+    """Enter this month's readings of a busy account, then submit the same form again."""
+    account_id = random.choice(clerk.shared.reading_accounts)
+    state = readings.reading_state(clerk.db, account_id)
+    entries = []
+    for meter in state.meters:
+        for zone in meter.zone_states:
+            previous = zone.previous_value or Decimal(0)
+            entries.append(
+                readings.ZoneEntry(
+                    meter.meter_id, zone.zone, str(int(previous) + random.randint(1, 40)),
+                    based_on_reading_id=zone.previous_reading_id,
+                )
+            )  # fmt: skip
+    if not entries:
+        return
+    form = readings.ReadingForm(account_id, tuple(entries), state.today, confirmed=True)
+    key = uuid.uuid4().hex
+    first = readings.submit_readings(clerk.db, clerk.actor, form, key)
+    clerk.reading_keys.extend(readings.entry_keys(key, form.entries))
+    again = readings.submit_readings(clerk.db, clerk.actor, form, key)
+    assert again.duplicate and again.readings == first.readings, (first.readings, again.readings)
+
+
+def op_appeal(clerk: Clerk) -> None:
+    """Register an appeal at the counter, then submit the same form again."""
+    draft = appeals.AppealDraft(
+        channel=AppealChannel.IN_PERSON,
+        topic_id=random.choice(clerk.shared.topics),
+        applicant_name="Иванова Мария Петровна",
+        text="Прошу проверить начисление за прошлый месяц.",
+        account_id=random.choice(clerk.account_ids),
+        idempotency_key=uuid.uuid4().hex,
+    )
+    first = appeals.register(clerk.db, clerk.actor, draft)
+    clerk.appeal_keys.append(str(draft.idempotency_key))
+    again = appeals.register(clerk.db, clerk.actor, draft)
+    assert again.number == first.number and not again.created
+
+
+def op_edit_customer(clerk: Clerk) -> None:
+    """Open a customer another clerk may be editing too, change the phone and save."""
+    shared = clerk.shared
+    customer_id = random.choice(shared.customers)
+    seen = registration_edit.customer_details(clerk.db, customer_id)
+    edit = registration_edit.CustomerEdit(
+        last_name=seen.last_name,
+        first_name=seen.first_name,
+        middle_name=seen.middle_name or "",
+        registration_address=seen.registration_address or "",
+        snils=seen.snils or "",
+        phone=f"+7912{random.randint(0, 9_999_999):07d}",
+        email=seen.email or "",
+        mailing_consent=seen.mailing_consent,
+    )
+    registration_edit.update_customer(clerk.db, clerk.actor, customer_id, seen.version, edit)
+    with shared.lock:
+        shared.saves[customer_id] = shared.saves.get(customer_id, 0) + 1
 
 
 def op_audit(clerk: Clerk) -> None:
@@ -91,13 +181,34 @@ def op_payment(clerk: Clerk) -> None:
 
 
 OPERATIONS: list[tuple[Callable[[Clerk], None], int]] = [
-    (op_search, 4),
+    (op_search, 6),
     (op_payment, 2),
+    (op_reading, 2),
+    (op_appeal, 1),
+    (op_edit_customer, 1),
     (op_audit, 1),
 ]
 
 
-def prepare(url: str, clerks: int) -> tuple[list[Clerk], Database]:
+@dataclass(frozen=True)
+class Desk:
+    """What a worker process needs to seat its clerks (all picklable)."""
+
+    url: str
+    logins: list[tuple[int, str, str]]  # (n, login, password)
+    numbers: list[str]
+    account_ids: list[int]
+    service_id: int
+    reading_accounts: list[int]
+    customers: list[int]
+    topics: list[int]
+    think_s: float
+    deadline: float  # time.time() when the clerks stop
+    seed: int
+
+
+def prepare(url: str, clerks: int) -> tuple[Database, dict[str, Any], list[tuple[int, str, str]]]:
+    """Reference data, the accounts clerks work on, and one staff login per clerk."""
     owner = open_database(url)
     with owner.transaction() as session:
         ensure_reference_data(session)
@@ -105,35 +216,114 @@ def prepare(url: str, clerks: int) -> tuple[list[Clerk], Database]:
         numbers = list(session.scalars(select(Account.number).limit(2000)))
         account_ids = list(session.scalars(select(Account.id).limit(2000)))
         service_id = payments.main_service_id(session)
-    made, existing = [], {m.login for m in staff.list_staff(owner)}
+        customers = list(
+            session.scalars(
+                select(AccountHolder.customer_id)
+                .where(AccountHolder.account_id.in_(account_ids[:50]), AccountHolder.is_primary)
+                .limit(10)
+            )
+        )
+    work = {
+        "numbers": numbers,
+        "account_ids": account_ids,
+        "service_id": service_id,
+        "reading_accounts": account_ids[100:300],
+        "customers": customers,
+        "topics": [t.id for t in appeal_catalog.topics(owner)],
+    }
+    logins, existing = [], {m.login for m in staff.list_staff(owner)}
     for n in range(clerks):
         login, password = f"bench_clerk_{n:03d}", secrets.token_urlsafe(16)
         if login in existing:
             staff.set_password(owner, SYSTEM, login, password)
         else:
             staff.add_staff(owner, SYSTEM, login, StaffRole.CLERK, "TMN-1", password)
-        if owner.is_postgres:
-            parsed = normalise_url(url).set(username=login)
+        logins.append((n, login, password))
+    return owner, work, logins
+
+
+def seat(desk: Desk) -> list[Clerk]:
+    """Sign the desk's clerks in: on PostgreSQL each with its own login role and one connection."""
+    shared = Shared(desk.reading_accounts, desk.customers, desk.topics)
+    seated, embedded = [], None
+    for n, login, password in desk.logins:
+        if desk.url.startswith("sqlite"):
+            embedded = embedded or open_database(desk.url)
+            db = embedded
+            actor = auth.authenticate(db, login, password, workstation=f"bench-{n}")
+        else:
+            parsed = normalise_url(desk.url).set(username=login)
             db = Database(create_db_engine(parsed, password=password, pool_size=1))
             actor = auth.current_actor(db, workstation=f"bench-{n}")
-        else:
-            db = owner
-            actor = auth.authenticate(owner, login, password, workstation=f"bench-{n}")
-        made.append(Clerk(actor, db, numbers, account_ids, service_id))
-    return made, owner
+        seated.append(
+            Clerk(actor, db, desk.numbers, desk.account_ids, desk.service_id, shared)
+        )  # fmt: skip
+    return seated
 
 
-def run_clerk(clerk: Clerk, deadline: float) -> None:
+def run_desk(desk: Desk) -> dict[str, Any]:
+    """A worker process: its clerks work in threads until the deadline; what they were told."""
+    random.seed(desk.seed)
+    clerks = seat(desk)
+    threads = [threading.Thread(target=run_clerk, args=(c, desk)) for c in clerks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for db in {id(c.db): c.db for c in clerks}.values():
+        db.dispose()
+    return {
+        "latencies_ms": [ms for c in clerks for ms in c.latencies_ms],
+        "audit": [k for c in clerks for k in c.audit_keys],
+        "payments": [k for c in clerks for k in c.payment_keys],
+        "readings": [k for c in clerks for k in c.reading_keys],
+        "appeals": [k for c in clerks for k in c.appeal_keys],
+        "conflicts": sum(c.conflicts for c in clerks),
+        "errors": sum(c.errors for c in clerks),
+        "error_samples": sorted({e for c in clerks for e in c.error_samples}),
+        "saves": clerks[0].shared.saves if clerks else {},
+    }
+
+
+def versions(db: Database, customers: list[int]) -> dict[int, int]:
+    with db.read() as session:
+        rows = session.execute(
+            select(Customer.id, Customer.version).where(Customer.id.in_(customers))
+        )
+        return {customer_id: version for customer_id, version in rows}
+
+
+def counts(db: Database, column: Any, keys: list[str]) -> dict[str, int]:
+    """How many rows hold each key (in chunks: thousands of keys)."""
+    found: dict[str, int] = {}
+    with db.read() as session:
+        for start in range(0, len(keys), 5000):
+            chunk = keys[start : start + 5000]
+            found.update(
+                session.execute(
+                    select(column, func.count()).where(column.in_(chunk)).group_by(column)
+                ).all()
+            )
+    return found
+
+
+def run_clerk(clerk: Clerk, desk: Desk) -> None:
+    """Operations one after another, with a pause between them (exponential, mean think_s)."""
     ops = [op for op, weight in OPERATIONS for _ in range(weight)]
-    while time.monotonic() < deadline:
+    while time.time() < desk.deadline:
+        if desk.think_s > 0:
+            time.sleep(min(random.expovariate(1 / desk.think_s), desk.think_s * 5))
+            if time.time() >= desk.deadline:
+                break
         op = random.choice(ops)
         started = time.perf_counter()
         try:
             op(clerk)
         except ConflictError:
             clerk.conflicts += 1
-        except ConsoleError:
+        except ConsoleError as err:
             clerk.errors += 1
+            clerk.error_samples.add(f"{op.__name__}: {err}"[:160])
         clerk.latencies_ms.append((time.perf_counter() - started) * 1000)
 
 
@@ -142,64 +332,91 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", required=True, metavar="URL")
     parser.add_argument("--clerks", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--think", type=float, default=1.0, metavar="S",
+        help="mean pause between one clerk's operations (0: back to back, a stress test)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--processes", type=int, default=2,
+        help="worker processes the clerks are spread over (50 desktops are not one Python)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    clerks, owner = prepare(args.database, args.clerks)
-    deadline = time.monotonic() + args.seconds
-    threads = [threading.Thread(target=run_clerk, args=(c, deadline)) for c in clerks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    keys = [k for c in clerks for k in c.audit_keys]
+    owner, work, logins = prepare(args.database, args.clerks)
+    before = versions(owner, work["customers"])
+    processes = max(1, min(args.processes, len(logins)))
+    if not owner.is_postgres:
+        processes = 1  # SQLite: one writer; the clerks share one file in one process
+    deadline = time.time() + args.seconds + 5 + 2 * processes  # the start of the processes
+    desks = [
+        Desk(
+            url=args.database,
+            logins=logins[i::processes],
+            think_s=args.think,
+            deadline=deadline,
+            seed=i,
+            **work,
+        )  # fmt: skip
+        for i in range(processes)
+    ]
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(run_desk, desks))
+    clerks_count = len(logins)
+    saves: dict[int, int] = {}
+    for r in results:
+        for customer_id, n in r["saves"].items():
+            saves[customer_id] = saves.get(customer_id, 0) + n
+    told = {
+        "audit": ([k for r in results for k in r["audit"]], AuditEvent.entity_id),
+        "payments": ([k for r in results for k in r["payments"]], Payment.idempotency_key),
+        "readings": ([k for r in results for k in r["readings"]], Reading.idempotency_key),
+        "appeals": ([k for r in results for k in r["appeals"]], Appeal.idempotency_key),
+    }
+    found = {name: counts(owner, column, keys) for name, (keys, column) in told.items()}
+    lost = {name: sum(1 for k in keys if k not in found[name]) for name, (keys, _) in told.items()}
+    doubled = {name: sum(n - 1 for n in found[name].values()) for name in told}
+    payment_keys = told["payments"][0]
     with owner.read() as session:
-        found = dict(
-            session.execute(
-                select(AuditEvent.entity_id, func.count())
-                .where(AuditEvent.action == "bench.action", AuditEvent.entity_id.in_(keys))
-                .group_by(AuditEvent.entity_id)
-            ).all()
-        ) if keys else {}  # fmt: skip
-        pay_keys = [k for c in clerks for k in c.payment_keys]
-        paid = dict(
-            session.execute(
-                select(Payment.idempotency_key, func.count())
-                .where(Payment.idempotency_key.in_(pay_keys))
-                .group_by(Payment.idempotency_key)
-            ).all()
-        ) if pay_keys else {}  # fmt: skip
-        unbalanced = session.scalar(
-            text(
-                # ROUND: SQLite keeps NUMERIC as binary floats
-                "SELECT count(*) FROM payments p WHERE ROUND(p.amount + COALESCE((SELECT"
-                " sum(l.amount) FROM ledger_entries l WHERE l.payment_id = p.id), 0), 2) <> 0"
-            )
-        )
-    latencies = sorted(ms for c in clerks for ms in c.latencies_ms)
+        unbalanced = 0
+        for start in range(0, len(payment_keys), 5000):
+            unbalanced += session.scalar(
+                text(
+                    # ROUND: SQLite keeps NUMERIC as binary floats
+                    "SELECT count(*) FROM payments p WHERE p.idempotency_key IN :keys AND "
+                    "ROUND(p.amount + COALESCE((SELECT sum(l.amount) FROM ledger_entries l "
+                    "WHERE l.account_id = p.account_id AND l.payment_id = p.id), 0), 2) <> 0"
+                ).bindparams(bindparam("keys", expanding=True)),
+                {"keys": payment_keys[start : start + 5000]},
+            ) or 0  # fmt: skip
+    after = versions(owner, work["customers"])
+    lost_updates = sum(1 for c in work["customers"] if after[c] - before[c] != saves.get(c, 0))
+    latencies = sorted(ms for r in results for ms in r["latencies_ms"])
     p95 = (
         statistics.quantiles(latencies, n=20)[18]
         if len(latencies) >= 20
         else max(latencies, default=0)
     )
-    for c in clerks:
-        if c.db is not owner:
-            c.db.dispose()
     owner.dispose()
+    for sample in sorted({e for r in results for e in r["error_samples"]})[:10]:
+        print("error:", sample)
     print(
         json.dumps(
             {
                 "operations": len(latencies),
                 "p95_ms": round(p95, 1),
-                "lost": sum(1 for k in keys if k not in found)
-                + sum(1 for k in pay_keys if k not in paid),
-                "duplicates": sum(n - 1 for n in found.values())
-                + sum(n - 1 for n in paid.values()),
-                "payments": len(pay_keys),
-                "conflicts_reported": sum(c.conflicts for c in clerks),
-                "errors": sum(c.errors for c in clerks),
+                "lost": sum(lost.values()),
+                "duplicates": sum(doubled.values()),
+                "conflicts_reported": sum(r["conflicts"] for r in results),
                 "ledger_balanced": unbalanced == 0,
-                "clerks": len(clerks),
+                "lost_updates": lost_updates,
+                "recorded": {name: len(keys) for name, (keys, _) in told.items()},
+                "customer_saves": sum(saves.values()),
+                "errors": sum(r["errors"] for r in results),
+                "clerks": clerks_count,
+                "processes": processes,
+                "think_s": args.think,
                 "seconds": args.seconds,
-            }
+            },
+            ensure_ascii=False,
         )
     )
 

@@ -24,11 +24,14 @@ EMBEDDED_DEMO_ACCOUNTS = 2000
 
 
 def prepare_embedded(db: Database) -> None:
-    """First start on the single-desk database: create, migrate and fill a small demo data set."""
-    from console.services import demo_data
+    """First start on the single-desk database: create, migrate and fill a small demo data set.
+    A warm start only looks: neither Alembic nor the generator is imported then."""
+    from console.services.demo.presence import has_accounts
 
-    schema.upgrade(db)
-    if not demo_data.has_accounts(db):
+    schema.upgrade_if_needed(db)
+    if not has_accounts(db):
+        from console.services import demo_data
+
         demo_data.generate(db, accounts=EMBEDDED_DEMO_ACCOUNTS, seed=1)
 
 

@@ -38,8 +38,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _window_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``console`` or ``console --database URL``: the window, parsed without importing the
+    sub-commands and the services behind them (start-up time). None for anything else."""
+    quick = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    quick.add_argument("--database", default=argparse.SUPPRESS)
+    try:
+        args, rest = quick.parse_known_args(argv)
+    except argparse.ArgumentError:  # "--database" without a value: the full parser says so
+        return None
+    return None if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = _window_only(arguments) or build_parser().parse_args(arguments)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:

@@ -45,6 +45,9 @@ def _charge_decider(session: Session, charge_id: int) -> int | None:
     return session.scalar(
         select(LedgerEntry.staff_id)
         .where(
+            # By account first: the ledger's index is (account_id, period).
+            LedgerEntry.account_id
+            == select(Charge.account_id).where(Charge.id == charge_id).scalar_subquery(),
             LedgerEntry.charge_id == charge_id,
             LedgerEntry.kind.in_((LedgerKind.RECALCULATION, LedgerKind.CORRECTION)),
             LedgerEntry.staff_id.is_not(None),

@@ -1,12 +1,13 @@
-"""Database passwords live in the OS keyring (Windows Credential Locker), never in files or URLs."""
+"""Database passwords live in the OS keyring (Windows Credential Locker), never in files or URLs.
+
+keyring is imported where a password is read or kept, not at start-up: finding its backends
+costs about a quarter of a second that an embedded desk never needs."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
 
-import keyring
-import keyring.errors
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
@@ -22,6 +23,9 @@ def keyring_user(url: URL) -> str:
 
 
 def stored_password(url: URL) -> str | None:
+    import keyring
+    import keyring.errors
+
     try:
         return keyring.get_password(KEYRING_SERVICE, keyring_user(url))
     except keyring.errors.KeyringError:
@@ -29,10 +33,15 @@ def stored_password(url: URL) -> str | None:
 
 
 def remember_password(url: URL, password: str) -> None:
+    import keyring
+
     keyring.set_password(KEYRING_SERVICE, keyring_user(url), password)
 
 
 def forget_password(url: URL) -> None:
+    import keyring
+    import keyring.errors
+
     with contextlib.suppress(keyring.errors.PasswordDeleteError):
         keyring.delete_password(KEYRING_SERVICE, keyring_user(url))
 
@@ -100,6 +109,8 @@ _UNSAFE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "keyrings.
 
 def keyring_usable() -> bool:
     """True when an OS keyring can keep a secret (never the plaintext or null backends)."""
+    import keyring
+
     backend = keyring.get_keyring()
     candidates = getattr(backend, "backends", None) or [backend]
     return any(not type(b).__module__.startswith(_UNSAFE_BACKENDS) for b in candidates)
@@ -112,6 +123,9 @@ def staff_entry(target: str, login: str) -> str:
 
 def remembered_staff_password(target: str, login: str) -> str | None:
     """The password «Запомнить» stored for ``login``, if any."""
+    import keyring
+    import keyring.errors
+
     if not login or not keyring_usable():
         return None
     try:
@@ -122,6 +136,9 @@ def remembered_staff_password(target: str, login: str) -> str | None:
 
 def remember_staff_password(target: str, login: str, password: str) -> bool:
     """Keep the password in the OS keyring; False when there is no safe keyring."""
+    import keyring
+    import keyring.errors
+
     if not keyring_usable():
         return False
     try:
@@ -133,6 +150,9 @@ def remember_staff_password(target: str, login: str, password: str) -> bool:
 
 def forget_staff_password(target: str, login: str) -> None:
     """Remove a remembered password (the box «Запомнить» was cleared)."""
+    import keyring
+    import keyring.errors
+
     if not login or not keyring_usable():
         return
     with contextlib.suppress(keyring.errors.KeyringError):

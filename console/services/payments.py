@@ -436,8 +436,13 @@ def reverse_payment(db: Database, actor: Actor, payment_id: int, reason: str) ->
                         payment_id=reversal.id, service_id=alloc.service_id, amount=-alloc.amount
                     )
                 )
+            # account_id first: ledger_entries is indexed by (account_id, period), not by
+            # payment (a million accounts hold tens of millions of entries).
             for entry in session.scalars(
-                select(LedgerEntry).where(LedgerEntry.payment_id == original.id)
+                select(LedgerEntry).where(
+                    LedgerEntry.account_id == original.account_id,
+                    LedgerEntry.payment_id == original.id,
+                )
             ).all():
                 session.add(
                     LedgerEntry(

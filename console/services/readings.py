@@ -319,6 +319,10 @@ def _existing(session: Session, keys: list[str]) -> SubmitResult | None:
             .limit(1)
         )  # fmt: skip
         consumption = amount = None
+        # As check_reading: past its verification a meter is billed by norm, so no sum is shown.
+        expired = meter.next_verification_on is not None and (
+            meter.next_verification_on <= entered.date()
+        )
         if base is not None:
             consumption = rules.metered_volume(
                 base, reading.value, meter.digits, meter.transformation_ratio
@@ -326,7 +330,8 @@ def _existing(session: Session, keys: list[str]) -> SubmitResult | None:
             rate = tariff_rate(
                 session, region_id, category, meter.zones, reading.zone, entered.date()
             )
-            amount = to_kopecks(consumption * rate) if rate is not None else None
+            if rate is not None and not expired:
+                amount = to_kopecks(consumption * rate)
         stored.append(_stored(reading, meter.serial, meter.zones, consumption, amount))
     first = rows[0][0]
     return SubmitResult(

@@ -8,9 +8,8 @@ transaction as the ``staff`` row and its audit event, so both exist or neither d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from psycopg import errors as pg_errors
-from psycopg import sql
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,9 @@ from console.services.actor import Actor
 from console.services.database import Database
 from console.services.errors import NotFoundError, PermissionDeniedError, ValidationError
 from console.services.permissions import require_admin
+
+if TYPE_CHECKING:  # psycopg is imported where a role is managed, not by every start
+    from psycopg import sql
 
 GROUP_ROLE = {
     StaffRole.CLERK: "console_clerk",
@@ -144,6 +146,8 @@ def disable_staff(db: Database, actor: Actor, login: str) -> StaffMember:
         was_active = staff.is_active
         staff.is_active = False
         if db.is_postgres and _role_exists(session, name):
+            from psycopg import sql
+
             _run_role_sql(session, sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(name)))
         audit.record(
             session,
@@ -167,6 +171,8 @@ def set_password(db: Database, actor: Actor, login: str, password: str) -> None:
     with db.transaction() as session:
         staff = _staff(session, name)
         if db.is_postgres:
+            from psycopg import sql
+
             verifier = _verifier(session, name, secret)
             _run_role_sql(
                 session,
@@ -233,6 +239,8 @@ def _role_exists(session: Session, login: str) -> bool:
 
 
 def _create_login_role(session: Session, login: str, password: str, role: StaffRole) -> None:
+    from psycopg import sql
+
     if _role_exists(session, login):
         raise ValidationError(
             f"В базе данных уже есть роль «{login}»: выберите другой логин.", "login"
@@ -258,6 +266,8 @@ def _verifier(session: Session, login: str, password: str) -> str:
 
 def _run_role_sql(session: Session, statement: sql.Composed) -> None:
     """Run CREATE/ALTER ROLE on the session's own connection, inside its transaction."""
+    from psycopg import errors as pg_errors
+
     dbapi = session.connection().connection.driver_connection
     try:
         with dbapi.cursor() as cursor:  # type: ignore[union-attr]

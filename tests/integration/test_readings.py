@@ -208,10 +208,12 @@ def test_expired_verification_is_stored_and_the_clerk_told_how_it_is_billed(db: 
     assert state.meters[0].verification_expired
     note = state.meters[0].estimation_note or ""
     assert "истёк 01.09.2026" in note and "по нормативу" in note
-    result = readings.submit_readings(
-        db, clerk, form_for(db, ids.account_id, "1300"), key(), today=TODAY
-    )
+    form, k = form_for(db, ids.account_id, "1300"), key()
+    result = readings.submit_readings(db, clerk, form, k, today=TODAY)
     assert result.readings[0].amount is None  # not billed by this reading
+    # A retried submission tells the clerk the same, not a sum by the tariff.
+    again = readings.submit_readings(db, clerk, form, k, today=TODAY)
+    assert again.duplicate and again.readings == result.readings
     assert count_readings(db, ids.meter_id) == 2
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -11,7 +12,14 @@ from sqlalchemy import text
 
 from console.models import Base
 from console.services.database import Database
-from console.services.schema import current_revision, head_revision, upgrade
+from console.services.schema import (
+    HEAD_REVISION,
+    current_revision,
+    head_revision,
+    is_current,
+    upgrade,
+    upgrade_if_needed,
+)
 
 
 def test_migrations_match_the_orm(db: Database) -> None:
@@ -25,6 +33,27 @@ def test_upgrade_twice_is_harmless(db: Database) -> None:
     upgrade(db)
     upgrade(db)
     assert current_revision(db) == head_revision()
+
+
+def test_the_warm_start_head_is_alembics_head(db: Database) -> None:
+    """The cheap check of a warm start (no Alembic import) knows the newest migration."""
+    assert head_revision() == HEAD_REVISION
+    assert is_current(db)
+    assert upgrade_if_needed(db) is False
+
+
+def test_an_empty_database_is_migrated_once(tmp_path: Path) -> None:
+    from console.services.database import create_db_engine
+
+    empty = Database(create_db_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
+    try:
+        assert current_revision(empty) is None
+        assert not is_current(empty)
+        assert upgrade_if_needed(empty) is True
+        assert current_revision(empty) == HEAD_REVISION
+        assert upgrade_if_needed(empty) is False
+    finally:
+        empty.dispose()
 
 
 @pytest.mark.parametrize("table", ["ledger_entries", "audit_events"])

@@ -15,9 +15,6 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
-from console.models import Account
 from console.services import audit
 from console.services.actor import SYSTEM
 from console.services.database import Database
@@ -31,6 +28,7 @@ from console.services.demo.context import (
     ensure_staff,
 )
 from console.services.demo.loaders import NULL, PostgresLoader, SqliteLoader
+from console.services.demo.presence import has_accounts
 from console.services.demo.progress import Progress
 from console.services.errors import ConsoleError, ValidationError
 from console.services.reference_data import ensure_reference_data
@@ -72,12 +70,6 @@ class DemoSummary:
             f"Демонстрационные данные загружены: {_number(self.accounts)} {accounts} с историей "
             f"за год — {_number(self.total_rows)} {rows} за {seconds} с (зерно {self.seed})."
         )
-
-
-def has_accounts(db: Database) -> bool:
-    """Whether the database already holds any account."""
-    with db.read() as session:
-        return session.scalar(select(Account.id).limit(1)) is not None
 
 
 _worker_ctx: Context | None = None
