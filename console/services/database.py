@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,6 +22,8 @@ from console.services.errors import (
     DatabaseUnavailableError,
     PermissionDeniedError,
 )
+
+T = TypeVar("T")
 
 
 def fold(text: str | None) -> str | None:
@@ -88,14 +93,44 @@ def create_db_engine(
         connect_args["sslmode"] = sslmode
     if sslrootcert:
         connect_args["sslrootcert"] = sslrootcert
-    return create_engine(
+    engine = create_engine(
         parsed,
         pool_size=pool_size,
         max_overflow=2,
-        pool_pre_ping=True,
         pool_recycle=1800,
         connect_args=connect_args,
     )
+    event.listen(engine, "checkin", _stamp_idle)
+    event.listen(engine, "checkout", functools.partial(_ping_if_idle, engine.dialect))
+    return engine
+
+
+#: A connection the lookup used less than this long ago is trusted without a ping.
+TRUSTED_FOR_SECONDS = 10.0
+#: Set while the lookup checks a connection out (see Database.statements).
+_trust_recent = contextvars.ContextVar("trust_recent", default=False)
+
+
+def _stamp_idle(_dbapi_conn: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Any, dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+    """Pre-ping every connection before it is handed out (a restarted server or a dropped
+    link costs the clerk nothing), except on the lookup's hot path: there a connection used
+    a moment ago is trusted, since the ping's round trip is a third of an exact lookup, and a
+    lookup that meets a dead connection is simply run again (Database.statements)."""
+    idle_since = record.info.get("idle_since")
+    if (
+        _trust_recent.get()
+        and idle_since is not None
+        and time.monotonic() - idle_since < TRUSTED_FOR_SECONDS
+    ):
+        return
+    try:
+        dialect.do_ping(dbapi_conn)
+    except Exception as err:  # noqa: BLE001 - any failure means: not this connection
+        raise exc.DisconnectionError(str(err)) from err
 
 
 class Database:
@@ -149,10 +184,19 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only unit (rolled back at the end)."""
+        """A read-only unit: one snapshot, nothing written.
+
+        On PostgreSQL the transaction is opened READ ONLY (psycopg sends "BEGIN READ ONLY": no
+        extra round trip), so the server refuses a write by mistake, and it ends with COMMIT
+        rather than ROLLBACK: psycopg discards its prepared statements on every rollback, and
+        re-planning is most of what an exact lookup costs (a million accounts: 0.5 ms prepared,
+        2.5 ms planned each time)."""
         session = self._sessions()
         try:
+            if self.is_postgres:
+                session.connection(execution_options={"postgresql_readonly": True})
             yield session
+            session.commit()
         except exc.OperationalError as err:
             if _is_disconnect(err):
                 raise DatabaseUnavailableError(
@@ -160,8 +204,42 @@ class Database:
                 ) from err
             raise
         finally:
-            session.rollback()
             session.close()
+
+    @contextmanager
+    def statements(self) -> Iterator[Connection]:
+        """Stand-alone read statements: no ORM session and, on PostgreSQL, no transaction
+        (autocommit: no BEGIN/COMMIT round trips). The lookup's path, where the session's own
+        bookkeeping and two round trips were as much as the exact lookup itself. Statements
+        share no snapshot, so use it only where each one stands alone. A connection used a
+        moment ago is not pinged first: call it through :meth:`run_statements`, which runs the
+        read again on a fresh connection when that one turns out to be dead."""
+        try:
+            token = _trust_recent.set(True)
+            try:
+                connection = self.engine.connect()  # the checkout, where the ping is skipped
+            finally:
+                _trust_recent.reset(token)
+            with connection as conn:
+                if self.is_postgres:
+                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                yield conn
+        except exc.OperationalError as err:
+            if _is_disconnect(err):
+                raise DatabaseUnavailableError(
+                    "Нет связи с базой данных. Повторите попытку позже."
+                ) from err
+            raise
+
+    def run_statements(self, read: Callable[[Connection], T]) -> T:
+        """``read`` on :meth:`statements`; once more on a fresh connection if the first one was
+        dead (the failure invalidated the pool). A read is safe to repeat."""
+        try:
+            with self.statements() as conn:
+                return read(conn)
+        except DatabaseUnavailableError:
+            with self.statements() as conn:
+                return read(conn)
 
     def dispose(self) -> None:
         self.engine.dispose()

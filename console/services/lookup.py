@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import TextualSelect, column, text
+from sqlalchemy import Connection, TextualSelect, column, text
 from sqlalchemy.orm import Session
 
 from console.services import audit, lookup_sql
@@ -82,58 +82,58 @@ def search(
         return SearchResult((), q.kind, False, message)
     if q.kind == "passport":
         return _passport(db, q, limit, actor or SYSTEM)
-    with db.read() as session:
-        return _run(session, q, limit, db.is_postgres)
+    # Every statement of a lookup stands alone: no transaction, no session.
+    return db.run_statements(lambda conn: _run(conn, q, limit, db.is_postgres))
 
 
-def _run(session: Session, q: Query, limit: int, pg: bool) -> SearchResult:
+def _run(conn: Connection, q: Query, limit: int, pg: bool) -> SearchResult:
     kind = q.kind
     if kind == "number":
-        hits = _execute(session, lookup_sql.exact_number(q.digits, q.serials, q.phone, limit, pg))
+        hits = _execute(conn, lookup_sql.exact_number(q.digits, q.serials, q.phone, limit, pg))
         if hits:
             return _result(hits, hits[0][1].match, limit, q)
         if len(q.digits) < MIN_FRAGMENT_DIGITS:
             message = MESSAGES["short_digits"].format(n=MIN_FRAGMENT_DIGITS)
             return SearchResult((), "account_exact", False, message)
         step = lookup_sql.account_fragment(q.digits, limit, pg)
-        return _result(_execute(session, step), "account_fragment", limit, q)
+        return _result(_execute(conn, step), "account_fragment", limit, q)
     if kind == "serial":
         step = lookup_sql.serial(q.serials, limit, pg)
-        return _result(_execute(session, step), "serial_exact", limit, q)
+        return _result(_execute(conn, step), "serial_exact", limit, q)
     if kind == "phone":
         if q.phone is None:
             return SearchResult((), "phone", False, MESSAGES["phone_incomplete"])
         step = lookup_sql.by_customer("phone", q.phone, lookup_sql.RANK_PHONE, limit, pg)
-        return _result(_execute(session, step), "phone", limit, q)
+        return _result(_execute(conn, step), "phone", limit, q)
     if kind == "email":
         assert q.email is not None
         step = lookup_sql.by_customer("email", q.email, lookup_sql.RANK_EMAIL, limit, pg)
-        return _result(_execute(session, step), "email", limit, q)
+        return _result(_execute(conn, step), "email", limit, q)
     if kind == "name":
-        hits = _text(session, "customers", q.terms, limit, pg)
+        hits = _text(conn, "customers", q.terms, limit, pg)
         if hits:
             return _result(hits, "surname", limit, q)
         # A street or a settlement typed alone ("ленина", "курган").
-        return _result(_text(session, "premises", tokens(q.raw), limit, pg), "address", limit, q)
-    return _result(_text(session, "premises", q.terms, limit, pg), "address", limit, q)
+        return _result(_text(conn, "premises", tokens(q.raw), limit, pg), "address", limit, q)
+    return _result(_text(conn, "premises", q.terms, limit, pg), "address", limit, q)
 
 
 Hit = tuple[int, SearchRow]  # (rank, row): lower rank is a better match
 
 
-def _text(session: Session, table: str, terms: Sequence[str], limit: int, pg: bool) -> list[Hit]:
+def _text(conn: Connection, table: str, terms: Sequence[str], limit: int, pg: bool) -> list[Hit]:
     """Phrase search; when the cap cuts it, make sure the whole-word matches are in."""
     terms = tuple(terms)
     if not terms:
         return []
     match = "surname" if table == "customers" else "address"
     step = lookup_sql.phrase(table, terms, limit, pg, strict_only=False)
-    hits = _execute(session, step, match)
+    hits = _execute(conn, step, match)
     if len(hits) > limit:
         step = lookup_sql.phrase(table, terms, limit, pg, strict_only=True)
-        hits = _merge(_execute(session, step, match) + hits)
+        hits = _merge(_execute(conn, step, match) + hits)
     if not hits and len(terms) > 1:
-        hits = _execute(session, lookup_sql.any_order(table, terms, limit, pg), match)
+        hits = _execute(conn, lookup_sql.any_order(table, terms, limit, pg), match)
     return hits
 
 
@@ -151,8 +151,8 @@ def _passport(db: Database, q: Query, limit: int, actor: Actor) -> SearchResult:
     return _result(hits, "passport", limit, q)
 
 
-def _execute(session: Session, step: Step, match: str = "") -> list[Hit]:
-    return _merge([_hit(r, match) for r in session.execute(_statement(step.sql), step.params)])
+def _execute(executor: Connection | Session, step: Step, match: str = "") -> list[Hit]:
+    return _merge([_hit(r, match) for r in executor.execute(_statement(step.sql), step.params)])
 
 
 @lru_cache(maxsize=256)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 
 from console.models import Customer, Payment
 from console.models.enums import PaymentMethod, StaffRole
-from console.services import audit, health
+from console.services import audit, health, lookup
 from console.services.actor import Actor
 from console.services.concurrency import expect_version
 from console.services.database import Database
@@ -162,3 +162,21 @@ def _wait_until_sleeping(db: Database) -> None:
             return
         threading.Event().wait(0.05)
     raise AssertionError("the save never reached the server")
+
+
+def test_a_lookup_after_a_server_restart_finds_the_account_at_once(
+    pg_server: PgServer, pg_db: Database
+) -> None:
+    """The lookup trusts a connection it used a moment ago (no ping): when that connection died
+    with a restarted server, the lookup is run again on a fresh one, and the clerk sees hits."""
+    ids = make_account(pg_db)
+    number = ids.number
+    assert lookup.search(pg_db, number).rows  # the pool now holds a recently used connection
+    with pg_db.engine.connect() as conn:  # the test server commits asynchronously
+        conn.execute(text("CHECKPOINT"))
+    pg_server.stop()
+    pg_server.start()
+    result = lookup.search(pg_db, number)
+    assert [row.number for row in result.rows] == [number]
+    with pg_db.read() as session:  # other reads ping first: they just work too
+        assert session.scalar(select(func.count()).select_from(Payment)) == 0
