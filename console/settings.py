@@ -79,6 +79,10 @@ class Settings:
     # and the CA certificate file it checks against. Empty = libpq's defaults.
     db_sslmode: str = ""
     db_sslrootcert: str = ""
+    # psycopg prepares a statement the fifth time it runs on a connection, which spares the
+    # server planning it again. PgBouncer in transaction mode before 1.21 (or without
+    # max_prepared_statements) cannot carry prepared statements between clients: set false there.
+    db_prepared_statements: bool = True
     # Sign in as this login without a password: tests and demos on the embedded database only.
     autologin: str = ""
 

@@ -42,6 +42,7 @@ def connect(settings: Settings) -> Database:
         ask_password=_ask_password,
         sslmode=settings.db_sslmode,
         sslrootcert=settings.db_sslrootcert,
+        prepared_statements=settings.db_prepared_statements,
     )
 
 

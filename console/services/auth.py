@@ -272,6 +272,7 @@ def _connect(
         connect_timeout=settings.db_connect_timeout_s if settings else 5,
         sslmode=settings.db_sslmode if settings else "",
         sslrootcert=settings.db_sslrootcert if settings else "",
+        prepared_statements=settings.db_prepared_statements if settings else True,
     )
     db = Database(engine)
     try:

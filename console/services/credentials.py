@@ -54,6 +54,7 @@ def open_database(
     ask_password: Callable[[str], str | None] | None = None,
     sslmode: str = "",
     sslrootcert: str = "",
+    prepared_statements: bool = True,
 ) -> Database:
     """Connect, taking the password from the keyring or asking for it; check the connection."""
     parsed = normalise_url(url)
@@ -74,6 +75,7 @@ def open_database(
                 connect_timeout=connect_timeout,
                 sslmode=sslmode,
                 sslrootcert=sslrootcert,
+                prepared_statements=prepared_statements,
             )
         )
         try:

@@ -68,11 +68,13 @@ def create_db_engine(
     connect_timeout: int = 5,
     sslmode: str = "",
     sslrootcert: str = "",
+    prepared_statements: bool = True,
 ) -> Engine:
     """Build an engine. The password, if any, comes from the keyring or a prompt, never the URL.
 
     ``sslmode``/``sslrootcert`` go to libpq as they are (``verify-full`` checks the server's
-    certificate against ``sslrootcert`` and its host name).
+    certificate against ``sslrootcert`` and its host name). ``prepared_statements=False`` is
+    for a transaction-mode PgBouncer that cannot carry them (Settings.db_prepared_statements).
     """
     parsed = normalise_url(url) if isinstance(url, str) else url
     if parsed.drivername.startswith("sqlite"):
@@ -87,6 +89,8 @@ def create_db_engine(
         "connect_timeout": connect_timeout,
         "application_name": "service-console",
     }
+    if not prepared_statements:
+        connect_args["prepare_threshold"] = None
     if sslmode:
         if sslmode not in SSL_MODES:
             raise ConsoleError(f"Неверный режим TLS «{sslmode}»: допустимы {', '.join(SSL_MODES)}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import exc, text
 
-from console.services.database import Database
+from console.services.database import Database, create_db_engine
 
 
 def test_a_read_unit_refuses_to_write(pg_db: Database) -> None:
@@ -34,3 +34,17 @@ def test_a_read_unit_keeps_the_prepared_statements(pg_db: Database) -> None:
 def test_stand_alone_statements_run_outside_a_transaction(pg_db: Database) -> None:
     with pg_db.statements() as conn:
         assert conn.scalar(text("SELECT now() = statement_timestamp()")) is True
+
+
+def test_prepared_statements_can_be_turned_off_for_pgbouncer(pg_db: Database) -> None:
+    """Settings.db_prepared_statements = false: nothing prepared, nothing a pooler must carry."""
+    plain = Database(create_db_engine(pg_db.engine.url, prepared_statements=False))
+    try:
+        for _ in range(8):
+            with plain.read() as session:
+                session.execute(text("SELECT count(*) FROM regions WHERE code = :c"), {"c": "72"})
+        with plain.read() as session:
+            prepared = session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+        assert prepared == 0
+    finally:
+        plain.dispose()
