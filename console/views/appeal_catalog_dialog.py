@@ -23,8 +23,9 @@ from console.services import appeal_catalog
 from console.services.appeal_catalog import MAX_DEADLINE_DAYS, PaidServiceItem, Topic
 from console.services.errors import ValidationError
 from console.services.formatting import money
-from console.views.appeals_model import Column, RowsModel, tr
+from console.views.appeals_model import tr
 from console.views.context import ViewContext
+from console.views.rows_model import Column, RowsModel
 from console.views.tasks import message_for
 from console.views.widget_tasks import run_for
 

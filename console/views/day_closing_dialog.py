@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, QDate, QObject
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -31,48 +23,32 @@ from console.services.formatting import date, money
 from console.services.payment_history import ClosingRow, DayClosing
 from console.views.context import ViewContext
 from console.views.payments_preview import PdfPreviewDialog
+from console.views.rows_model import Column, RowsModel
 from console.views.tasks import message_for
 
-_Index = QModelIndex | QPersistentModelIndex
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("DayClosingModel", text)
 
 
-class DayClosingModel(QAbstractTableModel):
+class DayClosingModel(RowsModel[ClosingRow]):
     """Сотрудник · Способ · Платежей · Сторно · Сумма."""
 
+    numbered_rows = False
+
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: tuple[ClosingRow, ...] = ()
-        self._headers = (self.tr("Сотрудник"), self.tr("Способ оплаты"), self.tr("Платежей"),
-                         self.tr("Сторно"), self.tr("Сумма"))  # fmt: skip
+        super().__init__(
+            [
+                Column(tr("Сотрудник"), lambda r: r.clerk),
+                Column(tr("Способ оплаты"), lambda r: payments.METHOD_LABELS[r.method]),
+                Column(tr("Платежей"), lambda r: str(r.payments), align_right=True),
+                Column(tr("Сторно"), lambda r: str(r.reversals), align_right=True),
+                Column(tr("Сумма"), lambda r: money(r.total, currency=True), align_right=True),
+            ],
+            parent,
+        )
 
-    def set_rows(self, rows: tuple[ClosingRow, ...]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self._headers):
-            return self._headers[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        r, col = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole and 0 <= col < len(self._headers):
-            return (r.clerk, payments.METHOD_LABELS[r.method], str(r.payments), str(r.reversals),
-                    money(r.total, currency=True))[col]  # fmt: skip
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    def cell_tooltip(self, row: ClosingRow, column: Column[ClosingRow]) -> str | None:
         return None
 
 

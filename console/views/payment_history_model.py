@@ -2,71 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QColor
 
 from console.services.formatting import date_time, money
 from console.services.payment_history import PaymentRow
 from console.services.payments import METHOD_LABELS
+from console.views.rows_model import Column, RowsModel
 
-_Index = QModelIndex | QPersistentModelIndex
+INACTIVE = QColor("#777777")  # reversals and reversed payments: nothing more to do with them
 
 
-class PaymentHistoryModel(QAbstractTableModel):
+def tr(text: str) -> str:
+    return QCoreApplication.translate("PaymentHistoryModel", text)
+
+
+def _note(row: PaymentRow) -> str:
+    if row.reversal_of_id is not None:
+        return tr("Сторно: {0}").format(row.reason or "")
+    if row.reversed_by_id is not None:
+        return tr("Сторнирован")
+    return row.payer or ""
+
+
+class PaymentHistoryModel(RowsModel[PaymentRow]):
     """Дата · Сумма · Способ · Квитанция · Кассир · Отметка (сторно)."""
 
+    numbered_rows = False
+
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: tuple[PaymentRow, ...] = ()
-        self._headers = (
-            self.tr("Дата"), self.tr("Сумма"), self.tr("Способ"), self.tr("Квитанция"),
-            self.tr("Кассир"), self.tr("Отметка"),
-        )  # fmt: skip
+        super().__init__(
+            [
+                Column(tr("Дата"), lambda r: date_time(r.paid_at)),
+                Column(tr("Сумма"), lambda r: money(r.amount, currency=True), align_right=True),
+                Column(tr("Способ"), lambda r: METHOD_LABELS[r.method]),
+                Column(tr("Квитанция"), lambda r: r.receipt_number or r.source or ""),
+                Column(tr("Кассир"), lambda r: r.clerk),
+                Column(tr("Отметка"), _note),
+            ],
+            parent,
+        )
 
-    def set_rows(self, rows: tuple[PaymentRow, ...]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def row_at(self, row: int) -> PaymentRow | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self._headers):
-            return self._headers[section]
+    def cell_tooltip(self, row: PaymentRow, column: Column[PaymentRow]) -> str | None:
         return None
 
-    def _note(self, row: PaymentRow) -> str:
-        if row.reversal_of_id is not None:
-            return self.tr("Сторно: {0}").format(row.reason or "")
-        if row.reversed_by_id is not None:
-            return self.tr("Сторнирован")
-        return row.payer or ""
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row()) if index.isValid() else None
-        if row is None:
-            return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                date_time(row.paid_at), money(row.amount, currency=True),
-                METHOD_LABELS[row.method], row.receipt_number or row.source or "",
-                row.clerk, self._note(row),
-            )[col] if 0 <= col < len(self._headers) else None  # fmt: skip
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and not row.can_reverse:
-            return QColor("#777777")
-        return None
+    def row_brush(self, row: PaymentRow) -> QColor | None:
+        return None if row.can_reverse else INACTIVE

@@ -9,7 +9,8 @@ from PySide6.QtGui import QBrush, QFont
 
 from console.services.formatting import date, date_time
 from console.services.supervisor import TOTAL, QueueItem, SummaryRow
-from console.views.appeals_model import Column, RowsModel, tr
+from console.views.appeals_model import tr
+from console.views.rows_model import Column, RowsModel
 
 
 def _due(item: QueueItem) -> str:

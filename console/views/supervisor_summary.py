@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 from console.services import supervisor
 from console.services.formatting import date
 from console.services.supervisor import Choice, FilterChoices, Summary, SummaryRow
-from console.views.appeals_model import SORT_ROLE
 from console.views.context import ViewContext
+from console.views.rows_model import SORT_ROLE
 from console.views.supervisor_model import SummaryModel
 from console.views.tasks import message_for
 from console.views.widget_tasks import run_for

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from console.services import supervisor
 from console.services.supervisor import FilterChoices, Queue, QueueCount, QueueFilter, QueueItem
-from console.views.appeals_model import SORT_ROLE
 from console.views.context import ViewContext
+from console.views.rows_model import SORT_ROLE
 from console.views.supervisor_model import QueueItemsModel
 from console.views.supervisor_summary import SummaryPage, fill_choices
 from console.views.tasks import message_for

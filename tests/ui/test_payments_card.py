@@ -15,10 +15,12 @@ from pytestqt.qtbot import QtBot
 from console.models.enums import PaymentMethod, StaffRole
 from console.services import payments
 from console.services.database import Database
+from console.services.payment_history import ClosingRow, PaymentRow
 from console.views import payments_card
 from console.views.context import ViewContext
-from console.views.day_closing_dialog import DayClosingDialog
+from console.views.day_closing_dialog import DayClosingDialog, DayClosingModel
 from console.views.payment_dialog import PaymentDialog
+from console.views.payment_history_model import PaymentHistoryModel
 from console.views.payment_reversal_dialog import PaymentReversalDialog
 from console.views.refunds_tab import RefundQueueWidget, RefundsTab
 from tests.support.factories import add_charge, make_account, make_staff
@@ -161,3 +163,40 @@ def test_office_menu_day_closing_and_queue(sqlite_db: Database, qtbot: QtBot) ->
         assert dialog.selected_day() == dt.date.today()
         assert "Всего: 500,00" in dialog.totals.text().replace("\u00a0", " ")
         grab(dialog, "/tmp/payments-day-closing.png")
+
+
+def test_history_and_closing_models_pass_the_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    paid_at = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC)
+    history = PaymentHistoryModel()
+    history.set_rows(
+        (
+            PaymentRow(1, paid_at, Decimal("1234.56"), PaymentMethod.CASH, "R-1", "Иванов",
+                       "Петров", None, None, None, None),
+            PaymentRow(2, paid_at, Decimal("-1234.56"), PaymentMethod.CASH, None, "Иванов",
+                       None, None, 1, None, "ошибка"),
+        )
+    )  # fmt: skip
+    qtmodeltester.check(history)
+    assert history.headerData(1, Qt.Orientation.Horizontal) == "Сумма"
+    assert history.headerData(0, Qt.Orientation.Vertical) is None
+    assert history.index(0, 1).data().replace("\u00a0", " ") == "1 234,56 ₽"
+    assert history.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) is not None
+    assert history.index(0, 5).data(Qt.ItemDataRole.ToolTipRole) is None
+    assert history.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert history.index(1, 5).data() == "Сторно: ошибка"
+    assert history.index(1, 0).data(Qt.ItemDataRole.ForegroundRole) is not None  # greyed
+    assert history.row_at(1) is not None and history.row_at(2) is None
+    closing = DayClosingModel()
+    closing.set_rows(
+        (
+            ClosingRow(1, "Иванов", PaymentMethod.CASH, 3, 1, Decimal("1000.00")),
+            ClosingRow(None, "Петров", PaymentMethod.CARD, 1, 0, Decimal("50.00")),
+        )
+    )
+    qtmodeltester.check(closing)
+    assert [closing.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
+        "Сотрудник", "Способ оплаты", "Платежей", "Сторно", "Сумма",
+    ]  # fmt: skip
+    assert closing.index(0, 2).data() == "3"
+    assert closing.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) is None
+    assert closing.index(0, 4).data(Qt.ItemDataRole.TextAlignmentRole) is not None
