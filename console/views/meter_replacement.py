@@ -7,7 +7,6 @@ import uuid
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -34,9 +33,9 @@ from console.services.meter_replacement import (
 )
 from console.services.reading_checks import MeterState, plain
 from console.services.readings import AccountReadingState, ZoneEntry, reading_state
+from console.views.confirmation_block import ConfirmationBlock
 from console.views.context import ViewContext
-from console.views.reading_rows import ERROR_STYLE, WARNING_STYLE, ZoneRow
-from console.views.supervisor_approval import SupervisorApprovalBox
+from console.views.reading_rows import ERROR_STYLE, ZoneRow
 from console.views.tasks import message_for
 
 VERIFICATION_YEARS = 16
@@ -267,36 +266,18 @@ class MeterReplacementDialog(QDialog):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.warnings = QLabel(page)
-        self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet(WARNING_STYLE)
-        layout.addWidget(self.warnings)
-        self.confirm_check = QCheckBox(self.tr("Данные сверены с актом замены"), page)
-        self.confirm_check.setObjectName("confirmCheck")
-        self.confirm_check.toggled.connect(self._update_confirm)
-        layout.addWidget(self.confirm_check)
-        self.supervisor = SupervisorApprovalBox(self.ctx, page)
-        self.supervisor.changed.connect(self._update_confirm)
-        layout.addWidget(self.supervisor)
-        self.confirm_message = QLabel(page)
-        self.confirm_message.setObjectName("confirmMessage")
-        self.confirm_message.setStyleSheet(ERROR_STYLE)
-        self.confirm_message.setWordWrap(True)
-        layout.addWidget(self.confirm_message)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.confirm_button = QPushButton(self.tr("Подтвердить"), page)
-        self.confirm_button.setObjectName("confirmButton")
-        self.confirm_button.clicked.connect(self.submit)
-        back = QPushButton(self.tr("Исправить"), page)
-        back.setObjectName("backButton")
-        back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
-        buttons.addWidget(self.confirm_button)
-        buttons.addWidget(back)
-        layout.addLayout(buttons)
+        self.confirmation = ConfirmationBlock(
+            self.ctx, self.tr("Данные сверены с актом замены"), page
+        )
+        self.confirmation.confirm_button.clicked.connect(self.submit)
+        self.confirmation.back_button.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        layout.addWidget(self.confirmation, 1)
+        self.warnings = self.confirmation.warnings
+        self.confirm_check = self.confirmation.confirm_check
+        self.supervisor = self.confirmation.supervisor
+        self.confirm_message = self.confirmation.message
+        self.confirm_button = self.confirmation.confirm_button
         self.pages.addWidget(page)
-        self.needs_confirmation = self.needs_supervisor = False
 
     def _build_done_page(self) -> None:
         page = QWidget(self)
@@ -346,23 +327,11 @@ class MeterReplacementDialog(QDialog):
                 self.state.period.note if self.state else "",
             )
         )  # fmt: skip
-        warnings = [i.message for c in checks for i in c.warnings]
-        self.warnings.setText("\n".join(warnings))
-        self.needs_confirmation = bool(warnings)
-        self.needs_supervisor = any(c.needs_supervisor for c in checks)
-        self.confirm_check.setChecked(False)
-        self.confirm_check.setVisible(self.needs_confirmation)
-        self.supervisor.reset()
-        self.supervisor.setVisible(self.needs_supervisor)
-        self.confirm_message.setText("")
-        self._update_confirm()
+        self.confirmation.prepare(
+            [i.message for c in checks for i in c.warnings],
+            any(c.needs_supervisor for c in checks),
+        )
         self.pages.setCurrentIndex(1)
-
-    def _update_confirm(self) -> None:
-        ok = not self.needs_confirmation or self.confirm_check.isChecked()
-        if self.needs_supervisor:
-            ok = ok and self.supervisor.approval is not None
-        self.confirm_button.setEnabled(ok)
 
     def form(self) -> ReplacementForm:
         meter = self.current_meter()
@@ -378,8 +347,7 @@ class MeterReplacementDialog(QDialog):
                 last_verified_on=pydate(self.last_verified),
                 next_verification_on=pydate(self.next_verification), place=self.place.text(),
             ),
-            confirmed=self.confirm_check.isChecked(),
-            approval=self.supervisor.approval if self.needs_supervisor else None,
+            confirmed=self.confirmation.confirmed(), approval=self.confirmation.approval(),
         )  # fmt: skip
 
     def submit(self) -> None:
@@ -405,7 +373,7 @@ class MeterReplacementDialog(QDialog):
         self.replaced.emit(result)
 
     def _failed(self, error: Exception) -> None:
-        self._update_confirm()
+        self.confirmation.update_button()
         if isinstance(error, ValidationError) and error.field in ("confirm", "supervisor"):
             self.confirm_message.setText(str(error))
             return

@@ -8,7 +8,6 @@ import uuid
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -45,9 +44,9 @@ from console.services.readings import (
     reading_state,
     submit_readings,
 )
+from console.views.confirmation_block import ConfirmationBlock
 from console.views.context import ViewContext
 from console.views.reading_rows import ERROR_STYLE, WARNING_STYLE, ZoneRow
-from console.views.supervisor_approval import SupervisorApprovalBox
 from console.views.tasks import message_for
 
 ROW_HEIGHT = 24
@@ -101,7 +100,6 @@ class ReadingEntryDialog(QDialog):
         self.state: AccountReadingState | None = None
         self.rows: list[ZoneRow] = []
         self.outcome: SubmitResult | None = None
-        self.needs_confirmation = self.needs_supervisor = False
         self.setObjectName("ReadingEntryDialog")
         self.setWindowTitle(self.tr("Ввод показаний"))
         self.setMinimumWidth(760)
@@ -192,35 +190,17 @@ class ReadingEntryDialog(QDialog):
         self.confirm_details.setObjectName("confirmDetails")
         self.confirm_details.setWordWrap(True)
         layout.addWidget(self.confirm_details)
-        self.warnings = QLabel(page)
-        self.warnings.setObjectName("warnings")
-        self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet(WARNING_STYLE)
-        layout.addWidget(self.warnings)
-        self.confirm_check = QCheckBox(self.tr("Показания сверены с клиентом"), page)
-        self.confirm_check.setObjectName("confirmCheck")
-        self.confirm_check.toggled.connect(self._update_confirm_button)
-        layout.addWidget(self.confirm_check)
-        self.supervisor = SupervisorApprovalBox(self.ctx, page)
-        self.supervisor.changed.connect(self._update_confirm_button)
-        layout.addWidget(self.supervisor)
-        self.confirm_message = QLabel(page)
-        self.confirm_message.setObjectName("confirmMessage")
-        self.confirm_message.setWordWrap(True)
-        self.confirm_message.setStyleSheet(ERROR_STYLE)
-        layout.addWidget(self.confirm_message)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.confirm_button = QPushButton(self.tr("Подтвердить"), page)
-        self.confirm_button.setObjectName("confirmButton")
-        self.confirm_button.clicked.connect(self.submit)
-        back = QPushButton(self.tr("Исправить"), page)
-        back.setObjectName("backButton")
-        back.clicked.connect(self.back_to_entry)
-        buttons.addWidget(self.confirm_button)
-        buttons.addWidget(back)
-        layout.addLayout(buttons)
+        self.confirmation = ConfirmationBlock(
+            self.ctx, self.tr("Показания сверены с клиентом"), page, hide_empty_warnings=True
+        )
+        self.confirmation.confirm_button.clicked.connect(self.submit)
+        self.confirmation.back_button.clicked.connect(self.back_to_entry)
+        layout.addWidget(self.confirmation, 1)
+        self.warnings = self.confirmation.warnings
+        self.confirm_check = self.confirmation.confirm_check
+        self.supervisor = self.confirmation.supervisor
+        self.confirm_message = self.confirmation.message
+        self.confirm_button = self.confirmation.confirm_button
         self.pages.addWidget(page)
 
     def _build_done_page(self) -> None:
@@ -389,17 +369,10 @@ class ReadingEntryDialog(QDialog):
                 money(total.amount, currency=True), money(total.amount_due, currency=True),
             )
         )  # fmt: skip
-        warnings = [i.message for c in checks for i in c.warnings]
-        self.warnings.setText("\n".join(warnings))
-        self.warnings.setVisible(bool(warnings))
-        self.needs_confirmation = bool(warnings)
-        self.needs_supervisor = any(c.needs_supervisor for c in checks)
-        self.confirm_check.setChecked(False)
-        self.confirm_check.setVisible(self.needs_confirmation)
-        self.supervisor.reset()
-        self.supervisor.setVisible(self.needs_supervisor)
-        self.confirm_message.setText("")
-        self._update_confirm_button()
+        self.confirmation.prepare(
+            [i.message for c in checks for i in c.warnings],
+            any(c.needs_supervisor for c in checks),
+        )
         self.pages.setCurrentIndex(1)
         self.confirm_button.setFocus()
 
@@ -418,12 +391,6 @@ class ReadingEntryDialog(QDialog):
                 row.edit.setFocus()
                 return self.tr("У многотарифного счётчика нужны показания всех зон.")
         return None
-
-    def _update_confirm_button(self) -> None:
-        ok = not self.needs_confirmation or self.confirm_check.isChecked()
-        if self.needs_supervisor:
-            ok = ok and self.supervisor.approval is not None
-        self.confirm_button.setEnabled(ok)
 
     def back_to_entry(self) -> None:
         self.pages.setCurrentIndex(0)
@@ -446,8 +413,8 @@ class ReadingEntryDialog(QDialog):
             ),  # fmt: skip
             self.taken_on_date(),
             source=self.source.currentData(),
-            confirmed=self.confirm_check.isChecked(),
-            approval=self.supervisor.approval if self.needs_supervisor else None,
+            confirmed=self.confirmation.confirmed(),
+            approval=self.confirmation.approval(),
         )
 
     def submit(self) -> None:
@@ -481,7 +448,7 @@ class ReadingEntryDialog(QDialog):
         self.submitted.emit(result)
 
     def _failed(self, error: Exception) -> None:
-        self._update_confirm_button()
+        self.confirmation.update_button()
         if isinstance(error, ValidationError) and error.field in ("confirm", "supervisor"):
             self.confirm_message.setText(str(error))
             return
