@@ -30,7 +30,7 @@ import statistics
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -293,12 +293,17 @@ def versions(db: Database, customers: list[int]) -> dict[int, int]:
         return {customer_id: version for customer_id, version in rows}
 
 
+def chunks(keys: list[str], size: int = 5000) -> Iterator[list[str]]:
+    """Thousands of keys, a few thousand bind parameters at a time."""
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
+
+
 def counts(db: Database, column: Any, keys: list[str]) -> dict[str, int]:
-    """How many rows hold each key (in chunks: thousands of keys)."""
+    """How many rows hold each key."""
     found: dict[str, int] = {}
     with db.read() as session:
-        for start in range(0, len(keys), 5000):
-            chunk = keys[start : start + 5000]
+        for chunk in chunks(keys):
             found.update(
                 session.execute(
                     select(column, func.count()).where(column.in_(chunk)).group_by(column)
@@ -377,7 +382,7 @@ def main(argv: list[str] | None = None) -> None:
     payment_keys = told["payments"][0]
     with owner.read() as session:
         unbalanced = 0
-        for start in range(0, len(payment_keys), 5000):
+        for chunk in chunks(payment_keys):
             unbalanced += session.scalar(
                 text(
                     # ROUND: SQLite keeps NUMERIC as binary floats
@@ -385,7 +390,7 @@ def main(argv: list[str] | None = None) -> None:
                     "ROUND(p.amount + COALESCE((SELECT sum(l.amount) FROM ledger_entries l "
                     "WHERE l.account_id = p.account_id AND l.payment_id = p.id), 0), 2) <> 0"
                 ).bindparams(bindparam("keys", expanding=True)),
-                {"keys": payment_keys[start : start + 5000]},
+                {"keys": chunk},
             ) or 0  # fmt: skip
     after = versions(owner, work["customers"])
     lost_updates = sum(1 for c in work["customers"] if after[c] - before[c] != saves.get(c, 0))

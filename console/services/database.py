@@ -197,16 +197,11 @@ class Database:
         2.5 ms planned each time)."""
         session = self._sessions()
         try:
-            if self.is_postgres:
-                session.connection(execution_options={"postgresql_readonly": True})
-            yield session
-            session.commit()
-        except exc.OperationalError as err:
-            if _is_disconnect(err):
-                raise DatabaseUnavailableError(
-                    "Нет связи с базой данных. Повторите попытку позже."
-                ) from err
-            raise
+            with _read_connection_lost():
+                if self.is_postgres:
+                    session.connection(execution_options={"postgresql_readonly": True})
+                yield session
+                session.commit()
         finally:
             session.close()
 
@@ -218,7 +213,7 @@ class Database:
         share no snapshot, so use it only where each one stands alone. A connection used a
         moment ago is not pinged first: call it through :meth:`run_statements`, which runs the
         read again on a fresh connection when that one turns out to be dead."""
-        try:
+        with _read_connection_lost():
             token = _trust_recent.set(True)
             try:
                 connection = self.engine.connect()  # the checkout, where the ping is skipped
@@ -228,12 +223,6 @@ class Database:
                 if self.is_postgres:
                     conn = conn.execution_options(isolation_level="AUTOCOMMIT")
                 yield conn
-        except exc.OperationalError as err:
-            if _is_disconnect(err):
-                raise DatabaseUnavailableError(
-                    "Нет связи с базой данных. Повторите попытку позже."
-                ) from err
-            raise
 
     def run_statements(self, read: Callable[[Connection], T]) -> T:
         """``read`` on :meth:`statements`; once more on a fresh connection if the first one was
@@ -247,6 +236,19 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _read_connection_lost() -> Iterator[None]:
+    """A read that lost its connection: the Russian DatabaseUnavailableError, nothing else."""
+    try:
+        yield
+    except exc.OperationalError as err:
+        if _is_disconnect(err):
+            raise DatabaseUnavailableError(
+                "Нет связи с базой данных. Повторите попытку позже."
+            ) from err
+        raise
 
 
 def permission_denied(err: exc.DBAPIError) -> PermissionDeniedError | None:

@@ -190,7 +190,7 @@ def load_state(
             _zone_state(session, account, premise.region_id, meter, zone, today, norm_monthly)
             for zone in range(1, meter.zones + 1)
         )
-        expired = meter.next_verification_on is not None and meter.next_verification_on <= today
+        expired = not rules.is_billable(today, meter.next_verification_on)
         note = (
             _estimation_note(session, account.id, meter, period.period, settings)
             if expired

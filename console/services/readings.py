@@ -320,9 +320,7 @@ def _existing(session: Session, keys: list[str]) -> SubmitResult | None:
         )  # fmt: skip
         consumption = amount = None
         # As check_reading: past its verification a meter is billed by norm, so no sum is shown.
-        expired = meter.next_verification_on is not None and (
-            meter.next_verification_on <= entered.date()
-        )
+        expired = not rules.is_billable(entered.date(), meter.next_verification_on)
         if base is not None:
             consumption = rules.metered_volume(
                 base, reading.value, meter.digits, meter.transformation_ratio

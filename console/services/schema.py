@@ -60,7 +60,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 def upgrade_if_needed(db: Database) -> bool:
     """Migrate only when the database is behind; True when a migration ran."""
-    if current_revision(db) == HEAD_REVISION:
+    if is_current(db):
         return False
     upgrade(db)
     return True

@@ -36,26 +36,26 @@ raise SystemExit(main(["--database", sys.argv[2]]))
 """
 
 
+def imported_at_start(prefixes: tuple[str, ...], url: str) -> list[str]:
+    """Start ``console --database URL`` in a fresh Python; the modules it has imported by the
+    time the window would open, among ``prefixes``."""
+    env = {k: v for k, v in os.environ.items() if k != "CONSOLE_DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, ",".join(prefixes), url],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    found: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    return found
+
+
 def test_a_warm_start_imports_no_migration_printing_or_keyring_code(sqlite_db: Database) -> None:
     make_account(sqlite_db)  # migrated and not empty: the warm start of every working day
     url = sqlite_db.engine.url.render_as_string()
     sqlite_db.dispose()
-    env = {k: v for k, v in os.environ.items() if k != "CONSOLE_DATABASE_URL"}
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, ",".join(NOT_AT_START), url],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+    assert imported_at_start(NOT_AT_START, url) == []
 
 
 def test_the_probe_sees_what_a_cold_start_imports(tmp_path: Path) -> None:
     """The same probe on an empty database: migrating imports Alembic (the probe can fail)."""
-    url = f"sqlite:///{tmp_path / 'cold.sqlite3'}"
-    env = {k: v for k, v in os.environ.items() if k != "CONSOLE_DATABASE_URL"}
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, "alembic", url],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["alembic"]
+    assert imported_at_start(("alembic",), f"sqlite:///{tmp_path / 'cold.sqlite3'}") == ["alembic"]
