@@ -37,6 +37,7 @@ from console.models import (
 )
 from console.services import validators
 from console.services.database import Database, create_db_engine
+from console.services.demo.context import TABLES
 from console.services.demo.names import FEMALE_NAMES, MALE_NAMES
 from console.services.demo.people import snils_control
 from console.services.demo_data import generate, has_accounts
@@ -118,6 +119,32 @@ def test_same_seed_gives_the_same_data_and_another_seed_other_data(
         generate(other, accounts=N, seed=2, today=TODAY)
         assert digest(same) == digest(db)
         assert digest(other) != digest(db)
+
+
+def test_a_load_leaves_planner_statistics_and_indexes_behind(loaded: Database) -> None:
+    """The lookups are planned from statistics: the load gathers them for every table it
+    filled (PostgreSQL, inside each loading transaction), and every index it dropped is back."""
+    if not loaded.is_postgres:
+        pytest.skip("statistics and dropped indexes are the PostgreSQL loader's")
+    with loaded.read() as session:
+        missing = session.scalars(
+            text(
+                "SELECT t FROM unnest(CAST(:tables AS text[])) t WHERE NOT EXISTS "
+                "(SELECT 1 FROM pg_stats s WHERE s.tablename = t AND s.schemaname = current_schema())"
+            ),
+            {"tables": list(TABLES)},
+        ).all()
+        estimated = session.scalar(
+            text("SELECT reltuples FROM pg_class WHERE relname = 'ledger_entries'")
+        )
+        entries = session.scalar(text("SELECT count(*) FROM ledger_entries"))
+        invalid = session.scalar(text("SELECT count(*) FROM pg_index WHERE NOT indisvalid"))
+        indexes = set(session.scalars(text("SELECT indexname FROM pg_indexes")).all())
+    assert missing == []
+    assert estimated == entries
+    assert invalid == 0
+    expected = {i.name for t in TABLES for i in Base.metadata.tables[t].indexes}
+    assert expected and expected <= indexes
 
 
 def test_a_database_with_accounts_is_refused(loaded: Database) -> None:

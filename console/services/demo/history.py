@@ -41,7 +41,15 @@ class HistoryMaker:
         self.meters = MeterMaker(ctx, null)
         self.payments = PaymentWriter(ctx, null)
         self.firsts = [dt.date.fromisoformat(m.period).toordinal() for m in ctx.months]
-        self.charge_text = [f"Начисление за {m.name}" for m in ctx.months]
+        n = null
+        # The constant ends of the lines a month writes: formatted once, not once a row.
+        self.charge_tail = [f"\t{m.closed_at}\n" for m in ctx.months]
+        self.charge_ledger_tail = [
+            f"\t{n}\t{n}\tНачисление за {m.name}\t{m.closed_at}\n" for m in ctx.months
+        ]
+        self.recalc_ledger_tail = [
+            f"\t{n}\t{n}\tПерерасчёт по показаниям\t{m.closed_at}\n" for m in ctx.months
+        ]
         start = dt.date.fromisoformat(ctx.months[0].period)
         self.opening_text = f"Входящее сальдо на {start:%d.%m.%Y}"
 
@@ -127,11 +135,11 @@ class HistoryMaker:
                         f"{taken}\t{taken} 03:30:00{sfx}\t{month.period}\tweb\t{n}\trejected\t"
                         f"Показание меньше предыдущего\t0\n"
                     )
+                shared = f"\t{taken}\t{entered}\t{month.period}\t{source}\t{who}\taccepted\t{n}\t"
                 for z in range(zones):
                     b.reading_id += 1
                     readings.append(
-                        f"{b.reading_id}\t{meter_id}\t{z + 1}\t{cum[z] % mod}\t{taken}\t{entered}\t"
-                        f"{month.period}\t{source}\t{who}\taccepted\t{n}\t"
+                        f"{b.reading_id}\t{meter_id}\t{z + 1}\t{cum[z] % mod}{shared}"
                         f"{1 if cum[z] // mod != last[z] // mod else 0}\n"
                     )
             if current:
@@ -221,23 +229,23 @@ class HistoryMaker:
         method: str, note: str,
     ) -> None:  # fmt: skip
         """A charge line and its ledger entries (the recalculation is an entry of its own)."""
-        n, month = self.null, self.ctx.months[m]
+        n, period = self.null, self.ctx.months[m].period
         b.charge_id += 1
         cid = b.charge_id
         b.charges.append(
-            f"{cid}\t{account_id}\t{service}\t{month.period}\t{zone}\t"
+            f"{cid}\t{account_id}\t{service}\t{period}\t{zone}\t"
             f"{n if meter is None else meter}\t{n if start is None else start}\t"
             f"{n if end is None else end}\t{volume}\t{rate}\t1\t0\t{cost}e-2\t{recalc}e-2\t"
-            f"{method}\t{note}\t{month.closed_at}\n"
+            f"{method}\t{note}{self.charge_tail[m]}"
         )
         b.ledger_id += 1
         b.ledger.append(
-            f"{b.ledger_id}\t{account_id}\t{month.period}\tcharge\t{cost}e-2\t{service}\t{cid}\t"
-            f"{n}\t{n}\t{self.charge_text[m]}\t{month.closed_at}\n"
+            f"{b.ledger_id}\t{account_id}\t{period}\tcharge\t{cost}e-2\t{service}\t{cid}"
+            f"{self.charge_ledger_tail[m]}"
         )
         if recalc:
             b.ledger_id += 1
             b.ledger.append(
-                f"{b.ledger_id}\t{account_id}\t{month.period}\trecalculation\t{recalc}e-2\t"
-                f"{service}\t{cid}\t{n}\t{n}\tПерерасчёт по показаниям\t{month.closed_at}\n"
+                f"{b.ledger_id}\t{account_id}\t{period}\trecalculation\t{recalc}e-2\t"
+                f"{service}\t{cid}{self.recalc_ledger_tail[m]}"
             )
