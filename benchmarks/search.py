@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from console.services import account_card, account_charges
 from console.services.credentials import open_database
@@ -92,14 +92,14 @@ def queries_for(kind: str, accounts: list[dict[str, Any]], rng: random.Random) -
 
 
 class Recorder:
-    """Captures the statements the service sends, to replay them without SQLAlchemy."""
+    """Captures the statements the lookup sends to the driver, to replay them bare."""
 
     def __init__(self, db: Database) -> None:
         self.statements: list[tuple[str, Any]] = []
         self.on = False
-        event.listen(db.engine, "before_cursor_execute", self._seen)
+        db.lookup_line.trace = self._seen
 
-    def _seen(self, _conn: Any, _cursor: Any, statement: str, params: Any, *_a: Any) -> None:
+    def _seen(self, statement: str, params: Any) -> None:
         if self.on:
             self.statements.append((statement, params))
 

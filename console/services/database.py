@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import contextvars
-import functools
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,8 +19,7 @@ from console.services.errors import (
     DatabaseUnavailableError,
     PermissionDeniedError,
 )
-
-T = TypeVar("T")
+from console.services.lookup_line import LookupLine
 
 
 def fold(text: str | None) -> str | None:
@@ -97,44 +93,14 @@ def create_db_engine(
         connect_args["sslmode"] = sslmode
     if sslrootcert:
         connect_args["sslrootcert"] = sslrootcert
-    engine = create_engine(
+    return create_engine(
         parsed,
         pool_size=pool_size,
         max_overflow=2,
         pool_recycle=1800,
+        pool_pre_ping=True,  # a restarted server or a dropped link costs the clerk nothing
         connect_args=connect_args,
     )
-    event.listen(engine, "checkin", _stamp_idle)
-    event.listen(engine, "checkout", functools.partial(_ping_if_idle, engine.dialect))
-    return engine
-
-
-#: A connection the lookup used less than this long ago is trusted without a ping.
-TRUSTED_FOR_SECONDS = 10.0
-#: Set while the lookup checks a connection out (see Database.statements).
-_trust_recent = contextvars.ContextVar("trust_recent", default=False)
-
-
-def _stamp_idle(_dbapi_conn: Any, record: Any) -> None:
-    record.info["idle_since"] = time.monotonic()
-
-
-def _ping_if_idle(dialect: Any, dbapi_conn: Any, record: Any, _proxy: Any) -> None:
-    """Pre-ping every connection before it is handed out (a restarted server or a dropped
-    link costs the clerk nothing), except on the lookup's hot path: there a connection used
-    a moment ago is trusted, since the ping's round trip is a third of an exact lookup, and a
-    lookup that meets a dead connection is simply run again (Database.statements)."""
-    idle_since = record.info.get("idle_since")
-    if (
-        _trust_recent.get()
-        and idle_since is not None
-        and time.monotonic() - idle_since < TRUSTED_FOR_SECONDS
-    ):
-        return
-    try:
-        dialect.do_ping(dbapi_conn)
-    except Exception as err:  # noqa: BLE001 - any failure means: not this connection
-        raise exc.DisconnectionError(str(err)) from err
 
 
 class Database:
@@ -143,6 +109,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        self._lookup_line: LookupLine | None = None
 
     @property
     def dialect(self) -> str:
@@ -205,36 +172,16 @@ class Database:
         finally:
             session.close()
 
-    @contextmanager
-    def statements(self) -> Iterator[Connection]:
-        """Stand-alone read statements: no ORM session and, on PostgreSQL, no transaction
-        (autocommit: no BEGIN/COMMIT round trips). The lookup's path, where the session's own
-        bookkeeping and two round trips were as much as the exact lookup itself. Statements
-        share no snapshot, so use it only where each one stands alone. A connection used a
-        moment ago is not pinged first: call it through :meth:`run_statements`, which runs the
-        read again on a fresh connection when that one turns out to be dead."""
-        with _read_connection_lost():
-            token = _trust_recent.set(True)
-            try:
-                connection = self.engine.connect()  # the checkout, where the ping is skipped
-            finally:
-                _trust_recent.reset(token)
-            with connection as conn:
-                if self.is_postgres:
-                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                yield conn
-
-    def run_statements(self, read: Callable[[Connection], T]) -> T:
-        """``read`` on :meth:`statements`; once more on a fresh connection if the first one was
-        dead (the failure invalidated the pool). A read is safe to repeat."""
-        try:
-            with self.statements() as conn:
-                return read(conn)
-        except DatabaseUnavailableError:
-            with self.statements() as conn:
-                return read(conn)
+    @property
+    def lookup_line(self) -> LookupLine:
+        """The lookup's own connection for stand-alone read statements (see lookup_line)."""
+        if self._lookup_line is None:
+            self._lookup_line = LookupLine(self.engine)
+        return self._lookup_line
 
     def dispose(self) -> None:
+        if self._lookup_line is not None:
+            self._lookup_line.close()
         self.engine.dispose()
 
 

@@ -7,21 +7,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, TextualSelect, column, text
-from sqlalchemy.orm import Session
+from sqlalchemy import TextClause, text
 
 from console.services import audit, lookup_sql
 from console.services.actor import SYSTEM, Actor
 from console.services.address_format import format_address
 from console.services.database import Database
 from console.services.lookup_query import MAX_QUERY_LENGTH, MIN_FRAGMENT_DIGITS, Query, classify
-from console.services.lookup_sql import MATCH_OF_RANK, RESULT_COLUMNS, Step
+from console.services.lookup_sql import MATCH_OF_RANK, Step
 from console.services.normalize import tokens
 
 DEFAULT_LIMIT = 300
@@ -82,58 +81,62 @@ def search(
         return SearchResult((), q.kind, False, message)
     if q.kind == "passport":
         return _passport(db, q, limit, actor or SYSTEM)
-    # Every statement of a lookup stands alone: no transaction, no session.
-    return db.run_statements(lambda conn: _run(conn, q, limit, db.is_postgres))
+    # Every statement of a lookup stands alone: no transaction, no session, the driver itself.
+    line = db.lookup_line
+    return _run(lambda step: line.fetch(step.sql, step.params), q, limit, db.is_postgres)
 
 
-def _run(conn: Connection, q: Query, limit: int, pg: bool) -> SearchResult:
+Fetch = Callable[[Step], Sequence[Sequence[Any]]]  # one step's rows, columns as RESULT_COLUMNS
+
+
+def _run(fetch: Fetch, q: Query, limit: int, pg: bool) -> SearchResult:
     kind = q.kind
     if kind == "number":
-        hits = _execute(conn, lookup_sql.exact_number(q.digits, q.serials, q.phone, limit, pg))
+        hits = _execute(fetch, lookup_sql.exact_number(q.digits, q.serials, q.phone, limit, pg))
         if hits:
             return _result(hits, hits[0][1].match, limit, q)
         if len(q.digits) < MIN_FRAGMENT_DIGITS:
             message = MESSAGES["short_digits"].format(n=MIN_FRAGMENT_DIGITS)
             return SearchResult((), "account_exact", False, message)
         step = lookup_sql.account_fragment(q.digits, limit, pg)
-        return _result(_execute(conn, step), "account_fragment", limit, q)
+        return _result(_execute(fetch, step), "account_fragment", limit, q)
     if kind == "serial":
         step = lookup_sql.serial(q.serials, limit, pg)
-        return _result(_execute(conn, step), "serial_exact", limit, q)
+        return _result(_execute(fetch, step), "serial_exact", limit, q)
     if kind == "phone":
         if q.phone is None:
             return SearchResult((), "phone", False, MESSAGES["phone_incomplete"])
         step = lookup_sql.by_customer("phone", q.phone, lookup_sql.RANK_PHONE, limit, pg)
-        return _result(_execute(conn, step), "phone", limit, q)
+        return _result(_execute(fetch, step), "phone", limit, q)
     if kind == "email":
         assert q.email is not None
         step = lookup_sql.by_customer("email", q.email, lookup_sql.RANK_EMAIL, limit, pg)
-        return _result(_execute(conn, step), "email", limit, q)
+        return _result(_execute(fetch, step), "email", limit, q)
     if kind == "name":
-        hits = _text(conn, "customers", q.terms, limit, pg)
+        hits = _text(fetch, "customers", q.terms, limit, pg)
         if hits:
             return _result(hits, "surname", limit, q)
         # A street or a settlement typed alone ("ленина", "курган").
-        return _result(_text(conn, "premises", tokens(q.raw), limit, pg), "address", limit, q)
-    return _result(_text(conn, "premises", q.terms, limit, pg), "address", limit, q)
+        return _result(_text(fetch, "premises", tokens(q.raw), limit, pg), "address", limit, q)
+    return _result(_text(fetch, "premises", q.terms, limit, pg), "address", limit, q)
 
 
 Hit = tuple[int, SearchRow]  # (rank, row): lower rank is a better match
 
 
-def _text(conn: Connection, table: str, terms: Sequence[str], limit: int, pg: bool) -> list[Hit]:
+def _text(fetch: Fetch, table: str, terms: Sequence[str], limit: int, pg: bool) -> list[Hit]:
     """Phrase search; when the cap cuts it, make sure the whole-word matches are in."""
     terms = tuple(terms)
     if not terms:
         return []
     match = "surname" if table == "customers" else "address"
     step = lookup_sql.phrase(table, terms, limit, pg, strict_only=False)
-    hits = _execute(conn, step, match)
+    hits = _execute(fetch, step, match)
     if len(hits) > limit:
         step = lookup_sql.phrase(table, terms, limit, pg, strict_only=True)
-        hits = _merge(_execute(conn, step, match) + hits)
+        hits = _merge(_execute(fetch, step, match) + hits)
     if not hits and len(terms) > 1:
-        hits = _execute(conn, lookup_sql.any_order(table, terms, limit, pg), match)
+        hits = _execute(fetch, lookup_sql.any_order(table, terms, limit, pg), match)
     return hits
 
 
@@ -141,7 +144,8 @@ def _passport(db: Database, q: Query, limit: int, actor: Actor) -> SearchResult:
     assert q.passport is not None
     series, number = q.passport
     with db.transaction() as session:
-        hits = _execute(session, lookup_sql.passport(series, number, limit, db.is_postgres))
+        step = lookup_sql.passport(series, number, limit, db.is_postgres)
+        hits = _execute(lambda s: session.execute(_statement(s.sql), s.params).all(), step)
         # 152-ФЗ: who looked up whose passport is recorded, found or not.
         audit.record(
             session, actor, "customer.search_passport", "customer", None,
@@ -151,32 +155,37 @@ def _passport(db: Database, q: Query, limit: int, actor: Actor) -> SearchResult:
     return _result(hits, "passport", limit, q)
 
 
-def _execute(executor: Connection | Session, step: Step, match: str = "") -> list[Hit]:
-    return _merge([_hit(r, match) for r in executor.execute(_statement(step.sql), step.params)])
+def _execute(fetch: Fetch, step: Step, match: str = "") -> list[Hit]:
+    return _merge([_hit(r, match) for r in fetch(step)])
 
 
-@lru_cache(maxsize=256)
-def _statement(sql: str) -> TextualSelect:
-    """The parsed statement, kept: parsing binds and building result metadata each time costs
-    about as much as an exact lookup's own execution on the server."""
-    return text(sql).columns(*(column(name) for name in RESULT_COLUMNS))
+@lru_cache(maxsize=64)
+def _statement(sql: str) -> TextClause:
+    """The parsed statement, kept (the passport lookup runs it in its audited transaction)."""
+    return text(sql)
 
 
-def _hit(r: Any, match: str) -> Hit:
-    rank = int(r.rank)
+_CENTS = Decimal("0.01")
+
+
+def _hit(r: Sequence[Any], match: str) -> Hit:
+    (
+        account_id, number, status, short_name, settlement_type, settlement, street_type, street,
+        house, building, flat, holder, balance, rank,
+    ) = r  # fmt: skip
     row = SearchRow(
-        account_id=int(r.id),
-        number=r.number,
-        holder=r.holder or "",
+        account_id=int(account_id),
+        number=number,
+        holder=holder or "",
         address=format_address(
-            r.settlement_type, r.settlement, r.street_type, r.street, r.house, r.building, r.flat
+            settlement_type, settlement, street_type, street, house, building, flat
         ),
-        balance=Decimal(r.balance).quantize(Decimal("0.01")),
-        status=r.status,
-        supplier=r.short_name,
-        match=MATCH_OF_RANK.get(rank, match),
+        balance=Decimal(balance).quantize(_CENTS),
+        status=status,
+        supplier=short_name,
+        match=MATCH_OF_RANK.get(int(rank), match),
     )
-    return rank, row
+    return int(rank), row
 
 
 def _merge(hits: Sequence[Hit]) -> list[Hit]:

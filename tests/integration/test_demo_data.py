@@ -129,8 +129,8 @@ def test_a_load_leaves_planner_statistics_and_indexes_behind(loaded: Database) -
     with loaded.read() as session:
         missing = session.scalars(
             text(
-                "SELECT t FROM unnest(CAST(:tables AS text[])) t WHERE NOT EXISTS "
-                "(SELECT 1 FROM pg_stats s WHERE s.tablename = t AND s.schemaname = current_schema())"
+                "SELECT t FROM unnest(CAST(:tables AS text[])) t WHERE NOT EXISTS (SELECT 1 "
+                "FROM pg_stats s WHERE s.tablename = t AND s.schemaname = current_schema())"
             ),
             {"tables": list(TABLES)},
         ).all()

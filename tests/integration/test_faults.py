@@ -167,11 +167,11 @@ def _wait_until_sleeping(db: Database) -> None:
 def test_a_lookup_after_a_server_restart_finds_the_account_at_once(
     pg_server: PgServer, pg_db: Database
 ) -> None:
-    """The lookup trusts a connection it used a moment ago (no ping): when that connection died
-    with a restarted server, the lookup is run again on a fresh one, and the clerk sees hits."""
+    """The lookup's own connection is never pinged: when it died with a restarted server, the
+    lookup is run again on a fresh one, and the clerk sees hits."""
     ids = make_account(pg_db)
     number = ids.number
-    assert lookup.search(pg_db, number).rows  # the pool now holds a recently used connection
+    assert lookup.search(pg_db, number).rows  # the lookup line is open
     with pg_db.engine.connect() as conn:  # the test server commits asynchronously
         conn.execute(text("CHECKPOINT"))
     pg_server.stop()
