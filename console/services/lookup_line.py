@@ -55,21 +55,18 @@ class LookupLine:
         statement, order = driver_statement(self._engine.dialect, sql)
         args: Any = params if order is None else tuple(params[name] for name in order)
         with self._lock:
-            try:
-                return self._run(statement, args)
-            except Exception as err:
-                if not self._lost(err):
-                    raise
-                self._close()
-            try:
-                return self._run(statement, args)
-            except Exception as err:
-                if not self._lost(err):
-                    raise
-                self._close()
-                raise DatabaseUnavailableError(
-                    "Нет связи с базой данных. Повторите попытку позже."
-                ) from err
+            for attempt in (1, 2):
+                try:
+                    return self._run(statement, args)
+                except Exception as err:
+                    if not self._lost(err):
+                        raise
+                    self._close()
+                    if attempt == 2:
+                        raise DatabaseUnavailableError(
+                            "Нет связи с базой данных. Повторите попытку позже."
+                        ) from err
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         with self._lock:

@@ -180,3 +180,19 @@ def test_a_lookup_after_a_server_restart_finds_the_account_at_once(
     assert [row.number for row in result.rows] == [number]
     with pg_db.read() as session:  # other reads ping first: they just work too
         assert session.scalar(select(func.count()).select_from(Payment)) == 0
+
+
+def test_a_lookup_while_the_server_is_down_says_so_and_finds_again_when_it_is_back(
+    pg_server: PgServer, pg_db: Database
+) -> None:
+    ids = make_account(pg_db)
+    assert lookup.search(pg_db, ids.number).rows
+    with pg_db.engine.connect() as conn:
+        conn.execute(text("CHECKPOINT"))
+    pg_server.stop()
+    try:
+        with pytest.raises(DatabaseUnavailableError, match="Нет связи с базой данных"):
+            lookup.search(pg_db, ids.number)
+    finally:
+        pg_server.start()
+    assert [row.number for row in lookup.search(pg_db, ids.number).rows] == [ids.number]
