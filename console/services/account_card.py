@@ -22,7 +22,6 @@ from console.models import (
     LedgerEntry,
     Meter,
     Payment,
-    Premise,
     Reading,
     Supplier,
 )
@@ -34,6 +33,7 @@ from console.models.enums import (
 )
 from console.services import account_labels as L
 from console.services.account_notifications import Notification, notifications
+from console.services.account_rows import account_place
 from console.services.address_format import format_address, full_name
 from console.services.database import Database
 from console.services.errors import NotFoundError, ValidationError
@@ -166,15 +166,7 @@ def load_card(
     """Everything the top of the account card shows."""
     today = today or dt.date.today()
     with db.read() as session:
-        row = session.execute(
-            select(Account, Premise, Supplier)
-            .join(Premise, Premise.id == Account.premise_id)
-            .join(Supplier, Supplier.id == Account.supplier_id)
-            .where(Account.id == account_id)
-        ).one_or_none()
-        if row is None:
-            raise NotFoundError("Лицевой счёт не найден: возможно, он удалён.")
-        account, premise, supplier = row
+        account, premise, supplier = account_place(session, account_id)
         holder, others = _people(session, account_id)
         balance = _balance(session, account_id)
         last_payment = _last_payment(session, account_id)

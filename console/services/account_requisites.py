@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from console.models import Account, Charge, Meter, Premise, Service, Supplier, Tariff
+from console.models import Charge, Meter, Service, Supplier, Tariff
 from console.services import account_labels as L
+from console.services.account_rows import account_place
 from console.services.database import Database
-from console.services.errors import NotFoundError
 
 
 @dataclass(frozen=True)
@@ -57,15 +57,7 @@ class Requisites:
 def requisites(db: Database, account_id: int, *, today: dt.date | None = None) -> Requisites:
     today = today or dt.date.today()
     with db.read() as session:
-        row = session.execute(
-            select(Account, Premise, Supplier)
-            .join(Premise, Premise.id == Account.premise_id)
-            .join(Supplier, Supplier.id == Account.supplier_id)
-            .where(Account.id == account_id)
-        ).one_or_none()
-        if row is None:
-            raise NotFoundError("Лицевой счёт не найден.")
-        account, premise, supplier = row
+        account, premise, supplier = account_place(session, account_id)
         zones = session.scalar(
             select(Meter.zones).where(Meter.account_id == account_id).order_by(Meter.status)
         )
