@@ -165,7 +165,7 @@ def _row(
         formula = " + ".join(parts) + f" = {money(sum((z.charged for z in zones), ZERO))}"
         tariff_text = " / ".join(rate(z.tariff) for z in zones)
     else:
-        formula, tariff_text = "В этом месяце не начислялось.", ""
+        formula, tariff_text = "в этом месяце не начислялось", ""
     due_formula = (
         f"{money(debt)} − {money(paid)} + {money(charged)} + {money(recalc)} = {money(due)}"
     )
