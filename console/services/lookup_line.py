@@ -2,7 +2,8 @@
 
 An exact lookup costs the server about 0.1 ms; measured on a million accounts, the SQLAlchemy
 path around it (a pool checkout, switching the connection to autocommit and back, building
-the result) cost three times as much. So the lookup keeps one connection of its own, taken
+the result) added about 0.35 ms, 1.8 times the same SQL sent straight through psycopg. So the
+lookup keeps one connection of its own (benchmarks/search.py: now within 1.35×), taken
 from the engine once (the same URL, password, TLS and prepared-statement settings, and on
 SQLite the same ``casefold`` function) and detached from its pool. On PostgreSQL it is in
 autocommit: no BEGIN/COMMIT round trips, and psycopg's prepared statements stay (a rollback
