@@ -272,11 +272,6 @@ class MeterReplacementDialog(QDialog):
         self.confirmation.confirm_button.clicked.connect(self.submit)
         self.confirmation.back_button.clicked.connect(lambda: self.pages.setCurrentIndex(0))
         layout.addWidget(self.confirmation, 1)
-        self.warnings = self.confirmation.warnings
-        self.confirm_check = self.confirmation.confirm_check
-        self.supervisor = self.confirmation.supervisor
-        self.confirm_message = self.confirmation.message
-        self.confirm_button = self.confirmation.confirm_button
         self.pages.addWidget(page)
 
     def _build_done_page(self) -> None:
@@ -352,7 +347,7 @@ class MeterReplacementDialog(QDialog):
 
     def submit(self) -> None:
         form, key, ctx, today = self.form(), self.key, self.ctx, self.today
-        self.confirm_button.setEnabled(False)
+        self.confirmation.confirm_button.setEnabled(False)
         ctx.tasks.run(
             lambda: replace_meter(
                 ctx.db, ctx.actor, form, key, today=today, settings=ctx.settings
@@ -375,7 +370,7 @@ class MeterReplacementDialog(QDialog):
     def _failed(self, error: Exception) -> None:
         self.confirmation.update_button()
         if isinstance(error, ValidationError) and error.field in ("confirm", "supervisor"):
-            self.confirm_message.setText(str(error))
+            self.confirmation.message.setText(str(error))
             return
         self.pages.setCurrentIndex(0)
         if isinstance(error, ValidationError) and error.field:

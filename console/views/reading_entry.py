@@ -196,11 +196,6 @@ class ReadingEntryDialog(QDialog):
         self.confirmation.confirm_button.clicked.connect(self.submit)
         self.confirmation.back_button.clicked.connect(self.back_to_entry)
         layout.addWidget(self.confirmation, 1)
-        self.warnings = self.confirmation.warnings
-        self.confirm_check = self.confirmation.confirm_check
-        self.supervisor = self.confirmation.supervisor
-        self.confirm_message = self.confirmation.message
-        self.confirm_button = self.confirmation.confirm_button
         self.pages.addWidget(page)
 
     def _build_done_page(self) -> None:
@@ -374,7 +369,7 @@ class ReadingEntryDialog(QDialog):
             any(c.needs_supervisor for c in checks),
         )
         self.pages.setCurrentIndex(1)
-        self.confirm_button.setFocus()
+        self.confirmation.confirm_button.setFocus()
 
     def _entry_problem(self, checks: list[ReadingCheck]) -> str | None:
         if not checks:
@@ -419,7 +414,8 @@ class ReadingEntryDialog(QDialog):
 
     def submit(self) -> None:
         form, key, ctx, today = self.form(), self.key, self.ctx, self.today
-        self.confirm_button.setEnabled(False)  # a double click stores nothing twice anyway
+        # A double click stores nothing twice anyway.
+        self.confirmation.confirm_button.setEnabled(False)
         self.ctx.tasks.run(
             lambda: submit_readings(
                 ctx.db, ctx.actor, form, key, today=today, settings=ctx.settings
@@ -450,7 +446,7 @@ class ReadingEntryDialog(QDialog):
     def _failed(self, error: Exception) -> None:
         self.confirmation.update_button()
         if isinstance(error, ValidationError) and error.field in ("confirm", "supervisor"):
-            self.confirm_message.setText(str(error))
+            self.confirmation.message.setText(str(error))
             return
         if isinstance(error, ValidationError) and error.field:
             self.back_to_entry()

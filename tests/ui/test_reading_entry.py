@@ -123,7 +123,7 @@ def test_warning_needs_the_check_and_very_high_a_supervisor(
     edit.setText("5300")  # 40× the usual
     qtbot.mouseClick(child(dialog, QPushButton, "nextButton"), Qt.MouseButton.LeftButton)
     child(dialog, QCheckBox, "confirmCheck").setChecked(True)
-    assert dialog.supervisor.isVisibleTo(dialog) and not confirm.isEnabled()
+    assert dialog.confirmation.supervisor.isVisibleTo(dialog) and not confirm.isEnabled()
     assert child(dialog, QLineEdit, "supervisorLogin") is not None
     shot(dialog, "reading-supervisor")
 
