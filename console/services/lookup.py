@@ -86,7 +86,7 @@ def search(
     return _run(lambda step: line.fetch(step.sql, step.params), q, limit, db.is_postgres)
 
 
-Fetch = Callable[[Step], Sequence[Sequence[Any]]]  # one step's rows, columns as RESULT_COLUMNS
+Fetch = Callable[[Step], Sequence[Sequence[Any]]]  # one step's rows, columns as lookup_sql._rows
 
 
 def _run(fetch: Fetch, q: Query, limit: int, pg: bool) -> SearchResult:

@@ -36,11 +36,6 @@ MATCH_OF_RANK = {
 }
 
 _ACTIVE_HOLDER = "ah.unbound_at IS NULL"
-#: The columns every lookup statement returns, in order.
-RESULT_COLUMNS = (
-    "id", "number", "status", "short_name", "settlement_type", "settlement", "street_type",
-    "street", "house", "building", "flat", "holder", "balance", "rank",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
