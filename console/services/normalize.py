@@ -29,12 +29,26 @@ _SPLIT = re.compile(r"[\W_]+")
 _GLUED = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_]{2,})")
 
 
+#: Latin letters that look like Cyrillic ones: a clerk's keyboard layout slips in such letters.
+LATIN_LOOKALIKES = dict(zip("AaBCcEeHKMOoPpTXxy", "АаВСсЕеНКМОоРрТХху", strict=True))
+# The same after casefolding ("B" typed for "В" is "b" by then).
+_FOLDED_LOOKALIKES = {latin.lower(): cyr.lower() for latin, cyr in LATIN_LOOKALIKES.items()}
+_TO_CYRILLIC = str.maketrans(_FOLDED_LOOKALIKES)
+# Words taken for Cyrillic: those with a Cyrillic letter in them ("ленинa"), and a lone letter or a
+# house number's letter ("c", "12a"). Latin words ("sn123", an e-mail's parts) stay as typed.
+_CYRILLIC_MEANT = re.compile(rf".*[а-я].*|\d*[{''.join(sorted(_FOLDED_LOOKALIKES))}]")
+
+
 def words(text: str | None) -> list[str]:
     """Every folded word of ``text``, noise words included ("Иванов П.С." → иванов, п, с)."""
     folded = fold(text) or ""
     folded = _HYPHENATED.sub(" ", folded)
     folded = _GLUED.sub(" ", folded)
-    return [w for w in _SPLIT.split(folded) if w]
+    return [
+        w.translate(_TO_CYRILLIC) if _CYRILLIC_MEANT.fullmatch(w) else w
+        for w in _SPLIT.split(folded)
+        if w
+    ]
 
 
 def tokens(text: str | None) -> list[str]:

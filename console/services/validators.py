@@ -13,6 +13,7 @@ from stdnum import exceptions as stdnum_exceptions
 from stdnum.ru import inn as stdnum_inn
 
 from console.services.errors import ValidationError
+from console.services.normalize import LATIN_LOOKALIKES
 
 _FULLWIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
 _WEIGHTS_ACCOUNT = ((7, 1, 3) * 8)[:23]  # weights of the 23-digit control-key sum
@@ -95,8 +96,7 @@ def correspondent_account(bic_value: str, account: str) -> str:
 
 _LATIN = re.compile(r"[A-Za-z]")
 _NAME = re.compile(r"^[А-Яа-яЁё]+(?:[ '\-][А-Яа-яЁё]+)*$")
-# Latin letters that look like Cyrillic ones: a clerk's keyboard layout slips in such letters.
-_LOOKALIKES = str.maketrans("AaBCcEeHKMOoPpTXxy", "АаВСсЕеНКМОоРрТХху")
+_LOOKALIKES = str.maketrans(LATIN_LOOKALIKES)
 
 
 def person_name(value: str, *, label: str, field: str, required: bool = True) -> str:

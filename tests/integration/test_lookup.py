@@ -115,6 +115,7 @@ def test_digits_only_serial_is_found_like_an_account(db: Database, town: dict) -
         "г.Курган, ул.Ленина, д.12, кв.34",
         "ЛЕНИНА д 12 кв 34",
         "курган ленина 12/34",
+        "ЛЕНИHA 12-34",  # Latin H and A: the keyboard layout slipped
     ],
 )
 def test_loosely_typed_address(db: Database, town: dict, typed: str) -> None:
@@ -150,7 +151,15 @@ def test_street_alone_finds_its_addresses(db: Database, town: dict) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["Иванов", "иванов", "Иванов П.С.", "Иванов П. С.", "Иванов Пётр", "иванов петр сергеевич"],
+    [
+        "Иванов",
+        "иванов",
+        "Иванов П.С.",
+        "Иванов П. С.",
+        "Иванов Пётр",
+        "иванов петр сергеевич",
+        "Ивaнoв П. C.",  # Latin a, o and C typed for the Cyrillic ones
+    ],
 )
 def test_surname_with_or_without_initials(db: Database, town: dict, typed: str) -> None:
     result = search(db, typed)

@@ -66,6 +66,11 @@ def test_initials_survive_as_name_terms() -> None:
         ("Ёлочная 12 а", ["елочная", "12а"]),
         ("Ёлочная 12а", ["елочная", "12а"]),
         ("50 лет ВЛКСМ 3", ["50", "лет", "влксм", "3"]),
+        # Latin look-alikes in a Cyrillic word or as a house letter are taken for Cyrillic…
+        ("ЛЕНИHA 12a", ["ленина", "12а"]),
+        ("Ёлочная 12 a", ["елочная", "12а"]),
+        # …a Latin word is left as typed.
+        ("SN0012 lenina", ["sn", "0012", "lenina"]),
     ],
 )
 def test_tokens(typed: str, expected: list[str]) -> None:
