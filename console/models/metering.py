@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from console.models.base import Base, Versioned, Volume, str_enum
+from console.models.base import BRIN, Base, Versioned, Volume, str_enum, unique_when_set
 from console.models.enums import MeterKind, MeterStatus, ReadingSource, ReadingStatus
 
 
@@ -67,11 +67,12 @@ class Reading(Base):
     reason: Mapped[str | None] = mapped_column(String(300))
     is_rollover: Mapped[bool] = mapped_column(Boolean, default=False)
     approved_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         CheckConstraint("zone BETWEEN 1 AND 3", name="zone_1_to_3"),
         CheckConstraint("value >= 0", name="value_not_negative"),
         Index("ix_readings_meter_zone_taken", "meter_id", "zone", "taken_on"),
-        Index("ix_readings_period", "period"),
+        Index("ix_readings_period", "period", **BRIN),  # as ix_charges_period
+        unique_when_set("uq_readings_idempotency_key", "idempotency_key"),
     )

@@ -20,7 +20,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 #: The newest revision under console/migrations/versions. A test checks it against Alembic's
 #: own head, so a new migration without this line updated fails the suite.
-HEAD_REVISION = "0003_lookup"
+HEAD_REVISION = "0004_lean_indexes"
 
 
 def alembic_config() -> Config:
@@ -53,9 +53,25 @@ def upgrade(db: Database, revision: str = "head") -> None:
     from alembic import command
 
     cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with db.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # A migration that rebuilds a table (SQLite's batch mode: copy, drop, rename) must
+            # run with foreign keys off, or dropping a table others refer to fails. SQLite
+            # ignores the pragma inside a transaction, so it is set before; the references
+            # are checked before the commit instead, and the pragma is on again after.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                    raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def upgrade_if_needed(db: Database) -> bool:

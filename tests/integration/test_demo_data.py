@@ -36,6 +36,7 @@ from console.models import (
     Supplier,
 )
 from console.services import validators
+from console.services.billing_rules import ledger_text
 from console.services.database import Database, create_db_engine
 from console.services.demo.context import TABLES
 from console.services.demo.names import FEMALE_NAMES, MALE_NAMES
@@ -208,6 +209,29 @@ def test_ledger_sum_is_the_last_closing_plus_the_entries_after_it(loaded: Databa
     electricity = [c for c in charges if c.meter_id is not None]
     assert {c.volume_method.value for c in electricity} == {"meter", "average", "norm"}
     assert any(c.recalculation for c in charges)
+
+
+def test_the_ledger_holds_what_the_billing_run_writes(loaded: Database) -> None:
+    """Per account, service and month: one entry for the charges of all zones and one for the
+    recalculation, with the run's texts, no charge and no staff (billing_statements)."""
+    by_month: dict[tuple[int, int, dt.date], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 2)
+    for c in fetch(loaded, select(Charge)):
+        by_month[c.account_id, c.service_id, c.period][0] += c.charged
+        by_month[c.account_id, c.service_id, c.period][1] += c.recalculation
+    entries = fetch(
+        loaded, select(LedgerEntry).where(LedgerEntry.kind.in_(["charge", "recalculation"]))
+    )
+    seen: dict[tuple[int, int, dt.date], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 2)
+    for e in entries:
+        assert e.service_id is not None
+        slot = seen[e.account_id, e.service_id, e.period]
+        column = 0 if e.kind.value == "charge" else 1
+        assert slot[column] == 0, f"a second {e.kind.value} entry for one month: {e.id}"
+        slot[column] = e.amount
+        assert e.description == ledger_text(e.kind.value, e.period)
+        assert e.charge_id is None and e.staff_id is None and e.payment_id is None
+    assert seen == {key: sums for key, sums in by_month.items() if any(sums)}
+    assert any(kind.value == "recalculation" for kind in {e.kind for e in entries})
 
 
 def test_suppliers_accounts_and_services(loaded: Database) -> None:

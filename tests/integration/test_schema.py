@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import exc, text
 
 from console.models import Base
 from console.services.database import Database
@@ -108,3 +108,95 @@ def _minimal_account(conn) -> None:  # type: ignore[no-untyped-def]
         ),
         {"d": dt.date(2020, 1, 1)},
     )
+
+
+def _index_sql(db: Database, name: str) -> str:
+    query = (
+        "SELECT indexdef FROM pg_indexes WHERE indexname = :n"
+        if db.is_postgres
+        else "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :n"
+    )
+    with db.engine.connect() as conn:
+        return str(conn.execute(text(query), {"n": name}).scalar_one())
+
+
+@pytest.mark.parametrize(
+    ("index", "columns"),
+    [
+        ("uq_readings_idempotency_key", "idempotency_key"),
+        ("uq_payments_idempotency_key", "idempotency_key"),
+        ("uq_payments_receipt_number", "receipt_number"),
+        ("uq_payments_reversal_of_id", "reversal_of_id"),
+        ("uq_payments_external_id_source", "external_id, source"),
+    ],
+)
+def test_keys_most_rows_lack_are_unique_only_where_set(
+    db: Database, index: str, columns: str
+) -> None:
+    sql = _index_sql(db, index)
+    assert sql.startswith("CREATE UNIQUE INDEX")
+    assert f"({columns})" in sql
+    where = columns.split(",")[0]
+    assert f"WHERE ({where} IS NOT NULL)" in sql or f"WHERE {where} IS NOT NULL" in sql
+
+
+def test_a_payment_key_is_still_taken_once_and_empty_keys_never_clash(db: Database) -> None:
+    insert = text(
+        "INSERT INTO payments (account_id, amount, paid_at, method, source, external_id,"
+        " idempotency_key, receipt_number, created_at)"
+        " VALUES (1, 10.00, CURRENT_TIMESTAMP, 'bank', :s, :e, :k, :r, CURRENT_TIMESTAMP)"
+    )
+    with db.engine.begin() as conn:
+        _minimal_account(conn)
+        for _ in range(3):  # rows without any key
+            conn.execute(insert, {"s": None, "e": None, "k": None, "r": None})
+        conn.execute(insert, {"s": "sberbank", "e": "A-1", "k": "key-1", "r": "R-1"})
+        conn.execute(insert, {"s": "pochta", "e": "A-1", "k": None, "r": None})  # other bank
+    for clash in (
+        {"s": "sberbank", "e": "A-1", "k": None, "r": None},
+        {"s": None, "e": None, "k": "key-1", "r": None},
+        {"s": None, "e": None, "k": None, "r": "R-1"},
+    ):
+        with pytest.raises(exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(insert, clash)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM payments")).scalar_one() == 5
+
+
+@pytest.mark.parametrize("index", ["ix_charges_period", "ix_readings_period"])
+def test_the_month_of_charges_and_readings_is_a_brin_index_on_postgres(
+    db: Database, index: str
+) -> None:
+    sql = _index_sql(db, index)
+    assert ("USING brin (period) WITH (autosummarize='on')" in sql) is db.is_postgres
+    assert "(period)" in sql
+
+
+def test_a_table_rebuild_on_sqlite_keeps_rows_and_foreign_keys(tmp_path: Path) -> None:
+    """0004 rebuilds payments, which ledger entries and allocations refer to: with foreign
+    keys on, SQLite would refuse to drop it. The rows stay, the references check out, and
+    the pooled connections have foreign keys on again."""
+    from console.services import demo_data
+    from console.services.database import create_db_engine
+
+    db = Database(create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
+    try:
+        upgrade(db, "0003_lookup")
+        demo_data.generate(db, accounts=60, today=dt.date(2026, 11, 22))
+        count = "SELECT (SELECT count(*) FROM payments), (SELECT count(*) FROM readings)"
+        with db.engine.connect() as conn:
+            before = tuple(conn.execute(text(count)).one())
+        assert before[0] > 0 and before[1] > 0
+        upgrade(db)
+        with db.engine.connect() as conn:
+            assert tuple(conn.execute(text(count)).one()) == before
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+        assert current_revision(db) == HEAD_REVISION
+        with db.engine.begin() as conn:  # re-stamped: running 0004 again is harmless
+            conn.execute(text("UPDATE alembic_version SET version_num = '0003_lookup'"))
+        upgrade(db)
+        assert current_revision(db) == HEAD_REVISION
+        assert "WHERE" in _index_sql(db, "uq_payments_external_id_source")
+    finally:
+        db.dispose()

@@ -26,7 +26,7 @@ from console.models import (
 from console.models.enums import ConsumptionCategory, PeriodStatus, StaffRole
 from console.services.demo.names import FEMALE_NAMES, MALE_NAMES, SURNAMES, female_surname, translit
 from console.services.demo.places import OTHER_PASSPORT_CODES, REGION_PLACES, RegionPlace
-from console.services.formatting import MONTHS_NOMINATIVE, add_months
+from console.services.formatting import add_months
 
 HISTORY_MONTHS = 12
 # Rough share of a year's consumption by calendar month: more light and heating in winter.
@@ -51,7 +51,6 @@ class Month:
 
     period: str  # "2025-11-01"
     label: str  # "11.2025"
-    name: str  # "ноябрь 2025"
     days: tuple[str, ...]  # "2025-11-01", "2025-11-02", …
     season: float
     closed_at: str  # timestamp text of the billing run that closed it
@@ -102,7 +101,6 @@ def _month(period: dt.date, ts_suffix: str) -> Month:
     return Month(
         period=period.isoformat(),
         label=f"{period.month:02d}.{period.year}",
-        name=f"{MONTHS_NOMINATIVE[period.month - 1].lower()} {period.year}",
         days=tuple(period.replace(day=d).isoformat() for d in range(1, days + 1)),
         season=SEASON[period.month - 1],
         closed_at=f"{closed.isoformat()} 02:00:00{ts_suffix}",

@@ -1,6 +1,10 @@
 """Twelve months of an account's life: readings, charges by meter, average or norm (with the
 recalculation when a reading comes back), payments, ledger entries and month statements.
 
+The ledger gets what the billing run writes (``billing_statements.write_charges``): per
+account, service and month one entry for the charges of all zones and one for the
+recalculation, with the run's texts and no staff.
+
 Money is integer kopecks here, exact. A volume times a rate (1/10 000 руб.) is rounded half up
 to kopecks once per line, as the billing does. Money and fractional volumes are written as
 integers with an exponent ("12345e-2" is 123,45): exact in PostgreSQL's numeric and in
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from console.services.billing_rules import ledger_text
 from console.services.demo.context import Context
 from console.services.demo.meters import MeterMaker
 from console.services.demo.payments import TIMES, Payer, PaymentWriter
@@ -42,13 +47,16 @@ class HistoryMaker:
         self.payments = PaymentWriter(ctx, null)
         self.firsts = [dt.date.fromisoformat(m.period).toordinal() for m in ctx.months]
         n = null
-        # The constant ends of the lines a month writes: formatted once, not once a row.
+        # The constant parts of the lines a month writes: formatted once, not once a row.
         self.charge_tail = [f"\t{m.closed_at}\n" for m in ctx.months]
-        self.charge_ledger_tail = [
-            f"\t{n}\t{n}\tНачисление за {m.name}\t{m.closed_at}\n" for m in ctx.months
-        ]
-        self.recalc_ledger_tail = [
-            f"\t{n}\t{n}\tПерерасчёт по показаниям\t{m.closed_at}\n" for m in ctx.months
+        self.ledger_head = [f"\t{m.period}\t" for m in ctx.months]
+        self.ledger_tails = [
+            {
+                kind: f"\t{n}\t{n}\t{n}\t{ledger_text(kind, first_day)}\t{m.closed_at}\n"
+                for kind in ("charge", "recalculation")
+            }
+            for m in ctx.months
+            for first_day in [dt.date.fromisoformat(m.period)]
         ]
         start = dt.date.fromisoformat(ctx.months[0].period)
         self.opening_text = f"Входящее сальдо на {start:%d.%m.%Y}"
@@ -200,11 +208,14 @@ class HistoryMaker:
                         f"({norm // residents} кВт·ч × {residents} чел.)",
                     )  # fmt: skip
                     charged += cost
+            self._ledger(b, account_id, m, ctx.electricity_id, "charge", charged)
+            self._ledger(b, account_id, m, ctx.electricity_id, "recalculation", recalculated)
             if vdgo:
                 self._charge(
                     b, account_id, ctx.vdgo_id, m, 1, None, None, None, "1", ctx.vdgo_fee_text,
                     ctx.vdgo_fee, 0, "norm", "Ежемесячная плата по договору ТО ВДГО",
                 )  # fmt: skip
+                self._ledger(b, account_id, m, ctx.vdgo_id, "charge", ctx.vdgo_fee)
                 charged += ctx.vdgo_fee
             previous_total = charged + recalculated
             balance += charged + recalculated
@@ -228,24 +239,23 @@ class HistoryMaker:
         start: int | None, end: int | None, volume: str, rate: str, cost: int, recalc: int,
         method: str, note: str,
     ) -> None:  # fmt: skip
-        """A charge line and its ledger entries (the recalculation is an entry of its own)."""
+        """A charge line: one zone of one service in one month."""
         n, period = self.null, self.ctx.months[m].period
         b.charge_id += 1
-        cid = b.charge_id
         b.charges.append(
-            f"{cid}\t{account_id}\t{service}\t{period}\t{zone}\t"
+            f"{b.charge_id}\t{account_id}\t{service}\t{period}\t{zone}\t"
             f"{n if meter is None else meter}\t{n if start is None else start}\t"
             f"{n if end is None else end}\t{volume}\t{rate}\t1\t0\t{cost}e-2\t{recalc}e-2\t"
             f"{method}\t{note}{self.charge_tail[m]}"
         )
-        b.ledger_id += 1
-        b.ledger.append(
-            f"{b.ledger_id}\t{account_id}\t{period}\tcharge\t{cost}e-2\t{service}\t{cid}"
-            f"{self.charge_ledger_tail[m]}"
-        )
-        if recalc:
+
+    def _ledger(
+        self, b: Block, account_id: int, m: int, service: int, kind: str, amount: int
+    ) -> None:
+        """A ledger entry of the billing run: all zones of a service in a month, if not 0."""
+        if amount:
             b.ledger_id += 1
             b.ledger.append(
-                f"{b.ledger_id}\t{account_id}\t{period}\trecalculation\t{recalc}e-2\t"
-                f"{service}\t{cid}{self.recalc_ledger_tail[m]}"
+                f"{b.ledger_id}\t{account_id}{self.ledger_head[m]}{kind}\t{amount}e-2\t{service}"
+                f"{self.ledger_tails[m][kind]}"
             )
