@@ -124,9 +124,18 @@ def test_same_seed_gives_the_same_data_and_another_seed_other_data(
 
 def test_a_postgres_load_leaves_planner_statistics_and_indexes_behind(pg_db: Database) -> None:
     """The lookups are planned from statistics: the load gathers them for every table it
-    filled (inside each loading transaction), and every index it dropped is back."""
+    filled (inside each loading transaction), and every index and constraint it dropped —
+    primary keys nobody refers to included — is back as it was."""
+    schema_sql = text(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() UNION ALL "
+        "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE connamespace = CAST(current_schema() AS regnamespace)"
+    )
+    with pg_db.read() as session:
+        schema_before = sorted(session.scalars(schema_sql).all())
     generate(pg_db, accounts=N, seed=7, today=TODAY)
     with pg_db.read() as session:
+        assert sorted(session.scalars(schema_sql).all()) == schema_before
         missing = session.scalars(
             text(
                 "SELECT t FROM unnest(CAST(:tables AS text[])) t WHERE NOT EXISTS (SELECT 1 "
