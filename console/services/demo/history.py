@@ -52,11 +52,11 @@ class HistoryMaker:
         self.ledger_head = [f"\t{m.period}\t" for m in ctx.months]
         self.ledger_tails = [
             {
-                kind: f"\t{n}\t{n}\t{n}\t{ledger_text(kind, first_day)}\t{m.closed_at}\n"
+                kind: f"\t{n}\t{n}\t{n}\t{ledger_text(kind, dt.date.fromisoformat(m.period))}"
+                f"\t{m.closed_at}\n"
                 for kind in ("charge", "recalculation")
             }
             for m in ctx.months
-            for first_day in [dt.date.fromisoformat(m.period)]
         ]
         start = dt.date.fromisoformat(ctx.months[0].period)
         self.opening_text = f"Входящее сальдо на {start:%d.%m.%Y}"
