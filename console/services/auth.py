@@ -334,8 +334,10 @@ def _refused_login(reason: str) -> bool:
 
 def _no_connect_privilege(reason: str) -> bool:
     text_ = reason.lower()
-    return "connect privilege" in text_ or "право connect" in text_ or (
-        "permission denied for database" in text_
+    return (
+        "connect privilege" in text_
+        or "право connect" in text_
+        or ("permission denied for database" in text_)
     )
 
 

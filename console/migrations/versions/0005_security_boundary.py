@@ -436,7 +436,7 @@ GUARDS = (
     ),
     (
         "console_guard_reading()",
-        f"""DECLARE me integer; token uuid;
+        f"""DECLARE me integer; given uuid;
         BEGIN
             IF public.console_trusted() THEN RETURN NEW; END IF;
             IF TG_OP = 'UPDATE' THEN PERFORM public.console_refuse_closed(OLD.period); END IF;
@@ -456,9 +456,9 @@ GUARDS = (
             IF NEW.approved_by_staff_id IS NOT NULL AND NOT (NEW.approved_by_staff_id = me
                     AND public.console_is('supervisor')) THEN
                 -- Proof that this supervisor approved: the token their own login issued.
-                token := NULLIF(pg_catalog.current_setting('console.approval', true), '')::uuid;
+                given := NULLIF(pg_catalog.current_setting('console.approval', true), '')::uuid;
                 UPDATE public.console_approvals a SET used_at = pg_catalog.now()
-                 WHERE a.token = token AND a.staff_id = NEW.approved_by_staff_id
+                 WHERE a.token = given AND a.staff_id = NEW.approved_by_staff_id
                    AND a.created_at > pg_catalog.now() - interval '15 minutes'
                    AND (a.used_at IS NULL OR a.used_at = pg_catalog.now());
                 IF NOT FOUND THEN
@@ -859,9 +859,12 @@ def _install_functions(groups: dict[str, str]) -> None:
         op.execute(f"REVOKE ALL ON FUNCTION public.{signature} FROM PUBLIC")
         op.execute(f'GRANT EXECUTE ON FUNCTION public.{signature} TO "{groups[kind]}"')
         if signature.startswith("console_staff_"):
-            # Run as the staff manager: the only role that may create and alter logins.
+            # Run as the staff manager: the only role that may create and alter logins. A new
+            # owner needs CREATE on the schema (unless a superuser migrates): only for the move.
             op.execute(f'GRANT "{manager}" TO CURRENT_USER')
+            op.execute(f'GRANT CREATE ON SCHEMA public TO "{manager}"')
             op.execute(f'ALTER FUNCTION public.{signature} OWNER TO "{manager}"')
+            op.execute(f'REVOKE CREATE ON SCHEMA public FROM "{manager}"')
     # What the manager's functions read and write, and nothing more.
     op.execute(f'GRANT USAGE ON SCHEMA public TO "{manager}"')
     op.execute(f'GRANT SELECT ON console_groups, alembic_version, staff TO "{manager}"')
@@ -886,15 +889,33 @@ def _columns(table: str) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
+#: The database's own ACL: a copy made with CREATE DATABASE … TEMPLATE, or a restore without
+#: ``--create``, starts with PostgreSQL's default (CONNECT and TEMPORARY for PUBLIC), so the owner
+#: runs this again after either (``SELECT console_lock_database()``; tests do it for each copy).
+LOCK_DATABASE = f"""RETURNS void LANGUAGE plpgsql VOLATILE {SAFE} AS $$
+DECLARE g record;
+BEGIN
+    EXECUTE pg_catalog.format('REVOKE ALL ON DATABASE %I FROM PUBLIC', pg_catalog.current_database());
+    FOR g IN SELECT kind, rolname FROM public.console_groups LOOP
+        EXECUTE pg_catalog.format('REVOKE ALL ON DATABASE %I FROM %I',
+                                  pg_catalog.current_database(), g.rolname);
+        IF g.kind = 'clerk' THEN
+            EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I',
+                                      pg_catalog.current_database(), g.rolname);
+        ELSIF g.kind = 'admin' THEN
+            -- The billing run builds its working sets in temporary tables: administrators only.
+            EXECUTE pg_catalog.format('GRANT TEMPORARY ON DATABASE %I TO %I',
+                                      pg_catalog.current_database(), g.rolname);
+        END IF;
+    END LOOP;
+END $$"""
+
+
 def _grant(groups: dict[str, str]) -> None:
     clerk = f'"{groups["clerk"]}"'
-    op.execute(
-        "DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), "
-        f"'{groups['clerk']}'); "
-        # The billing run builds its working sets in temporary tables; only administrators run it.
-        "EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO %I', current_database(), "
-        f"'{groups['admin']}'); END $$"
-    )
+    op.execute(f"CREATE OR REPLACE FUNCTION public.console_lock_database() {LOCK_DATABASE}")
+    op.execute("REVOKE ALL ON FUNCTION public.console_lock_database() FROM PUBLIC")
+    op.execute("SELECT public.console_lock_database()")
     op.execute(f"GRANT USAGE ON SCHEMA public TO {clerk}")
     for table in READABLE:
         hidden = PROTECTED_COLUMNS.get(table, ())
@@ -946,6 +967,7 @@ def downgrade() -> None:
     for signature, _kind, _definition in API:
         op.execute(f"DROP FUNCTION IF EXISTS public.{signature.split('(')[0]}")
     op.execute("DROP FUNCTION IF EXISTS public.console_is_staff_login(text)")
+    op.execute("DROP FUNCTION IF EXISTS public.console_lock_database()")
     for signature, _body in GUARDS:
         op.execute(f"DROP FUNCTION IF EXISTS public.{signature}")
     for signature, _attributes, _body in reversed(HELPERS):
