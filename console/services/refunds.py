@@ -327,6 +327,12 @@ def approve(db: Database, actor: Actor, refund_id: int, note: str = "") -> Refun
                 "его или дождитесь поступлений."
             )
         now = dt.datetime.now(dt.UTC)
+        refund.reviewed_by_staff_id = actor.staff_id
+        refund.decided_at = now
+        refund.decision_reason = note.strip() or None
+        _move(session, actor, refund, RefundStatus.APPROVED, note=refund.decision_reason)
+        # The decision first: on PostgreSQL the refund entry needs an application approved now.
+        session.flush()
         session.add(
             LedgerEntry(
                 account_id=refund.account_id, period=now.astimezone().date().replace(day=1),
@@ -336,10 +342,6 @@ def approve(db: Database, actor: Actor, refund_id: int, note: str = "") -> Refun
                 description=f"Возврат переплаты по заявлению № {refund.number}",
             )
         )  # fmt: skip
-        refund.reviewed_by_staff_id = actor.staff_id
-        refund.decided_at = now
-        refund.decision_reason = note.strip() or None
-        _move(session, actor, refund, RefundStatus.APPROVED, note=refund.decision_reason)
     return get_refund(db, refund_id)
 
 

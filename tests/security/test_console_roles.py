@@ -1,0 +1,139 @@
+"""The console's own work still goes through for each role, signed in with SCRAM passwords:
+the server's rules refuse the attacks of test_hostile_staff, not the counter's daily jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from console.models.enums import PaymentMethod, RefundPayout, RefundReason, RefundStatus
+from console.services import auth, payments, readings, refunds, staff
+from console.services.approvals import verify_supervisor
+from console.services.auth import SignedIn
+from console.services.errors import PermissionDeniedError
+from console.settings import Settings
+from tests.integration.test_readings import TODAY, form_for, key
+from tests.security.conftest import PASSWORD, STAFF, Hostile
+from tests.support.factories import add_reading
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def desks(hostile: Hostile) -> Iterator[dict[str, SignedIn]]:
+    settings = Settings(database_url=hostile.server.url(hostile.name), workstation="desk-1")
+    signed = {login: auth.connect_as(settings, login, PASSWORD) for login in STAFF}
+    try:
+        yield signed
+    finally:
+        for desk in signed.values():
+            desk.db.dispose()
+
+
+def test_payment_then_refund_under_dual_control(
+    hostile: Hostile, desks: dict[str, SignedIn]
+) -> None:
+    clerk, boss = desks["clerk.a"], desks["boss.a"]
+    account = hostile.account.account_id
+    service = hostile.owner_sql("SELECT id FROM services WHERE code = 'electricity'")[0][0]
+    form = payments.PaymentForm(
+        account_id=account, total=Decimal("1500.00"), allocations={service: Decimal("1500.00")},
+        method=PaymentMethod.CASH, cash_received=Decimal("2000.00"), confirmed=True,
+    )  # fmt: skip
+    paid = payments.take_payment(clerk.db, clerk.actor, form, uuid.uuid4().hex)
+    ledger = hostile.owner_sql(
+        "SELECT sum(amount), min(staff_id), max(staff_id) FROM ledger_entries"
+        " WHERE account_id = :a AND kind = 'payment'", a=account,
+    )[0]  # fmt: skip
+    assert tuple(ledger) == (Decimal("-1500.00"), clerk.actor.staff_id, clerk.actor.staff_id)
+    assert paid.amount == Decimal("1500.00")
+
+    passport = hostile.owner_sql(
+        "SELECT passport_series || passport_number FROM customers WHERE id = :c",
+        c=hostile.account.customer_id,
+    )[0][0]  # fmt: skip
+    request = refunds.RefundRequest(
+        account_id=account, applicant_id=hostile.account.customer_id, passport=passport,
+        amount=Decimal("200.00"), reason=RefundReason.OVERPAYMENT, payout=RefundPayout.CASH,
+    )  # fmt: skip
+    registered = refunds.register_refund(clerk.db, clerk.actor, request)
+    own = refunds.register_refund(boss.db, boss.actor, request)
+    with pytest.raises(PermissionDeniedError):
+        refunds.approve(boss.db, boss.actor, own.summary.refund_id)
+    approved = refunds.approve(boss.db, boss.actor, registered.summary.refund_id)
+    assert approved.summary.status is RefundStatus.APPROVED
+    done = refunds.mark_paid(boss.db, boss.actor, registered.summary.refund_id)
+    assert done.summary.status is RefundStatus.PAID
+    booked = hostile.owner_sql(
+        "SELECT count(*), sum(amount), min(staff_id) FROM ledger_entries"
+        " WHERE account_id = :a AND kind = 'refund'", a=account,
+    )[0]  # fmt: skip
+    assert tuple(booked) == (1, Decimal("200.00"), boss.actor.staff_id)
+    decided_by = hostile.owner_sql(
+        "SELECT registered_by_staff_id, reviewed_by_staff_id FROM refund_applications"
+        " WHERE id = :i", i=registered.summary.refund_id,
+    )[0]  # fmt: skip
+    assert tuple(decided_by) == (clerk.actor.staff_id, boss.actor.staff_id)
+
+
+def test_a_very_high_reading_with_a_supervisors_own_password(
+    hostile: Hostile, desks: dict[str, SignedIn]
+) -> None:
+    clerk = desks["clerk.a"]
+    account = hostile.account.account_id
+    add_reading(hostile.owner, hostile.account.meter_id, "1000", dt.date(2026, 10, 1))
+    hostile.owner_sql(
+        "UPDATE readings SET value = 1300, taken_on = '2026-10-31' WHERE meter_id = :m"
+        " AND value = 1200", m=hostile.account.meter_id,
+    )  # fmt: skip
+    approval = verify_supervisor(clerk.db, "boss.b", PASSWORD)
+    assert approval.token
+    form = form_for(clerk.db, account, "5300", confirmed=True, approval=approval)
+    readings.submit_readings(clerk.db, clerk.actor, form, key(), today=TODAY)
+    stored = hostile.owner_sql(
+        "SELECT staff_id, approved_by_staff_id FROM readings WHERE value = 5300"
+    )[0]
+    assert tuple(stored) == (clerk.actor.staff_id, hostile.staff["boss.b"])
+    # The token is spent: it does not cover another reading, even typed by hand in psql.
+    psql = hostile.psql("clerk.a")
+    with pytest.raises(Exception, match="Подтверждение руководителя"), psql.transaction():
+        psql.execute("SELECT set_config('console.approval', %s, true)", (approval.token,))
+        psql.execute(
+            "INSERT INTO readings (meter_id, zone, value, taken_on, entered_at, period, source,"
+            " status, approved_by_staff_id, is_rollover) VALUES (%s, 1, 9300, '2026-11-10',"
+            " now(), '2026-11-01', 'office', 'accepted', %s, false)",
+            (hostile.account.meter_id, hostile.staff["boss.b"]),
+        )
+    events = hostile.owner_sql(
+        "SELECT staff_id FROM audit_events WHERE action = 'reading.supervisor_approval'"
+    )
+    assert [tuple(e) for e in events] == [(hostile.staff["boss.b"],)]
+
+
+def test_administrator_manages_staff_without_createrole(
+    hostile: Hostile, desks: dict[str, SignedIn]
+) -> None:
+    admin = desks["admin.a"]
+    made = staff.add_staff(admin.db, admin.actor, "clerk.new", "clerk", "TMN-1", PASSWORD, "Новый")
+    assert made.login == "clerk.new"
+    flags = hostile.owner_sql(
+        "SELECT rolcreaterole, rolsuper FROM pg_roles WHERE rolname IN ('admin.a', 'clerk.new')"
+    )
+    assert all(tuple(f) == (False, False) for f in flags)
+    staff.set_password(admin.db, admin.actor, "clerk.new", "Другой-пароль-1")
+    hostile.psql("clerk.new", password="Другой-пароль-1").close()
+    staff.disable_staff(admin.db, admin.actor, "clerk.new")
+    with pytest.raises(Exception, match="not permitted to log in"):
+        hostile.psql("clerk.new", password="Другой-пароль-1")
+    events = hostile.owner_sql(
+        "SELECT action, staff_id FROM audit_events WHERE entity = 'staff'"
+        " AND entity_id = :i ORDER BY id", i=str(made.id),
+    )  # fmt: skip
+    assert [tuple(e) for e in events] == [
+        ("staff.create", admin.actor.staff_id),
+        ("staff.set_password", admin.actor.staff_id),
+        ("staff.disable", admin.actor.staff_id),
+    ]
