@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+
 from console.models.enums import PaymentMethod, RefundPayout, RefundReason, RefundStatus
 from console.services import auth, payments, readings, refunds, staff
 from console.services.approvals import verify_supervisor
