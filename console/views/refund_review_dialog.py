@@ -194,9 +194,8 @@ class RefundReviewDialog(QDialog):
                 )
             elif not self.ctx.actor.is_supervisor:
                 text = self.tr("Решение по заявлению принимает руководитель офиса.")
-        elif d is not None and status in (S.APPROVED, S.PAID, S.REJECTED):
-            if not self._supervisor():
-                text = self.tr("Выплату и закрытие заявления отмечает руководитель офиса.")
+        elif status in (S.APPROVED, S.PAID, S.REJECTED) and not self._supervisor():
+            text = self.tr("Выплату и закрытие заявления отмечает руководитель офиса.")
         self.control.setText(text)
 
     def _step(self, call: Callable[[], RefundDetails]) -> None:
