@@ -331,17 +331,33 @@ def _actor(session: Session, staff: Staff, office_code: str, workstation: str) -
     )
 
 
-def command_line_actor(db: Database, workstation: str = "") -> Actor:
-    """Who runs a ``console`` sub-command: the connected staff member, else the system.
+def command_line_actor(db: Database, workstation: str = "", office_code: str = "") -> Actor:
+    """Who runs a ``console`` sub-command: the login it connected with, never a guessed person.
 
-    On the embedded database whoever can open the file owns it; on PostgreSQL a role that is not
-    a staff member (the database owner) acts as the system and the server decides what it may do.
+    On PostgreSQL that is the staff member whose login is the connected role; a role that is not
+    a staff member (the database owner doing maintenance) acts under its own role name, with no
+    staff row, and the server decides what it may do. On the embedded database whoever can open
+    the file owns it: they act under their operating-system account name, never as a staff
+    member of the desk.
     """
     if db.is_postgres:
         try:
-            return current_actor(db, workstation=workstation)
+            return current_actor(db, office_code=office_code, workstation=workstation)
         except PermissionDeniedError:
             with db.read() as session:
                 role = str(session.scalar(text("SELECT current_user")))
-            return Actor(None, role, "Система", StaffRole.ADMIN, None, "", workstation)
-    return Actor(None, "system", "Система", StaffRole.ADMIN, None, "", workstation)
+            return Actor(None, role, role, StaffRole.ADMIN, None, "", workstation)
+    owner = _os_user()
+    return Actor(None, owner, f"Владелец файла базы ({owner})", StaffRole.ADMIN, None, "",
+                 workstation)  # fmt: skip
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container): the uid still says who
+        import os
+
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "owner"

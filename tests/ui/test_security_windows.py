@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QLineEdit
 
 from console.models.enums import StaffRole
 from console.services import audit, audit_trail, passwords
@@ -169,7 +169,7 @@ def _record_trail(ctx: ViewContext, actor: Actor, count: int) -> str:
 
 
 def test_audit_view_loads_pages_as_you_scroll_and_exports(  # type: ignore[no-untyped-def]
-    qtbot, view_context: ViewContext, tmp_path: Path, qtmodeltester
+    qtbot, view_context: ViewContext, tmp_path: Path, qtmodeltester, monkeypatch
 ) -> None:
     ctx = _as(view_context, StaffRole.SUPERVISOR, "boss1")
     clerk = make_login(ctx.db, "ivanova.a", StaffRole.CLERK, PASSWORD)
@@ -201,7 +201,16 @@ def test_audit_view_loads_pages_as_you_scroll_and_exports(  # type: ignore[no-un
     assert view.model.data(view.model.index(0, 7)).startswith("phone: +7912000")
 
     target = tmp_path / "журнал.csv"
-    view.export(str(target))
+    # «Выгрузить в CSV…» as the supervisor clicks it; the save dialog answers with the file.
+    asked: list[str] = []
+
+    def save_dialog(*args: object, **kwargs: object) -> tuple[str, str]:
+        asked.append(str(args[2]))
+        return str(target), "CSV (*.csv)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0].endswith(".csv")
     qtbot.waitUntil(lambda: view.status.text().startswith("Выгружено"), timeout=10000)
     with target.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))
