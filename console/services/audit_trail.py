@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "staff.sign_in_failed": "Неудачная попытка входа",
     "staff.unlock": "Разблокировка пульта",
     "staff.unlock_failed": "Неудачная разблокировка",
+    "staff.sign_out": "Выход из пульта",
     "staff.create": "Добавлен сотрудник",
     "staff.disable": "Отключён сотрудник",
     "staff.set_password": "Сменён пароль",

@@ -99,6 +99,62 @@ def test_lock_covers_the_window_and_keeps_typed_input(qtbot, view_context: ViewC
     assert lock.timer.isActive()
 
 
+def _unlock_events(ctx: ViewContext) -> list[str]:
+    from sqlalchemy import select
+
+    from console.models import AuditEvent
+
+    with ctx.db.read() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.action.in_(("staff.unlock_failed", "staff.sign_out")))
+                .order_by(AuditEvent.id)
+            )
+        )
+
+
+def test_wrong_passwords_slow_down_then_sign_out(qtbot, view_context: ViewContext) -> None:  # type: ignore[no-untyped-def]
+    ctx = _as(view_context, StaffRole.CLERK, "petrova.b")
+    window = _window(qtbot, ctx)
+    lock = window.inactivity_lock  # type: ignore[attr-defined]
+    lock.lock()
+    prompt = lock.prompt
+    prompt.delay_unit_ms = 20  # a second of the countdown, shortened for the test
+
+    def wrong(expected_failures: int) -> None:
+        prompt.password_edit.setText("неверный")
+        prompt.submit()
+        qtbot.waitUntil(lambda: prompt.failures == expected_failures, timeout=10000)
+
+    wrong(1)
+    wrong(2)
+    assert prompt.password_edit.isEnabled() and not prompt.waiting
+    wrong(3)  # from the third on, every further attempt waits
+    assert prompt.waiting and prompt.wait_left_s == 2
+    assert not prompt.password_edit.isEnabled() and not prompt.unlock_button.isEnabled()
+    assert "Следующая попытка — через 2 с" in prompt.error.text()
+    prompt.grab().save("/tmp/security-unlock-waiting.png")
+    prompt.submit()  # Enter while waiting changes nothing
+    assert prompt.failures == 3
+    qtbot.waitUntil(lambda: prompt.password_edit.isEnabled(), timeout=10000)
+    assert "Неверный логин или пароль" in prompt.error.text()
+    wrong(4)
+    assert prompt.wait_left_s == 4  # the wait grows
+    qtbot.waitUntil(lambda: prompt.password_edit.isEnabled(), timeout=10000)
+    with qtbot.waitSignal(lock.signed_out, timeout=10000):
+        wrong(5)
+    assert not window.isVisible()
+    assert _unlock_events(ctx) == ["staff.unlock_failed"] * 5 + ["staff.sign_out"]
+
+
+def test_retry_delays_grow_and_stop_at_a_minute() -> None:
+    from console.views.lock import retry_delay_ms
+
+    assert [retry_delay_ms(n) for n in range(1, 7)] == [0, 0, 2000, 4000, 8000, 16000]
+    assert retry_delay_ms(50) == 60_000
+
+
 def test_lock_over_an_open_modal_dialog(qtbot, view_context: ViewContext) -> None:  # type: ignore[no-untyped-def]
     ctx = _as(view_context, StaffRole.CLERK, "ivanova.a")
     window = _window(qtbot, ctx)
