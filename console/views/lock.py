@@ -278,7 +278,6 @@ class InactivityLock(QObject):
             self.timer.start()
         self.locked_changed.emit(False)
 
-
     def sign_out(self) -> None:
         """End the session after too many wrong passwords: record it, then close the console
         (the curtains stay until the window is gone; nothing is shown to whoever is guessing)."""
