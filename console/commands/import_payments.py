@@ -8,7 +8,7 @@ from pathlib import Path
 
 from console.commands.common import connect, print_json, settings_from
 from console.services import payment_registry
-from console.services.actor import SYSTEM
+from console.services.auth import command_line_actor
 from console.services.errors import ConsoleError
 from console.services.formatting import money
 
@@ -36,10 +36,12 @@ def run(args: argparse.Namespace) -> int:
         content = args.file.read_bytes()
     except OSError as err:
         raise ConsoleError(f"Не удалось прочитать файл {args.file}: {err.strerror}.") from err
-    database = connect(settings_from(args))
+    settings = settings_from(args)
+    database = connect(settings)
     try:
+        actor = command_line_actor(database, settings.workstation)
         report = payment_registry.import_registry(
-            database, SYSTEM, content, source=args.source, filename=args.file.name
+            database, actor, content, source=args.source, filename=args.file.name
         )
     finally:
         database.dispose()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from console.commands.common import connect, positive_int, settings_from
-from console.services.actor import SYSTEM
+from console.services.auth import command_line_actor
 from console.services.documents import batch, data
 from console.services.documents.issue import find_account, issue_payment_document
 from console.services.errors import ValidationError
@@ -54,11 +54,13 @@ def _period(text: str | None) -> dt.date | None:
 
 
 def print_one(args: argparse.Namespace) -> int:
-    database = connect(settings_from(args))
+    settings = settings_from(args)
+    database = connect(settings)
     try:
+        actor = command_line_actor(database, settings.workstation, settings.office_code)
         account_id = find_account(database, args.account)
         period = _period(args.period)
-        document = issue_payment_document(database, SYSTEM, account_id, period)
+        document = issue_payment_document(database, actor, account_id, period)
     finally:
         database.dispose()
     args.out.write_bytes(document.content)
@@ -82,8 +84,10 @@ def print_many(args: argparse.Namespace) -> int:
     selection = batch.BatchSelection(
         street=args.street, house=args.house, account_numbers=numbers, limit=args.limit
     )
-    database = connect(settings_from(args))
+    settings = settings_from(args)
+    database = connect(settings)
     try:
+        actor = command_line_actor(database, settings.workstation, settings.office_code)
         period = _period(args.period) or data.last_closed_period(database)
         ids = batch.select_accounts(database, period, selection)
         if not ids:
@@ -94,7 +98,7 @@ def print_many(args: argparse.Namespace) -> int:
             if show and (done % 50 == 0 or done == total):
                 print(f"\r{done} из {total}", end="", file=sys.stderr, flush=True)
 
-        result = batch.render_batch(database, SYSTEM, period, ids, progress=progress)
+        result = batch.render_batch(database, actor, period, ids, progress=progress)
         if show:
             print(file=sys.stderr)
     finally:

@@ -7,9 +7,7 @@ import sys
 
 from console.commands.common import connect, positive_int, print_json, settings_from
 from console.services.account_labels import ACCOUNT_STATUS, label
-from console.services.actor import SYSTEM, Actor
-from console.services.database import Database
-from console.services.errors import NotFoundError
+from console.services.auth import command_line_actor
 from console.services.formatting import money
 
 
@@ -25,15 +23,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(handler=run)
 
 
-def _actor(db: Database, office: str, workstation: str) -> Actor:
-    from console.services.staff import resolve_actor
-
-    try:
-        return resolve_actor(db, "", office, workstation)
-    except NotFoundError:
-        return SYSTEM
-
-
 def run(args: argparse.Namespace) -> int:
     from console.services.lookup import search
 
@@ -41,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     database = connect(settings)
     try:
         limit = args.limit or settings.search_limit
-        actor = _actor(database, settings.office_code, settings.workstation)
+        # A passport search is recorded as the login that ran it (152-ФЗ), never a stand-in.
+        actor = command_line_actor(database, settings.workstation, settings.office_code)
         result = search(database, args.query, limit=limit, actor=actor)
     finally:
         database.dispose()

@@ -23,6 +23,7 @@ from console.services.appeals import MAX_TEXT
 from console.services.database import Database
 from console.services.errors import ConflictError, NotFoundError, PermissionDeniedError
 from console.services.errors import ValidationError as VE
+from console.services.permissions import require_staff
 
 MAX_COMMENT = 2000
 
@@ -87,6 +88,7 @@ def _is_dispute(a: Appeal) -> bool:
 
 def _check(session: Session, actor: Actor, a: Appeal, action: Action) -> None:
     """Refuse with the reason a person can act on: first who, then the state."""
+    require_staff(actor, "работа с обращением")  # dual control compares people, not «Система»
     decided_by = decider_of(session, a) if _is_dispute(a) else None
     if action in allowed_actions(
         actor, a.status, a.assigned_to_staff_id, is_dispute=_is_dispute(a), decided_by=decided_by

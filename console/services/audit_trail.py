@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from console.models import Account, AuditEvent, Office, Staff
 from console.services import audit
 from console.services.actor import Actor
+from console.services.cell_safety import csv_row
 from console.services.database import Database
 from console.services.errors import ValidationError
 from console.services.formatting import date_time
@@ -32,6 +33,7 @@ ACTION_LABELS = {
     "staff.sign_in_failed": "Неудачная попытка входа",
     "staff.unlock": "Разблокировка пульта",
     "staff.unlock_failed": "Неудачная разблокировка",
+    "staff.sign_out": "Выход из пульта",
     "staff.create": "Добавлен сотрудник",
     "staff.disable": "Отключён сотрудник",
     "staff.set_password": "Сменён пароль",
@@ -126,10 +128,11 @@ def export_csv(db: Database, actor: Actor, flt: AuditFilter, out: IO[str]) -> in
     while True:
         rows = page(db, actor, flt, before_id=before, limit=1000)
         for r in rows:
-            writer.writerow(
+            # Names, workstations and changes are typed by people: never a live formula.
+            writer.writerow(csv_row(
                 [date_time(r.occurred_at), r.staff, r.office, r.workstation, r.action_label,
                  r.action, r.entity_label, r.entity_id, r.account_number, r.changes]
-            )  # fmt: skip
+            ))  # fmt: skip
         written += len(rows)
         if len(rows) < 1000:
             break

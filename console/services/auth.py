@@ -8,6 +8,7 @@ password is checked against ``staff.password_hash``. Either way a failure says o
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import exc, select, text
@@ -32,6 +33,12 @@ from console.services.errors import (
 from console.settings import Settings
 
 BAD_CREDENTIALS = "Неверный логин или пароль. Проверьте раскладку клавиатуры и Caps Lock."
+
+log = logging.getLogger(__name__)
+
+
+class BadCredentialsError(PermissionDeniedError):
+    """A wrong login or password (never saying which), as opposed to a refused staff member."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,7 @@ def authenticate(
             audit.record(session, actor, action, "staff", staff.id)
     if failed:
         # Raised after the commit so the failed attempt stays in the audit trail.
-        raise PermissionDeniedError(BAD_CREDENTIALS)
+        raise BadCredentialsError(BAD_CREDENTIALS)
     return actor
 
 
@@ -158,14 +165,37 @@ def verify_password(
     """Unlocking the console: the signed-in person's password again, or PermissionDeniedError.
 
     On the embedded database a staff member who has no password yet (first start postponed,
-    a demo with CONSOLE_AUTOLOGIN) unlocks without one.
+    a demo with CONSOLE_AUTOLOGIN) unlocks without one. A wrong password is recorded as
+    ``staff.unlock_failed`` on both databases: on the embedded one by :func:`authenticate`, on
+    PostgreSQL (where the refused probe connection leaves no trace in the console's trail)
+    through the session that is still connected as the signed-in person.
     """
     if not db.is_postgres and not _has_password(db, actor.login):
         return
-    authenticate(
-        db, actor.login, password, workstation=actor.workstation, settings=settings,
-        action="staff.unlock",
-    )  # fmt: skip
+    try:
+        authenticate(
+            db, actor.login, password, workstation=actor.workstation, settings=settings,
+            action="staff.unlock",
+        )  # fmt: skip
+    except BadCredentialsError:
+        if db.is_postgres:
+            _record(db, actor, "staff.unlock_failed")
+        raise
+
+
+def sign_out(db: Database, actor: Actor, reason: str) -> None:
+    """Record that the console signed ``actor`` out (``reason``: a code, e.g. unlock_failed)."""
+    _record(db, actor, "staff.sign_out", {"reason": reason})
+
+
+def _record(db: Database, actor: Actor, action: str, after: dict[str, str] | None = None) -> None:
+    """An audit event about the session itself; a failure to write it never hides the reason
+    the person is being told about (a wrong password, a sign-out)."""
+    try:
+        with db.transaction() as session:
+            audit.record(session, actor, action, "staff", actor.staff_id, after=after)
+    except (ConsoleError, exc.SQLAlchemyError):
+        log.warning("could not record %s in the audit trail", action, exc_info=True)
 
 
 def _has_password(db: Database, login: str) -> bool:
@@ -273,7 +303,7 @@ def _plain_login(login: str) -> str:
         return passwords.login(login)
     except ValidationError:
         # A login that cannot exist fails like a wrong password: no hint what was wrong.
-        raise PermissionDeniedError(BAD_CREDENTIALS) from None
+        raise BadCredentialsError(BAD_CREDENTIALS) from None
 
 
 def _server_url(db: Database, settings: Settings | None) -> str:
@@ -303,7 +333,7 @@ def _connect(
         db.dispose()
         reason = str(getattr(err, "orig", err)).strip()
         if _refused_login(reason):
-            raise PermissionDeniedError(BAD_CREDENTIALS) from None
+            raise BadCredentialsError(BAD_CREDENTIALS) from None
         if _no_connect_privilege(reason):
             # The password was right, but the login is not in this database's staff groups.
             raise PermissionDeniedError(
@@ -367,17 +397,33 @@ def _actor(session: Session, staff: Staff, office_code: str, workstation: str) -
     )
 
 
-def command_line_actor(db: Database, workstation: str = "") -> Actor:
-    """Who runs a ``console`` sub-command: the connected staff member, else the system.
+def command_line_actor(db: Database, workstation: str = "", office_code: str = "") -> Actor:
+    """Who runs a ``console`` sub-command: the login it connected with, never a guessed person.
 
-    On the embedded database whoever can open the file owns it; on PostgreSQL a role that is not
-    a staff member (the database owner) acts as the system and the server decides what it may do.
+    On PostgreSQL that is the staff member whose login is the connected role; a role that is not
+    a staff member (the database owner doing maintenance) acts under its own role name, with no
+    staff row, and the server decides what it may do. On the embedded database whoever can open
+    the file owns it: they act under their operating-system account name, never as a staff
+    member of the desk.
     """
     if db.is_postgres:
         try:
-            return current_actor(db, workstation=workstation)
+            return current_actor(db, office_code=office_code, workstation=workstation)
         except PermissionDeniedError:
             with db.read() as session:
                 role = str(session.scalar(text("SELECT current_user")))
-            return Actor(None, role, "Система", StaffRole.ADMIN, None, "", workstation)
-    return Actor(None, "system", "Система", StaffRole.ADMIN, None, "", workstation)
+            return Actor(None, role, role, StaffRole.ADMIN, None, "", workstation)
+    owner = _os_user()
+    return Actor(None, owner, f"Владелец файла базы ({owner})", StaffRole.ADMIN, None, "",
+                 workstation)  # fmt: skip
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container): the uid still says who
+        import os
+
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "owner"

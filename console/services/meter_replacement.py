@@ -127,7 +127,7 @@ def replace_meter(
                 field = "removed_on" if issue.field == "taken_on" else f"old:{zone}:value"
                 raise ValidationError(issue.message, field)
             checks.append(check)
-        require_approvals(session, form.confirmed, form.approval, checks)
+        require_approvals(session, form.confirmed, form.approval, checks, actor=actor)
         period = ensure_open_period(session, state.period.period)
         entered_at = dt.datetime.now(dt.UTC)
         final = []

@@ -34,6 +34,8 @@ from console.services.payment_history import account_payments as account_payment
 from console.services.payment_history import day_closing as day_closing
 from console.services.payment_history import utc
 from console.services.payment_split import split as split
+from console.services.period_guard import open_month
+from console.services.permissions import require_staff
 from console.services.sequences import next_value
 
 __all__ = [
@@ -344,7 +346,8 @@ def record_payment(
         year = paid_at.astimezone().year
         code = office_code(session, actor.office_id)
         payment.receipt_number = f"{code}-{year}-{next_value(session, f'receipt:{code}', year):06d}"
-    period = paid_at.astimezone().date().replace(day=1)
+    # A payment dated in a closed month (a late bank registry) counts in the first open one.
+    period = open_month(session, paid_at.astimezone().date())
     for sid, part in parts.items():
         session.add(PaymentAllocation(payment_id=payment.id, service_id=sid, amount=part))
     # The split first: on PostgreSQL a payment's ledger entry must match a stored allocation.
@@ -404,6 +407,7 @@ def take_payment(
 
 def reverse_payment(db: Database, actor: Actor, payment_id: int, reason: str) -> PaymentResult:
     """Сторно: a supervisor appends a reversing payment and ledger entries; both rows stay."""
+    require_staff(actor, "сторно платежа")
     if not actor.is_supervisor:
         raise PermissionDeniedError("Сторнировать платёж может только руководитель офиса.")
     reason = (reason or "").strip()
@@ -430,7 +434,7 @@ def reverse_payment(db: Database, actor: Actor, payment_id: int, reason: str) ->
             )  # fmt: skip
             session.add(reversal)
             session.flush()
-            period = now.astimezone().date().replace(day=1)
+            period = open_month(session, now.astimezone().date())
             for alloc in session.scalars(
                 select(PaymentAllocation).where(PaymentAllocation.payment_id == original.id)
             ):

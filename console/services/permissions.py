@@ -44,3 +44,25 @@ def require_supervisor(actor: Actor, action: str = "") -> None:
 def require_admin(actor: Actor, action: str = "") -> None:
     """Administrators only."""
     require_role(actor, StaffRole.ADMIN, action)
+
+
+def require_staff(actor: Actor, action: str = "") -> int:
+    """A signed-in staff member (not the system, not a maintenance login); returns their id.
+
+    Decisions under dual control compare people, so a nameless actor could pass any comparison.
+    """
+    if actor.staff_id is None:
+        what = f"«{action}»" if action else "это действие"
+        raise PermissionDeniedError(
+            f"Выполнить {what} может только сотрудник, вошедший в пульт под своим логином."
+        )
+    return actor.staff_id
+
+
+def require_second_person(actor: Actor, registrar_id: int | None, what: str) -> None:
+    """Dual control: who registered ``what`` does not decide on it."""
+    if registrar_id is not None and actor.staff_id == registrar_id:
+        raise PermissionDeniedError(
+            f"{what} зарегистрировали вы: решение по нему принимает другой сотрудник "
+            "(двойной контроль)."
+        )

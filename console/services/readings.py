@@ -12,7 +12,7 @@ from sqlalchemy import Row, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from console.models import Account, Meter, Premise, Reading, Staff
+from console.models import Account, AuditEvent, Meter, Premise, Reading, Staff
 from console.models.enums import ReadingSource, ReadingStatus
 from console.services import audit
 from console.services import billing_rules as rules
@@ -20,7 +20,7 @@ from console.services.actor import Actor
 from console.services.database import Database
 from console.services.errors import ConflictError, NotFoundError, ValidationError
 from console.services.formatting import date, date_time, month_year, to_kopecks
-from console.services.permissions import require_supervisor
+from console.services.permissions import require_staff, require_supervisor
 from console.services.reading_checks import (
     SOURCE_LABELS,
     STATUS_LABELS,
@@ -221,7 +221,9 @@ def _submit(
             issue = check.errors[0]
             raise ValidationError(issue.message, f"{entry.meter_id}:{entry.zone}:{issue.field}")
         checks.append((entry, meter, check))
-    require_approvals(session, form.confirmed, form.approval, [c for _, _, c in checks])
+    require_approvals(
+        session, form.confirmed, form.approval, [c for _, _, c in checks], actor=actor
+    )
     period = ensure_open_period(session, state.period.period)
     entered_at = dt.datetime.now(dt.UTC)
     stored = []
@@ -250,13 +252,21 @@ def _submit(
     return SubmitResult(tuple(stored), period, entered_at, note, duplicate=False)
 
 
+#: How long a supervisor's confirmation with login and password stands for the desk.
+APPROVAL_VALID_FOR = dt.timedelta(minutes=30)
+
+
 def require_approvals(
     session: Session,
     confirmed: bool,
     approval: SupervisorApproval | None,
     checks: list[ReadingCheck],
+    *,
+    actor: Actor,
 ) -> None:
-    """Warnings need the clerk's confirmation; a very-high consumption a supervisor's."""
+    """Warnings need the clerk's confirmation; a very-high consumption a supervisor's: the
+    signed-in supervisor's own, or another supervisor's who confirmed with their password at
+    this desk a moment ago (recorded by approvals.verify_supervisor), never a named stand-in."""
     if any(c.needs_confirmation for c in checks) and not confirmed:
         messages = " ".join(i.message for c in checks for i in c.warnings)
         raise ValidationError(f"Нужно подтверждение: {messages}", "confirm")
@@ -276,6 +286,26 @@ def require_approvals(
         session.execute(
             text("SELECT set_config('console.approval', :token, true)"), {"token": approval.token}
         )
+    if approval.staff_id != actor.staff_id and not _confirmed_lately(session, approval.staff_id):
+        raise ValidationError(
+            "Подтверждение руководителя не найдено или устарело: пусть руководитель подтвердит "
+            "показания своим логином и паролем ещё раз.",
+            "supervisor",
+        )
+
+
+def _confirmed_lately(session: Session, staff_id: int) -> bool:
+    since = dt.datetime.now(dt.UTC) - APPROVAL_VALID_FOR
+    found = session.scalar(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.action == "reading.supervisor_approval",
+            AuditEvent.staff_id == staff_id,
+            AuditEvent.occurred_at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def supersede_same_period(
@@ -444,6 +474,7 @@ def cancel_reading(
     db: Database, actor: Actor, reading_id: int, reason: str, *, today: dt.date | None = None
 ) -> HistoryRow:
     """A supervisor rejects a mistaken accepted reading of an open period (with the reason)."""
+    require_staff(actor, "отклонение принятого показания")
     require_supervisor(actor, "отклонение принятого показания")
     reason = " ".join((reason or "").split())
     if len(reason) < 5:

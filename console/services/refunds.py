@@ -36,6 +36,12 @@ from console.services.errors import (
 )
 from console.services.formatting import KOPECK, money
 from console.services.payments import account_balance, lock_account, main_service_id
+from console.services.period_guard import open_month
+from console.services.permissions import (
+    require_second_person,
+    require_staff,
+    require_supervisor,
+)
 from console.services.refund_queries import (
     PAYOUT_LABELS,
     REASON_LABELS,
@@ -270,20 +276,35 @@ def _load(session: Session, refund_id: int) -> RefundApplication:
     return refund
 
 
+#: The only steps an application takes; approved and paid never go back (the ledger entry of
+#: the approval stays), closed is the end.
+ALLOWED_MOVES: dict[RefundStatus, frozenset[RefundStatus]] = {
+    RefundStatus.REGISTERED: frozenset({RefundStatus.UNDER_REVIEW}),
+    RefundStatus.UNDER_REVIEW: frozenset({RefundStatus.APPROVED, RefundStatus.REJECTED}),
+    RefundStatus.APPROVED: frozenset({RefundStatus.PAID}),
+    RefundStatus.REJECTED: frozenset({RefundStatus.CLOSED}),
+    RefundStatus.PAID: frozenset({RefundStatus.CLOSED}),
+    RefundStatus.CLOSED: frozenset(),
+}
+
+
 def _decider(actor: Actor, refund: RefundApplication) -> None:
+    """A supervisor, signed in as themselves, who did not register the application."""
+    require_staff(actor, "решение по заявлению на возврат")
     if not actor.is_supervisor:
         raise PermissionDeniedError("Решение по заявлению принимает руководитель офиса.")
-    if actor.staff_id == refund.registered_by_staff_id:
-        raise PermissionDeniedError(
-            "Заявление зарегистрировали вы: решение по нему принимает другой сотрудник "
-            "(двойной контроль)."
-        )
+    require_second_person(actor, refund.registered_by_staff_id, "Заявление")
 
 
 def _move(
     session: Session, actor: Actor, refund: RefundApplication, to: RefundStatus, **extra: object
 ) -> None:
     before = refund.status
+    if to not in ALLOWED_MOVES[before]:
+        raise ConflictError(
+            f"Заявление в статусе «{STATUS_LABELS[before]}» нельзя перевести в статус "
+            f"«{STATUS_LABELS[to]}»."
+        )
     refund.status = to
     audit.record(
         session, actor, f"refund.{to.value}", "refund_application", refund.id,
@@ -333,9 +354,10 @@ def approve(db: Database, actor: Actor, refund_id: int, note: str = "") -> Refun
         _move(session, actor, refund, RefundStatus.APPROVED, note=refund.decision_reason)
         # The decision first: on PostgreSQL the refund entry needs an application approved now.
         session.flush()
+        period = open_month(session, now.astimezone().date())
         session.add(
             LedgerEntry(
-                account_id=refund.account_id, period=now.astimezone().date().replace(day=1),
+                account_id=refund.account_id, period=period,
                 kind=LedgerKind.REFUND, amount=refund.amount,
                 service_id=main_service_id(session), refund_id=refund.id,
                 staff_id=actor.staff_id,
@@ -361,7 +383,9 @@ def reject(db: Database, actor: Actor, refund_id: int, reason: str) -> RefundDet
 
 
 def mark_paid(db: Database, actor: Actor, refund_id: int) -> RefundDetails:
-    """Одобрено → выплачено (the money left by transfer or from the cash desk)."""
+    """Одобрено → выплачено (the money left by transfer or from the cash desk); a supervisor's."""
+    require_staff(actor, "отметка о выплате")
+    require_supervisor(actor, "отметка о выплате")
     with db.transaction() as session:
         refund = _load(session, refund_id)
         if refund.status is not RefundStatus.APPROVED:
@@ -372,7 +396,9 @@ def mark_paid(db: Database, actor: Actor, refund_id: int) -> RefundDetails:
 
 
 def close(db: Database, actor: Actor, refund_id: int) -> RefundDetails:
-    """Выплачено или отклонено → закрыто."""
+    """Выплачено или отклонено → закрыто; a supervisor's."""
+    require_staff(actor, "закрытие заявления")
+    require_supervisor(actor, "закрытие заявления")
     with db.transaction() as session:
         refund = _load(session, refund_id)
         if refund.status not in (RefundStatus.PAID, RefundStatus.REJECTED):

@@ -38,15 +38,11 @@ class StaffMember:
 
 
 def resolve_actor(db: Database, login: str, office_code: str, workstation: str) -> Actor:
-    """The Actor for ``login`` (or, on a fresh desk, the first administrator) at an office."""
+    """The Actor of the active staff member ``login`` at an office; nobody else stands in."""
     with db.read() as session:
         staff = session.scalar(select(Staff).where(Staff.login == login, Staff.is_active))
         if staff is None:
-            staff = session.scalar(
-                select(Staff).where(Staff.is_active).order_by(Staff.role.desc(), Staff.id)
-            )
-        if staff is None:
-            raise NotFoundError("В базе нет ни одного сотрудника: выполните «console db upgrade».")
+            raise NotFoundError(f"Действующего сотрудника с логином «{login[:63]}» нет.")
         office = None
         if office_code:
             office = session.scalar(select(Office).where(Office.code == office_code))

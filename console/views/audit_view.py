@@ -78,7 +78,8 @@ class AuditView(QWidget):
         self.show_button.clicked.connect(self.reload)
         self.export_button = QPushButton(self.tr("Выгрузить в CSV…"), self)
         self.export_button.setObjectName("exportButton")
-        self.export_button.clicked.connect(self.export)
+        # clicked(bool) would hand its `checked` flag over as the path: a slot without arguments.
+        self.export_button.clicked.connect(self.choose_export)
 
         bar.addWidget(QLabel(self.tr("Лицевой счёт:"), self), 0, 0)
         bar.addWidget(self.account_edit, 0, 1)
@@ -229,13 +230,17 @@ class AuditView(QWidget):
             )
 
     # --- export -----------------------------------------------------------------------
-    def export(self, path: str | None = None) -> None:
-        """Write the whole filtered trail to a CSV file the supervisor chooses."""
-        if path is None:
-            suggested = f"журнал-{dt.date.today():%Y-%m-%d}.csv"
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Выгрузить журнал действий"), suggested, self.tr("CSV (*.csv)")
-            )
+    def choose_export(self) -> None:
+        """«Выгрузить в CSV…»: ask where, then export the whole filtered trail there."""
+        suggested = f"журнал-{dt.date.today():%Y-%m-%d}.csv"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Выгрузить журнал действий"), suggested, self.tr("CSV (*.csv)")
+        )
+        if path:
+            self.export(path)
+
+    def export(self, path: str) -> None:
+        """Write the whole filtered trail to the CSV file ``path``."""
         if not path:
             return
         ctx, flt = self.ctx, self.current_filter()

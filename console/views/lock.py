@@ -26,6 +26,20 @@ from console.views.context import ViewContext
 from console.views.sign_in import error_label, show_error
 from console.views.tasks import message_for
 
+#: Wrong passwords before each further attempt waits (growing), and before the console signs out.
+SLOW_AFTER = 3
+SIGN_OUT_AFTER = 5
+_MAX_DELAY_MS = 60_000
+
+
+def retry_delay_ms(failures: int, unit_ms: int = 1000) -> int:
+    """How long the prompt waits after ``failures`` wrong passwords: none for the first two,
+    then 2, 4, 8 … seconds (at most a minute), so guessing from the keyboard is slow."""
+    if failures < SLOW_AFTER:
+        return 0
+    return int(min(2 * unit_ms * 2 ** (failures - SLOW_AFTER), _MAX_DELAY_MS))
+
+
 #: What counts as someone at the keyboard.
 _ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -63,11 +77,27 @@ class Curtain(QWidget):
 
 
 class UnlockDialog(QDialog):
-    """The password prompt over the locked console. Esc does not close it."""
+    """The password prompt over the locked console. Esc does not close it.
+
+    Each wrong password is recorded by the service; after SLOW_AFTER of them every further
+    attempt waits longer, and after SIGN_OUT_AFTER the prompt gives up (``given_up``) and the
+    console signs out.
+    """
+
+    given_up = Signal()
+    #: One second of the delay; tests shorten it.
+    delay_unit_ms = 1000
 
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.failures = 0
+        self.wait_left_s = 0
+        self.wait_step_ms = self.delay_unit_ms
+        self.reason = ""
+        self.wait_timer = QTimer(self)
+        self.wait_timer.setSingleShot(True)
+        self.wait_timer.timeout.connect(self._tick)
         self.setObjectName("UnlockDialog")
         self.setWindowTitle(self.tr("Пульт заблокирован"))
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
@@ -104,6 +134,8 @@ class UnlockDialog(QDialog):
         layout.addLayout(row)
 
     def submit(self) -> None:
+        if self.waiting or self.failures >= SIGN_OUT_AFTER:
+            return
         show_error(self.error, "")
         password = self.password_edit.text()
         ctx = self.ctx
@@ -115,14 +147,69 @@ class UnlockDialog(QDialog):
             key="unlock",
         )
 
+    @property
+    def waiting(self) -> bool:
+        return self.wait_left_s > 0
+
     def _failed(self, error: Exception) -> None:
+        if isinstance(error, auth.BadCredentialsError):
+            self.failures += 1
+            if self.failures >= SIGN_OUT_AFTER:
+                self.password_edit.clear()
+                self.password_edit.setEnabled(False)
+                show_error(
+                    self.error,
+                    self.tr("Пароль неверен {0} раз подряд: пульт закрывает сеанс.").format(
+                        self.failures
+                    ),
+                )
+                self.given_up.emit()
+                return
+            delay = retry_delay_ms(self.failures, self.delay_unit_ms)
+            if delay:
+                self._wait(delay, message_for(error))
+                return
         self.unlock_button.setEnabled(True)
         show_error(self.error, message_for(error))
         self.password_edit.selectAll()
         self.password_edit.setFocus()
 
+    def _wait(self, delay_ms: int, reason: str) -> None:
+        """Refuse input for ``delay_ms``, counting down next to the field."""
+        self.reason = reason
+        self.password_edit.clear()
+        self.password_edit.setEnabled(False)
+        self.unlock_button.setEnabled(False)
+        self.wait_step_ms = max(1, self.delay_unit_ms)
+        self.wait_left_s = max(1, -(-delay_ms // self.wait_step_ms))
+        self._show_wait()
+        self.adjustSize()  # room for the two-line message at once
+        self.wait_timer.start(self.wait_step_ms)
+
+    def _show_wait(self) -> None:
+        show_error(
+            self.error,
+            self.tr("{0}\nСледующая попытка — через {1} с.").format(self.reason, self.wait_left_s),
+        )
+
+    def _tick(self) -> None:
+        self.wait_left_s -= 1
+        if self.wait_left_s > 0:
+            self._show_wait()
+            self.wait_timer.start(self.wait_step_ms)
+            return
+        show_error(self.error, self.reason)
+        self.password_edit.setEnabled(True)
+        self.unlock_button.setEnabled(True)
+        self.password_edit.setFocus()
+
     def reject(self) -> None:
         """Esc and the window's close button leave the console locked."""
+
+    def dismiss(self) -> None:
+        """Close the prompt for good (the console is signing out)."""
+        self.wait_timer.stop()
+        super().reject()
 
     def accept(self) -> None:
         self.password_edit.clear()
@@ -133,6 +220,8 @@ class InactivityLock(QObject):
     """Watches for input anywhere in the application and locks after the set idle time."""
 
     locked_changed = Signal(bool)
+    #: Too many wrong passwords: the session ended and the window is closing.
+    signed_out = Signal()
 
     def __init__(self, window: QMainWindow, ctx: ViewContext) -> None:
         super().__init__(window)
@@ -170,6 +259,7 @@ class InactivityLock(QObject):
                 self.curtains.append(Curtain(widget))
         self.prompt = UnlockDialog(self.ctx, self.window)
         self.prompt.accepted.connect(self.unlock)
+        self.prompt.given_up.connect(self.sign_out)
         self.prompt.show()  # open() would force window-modal; this one is application-modal
         self.prompt.password_edit.setFocus()
         self.locked_changed.emit(True)
@@ -187,6 +277,24 @@ class InactivityLock(QObject):
         if self.ctx.settings.lock_after_minutes > 0:
             self.timer.start()
         self.locked_changed.emit(False)
+
+    def sign_out(self) -> None:
+        """End the session after too many wrong passwords: record it, then close the console
+        (the curtains stay until the window is gone; nothing is shown to whoever is guessing)."""
+        ctx = self.ctx
+        self.timer.stop()
+        ctx.tasks.run(
+            lambda: auth.sign_out(ctx.db, ctx.actor, "unlock_failed"),
+            lambda _none: self._close(),
+            lambda _error: self._close(),
+            key="sign-out",
+        )
+
+    def _close(self) -> None:
+        if self.prompt is not None:
+            self.prompt.dismiss()
+        self.signed_out.emit()
+        self.window.close()
 
 
 def _is_popup(widget: QWidget) -> bool:

@@ -163,9 +163,13 @@ class RefundReviewDialog(QDialog):
         d = self.details
         return (
             d is not None
-            and self.ctx.actor.is_supervisor
+            and self._supervisor()
             and self.ctx.actor.staff_id != d.registered_by_staff_id
         )
+
+    def _supervisor(self) -> bool:
+        """Paying out, closing and deciding are a signed-in supervisor's (the service checks)."""
+        return self.ctx.actor.is_supervisor and self.ctx.actor.staff_id is not None
 
     def _enable(self) -> None:
         d = self.details
@@ -175,8 +179,8 @@ class RefundReviewDialog(QDialog):
         self.buttons["approve"].setEnabled(decide)
         self.buttons["reject"].setEnabled(decide)
         self.note.setEnabled(decide)
-        self.buttons["paid"].setEnabled(status is S.APPROVED)
-        self.buttons["close"].setEnabled(status in (S.PAID, S.REJECTED))
+        self.buttons["paid"].setEnabled(self._supervisor() and status is S.APPROVED)
+        self.buttons["close"].setEnabled(self._supervisor() and status in (S.PAID, S.REJECTED))
         self.buttons["print_application"].setEnabled(d is not None)
         self.buttons["dismiss"].setEnabled(True)
         self.buttons["print_decision"].setEnabled(status in (S.APPROVED, S.REJECTED, S.PAID,
@@ -190,6 +194,8 @@ class RefundReviewDialog(QDialog):
                 )
             elif not self.ctx.actor.is_supervisor:
                 text = self.tr("Решение по заявлению принимает руководитель офиса.")
+        elif status in (S.APPROVED, S.PAID, S.REJECTED) and not self._supervisor():
+            text = self.tr("Выплату и закрытие заявления отмечает руководитель офиса.")
         self.control.setText(text)
 
     def _step(self, call: Callable[[], RefundDetails]) -> None:

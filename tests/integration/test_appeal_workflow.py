@@ -163,3 +163,19 @@ def test_a_dispute_waits_unassigned_when_only_the_decider_is_left(db: Database) 
     assert done.assigned_to_name == "Администратор"
     with pytest.raises(PermissionDeniedError, match="руководитель"):
         appeal_workflow.take(db, clerk, done.id)
+
+
+def test_a_nameless_actor_cannot_move_an_appeal(db: Database) -> None:
+    """«Система» or a maintenance login is nobody dual control could compare: refused."""
+    from console.services.actor import SYSTEM
+
+    clerk = make_staff(db, "clerk9", StaffRole.CLERK)
+    done = appeals.register(db, clerk, draft(db))
+    boss = make_staff(db, "boss9", StaffRole.SUPERVISOR)
+    for step in (
+        lambda: appeal_workflow.assign(db, SYSTEM, done.id, boss.staff_id or 0),
+        lambda: appeal_workflow.answer(db, SYSTEM, done.id, "Ответ"),
+    ):
+        with pytest.raises(PermissionDeniedError, match="под своим логином"):
+            step()
+    assert status(db, done.id) is AppealStatus.REGISTERED

@@ -89,6 +89,38 @@ def test_staff_member_signs_in_as_their_own_role(owner: Database, settings: Sett
         signed.db.dispose()
 
 
+def test_a_wrong_unlock_password_is_recorded_through_the_live_session(
+    owner: Database, settings: Settings
+) -> None:
+    login = _login("clerk")
+    member = staff.add_staff(owner, SYSTEM, login, "clerk", "TMN-1", PASSWORD, "Петрова Б.")
+    signed = auth.connect_as(settings, login, PASSWORD)
+
+    def failures() -> list[tuple[int | None, str | None]]:
+        with owner.read() as session:
+            rows = session.execute(
+                text("SELECT staff_id, workstation FROM audit_events "
+                     "WHERE action = 'staff.unlock_failed' AND staff_id = :s ORDER BY id"),
+                {"s": member.id},
+            )  # fmt: skip
+            return [(r[0], r[1]) for r in rows]
+
+    try:
+        for _ in range(2):
+            with pytest.raises(auth.BadCredentialsError):
+                auth.verify_password(signed.db, signed.actor, "не тот пароль", settings)
+        auth.verify_password(signed.db, signed.actor, PASSWORD, settings)
+        auth.sign_out(signed.db, signed.actor, "unlock_failed")
+    finally:
+        signed.db.dispose()
+    assert failures() == [(member.id, "desk-9")] * 2
+    with owner.read() as session:
+        out = session.execute(
+            text("SELECT staff_id, after FROM audit_events WHERE action = 'staff.sign_out'")
+        ).one()
+    assert out[0] == member.id and out[1] == {"reason": "unlock_failed"}
+
+
 @pytest.mark.parametrize("case", ["wrong password", "unknown login", "disabled"])
 def test_a_refused_sign_in_is_vague(owner: Database, settings: Settings, case: str) -> None:
     login = _login("clerk")

@@ -245,3 +245,31 @@ def test_day_closing_per_clerk_and_method(db: Database) -> None:
     assert closing.total == Decimal("700.00")
     yesterday = dt.date.today() - dt.timedelta(days=1)
     assert payments.day_closing(db, anna.office_id or 0, yesterday).rows == ()
+
+
+def test_nothing_lands_in_a_closed_month(db: Database) -> None:
+    """A payment and its reversal made while this month is closed count in the next open one;
+    a nameless actor reverses nothing."""
+    import dataclasses
+
+    from tests.support.factories import close_month
+
+    clerk = make_staff(db, "kassa8", StaffRole.CLERK)
+    boss = make_staff(db, "boss8", StaffRole.SUPERVISOR)
+    acc = make_account(db)
+    add_charge(db, acc.account_id, Decimal("400.00"))
+    this_month = dt.date.today().replace(day=1)
+    close_month(db, this_month)
+    paid = payments.take_payment(db, clerk, _form(db, acc.account_id, "400"), uuid.uuid4().hex)
+    with pytest.raises(PermissionDeniedError, match="под своим логином"):
+        payments.reverse_payment(db, dataclasses.replace(boss, staff_id=None), paid.payment_id, "x")
+    payments.reverse_payment(db, boss, paid.payment_id, "Оплата не на тот счёт")
+    with db.read() as session:
+        periods = set(
+            session.scalars(
+                select(LedgerEntry.period).where(
+                    LedgerEntry.account_id == acc.account_id, LedgerEntry.payment_id.is_not(None)
+                )
+            )
+        )
+    assert len(periods) == 1 and periods.pop() > this_month

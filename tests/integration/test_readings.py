@@ -166,7 +166,8 @@ def test_low_consumption_needs_confirmation(db: Database) -> None:
 def test_very_high_consumption_needs_a_supervisor(db: Database) -> None:
     account_id = _with_usual_history(db)
     clerk = make_staff(db, "clerk", StaffRole.CLERK)
-    boss = make_staff(db, "boss", StaffRole.SUPERVISOR)
+    login = f"boss.{uuid.uuid4().hex[:6]}"  # login roles are cluster-wide on PostgreSQL
+    boss = make_login(db, login, StaffRole.SUPERVISOR, "Верный-пароль-1")
     form = form_for(db, account_id, "5300", confirmed=True)  # 4000 kWh in 10 days: 40×
     with pytest.raises(ValidationError, match="руководителя") as err:
         readings.submit_readings(db, clerk, form, key(), today=TODAY)
@@ -177,13 +178,23 @@ def test_very_high_consumption_needs_a_supervisor(db: Database) -> None:
     )
     with pytest.raises(ValidationError, match="только руководитель"):
         readings.submit_readings(db, clerk, forged, key(), today=TODAY)
-    approved = form_for(
-        db, account_id, "5300", confirmed=True, approval=SupervisorApproval.of(boss)
-    )
+    # A real supervisor named without their password at this desk is no confirmation.
+    named = form_for(db, account_id, "5300", confirmed=True, approval=SupervisorApproval.of(boss))
+    with pytest.raises(ValidationError, match="логином и паролем ещё раз") as err:
+        readings.submit_readings(db, clerk, named, key(), today=TODAY)
+    assert err.value.field == "supervisor"
+    meter_id = readings.reading_state(db, account_id, today=TODAY).meters[0].meter_id
+    assert count_readings(db, meter_id) == 2
+    approval = verify_supervisor(db, login, "Верный-пароль-1")
+    approved = form_for(db, account_id, "5300", confirmed=True, approval=approval)
     readings.submit_readings(db, clerk, approved, key(), today=TODAY)
-    assert readings.account_history(db, account_id)[0].approved_by == "Сотрудник boss"
+    assert readings.account_history(db, account_id)[0].approved_by == f"Сотрудник {login}"
     with pytest.raises(PermissionDeniedError):
         SupervisorApproval.of(clerk)
+    # The supervisor at their own desk confirms for themselves.
+    other = _with_usual_history(db)
+    own = form_for(db, other, "5300", confirmed=True, approval=SupervisorApproval.of(boss))
+    readings.submit_readings(db, boss, own, key(), today=TODAY)
 
 
 def test_supervisor_confirms_with_login_and_password(db: Database) -> None:
@@ -287,3 +298,20 @@ def test_rejected_status_is_listed_in_history(db: Database) -> None:
     add_reading(db, ids.meter_id, "5", TODAY, status=ReadingStatus.REJECTED)
     history = readings.account_history(db, ids.account_id)
     assert history[0].status_label == "отклонено" and history[0].consumption is None
+
+
+def test_only_a_signed_in_supervisor_rejects_an_accepted_reading(db: Database) -> None:
+    from dataclasses import replace
+
+    account_id = _with_usual_history(db)
+    clerk = make_staff(db, "clerk", StaffRole.CLERK)
+    boss = make_staff(db, "boss", StaffRole.SUPERVISOR)
+    stored = readings.submit_readings(
+        db, clerk, form_for(db, account_id, "1400", confirmed=True), key(), today=TODAY
+    )
+    reading_id = stored.readings[0].reading_id
+    for actor in (clerk, replace(boss, staff_id=None)):
+        with pytest.raises(PermissionDeniedError):
+            readings.cancel_reading(db, actor, reading_id, "Ошибка ввода")
+    row = readings.cancel_reading(db, boss, reading_id, "Ошибка ввода")
+    assert row.reading_id == reading_id

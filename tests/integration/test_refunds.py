@@ -143,7 +143,7 @@ def test_dual_control_and_workflow(db: Database) -> None:
     reviewed = refunds.start_review(db, other_boss, rid)
     assert reviewed.summary.status is S.UNDER_REVIEW
     with pytest.raises(ConflictError):
-        refunds.mark_paid(db, w.clerk, rid)
+        refunds.mark_paid(db, other_boss, rid)
     approved = refunds.approve(db, other_boss, rid, "Двойная оплата подтверждена банком")
     assert approved.summary.status is S.APPROVED and approved.reviewed_by == other_boss.full_name
     assert payments.account_dues(db, w.acc.account_id).balance == Decimal("-300.00")
@@ -157,8 +157,12 @@ def test_dual_control_and_workflow(db: Database) -> None:
             .order_by(AuditEvent.id)
         ).all()  # fmt: skip
     assert refunds.review_queue(db) == ()
-    assert refunds.mark_paid(db, w.clerk, rid).summary.status is S.PAID
-    assert refunds.close(db, w.clerk, rid).summary.status is S.CLOSED
+    with pytest.raises(PermissionDeniedError, match="руководитель офиса"):
+        refunds.mark_paid(db, w.clerk, rid)
+    assert refunds.mark_paid(db, other_boss, rid).summary.status is S.PAID
+    with pytest.raises(PermissionDeniedError, match="руководитель офиса"):
+        refunds.close(db, w.clerk, rid)
+    assert refunds.close(db, w.boss, rid).summary.status is S.CLOSED
     assert actions == ["refund.register", "refund.under_review", "refund.approved"]
 
     second = refunds.register_refund(db, w.clerk, _request(w, "100.00"))
@@ -277,3 +281,83 @@ def test_application_and_decision_letters(db: Database, tmp_path: Path) -> None:
 
         shutil.copy(tmp_path / "application.pdf", "/tmp/payments-refund-application.pdf")
         shutil.copy(tmp_path / "decision.pdf", "/tmp/payments-refund-decision.pdf")
+
+
+def _events(db: Database, rid: int) -> list[str]:
+    with db.read() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.entity == "refund_application", AuditEvent.entity_id == str(rid))
+                .order_by(AuditEvent.id)
+            )
+        )
+
+
+def test_only_a_signed_in_supervisor_pays_out_and_closes(db: Database) -> None:
+    """The service itself refuses (SQLite has no other guard): a clerk, or a nameless actor."""
+    w = _world(db)
+    other = make_staff(db, f"boss4{uuid.uuid4().hex[:4]}", StaffRole.SUPERVISOR)
+    nameless = dataclasses.replace(other, staff_id=None, role=StaffRole.ADMIN)
+    rid = refunds.register_refund(db, w.clerk, _request(w, "100.00")).summary.refund_id
+    with pytest.raises(PermissionDeniedError, match="под своим логином"):
+        refunds.approve(db, nameless, rid)
+    refunds.approve(db, w.boss, rid)
+    for actor in (w.clerk, nameless):
+        with pytest.raises(PermissionDeniedError):
+            refunds.mark_paid(db, actor, rid)
+    assert refunds.list_for_account(db, w.acc.account_id)[0].status is S.APPROVED
+    refunds.mark_paid(db, other, rid)
+    for actor in (w.clerk, nameless):
+        with pytest.raises(PermissionDeniedError):
+            refunds.close(db, actor, rid)
+    assert refunds.list_for_account(db, w.acc.account_id)[0].status is S.PAID
+    assert _events(db, rid) == [
+        "refund.register", "refund.under_review", "refund.approved", "refund.paid",
+    ]  # fmt: skip
+
+
+def test_approved_and_paid_never_go_back(db: Database) -> None:
+    w = _world(db)
+    other = make_staff(db, f"boss5{uuid.uuid4().hex[:4]}", StaffRole.SUPERVISOR)
+    rid = refunds.register_refund(db, w.clerk, _request(w, "100.00")).summary.refund_id
+    refunds.approve(db, w.boss, rid)
+    for step in (
+        lambda: refunds.start_review(db, other, rid),
+        lambda: refunds.approve(db, other, rid),
+        lambda: refunds.reject(db, other, rid, "Передумали"),
+        lambda: refunds.close(db, other, rid),
+    ):
+        with pytest.raises(ConflictError):
+            step()
+    refunds.mark_paid(db, other, rid)
+    for step in (
+        lambda: refunds.mark_paid(db, other, rid),
+        lambda: refunds.reject(db, other, rid, "Передумали"),
+        lambda: refunds.approve(db, other, rid),
+    ):
+        with pytest.raises(ConflictError):
+            step()
+    refunds.close(db, other, rid)
+    with pytest.raises(ConflictError):
+        refunds.close(db, other, rid)
+    with db.read() as session:
+        entries = session.scalars(
+            select(LedgerEntry.amount).where(LedgerEntry.refund_id == rid)
+        ).all()
+    assert entries == [Decimal("100.00")]  # one approval, one entry
+    assert refunds.ALLOWED_MOVES[S.APPROVED] == {S.PAID}
+    assert refunds.ALLOWED_MOVES[S.CLOSED] == set()
+
+
+def test_refund_entry_goes_to_the_first_open_month(db: Database) -> None:
+    from tests.support.factories import close_month
+
+    w = _world(db)
+    this_month = dt.date.today().replace(day=1)
+    close_month(db, this_month)
+    rid = refunds.register_refund(db, w.clerk, _request(w, "100.00")).summary.refund_id
+    refunds.approve(db, w.boss, rid)
+    with db.read() as session:
+        period = session.scalar(select(LedgerEntry.period).where(LedgerEntry.refund_id == rid))
+    assert period is not None and period > this_month

@@ -498,3 +498,15 @@ def update_row(db: Database, model: type[T], row_id: int, **values: object) -> N
         assert row is not None
         for name, value in values.items():
             setattr(row, name, value)
+
+
+def close_month(db: Database, period: dt.date) -> None:
+    """Mark the billing period of ``period`` closed (without the billing run's rows)."""
+    period = period.replace(day=1)
+    with db.transaction() as session:
+        row = session.scalar(select(BillingPeriod).where(BillingPeriod.period == period))
+        if row is None:
+            row = BillingPeriod(period=period, status=PeriodStatus.OPEN)
+            session.add(row)
+        row.status = PeriodStatus.CLOSED
+        row.closed_at = dt.datetime.now(dt.UTC)

@@ -131,6 +131,19 @@ def test_review_dual_control_and_tab(sqlite_db: Database, qtbot: QtBot, qtmodelt
         qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
         qtmodeltester.check(tab.model)
         grab(tab, "/tmp/payments-refunds-tab.png")
+    clerk = make_staff(db, "clerk-pays", StaffRole.CLERK)
+    with view_context(db, clerk) as ctx:
+        seen = RefundReviewDialog(ctx, rid)
+        qtbot.addWidget(seen)
+        seen.show()
+        qtbot.waitUntil(lambda: seen.details is not None)
+        # An approved application: a clerk sees it but may not mark it paid or close it.
+        assert seen.fields["status"].text() == "Одобрено"
+        assert not seen.buttons["paid"].isEnabled()
+        assert not seen.buttons["close"].isEnabled()
+        assert seen.buttons["print_decision"].isEnabled()
+        assert "руководитель офиса" in seen.control.text()
+        grab(seen, "/tmp/payments-refund-review-clerk.png")
 
 
 def test_overdue_rows_stand_out(sqlite_db: Database, qtbot: QtBot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QLineEdit
 
 from console.models.enums import StaffRole
 from console.services import audit, audit_trail, passwords
@@ -99,6 +99,62 @@ def test_lock_covers_the_window_and_keeps_typed_input(qtbot, view_context: ViewC
     assert lock.timer.isActive()
 
 
+def _unlock_events(ctx: ViewContext) -> list[str]:
+    from sqlalchemy import select
+
+    from console.models import AuditEvent
+
+    with ctx.db.read() as session:
+        return list(
+            session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.action.in_(("staff.unlock_failed", "staff.sign_out")))
+                .order_by(AuditEvent.id)
+            )
+        )
+
+
+def test_wrong_passwords_slow_down_then_sign_out(qtbot, view_context: ViewContext) -> None:  # type: ignore[no-untyped-def]
+    ctx = _as(view_context, StaffRole.CLERK, "petrova.b")
+    window = _window(qtbot, ctx)
+    lock = window.inactivity_lock  # type: ignore[attr-defined]
+    lock.lock()
+    prompt = lock.prompt
+    prompt.delay_unit_ms = 20  # a second of the countdown, shortened for the test
+
+    def wrong(expected_failures: int) -> None:
+        prompt.password_edit.setText("неверный")
+        prompt.submit()
+        qtbot.waitUntil(lambda: prompt.failures == expected_failures, timeout=10000)
+
+    wrong(1)
+    wrong(2)
+    assert prompt.password_edit.isEnabled() and not prompt.waiting
+    wrong(3)  # from the third on, every further attempt waits
+    assert prompt.waiting and prompt.wait_left_s == 2
+    assert not prompt.password_edit.isEnabled() and not prompt.unlock_button.isEnabled()
+    assert "Следующая попытка — через 2 с" in prompt.error.text()
+    prompt.grab().save("/tmp/security-unlock-waiting.png")
+    prompt.submit()  # Enter while waiting changes nothing
+    assert prompt.failures == 3
+    qtbot.waitUntil(lambda: prompt.password_edit.isEnabled(), timeout=10000)
+    assert "Неверный логин или пароль" in prompt.error.text()
+    wrong(4)
+    assert prompt.wait_left_s == 4  # the wait grows
+    qtbot.waitUntil(lambda: prompt.password_edit.isEnabled(), timeout=10000)
+    with qtbot.waitSignal(lock.signed_out, timeout=10000):
+        wrong(5)
+    assert not window.isVisible()
+    assert _unlock_events(ctx) == ["staff.unlock_failed"] * 5 + ["staff.sign_out"]
+
+
+def test_retry_delays_grow_and_stop_at_a_minute() -> None:
+    from console.views.lock import retry_delay_ms
+
+    assert [retry_delay_ms(n) for n in range(1, 7)] == [0, 0, 2000, 4000, 8000, 16000]
+    assert retry_delay_ms(50) == 60_000
+
+
 def test_lock_over_an_open_modal_dialog(qtbot, view_context: ViewContext) -> None:  # type: ignore[no-untyped-def]
     ctx = _as(view_context, StaffRole.CLERK, "ivanova.a")
     window = _window(qtbot, ctx)
@@ -169,7 +225,7 @@ def _record_trail(ctx: ViewContext, actor: Actor, count: int) -> str:
 
 
 def test_audit_view_loads_pages_as_you_scroll_and_exports(  # type: ignore[no-untyped-def]
-    qtbot, view_context: ViewContext, tmp_path: Path, qtmodeltester
+    qtbot, view_context: ViewContext, tmp_path: Path, qtmodeltester, monkeypatch
 ) -> None:
     ctx = _as(view_context, StaffRole.SUPERVISOR, "boss1")
     clerk = make_login(ctx.db, "ivanova.a", StaffRole.CLERK, PASSWORD)
@@ -201,7 +257,16 @@ def test_audit_view_loads_pages_as_you_scroll_and_exports(  # type: ignore[no-un
     assert view.model.data(view.model.index(0, 7)).startswith("phone: +7912000")
 
     target = tmp_path / "журнал.csv"
-    view.export(str(target))
+    # «Выгрузить в CSV…» as the supervisor clicks it; the save dialog answers with the file.
+    asked: list[str] = []
+
+    def save_dialog(*args: object, **kwargs: object) -> tuple[str, str]:
+        asked.append(str(args[2]))
+        return str(target), "CSV (*.csv)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0].endswith(".csv")
     qtbot.waitUntil(lambda: view.status.text().startswith("Выгружено"), timeout=10000)
     with target.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))

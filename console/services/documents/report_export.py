@@ -13,6 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from console.services import pdf_fonts
+from console.services.cell_safety import csv_row, inert_text, xlsx_cell, xlsx_row
 from console.services.documents.layout import BOLD, REGULAR, Pen, mm, wrap
 from console.services.documents.layout import Column as PdfColumn
 from console.services.documents.reports import Column, Report
@@ -42,12 +43,13 @@ def cell_text(column: Column, value: Any) -> str:
 
 
 def _plain(column: Column, value: Any) -> str:
-    """A value for CSV: numbers without thousands separators, with a decimal comma."""
+    """A value for CSV: numbers without thousands separators, with a decimal comma; text that a
+    spreadsheet would run as a formula neutralised (numbers, negative ones too, stay numbers)."""
     if value is None:
         return ""
     if column.kind in NUMERIC and isinstance(value, Decimal | int):
         return str(value).replace(".", ",")
-    return cell_text(column, value).replace("\u00a0", " ")
+    return inert_text(cell_text(column, value).replace("\u00a0", " "))
 
 
 def _totals_row(report: Report[Any]) -> list[tuple[Column, Any]] | None:
@@ -60,8 +62,8 @@ def to_csv(report: Report[Any]) -> bytes:
     """Semicolon-separated UTF-8 with a BOM: Excel in a Russian locale opens it as columns."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([report.title, report.subtitle])
-    writer.writerow([c.title for c in report.columns])
+    writer.writerow(csv_row([report.title, report.subtitle]))
+    writer.writerow(csv_row(c.title for c in report.columns))
     for row in report.rows:
         writer.writerow([_plain(c, getattr(row, c.attr)) for c in report.columns])
     totals = _totals_row(report)
@@ -70,7 +72,7 @@ def to_csv(report: Report[Any]) -> bytes:
         cells[0] = cells[0] or "Итого"
         writer.writerow(cells)
     for note in report.notes:
-        writer.writerow([note])
+        writer.writerow(csv_row([note]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -81,12 +83,13 @@ _XLSX_FORMATS = {
 
 
 def _xlsx_value(column: Column, value: Any) -> Any:
+    """A real number or date where there is one; text neutralised, never a formula."""
     if isinstance(value, dt.datetime):
         # Excel has no time zones: write the desk's local wall time.
         return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
-    if column.kind == "text" or value is None:
-        return value if value is None or isinstance(value, str) else str(value)
-    return value
+    if column.kind == "text" and value is not None:
+        return xlsx_cell(str(value))
+    return xlsx_cell(value)
 
 
 def to_xlsx(report: Report[Any]) -> bytes:
@@ -100,10 +103,10 @@ def to_xlsx(report: Report[Any]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = report.title[:31]
-    sheet.append([report.title])
+    sheet.append(xlsx_row([report.title]))
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([report.subtitle])
-    sheet.append([c.title for c in report.columns])
+    sheet.append(xlsx_row([report.subtitle]))
+    sheet.append(xlsx_row(c.title for c in report.columns))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -117,7 +120,7 @@ def to_xlsx(report: Report[Any]) -> bytes:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     for note in report.notes:
-        sheet.append([note])
+        sheet.append(xlsx_row([note]))
     for index, column in enumerate(report.columns, start=1):
         letter = get_column_letter(index)
         number_format = _XLSX_FORMATS.get(column.kind)
