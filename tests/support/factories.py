@@ -51,6 +51,7 @@ from console.models.enums import (
 from console.services.actor import Actor
 from console.services.database import Database, fold
 from console.services.formatting import to_kopecks
+from console.services.identity import seal_plain
 from console.services.reference_data import ensure_reference_data
 
 _serial = itertools.count(1)
@@ -114,13 +115,13 @@ def make_account(
             search_text=fold(f"{settlement} {street} {house} {flat or ''}".strip()) or "",
         )  # fmt: skip
         customer = Customer(
-            last_name=last_name, first_name=first_name, middle_name=middle_name,
-            birth_date=dt.date(1980, 5, 17), passport_series="7101",
-            passport_number=f"{seq:06d}", phone=phone,
+            last_name=last_name, first_name=first_name, middle_name=middle_name, phone=phone,
             search_text=fold(" ".join(p for p in (last_name, first_name, middle_name) if p)) or "",
         )  # fmt: skip
         session.add_all([premise, customer])
         session.flush()
+        seal_plain(session, customer.id, {"series": "7101", "number": f"{seq:06d}",
+                                          "birth_date": dt.date(1980, 5, 17)})  # fmt: skip
         account = Account(
             number=number, supplier_id=supplier.id, premise_id=premise.id,
             category=ConsumptionCategory.URBAN_GAS_STOVE, status=AccountStatus.ACTIVE,
