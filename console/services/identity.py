@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from console.models import AccountHolder, ConsoleSecret, Customer, CustomerIdentity, PassportRecord
 from console.services import audit
@@ -155,8 +156,8 @@ def _set_plain(session: Session, actor: Actor, customer_id: int, given: dict[str
                                        replaced_by_staff_id=actor.staff_id))  # fmt: skip
         row.passport_hash = digest
         row.sealed = _plain(new)
-    if customer.passport_masked != masked:
-        customer.passport_masked = masked
+    customer.passport_masked = masked
+    flag_modified(customer, "passport_masked")  # a new version, as the database function does
     session.flush()  # a passport of another customer fails here, before the audit event
     before = None
     if outcome != "created":

@@ -128,6 +128,7 @@ class AttachmentInfo:
 class RefundDetails:
     summary: RefundSummary
     registered_by_staff_id: int
+    applicant_id: int
     supplier: str
     office: str
     office_address: str
@@ -264,6 +265,7 @@ def get_refund(db: Database, refund_id: int, today: dt.date | None = None) -> Re
         passport = customer.passport_masked or ""
         return RefundDetails(
             summary=found[0], registered_by_staff_id=r.registered_by_staff_id,
+            applicant_id=r.applicant_id,
             supplier=supplier.name if supplier else "",
             office=office.name if office else "", office_address=office.address if office else "",
             address=address, applicant_passport=passport, payout=r.payout,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, text
 from sqlalchemy.orm import Session
 
 from console.models import (
@@ -51,7 +51,7 @@ from console.models.enums import (
 from console.services.actor import Actor
 from console.services.database import Database, fold
 from console.services.formatting import to_kopecks
-from console.services.identity import seal_plain
+from console.services.identity import Identity, seal_plain
 from console.services.reference_data import ensure_reference_data
 
 _serial = itertools.count(1)
@@ -499,3 +499,29 @@ def update_row(db: Database, model: type[T], row_id: int, **values: object) -> N
         assert row is not None
         for name, value in values.items():
             setattr(row, name, value)
+
+
+def stored_identity(db: Database, customer_id: int) -> Identity:
+    """What is sealed for a customer, read as the owner without an audit event (tests only)."""
+    import json
+
+    with db.read() as session:
+        if db.is_postgres:
+            raw = session.scalar(
+                text(
+                    "SELECT public.console_pd_open(sealed)::text FROM customer_identities "
+                    "WHERE customer_id = :c"
+                ),
+                {"c": customer_id},
+            )
+        else:
+            sealed = session.scalar(
+                text("SELECT sealed FROM customer_identities WHERE customer_id = :c"),
+                {"c": customer_id},
+            )
+            raw = None if sealed is None else bytes(sealed).decode()
+    values = json.loads(raw) if raw else {}
+    for key in ("issued_on", "birth_date"):
+        if values.get(key):
+            values[key] = dt.date.fromisoformat(values[key])
+    return Identity(**values)

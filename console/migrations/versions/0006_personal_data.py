@@ -312,8 +312,9 @@ def _functions(ext: str) -> dict[str, str]:
                         sealed = public.console_pd_seal(v_new)
                     WHERE customer_id = p_customer;
                 END IF;
-                UPDATE public.customers SET passport_masked = masked
-                WHERE id = p_customer AND passport_masked IS DISTINCT FROM masked;
+                -- A new version: an edit begun before this change is stale (optimistic lock).
+                UPDATE public.customers SET passport_masked = masked, version = version + 1
+                WHERE id = p_customer;
                 PERFORM public.console_pd_audit(
                     CASE outcome WHEN 'replaced' THEN 'customer.replace_passport'
                         ELSE 'customer.set_identity' END,
