@@ -69,8 +69,9 @@ class Staff(Versioned, CreatedAt, Base):
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[StaffRole] = mapped_column(str_enum(StaffRole))
     office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
-    # Only for the embedded database; on PostgreSQL the server authenticates the login role.
-    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Only for the embedded database; on PostgreSQL the server authenticates the login role and
+    # no staff role may read this column, so it is loaded only when asked for.
+    password_hash: Mapped[str | None] = mapped_column(String(255), deferred=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 

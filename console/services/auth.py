@@ -67,11 +67,12 @@ def authenticate(
     """
     name = _plain_login(login)
     if db.is_postgres:
-        probe = _connect(_server_url(db, settings), name, password, settings, pool_size=1)
-        try:
-            return current_actor(probe, office_code=office_code, workstation=workstation)
-        finally:
-            probe.dispose()
+        probe, actor = open_as(
+            db, name, password, settings=settings, office_code=office_code,
+            workstation=workstation,
+        )  # fmt: skip
+        probe.dispose()
+        return actor
     with db.transaction() as session:
         staff = session.scalar(select(Staff).where(Staff.login == name))
         ok = passwords.verify(staff.password_hash if staff else None, password)
@@ -95,6 +96,26 @@ def authenticate(
         # Raised after the commit so the failed attempt stays in the audit trail.
         raise PermissionDeniedError(BAD_CREDENTIALS)
     return actor
+
+
+def open_as(
+    db: Database,
+    login: str,
+    password: str,
+    *,
+    settings: Settings | None = None,
+    office_code: str = "",
+    workstation: str = "",
+) -> tuple[Database, Actor]:
+    """PostgreSQL: a one-connection Database on ``db``'s server as ``login`` (the server checks
+    the password), and who that is. The caller disposes of it."""
+    url = _server_url(db, settings)
+    probe = _connect(url, _plain_login(login), password, settings, pool_size=1)
+    try:
+        return probe, current_actor(probe, office_code=office_code, workstation=workstation)
+    except BaseException:
+        probe.dispose()
+        raise
 
 
 def connect_as(settings: Settings, login: str, password: str, *, office_code: str = "") -> SignedIn:
@@ -283,6 +304,12 @@ def _connect(
         reason = str(getattr(err, "orig", err)).strip()
         if _refused_login(reason):
             raise PermissionDeniedError(BAD_CREDENTIALS) from None
+        if _no_connect_privilege(reason):
+            # The password was right, but the login is not in this database's staff groups.
+            raise PermissionDeniedError(
+                f"Пароль верный, но «{login}» нет среди действующих сотрудников пульта этой "
+                "базы. Обратитесь к администратору."
+            ) from None
         first_line = reason.splitlines()[0] if reason else type(err).__name__
         raise DatabaseUnavailableError(
             f"Нет связи с базой данных {parsed.host or 'localhost'}:{parsed.port or 5432} "
@@ -302,6 +329,13 @@ def _refused_login(reason: str) -> bool:
         or "не разрешён вход" in text_
         or ("role" in text_ and "does not exist" in text_)
         or ("роль" in text_ and "не существует" in text_)
+    )
+
+
+def _no_connect_privilege(reason: str) -> bool:
+    text_ = reason.lower()
+    return "connect privilege" in text_ or "право connect" in text_ or (
+        "permission denied for database" in text_
     )
 
 

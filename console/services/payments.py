@@ -347,6 +347,9 @@ def record_payment(
     period = paid_at.astimezone().date().replace(day=1)
     for sid, part in parts.items():
         session.add(PaymentAllocation(payment_id=payment.id, service_id=sid, amount=part))
+    # The split first: on PostgreSQL a payment's ledger entry must match a stored allocation.
+    session.flush()
+    for sid, part in parts.items():
         session.add(
             LedgerEntry(
                 account_id=account.id, period=period, kind=LedgerKind.PAYMENT, amount=-part,

@@ -53,6 +53,9 @@ class SupervisorApproval:
 
     staff_id: int
     full_name: str
+    #: PostgreSQL: the one-time token the supervisor's own login got from the database
+    #: (``console_issue_approval``); a reading approved without it is refused there.
+    token: str | None = None
 
     @classmethod
     def of(cls, actor: Actor) -> SupervisorApproval:

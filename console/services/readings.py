@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -271,6 +271,11 @@ def require_approvals(
     staff = session.get(Staff, approval.staff_id)
     if staff is None or not staff.is_active or staff.role.value not in ("supervisor", "admin"):
         raise ValidationError("Подтвердить может только руководитель офиса.", "supervisor")
+    if approval.token and session.get_bind().dialect.name == "postgresql":
+        # The database accepts the approver only with the token their own login was given.
+        session.execute(
+            text("SELECT set_config('console.approval', :token, true)"), {"token": approval.token}
+        )
 
 
 def supersede_same_period(

@@ -1,16 +1,18 @@
 """Staff members: who is acting at this desk, and the administrator's add / disable / password.
 
-On PostgreSQL a staff member is also a login role in one group role (console_clerk,
-console_supervisor, console_admin; migration 0002): adding one runs CREATE ROLE in the same
-transaction as the ``staff`` row and its audit event, so both exist or neither does.
+On PostgreSQL a staff member is also a login role in one of this database's group roles
+(``<db>_clerk``, ``<db>_supervisor``, ``<db>_admin``; migration 0005). Administrators hold no
+CREATEROLE: the database's own functions (``console_staff_create``, ``…_disable``,
+``…_set_password``, owned by a NOLOGIN staff-manager role) create and change console logins only,
+with the staff row and the audit event in the same transaction. The password reaches the server
+only as a SCRAM verifier computed here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, text
+from sqlalchemy import exc, func, select, text
 from sqlalchemy.orm import Session
 
 from console.models import Office, Staff
@@ -18,17 +20,8 @@ from console.models.enums import StaffRole
 from console.services import audit, passwords
 from console.services.actor import Actor
 from console.services.database import Database
-from console.services.errors import NotFoundError, PermissionDeniedError, ValidationError
+from console.services.errors import NotFoundError, ValidationError
 from console.services.permissions import require_admin
-
-if TYPE_CHECKING:  # psycopg is imported where a role is managed, not by every start
-    from psycopg import sql
-
-GROUP_ROLE = {
-    StaffRole.CLERK: "console_clerk",
-    StaffRole.SUPERVISOR: "console_supervisor",
-    StaffRole.ADMIN: "console_admin",
-}
 
 
 @dataclass(frozen=True)
@@ -78,7 +71,7 @@ def list_staff(db: Database) -> tuple[StaffMember, ...]:
             .outerjoin(Office, Office.id == Staff.office_id)
             .order_by(Staff.is_active.desc(), Staff.login)
         ).all()
-        return tuple(_member(staff, code) for staff, code in rows)
+        return tuple(_member(staff, code, server=db.is_postgres) for staff, code in rows)
 
 
 def add_staff(
@@ -100,18 +93,28 @@ def add_staff(
         if session.scalar(select(Staff.id).where(func.lower(Staff.login) == name)) is not None:
             raise ValidationError(f"Сотрудник с логином «{name}» уже есть.", "login")
         office = _office(session, office_code)
+        if db.is_postgres:
+            # The database makes the login role, the staff row and the audit event together,
+            # as the connected administrator (migration 0005: console_staff_create).
+            staff_id = _call(
+                session,
+                "SELECT console_staff_create(:login, :name, :role, :office, :verifier)",
+                login=name, name=person, role=staff_role.value,
+                office=office.id if office else None, verifier=_verifier(session, name, secret),
+            )  # fmt: skip
+            staff = session.get(Staff, staff_id)
+            assert staff is not None
+            return _member(staff, office.code if office else None, server=True)
         staff = Staff(
             login=name,
             full_name=person,
             role=staff_role,
             office_id=office.id if office else None,
             is_active=True,
-            password_hash=None if db.is_postgres else passwords.hash_password(secret),
+            password_hash=passwords.hash_password(secret),
         )
         session.add(staff)
         session.flush()
-        if db.is_postgres:
-            _create_login_role(session, name, secret, staff_role)
         member = _member(staff, office.code if office else None)
         audit.record(
             session,
@@ -144,11 +147,12 @@ def disable_staff(db: Database, actor: Actor, login: str) -> StaffMember:
             if (admins or 0) <= 1:
                 raise ValidationError("Нельзя отключить последнего администратора.", "login")
         was_active = staff.is_active
+        if db.is_postgres:
+            _call(session, "SELECT console_staff_disable(:login)", login=name)
+            session.refresh(staff)
+            office = session.get(Office, staff.office_id) if staff.office_id else None
+            return _member(staff, office.code if office else None, server=True)
         staff.is_active = False
-        if db.is_postgres and _role_exists(session, name):
-            from psycopg import sql
-
-            _run_role_sql(session, sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(name)))
         audit.record(
             session,
             actor,
@@ -171,23 +175,20 @@ def set_password(db: Database, actor: Actor, login: str, password: str) -> None:
     with db.transaction() as session:
         staff = _staff(session, name)
         if db.is_postgres:
-            from psycopg import sql
-
-            verifier = _verifier(session, name, secret)
-            _run_role_sql(
-                session,
-                sql.SQL("ALTER ROLE {} PASSWORD {}").format(
-                    sql.Identifier(name), sql.Literal(verifier)
-                ),
-            )
-        else:
-            staff.password_hash = passwords.hash_password(secret)
+            # The database checks who may, changes the role's verifier and records it.
+            _call(
+                session, "SELECT console_staff_set_password(:login, :verifier)",
+                login=name, verifier=_verifier(session, name, secret),
+            )  # fmt: skip
+            return
+        staff.password_hash = passwords.hash_password(secret)
         # Never the password, not even its hash: only that it changed.
         audit.record(session, actor, "staff.set_password", "staff", staff.id)
 
 
 # --- helpers --------------------------------------------------------------------------------
-def _member(staff: Staff, office_code: str | None) -> StaffMember:
+def _member(staff: Staff, office_code: str | None, *, server: bool = False) -> StaffMember:
+    """``server``: PostgreSQL holds the password (SCRAM) and nobody reads the hash column."""
     return StaffMember(
         id=staff.id,
         login=staff.login,
@@ -195,7 +196,7 @@ def _member(staff: Staff, office_code: str | None) -> StaffMember:
         role=staff.role,
         office_code=office_code or "",
         is_active=staff.is_active,
-        has_password=staff.password_hash is not None,
+        has_password=server or staff.password_hash is not None,
     )
 
 
@@ -233,29 +234,6 @@ def _staff(session: Session, login: str) -> Staff:
     return staff
 
 
-def _role_exists(session: Session, login: str) -> bool:
-    found = session.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": login})
-    return found is not None
-
-
-def _create_login_role(session: Session, login: str, password: str, role: StaffRole) -> None:
-    from psycopg import sql
-
-    if _role_exists(session, login):
-        raise ValidationError(
-            f"В базе данных уже есть роль «{login}»: выберите другой логин.", "login"
-        )
-    # Administrators manage staff from the console, so their role may create roles (PostgreSQL
-    # 15 lets CREATEROLE grant membership in the console's group roles).
-    template = "CREATE ROLE {} WITH LOGIN " + ("CREATEROLE " if role is StaffRole.ADMIN else "")
-    statement = sql.SQL(template + "PASSWORD {} IN ROLE {}").format(
-        sql.Identifier(login),
-        sql.Literal(_verifier(session, login, password)),
-        sql.Identifier(GROUP_ROLE[role]),
-    )
-    _run_role_sql(session, statement)
-
-
 def _verifier(session: Session, login: str, password: str) -> str:
     """The SCRAM-SHA-256 verifier, computed by libpq here: the password never reaches the server
     (or its statement log) in plain text."""
@@ -264,20 +242,14 @@ def _verifier(session: Session, login: str, password: str) -> str:
     return raw.decode("ascii")
 
 
-def _run_role_sql(session: Session, statement: sql.Composed) -> None:
-    """Run CREATE/ALTER ROLE on the session's own connection, inside its transaction."""
-    from psycopg import errors as pg_errors
-
-    dbapi = session.connection().connection.driver_connection
+def _call(session: Session, statement: str, **params: object) -> object:
+    """One of the database's staff functions; its refusals become Russian errors."""
     try:
-        with dbapi.cursor() as cursor:  # type: ignore[union-attr]
-            cursor.execute(statement)
-    except pg_errors.InsufficientPrivilege as err:
-        raise PermissionDeniedError(
-            "База данных не разрешает вашей роли управлять учётными записями: это делает "
-            "администратор (роль с правом CREATEROLE)."
-        ) from err
-    except pg_errors.DuplicateObject as err:
-        raise ValidationError(
-            "В базе данных уже есть такая роль: выберите другой логин.", "login"
-        ) from err
+        return session.scalar(text(statement), params)
+    except exc.DBAPIError as err:
+        if getattr(err.orig, "sqlstate", None) == "42710":  # duplicate_object
+            login = str(params.get("login", ""))
+            raise ValidationError(
+                f"В базе данных уже есть роль «{login}»: выберите другой логин.", "login"
+            ) from None
+        raise

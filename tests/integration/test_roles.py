@@ -117,14 +117,17 @@ def test_clerk_cannot_approve_a_refund_but_a_supervisor_can(
         row = session.get(RefundApplication, refund_id)
         assert row is not None
         row.status = RefundStatus.APPROVED
-    # A clerk can move it under review; a supervisor decides.
-    clerk.sql("UPDATE refund_applications SET status = 'under_review' WHERE id = :i", i=refund_id)
+    # A supervisor takes it under review and decides (migration 0005: a clerk does neither).
+    supervisor.sql(
+        "UPDATE refund_applications SET status = 'under_review' WHERE id = :i", i=refund_id
+    )
     supervisor.sql("UPDATE refund_applications SET status = 'approved' WHERE id = :i", i=refund_id)
     with pg_db.read() as session:
         assert session.get(RefundApplication, refund_id).status is RefundStatus.APPROVED  # type: ignore[union-attr]
-    # …and a clerk may not raise the amount of an approved application.
-    with pytest.raises(Exception, match="руководитель офиса"):
-        clerk.sql("UPDATE refund_applications SET amount = 99999 WHERE id = :i", i=refund_id)
+    # …and nobody raises the amount of an application (no column privilege, at any status).
+    for desk in (clerk, supervisor):
+        with pytest.raises(Exception, match="permission denied"):
+            desk.sql("UPDATE refund_applications SET amount = 99999 WHERE id = :i", i=refund_id)
 
 
 def test_who_registered_a_refund_does_not_decide_on_it(
@@ -193,10 +196,10 @@ def test_only_an_administrator_changes_tariffs_and_catalogues(
         tariff.rate = Decimal("0.01")
 
 
-def test_closed_period_is_frozen_for_clerks(
+def test_closed_period_is_frozen_and_charges_are_the_billing_runs(
     pg_db: Database, desks: dict[StaffRole, Desk], account: AccountIds
 ) -> None:
-    clerk = desks[StaffRole.CLERK]
+    clerk, admin = desks[StaffRole.CLERK], desks[StaffRole.ADMIN]
     closed, current = dt.date(2026, 9, 1), dt.date(2026, 10, 1)
     with pg_db.transaction() as session:
         service_id = session.scalars(select(Service.id).where(Service.code == "electricity")).one()
@@ -214,14 +217,23 @@ def test_closed_period_is_frozen_for_clerks(
                     volume_method=VolumeMethod.METER,
                 )
             )  # fmt: skip
+    # Charges are written by the billing run (an administrator); a clerk has no privilege at all.
+    for statement in ("UPDATE charges SET charged = 1", "DELETE FROM charges"):
+        with pytest.raises(Exception, match="permission denied"):
+            clerk.sql(statement)
+    # The billing run only appends: nobody updates or deletes a charge.
+    for statement in ("UPDATE charges SET charged = 1", "DELETE FROM charges"):
+        with pytest.raises(Exception, match="permission denied"):
+            admin.sql(statement)
     with pytest.raises(Exception, match="09.2026 закрыт"):
-        clerk.sql("UPDATE charges SET charged = 1 WHERE period = :p", p=closed)
+        admin.sql(
+            "INSERT INTO charges (account_id, service_id, period, zone, volume, tariff,"
+            " raising_coefficient, excess_amount, charged, recalculation, volume_method)"
+            " VALUES (:a, :s, :p, 2, 1, 1, 1, 0, 1, 0, 'meter')",
+            a=account.account_id, s=service_id, p=closed,
+        )  # fmt: skip
     with pytest.raises(Exception, match="09.2026 закрыт"):
-        clerk.sql("DELETE FROM charges WHERE period = :p", p=closed)
-    with pytest.raises(Exception, match="09.2026 закрыт"):
-        clerk.sql("UPDATE charges SET period = :p WHERE period = :q", p=closed, q=current)
-    with pytest.raises(Exception, match="09.2026 закрыт"):
-        clerk.sql(
+        admin.sql(
             "INSERT INTO account_statements (account_id, period, opening, charged, recalculated,"
             " paid, closing) VALUES (:a, :p, 0, 0, 0, 0, 0)",
             a=account.account_id, p=closed,
@@ -233,8 +245,7 @@ def test_closed_period_is_frozen_for_clerks(
             "INSERT INTO billing_periods (period, status, version)"
             " VALUES ('2025-01-01', 'closed', 1)"
         )
-    # The open month stays editable, and opening a month is allowed.
-    clerk.sql("UPDATE charges SET recalculation = 10 WHERE period = :p", p=current)
+    # Opening a month is allowed to a clerk (the reading entry does it).
     clerk.sql(
         "INSERT INTO billing_periods (period, status, version) VALUES ('2026-11-01', 'open', 1)"
     )
@@ -280,11 +291,13 @@ def test_clerk_operations_work_as_a_clerk_role(
         session.flush()
         audit.record(session, clerk.actor, "reading.create", "reading", reading.id)
     payment_id = _payment(clerk.db, clerk.actor, account, idempotency_key=uuid.uuid4().hex)
-    clerk.sql(
-        "INSERT INTO ledger_entries (account_id, period, kind, amount, payment_id, created_at)"
-        " VALUES (:a, :p, 'payment', -500, :i, now())",
-        a=account.account_id, p=dt.date(2026, 11, 1), i=payment_id,
-    )  # fmt: skip
+    # The payment's money reaches the ledger only in the transaction that took it.
+    with pytest.raises(Exception, match="вместе с принятым платежом"):
+        clerk.sql(
+            "INSERT INTO ledger_entries (account_id, period, kind, amount, payment_id, created_at)"
+            " VALUES (:a, :p, 'payment', -500, :i, now())",
+            a=account.account_id, p=dt.date(2026, 11, 1), i=payment_id,
+        )  # fmt: skip
     with clerk.db.read() as session:
         actions = set(session.scalars(select(AuditEvent.action)))
     assert {"reading.create", "payment.create"} <= actions
@@ -292,12 +305,10 @@ def test_clerk_operations_work_as_a_clerk_role(
 
 def test_group_roles_are_nested(pg_db: Database) -> None:
     with pg_db.read() as session:
-        assert session.scalar(
-            text("SELECT pg_has_role('console_admin', 'console_clerk', 'MEMBER')")
-        )
-        assert not session.scalar(
-            text("SELECT pg_has_role('console_clerk', 'console_supervisor', 'MEMBER')")
-        )
+        groups = dict(session.execute(text("SELECT kind, rolname FROM console_groups")).all())
+        has = text("SELECT pg_has_role(:a, :b, 'MEMBER')")
+        assert session.scalar(has, {"a": groups["admin"], "b": groups["clerk"]})
+        assert not session.scalar(has, {"a": groups["clerk"], "b": groups["supervisor"]})
 
 
 def test_roles_migration_is_idempotent_and_reversible(pg_db: Database) -> None:

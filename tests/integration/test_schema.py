@@ -26,6 +26,9 @@ def test_migrations_match_the_orm(db: Database) -> None:
     with db.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(ctx, Base.metadata)
+    # The security machinery of migration 0005 (group names, approval tokens) is PostgreSQL's
+    # own and never mapped: staff reach it only through the database's functions.
+    diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("console_"))]
     assert diff == []
 
 

@@ -1,7 +1,7 @@
 """personal data behind the database boundary (152-ФЗ ст.19)
 
 Revision ID: 0006_personal_data
-Revises: 0004_lean_indexes
+Revises: 0005_security_boundary
 Create Date: 2026-11-23
 
 Passport series/number, issue details, СНИЛС and birth date leave ``customers`` and
@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_personal_data"
-down_revision: str | Sequence[str] | None = "0004_lean_indexes"
+down_revision: str | Sequence[str] | None = "0005_security_boundary"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -144,28 +144,27 @@ def _ext() -> str:
     return '"' + str(schema).replace('"', '""') + '"'
 
 
-#: Staff group role names: 0005's per-database groups where present, the old shared ones too.
-_GROUPS = """
+#: The staff groups of this database (0005's console_groups) and the old cluster-wide ones.
+_STAFF_GROUPS = """
     SELECT g.rolname::text FROM public.console_groups g
-    WHERE to_regclass('public.console_groups') IS NOT NULL
-    UNION
+    WHERE g.kind IN ('clerk', 'supervisor', 'admin')
+"""
+_OLD_GROUPS = """
     SELECT r.rolname::text FROM pg_catalog.pg_roles r
     WHERE r.rolname IN ('console_clerk', 'console_supervisor', 'console_admin')
 """
 
 
-def _for_each_group(statement: str) -> None:
-    """Run ``statement`` (with %I for the group) for every staff group role."""
-    # console_groups may not exist (before 0005): the query is built so that is no error.
+def _for_each_group(statement: str, *, old_too: bool = False) -> None:
+    """Run ``statement`` (with %I for the group) for every staff group of this database;
+    ``old_too`` adds 0002's shared groups (to take back what they were given)."""
+    query = _STAFF_GROUPS + (f" UNION {_OLD_GROUPS}" if old_too else "")
     op.execute(
         f"""
         DO $$
         DECLARE g text;
         BEGIN
-            FOR g IN EXECUTE CASE WHEN to_regclass('public.console_groups') IS NULL
-                THEN 'SELECT rolname::text FROM pg_catalog.pg_roles WHERE rolname IN
-                      (''console_clerk'', ''console_supervisor'', ''console_admin'')'
-                ELSE $q${_GROUPS}$q$ END
+            FOR g IN {query}
             LOOP
                 EXECUTE format($f${statement}$f$, g);
             END LOOP;
@@ -176,9 +175,9 @@ def _for_each_group(statement: str) -> None:
 
 def _revoke_from_staff(*tables: str) -> None:
     for table in tables:
-        # 0002's default privileges hand every new table to the clerks: take that back.
+        # Default deny (0005) already; said again, since 0002's defaults gave clerks everything.
         op.execute(f"REVOKE ALL ON {table} FROM PUBLIC")
-        _for_each_group(f"REVOKE ALL ON public.{table} FROM %I")
+        _for_each_group(f"REVOKE ALL ON public.{table} FROM %I", old_too=True)
 
 
 def _functions(ext: str) -> dict[str, str]:
@@ -213,20 +212,14 @@ def _functions(ext: str) -> dict[str, str]:
                     pg_catalog.substr(p_sealed, 1, 16), 'aes-cbc/pad:pkcs'),
                     'UTF8')::jsonb
             $$""",
-        # The actor is the login. A session that is no staff member but the owner or a
-        # superuser (migrations, the test fixtures, the CLI as owner) may name the staff
-        # member it acts for; nobody else can.
+        # The actor is the login (0005's console_staff_id). The trusted owner or a superuser
+        # (migrations, the CLI as owner, the test fixtures) may name whom it acts for, as the
+        # audit trigger of 0005 lets it; nobody else can.
         "console_pd_actor(p_context jsonb)": """
             RETURNS integer LANGUAGE sql STABLE AS $$
-                SELECT COALESCE(
-                    (SELECT s.id FROM public.staff s
-                     WHERE s.login = session_user::text AND s.is_active),
-                    CASE WHEN EXISTS (
-                        SELECT 1 FROM pg_catalog.pg_roles r
-                        WHERE r.rolname = session_user AND (r.rolsuper OR r.oid = (
-                            SELECT c.relowner FROM pg_catalog.pg_class c
-                            WHERE c.oid = 'public.customer_identities'::regclass)))
-                    THEN (p_context->>'staff_id')::integer END)
+                SELECT CASE WHEN public.console_trusted()
+                    THEN COALESCE((p_context->>'staff_id')::integer, public.console_staff_id())
+                    ELSE public.console_staff_id() END
             $$""",
         "console_pd_audit(p_action text, p_customer integer, p_account integer, "
         "p_before jsonb, p_after jsonb, p_context jsonb)": """
