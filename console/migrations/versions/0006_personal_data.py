@@ -552,7 +552,79 @@ def _move_sqlite() -> None:
         batch.alter_column("sealed", existing_type=sa.LargeBinary(), nullable=False)
 
 
+_PD_TYPES = {
+    "passport_series": sa.String(4), "passport_number": sa.String(6),
+    "passport_issued_by": sa.String(250), "passport_issued_on": sa.Date(),
+    "passport_division_code": sa.String(7), "snils": sa.String(11), "birth_date": sa.Date(),
+}  # fmt: skip
+_RECORD_TYPES = {
+    "series": sa.String(4), "number": sa.String(6), "issued_by": sa.String(250),
+    "issued_on": sa.Date(), "division_code": sa.String(7),
+}  # fmt: skip
+_KEYS = dict(zip(PD_COLUMNS, ("series", "number", "issued_by", "issued_on", "division_code",
+                              "snils", "birth_date"), strict=True))  # fmt: skip
+
+
 def downgrade() -> None:
-    raise NotImplementedError(
-        "0006 seals personal data; going back would put passports in plain columns again"
-    )
+    """Back to plain columns (the owner opens the seal); the keys and functions go."""
+    bind = op.get_bind()
+    if _is_postgres():
+        op.execute("SET LOCAL lock_timeout = '5s'")
+        for column, kind in _PD_TYPES.items():
+            op.add_column("customers", sa.Column(column, kind, nullable=True))
+        for column, kind in _RECORD_TYPES.items():
+            op.add_column("passport_records", sa.Column(column, kind, nullable=True))
+        sets = ", ".join(
+            f"{c} = (v->>'{k}')::{'date' if isinstance(_PD_TYPES[c], sa.Date) else 'text'}"
+            for c, k in _KEYS.items()
+        )
+        op.execute(
+            f"UPDATE customers SET {sets} FROM (SELECT customer_id, "
+            "public.console_pd_open(sealed) AS v FROM customer_identities) i "
+            "WHERE customers.id = i.customer_id"
+        )
+        sets = ", ".join(
+            f"{c} = (v->>'{c}')::{'date' if c == 'issued_on' else 'text'}" for c in _RECORD_TYPES
+        )
+        op.execute(
+            f"UPDATE passport_records SET {sets} FROM (SELECT id AS rid, "
+            "public.console_pd_open(sealed) AS v FROM passport_records) r WHERE id = r.rid"
+        )
+        for signature in (*PUBLIC_FUNCTIONS, *PRIVATE_FUNCTIONS):
+            op.execute(f"DROP FUNCTION IF EXISTS public.{signature}")
+        # What 0005 gave: old passports readable and written by clerks, PD columns editable.
+        _for_each_group("GRANT SELECT, INSERT ON public.passport_records TO %I")
+        listed = ", ".join(PD_COLUMNS)
+        _for_each_group(f"GRANT UPDATE ({listed}) ON public.customers TO %I")
+    else:
+        plain = bind.exec_driver_sql("SELECT customer_id, sealed FROM customer_identities").all()
+        records = bind.exec_driver_sql("SELECT id, sealed FROM passport_records").all()
+        with op.batch_alter_table("customers") as batch:
+            for column, kind in _PD_TYPES.items():
+                batch.add_column(sa.Column(column, kind, nullable=True))
+        with op.batch_alter_table("passport_records") as batch:
+            for column, kind in _RECORD_TYPES.items():
+                batch.add_column(sa.Column(column, kind, nullable=True))
+        fill = sa.text(f"UPDATE customers SET {', '.join(f'{c} = :{c}' for c in PD_COLUMNS)} "
+                       "WHERE id = :id")  # fmt: skip
+        for customer_id, sealed in plain:
+            v = json.loads(sealed)
+            bind.execute(fill, {"id": customer_id, **{c: v.get(k) for c, k in _KEYS.items()}})
+        fill = sa.text(f"UPDATE passport_records SET "
+                       f"{', '.join(f'{c} = :{c}' for c in _RECORD_TYPES)} WHERE id = :id")  # fmt: skip
+        for record_id, sealed in records:
+            v = json.loads(sealed)
+            bind.execute(fill, {"id": record_id, **{c: v.get(c) for c in _RECORD_TYPES}})
+    with op.batch_alter_table("customers") as batch:
+        batch.drop_column("passport_masked")
+        batch.create_unique_constraint(
+            "uq_customers_passport_series_passport_number", ["passport_series", "passport_number"]
+        )
+    with op.batch_alter_table("passport_records") as batch:
+        batch.drop_column("passport_masked")
+        batch.drop_column("sealed")
+        batch.alter_column("series", existing_type=sa.String(4), nullable=False)
+        batch.alter_column("number", existing_type=sa.String(6), nullable=False)
+    op.drop_index("uq_customer_identities_passport_hash", table_name="customer_identities")
+    op.drop_table("customer_identities")
+    op.drop_table("console_secrets")
