@@ -308,6 +308,15 @@ def test_people_and_search_text(loaded: Database) -> None:
             assert re.fullmatch(r"\+79\d{9}", c.phone)
     assert len(passports) == len(customers)
     assert any(snils) and any(c.email for c in customers)
+    if loaded.is_postgres:  # sealed with a fresh IV each, readable by the reveal function
+        with loaded.read() as session:
+            ivs = session.execute(
+                text(
+                    "SELECT count(DISTINCT substr(sealed, 1, 16)), count(*) "
+                    "FROM customer_identities"
+                )
+            ).one()
+        assert ivs[0] == ivs[1] == len(customers)
     addresses = set()
     for p in premises:
         assert p.search_text == address_search_text(
