@@ -5,7 +5,13 @@ from console.models.appeals import Appeal, AppealTopic, NumberSequence, PaidServ
 from console.models.audit import AuditEvent
 from console.models.base import Base
 from console.models.billing import AccountStatement, BillingPeriod, Charge, LedgerEntry
-from console.models.customers import AccountHolder, Customer, PassportRecord
+from console.models.customers import (
+    AccountHolder,
+    ConsoleSecret,
+    Customer,
+    CustomerIdentity,
+    PassportRecord,
+)
 from console.models.documents import IssuedDocument
 from console.models.metering import Meter, Reading
 from console.models.organisation import Office, Region, Service, Staff, Supplier
@@ -25,8 +31,10 @@ __all__ = [
     "Base",
     "BillingPeriod",
     "Charge",
+    "ConsoleSecret",
     "ConsumptionNorm",
     "Customer",
+    "CustomerIdentity",
     "IssuedDocument",
     "LedgerEntry",
     "Meter",

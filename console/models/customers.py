@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from console.models.base import Base, CreatedAt, Versioned, str_enum
+from console.models.base import Base, CreatedAt, Versioned, str_enum, unique_when_set
 from console.models.enums import BindingProof, HolderRelation
 
 
 class Customer(Versioned, CreatedAt, Base):
-    """A person, identified by a Russian passport. Personal data (152-ФЗ): masked on screen."""
+    """A person, identified by a Russian passport.
+
+    The passport, СНИЛС and birth date (152-ФЗ) are not here: they live sealed in
+    ``customer_identities``, which staff reach only through audited one-record functions
+    (migration 0006, services/identity.py). ``passport_masked`` is what screens may show."""
 
     __tablename__ = "customers"
 
@@ -20,14 +24,8 @@ class Customer(Versioned, CreatedAt, Base):
     last_name: Mapped[str] = mapped_column(String(80))
     first_name: Mapped[str] = mapped_column(String(80))
     middle_name: Mapped[str | None] = mapped_column(String(80))
-    birth_date: Mapped[dt.date | None] = mapped_column(Date)
-    passport_series: Mapped[str | None] = mapped_column(String(4))
-    passport_number: Mapped[str | None] = mapped_column(String(6))
-    passport_issued_by: Mapped[str | None] = mapped_column(String(250))
-    passport_issued_on: Mapped[dt.date | None] = mapped_column(Date)
-    passport_division_code: Mapped[str | None] = mapped_column(String(7))
+    passport_masked: Mapped[str | None] = mapped_column(String(16))  # «71 ** ******»
     registration_address: Mapped[str | None] = mapped_column(String(300))
-    snils: Mapped[str | None] = mapped_column(String(11))
     phone: Mapped[str | None] = mapped_column(String(16), index=True)  # E.164
     email: Mapped[str | None] = mapped_column(String(120), index=True)
     pd_consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -37,8 +35,6 @@ class Customer(Versioned, CreatedAt, Base):
     search_text: Mapped[str] = mapped_column(String(250))
 
     __table_args__ = (
-        # One passport, one customer, even when two clerks save at the same moment.
-        UniqueConstraint("passport_series", "passport_number"),
         Index(
             "ix_customers_search_text_trgm",
             "search_text",
@@ -55,18 +51,42 @@ class Customer(Versioned, CreatedAt, Base):
     )
 
 
+class CustomerIdentity(Base):
+    """A customer's passport, СНИЛС and birth date, sealed (152-ФЗ ст.19).
+
+    ``sealed`` is a JSON object: on PostgreSQL encrypted with pgcrypto under a key staff cannot
+    read, and the table itself is the owner's only; on SQLite (one desk, no boundary) plain
+    JSON. ``passport_hash`` is an HMAC-SHA256 of series + number under a second key: unique, so
+    one passport belongs to one customer even when two clerks save it at the same moment."""
+
+    __tablename__ = "customer_identities"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    passport_hash: Mapped[str | None] = mapped_column(String(64))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (unique_when_set("uq_customer_identities_passport_hash", "passport_hash"),)
+
+
+class ConsoleSecret(Base):
+    """Keys made at migration time (the seal, the passport hash); never readable by staff."""
+
+    __tablename__ = "console_secrets"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class PassportRecord(CreatedAt, Base):
-    """A passport the customer held before (kept when a new one replaces it)."""
+    """A passport the customer held before (kept when a new one replaces it), sealed like
+    ``customer_identities``; only the masked form is readable by staff."""
 
     __tablename__ = "passport_records"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    series: Mapped[str] = mapped_column(String(4))
-    number: Mapped[str] = mapped_column(String(6))
-    issued_by: Mapped[str | None] = mapped_column(String(250))
-    issued_on: Mapped[dt.date | None] = mapped_column(Date)
-    division_code: Mapped[str | None] = mapped_column(String(7))
+    passport_masked: Mapped[str] = mapped_column(String(16))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
     replaced_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 

@@ -37,7 +37,7 @@ from console.services.account_rows import account_place
 from console.services.address_format import format_address, full_name
 from console.services.database import Database
 from console.services.errors import NotFoundError, ValidationError
-from console.services.formatting import first_of_month, mask_passport
+from console.services.formatting import first_of_month
 
 __all__ = ["Notification"]
 
@@ -51,8 +51,7 @@ class Person:
     relation: str
     relation_label: str
     is_primary: bool
-    passport_masked: str
-    birth_date: dt.date | None
+    passport_masked: str  # the birth date is sealed too: shown with the passport, on reveal
     phone: str | None
     email: str | None
 
@@ -256,8 +255,7 @@ def _people(session: Session, account_id: int) -> tuple[Person | None, tuple[Per
             relation=h.relation.value,
             relation_label=L.label(L.RELATION, h.relation),
             is_primary=h.is_primary,
-            passport_masked=mask_passport(c.passport_series, c.passport_number),
-            birth_date=c.birth_date,
+            passport_masked=c.passport_masked or "",
             phone=c.phone,
             email=c.email,
         )

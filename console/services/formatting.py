@@ -110,6 +110,11 @@ def add_months(period: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def snils_text(value: str) -> str:
+    """ "112-233-445 95" from the eleven digits."""
+    return f"{value[:3]}-{value[3:6]}-{value[6:9]} {value[9:]}"
+
+
 def mask_passport(series: str | None, number: str | None) -> str:
     """«45 ** ******»: two digits of the series shown, the rest hidden until revealed."""
     if not series and not number:

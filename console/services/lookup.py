@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import TextClause, text
 
-from console.services import audit, lookup_sql
+from console.services import identity, lookup_sql
 from console.services.actor import SYSTEM, Actor
 from console.services.address_format import format_address
 from console.services.database import Database
@@ -144,14 +144,13 @@ def _passport(db: Database, q: Query, limit: int, actor: Actor) -> SearchResult:
     assert q.passport is not None
     series, number = q.passport
     with db.transaction() as session:
-        step = lookup_sql.passport(series, number, limit, db.is_postgres)
-        hits = _execute(lambda s: session.execute(_statement(s.sql), s.params).all(), step)
-        # 152-ФЗ: who looked up whose passport is recorded, found or not.
-        audit.record(
-            session, actor, "customer.search_passport", "customer", None,
-            account_id=hits[0][1].account_id if len(hits) == 1 else None,
-            after={"passport": f"{series} {number}", "found": len(hits)},
-        )  # fmt: skip
+        # 152-ФЗ: the search by the keyed hash records who looked up which passport (masked),
+        # found or not; on PostgreSQL the database function does both.
+        found = identity.find(session, actor, series, number)
+        hits: list[Hit] = []
+        if found is not None:
+            step = lookup_sql.passport(found, limit, db.is_postgres)
+            hits = _execute(lambda s: session.execute(_statement(s.sql), s.params).all(), step)
     return _result(hits, "passport", limit, q)
 
 

@@ -135,13 +135,12 @@ def by_customer(column: str, value: str, rank: int, cap: int, pg: bool) -> Step:
     return Step(_rows(_holders_of(customers, str(rank)), pg), {"value": value, "cap": cap + 1})
 
 
-def passport(series: str, number: str, cap: int, pg: bool) -> Step:
-    customers = (
-        "SELECT id FROM customers WHERE passport_series = :series AND passport_number = :number"
-    )
+def passport(customer_id: int, cap: int, pg: bool) -> Step:
+    """Accounts of the customer the audited passport search found (identity.find)."""
+    customers = "SELECT CAST(:customer_id AS INTEGER) AS id"
     return Step(
         _rows(_holders_of(customers, str(RANK_PASSPORT)), pg),
-        {"series": series, "number": number, "cap": cap + 1},
+        {"customer_id": customer_id, "cap": cap + 1},
     )
 
 

@@ -12,7 +12,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from console.services import pdf_fonts
+from console.services import identity, pdf_fonts
+from console.services.actor import Actor
 from console.services.database import Database
 from console.services.errors import ConflictError
 from console.services.formatting import date, date_time, money
@@ -71,15 +72,27 @@ def _payout_text(d: RefundDetails) -> str:
     )
 
 
-def application_pdf(db: Database, refund_id: int) -> bytes:
+def _applicant_passport(db: Database, actor: Actor, d: RefundDetails) -> str:
+    """The full passport for the paper the customer signs, read through the audited function
+    (``customer.print_identity``); the masked one if the record has none."""
+    with db.transaction() as session:
+        found = identity.reveal(
+            session, actor, d.applicant_id, account_id=d.summary.account_id, purpose="print"
+        )
+    if found is None or not found.number:
+        return d.applicant_passport
+    return f"{found.series or ''} {found.number}".strip()
+
+
+def application_pdf(db: Database, actor: Actor, refund_id: int) -> bytes:
     """Заявление на возврат with its registration number, for the customer to sign."""
     d = get_refund(db, refund_id)
+    passport = _applicant_passport(db, actor, d)
     s, st = d.summary, _styles()
     story: list[Flowable] = [
         Paragraph(f"Руководителю<br/>{_esc(d.office)}<br/>{_esc(d.supplier)}", st["right"]),
         Paragraph(
-            f"от {_esc(s.applicant)}<br/>паспорт {_esc(d.applicant_passport)}<br/>"
-            f"адрес: {_esc(d.address)}",
+            f"от {_esc(s.applicant)}<br/>паспорт {_esc(passport)}<br/>адрес: {_esc(d.address)}",
             st["right"],
         ),
         Spacer(1, 8 * mm),

@@ -24,7 +24,6 @@ from console.models import (
 from console.models.enums import HolderRelation, RefundPayout, RefundReason, RefundStatus
 from console.services.database import Database
 from console.services.errors import NotFoundError
-from console.services.formatting import mask_passport
 from console.services.payment_history import PaymentRow, account_payments, utc
 from console.services.payments import account_balance, holder_and_address
 
@@ -129,6 +128,7 @@ class AttachmentInfo:
 class RefundDetails:
     summary: RefundSummary
     registered_by_staff_id: int
+    applicant_id: int
     supplier: str
     office: str
     office_address: str
@@ -168,8 +168,7 @@ def refund_context(db: Database, account_id: int) -> RefundContext:
             .order_by(AccountHolder.is_primary.desc(), AccountHolder.id)
         ).all()
         applicants = tuple(
-            Applicant(c.id, full_name(c), RELATION_LABELS[relation],
-                      mask_passport(c.passport_series, c.passport_number))
+            Applicant(c.id, full_name(c), RELATION_LABELS[relation], c.passport_masked or "")
             for c, relation in rows
         )  # fmt: skip
         balance = account_balance(session, account_id)
@@ -262,9 +261,11 @@ def get_refund(db: Database, refund_id: int, today: dt.date | None = None) -> Re
             .where(Attachment.owner_type == "refund_application", Attachment.owner_id == r.id)
             .order_by(Attachment.id)
         ).all()
-        passport = f"{customer.passport_series or ''} {customer.passport_number or ''}".strip()
+        # Masked: the full passport is revealed only through the audited identity functions.
+        passport = customer.passport_masked or ""
         return RefundDetails(
             summary=found[0], registered_by_staff_id=r.registered_by_staff_id,
+            applicant_id=r.applicant_id,
             supplier=supplier.name if supplier else "",
             office=office.name if office else "", office_address=office.address if office else "",
             address=address, applicant_passport=passport, payout=r.payout,

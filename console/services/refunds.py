@@ -25,7 +25,7 @@ from console.models import (
     RefundApplicationPayment,
 )
 from console.models.enums import LedgerKind, RefundPayout, RefundReason, RefundStatus
-from console.services import audit, validators
+from console.services import audit, identity, validators
 from console.services.actor import Actor
 from console.services.database import Database
 from console.services.errors import (
@@ -123,7 +123,7 @@ def media_type(item: AttachmentFile, max_bytes: int) -> str:
     )
 
 
-def _check_applicant(session: Session, request: RefundRequest) -> Customer:
+def _check_applicant(session: Session, actor: Actor, request: RefundRequest) -> Customer:
     bound = session.scalar(
         select(AccountHolder.id).where(
             AccountHolder.account_id == request.account_id,
@@ -134,12 +134,13 @@ def _check_applicant(session: Session, request: RefundRequest) -> Customer:
     customer = session.get(Customer, request.applicant_id)
     if bound is None or customer is None:
         raise ValidationError("Заявитель не привязан к этому лицевому счёту.", "applicant")
-    if not customer.passport_series or not customer.passport_number:
+    if not customer.passport_masked:
         raise ValidationError(
             "В карточке клиента нет паспорта: сначала внесите паспортные данные.", "passport"
         )
     shown = "".join(ch for ch in request.passport if ch.isdigit())
-    if shown != customer.passport_series + customer.passport_number:
+    # Compared by the keyed hash, nothing revealed; a mismatch is recorded.
+    if len(shown) != 10 or not identity.matches(session, actor, customer.id, shown[:4], shown[4:]):
         raise ValidationError(
             "Паспорт не совпадает с паспортом клиента в базе: проверьте серию и номер.",
             "passport",
@@ -215,7 +216,7 @@ def register_refund(
     try:
         with db.transaction() as session:
             lock_account(session, request.account_id)
-            _check_applicant(session, request)
+            _check_applicant(session, actor, request)
             _check_payments(session, request)
             _check_amount(session, request)
             now = dt.datetime.now(dt.UTC)

@@ -1,8 +1,8 @@
 """Registering a customer with a passport: checks, duplicate search, one-transaction save.
 
-The passport is unique in the database itself (``uq_customers_passport_series_passport_number``):
-when two clerks save the same passport at the same moment, the second insert fails there and is
-turned into the same "already on file" result a Python check would give.
+The passport is unique in the database itself (the keyed hash of ``customer_identities``,
+services/identity.py): when two clerks save the same passport at the same moment, the second
+save fails there and is turned into the same "already on file" result a Python check would give.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import exc, select
 from sqlalchemy.orm import Session
 
-from console.models import Account, Customer, PassportRecord
+from console.models import Account, Customer
 from console.models.enums import BillDelivery
-from console.services import audit, validators
+from console.services import audit, identity, validators
 from console.services.actor import Actor
-from console.services.database import Database, fold
+from console.services.database import Database
 from console.services.errors import ConflictError, NotFoundError, ValidationError
 from console.services.formatting import mask_passport
 from console.services.normalize import person_search_text
@@ -122,34 +122,29 @@ def validate_person(form: PersonForm, *, today: dt.date | None = None) -> Person
 # --- duplicates ----------------------------------------------------------------------------
 
 
-def _by_passport(session: Session, series: str, number: str) -> Customer | None:
-    return session.scalar(
-        select(Customer).where(
-            Customer.passport_series == series, Customer.passport_number == number
-        )
+def _by_passport(session: Session, actor: Actor, person: Person) -> Customer | None:
+    found = identity.find(
+        session, actor, person.passport_series, person.passport_number, purpose="registration"
     )
+    return None if found is None else session.get(Customer, found)
 
 
-def find_duplicates(db: Database, person: Person) -> DuplicateCheck:
-    """The same passport on file; and the same surname + name + birth date with another one."""
-    with db.read() as session:
-        same = _by_passport(session, person.passport_series, person.passport_number)
+def find_duplicates(db: Database, actor: Actor, person: Person) -> DuplicateCheck:
+    """The same passport on file; and the same surname + name + birth date with another one.
+
+    Both go through the audited identity functions (a write: the audit event)."""
+    with db.transaction() as session:
+        same = _by_passport(session, actor, person)
         prefix = person_search_text(person.last_name, person.first_name, None)
-        candidates = session.scalars(
-            select(Customer)
-            .where(
-                Customer.search_text.startswith(prefix), Customer.birth_date == person.birth_date
-            )
-            .order_by(Customer.id)
-            .limit(50)
-        )
+        ids = identity.same_person(session, actor, prefix, person.birth_date)
+        # The prefix "иванов иван" also finds "иванов иванович …": same surname and name only.
         others = tuple(
-            summarize(session, c)
-            for c in candidates
+            summarize(session, c, birth_date=person.birth_date)
+            for c in session.scalars(select(Customer).where(Customer.id.in_(ids)).order_by(
+                Customer.id))
             if (same is None or c.id != same.id)
-            and fold(c.last_name) == fold(person.last_name)
-            and fold(c.first_name) == fold(person.first_name)
-        )
+            and person_search_text(c.last_name, c.first_name, None) == prefix
+        )  # fmt: skip
         return DuplicateCheck(
             same_passport=summarize(session, same) if same else None, same_person=others
         )
@@ -179,31 +174,27 @@ def register(db: Database, actor: Actor, request: RegistrationRequest) -> Regist
             return _register(session, actor, request)
     except exc.IntegrityError:
         # Another desk saved the same passport a moment ago: show that customer instead.
-        existing = _duplicate(db, request.person)
+        existing = _duplicate(db, actor, request.person)
         if existing is None:
             raise
         return RegistrationResult(customer=existing, created=False, duplicate=True)
 
 
-def _duplicate(db: Database, person: Person) -> CustomerSummary | None:
-    with db.read() as session:
-        found = _by_passport(session, person.passport_series, person.passport_number)
+def _duplicate(db: Database, actor: Actor, person: Person) -> CustomerSummary | None:
+    with db.transaction() as session:
+        found = _by_passport(session, actor, person)
         return summarize(session, found) if found else None
 
 
 def _register(session: Session, actor: Actor, request: RegistrationRequest) -> RegistrationResult:
     person = request.person
     now = dt.datetime.now(dt.UTC)
-    owner = _by_passport(session, person.passport_series, person.passport_number)
     if request.existing_customer_id is None:
-        if owner is not None:
-            return RegistrationResult(
-                customer=summarize(session, owner), created=False, duplicate=True
-            )
+        # A passport on file fails on the unique hash: ``register`` shows that customer.
         customer = _create(session, actor, person, request, now)
         created = True
     else:
-        customer = _continue_existing(session, actor, request, owner, now)
+        customer = _continue_existing(session, actor, request, now)
         created = False
     bound = []
     for binding in request.bindings:
@@ -221,8 +212,6 @@ def _create(
 ) -> Customer:
     customer = Customer(
         **person.person_values(),
-        **person.passport_values(),
-        snils=person.snils,
         phone=person.phone,
         email=person.email,
         pd_consent_at=now,
@@ -231,7 +220,7 @@ def _create(
         search_text=person_search_text(person.last_name, person.first_name, person.middle_name),
     )
     session.add(customer)
-    session.flush()  # the unique passport constraint fires here
+    session.flush()
     audit.record(
         session,
         actor,
@@ -245,6 +234,8 @@ def _create(
             "pd_consent_staff_id": actor.staff_id,
         },
     )
+    # The unique passport hash fires here (IntegrityError) when the passport is on file.
+    identity.set_identity(session, actor, customer.id, **person.identity_values())
     return customer
 
 
@@ -252,7 +243,6 @@ def _continue_existing(
     session: Session,
     actor: Actor,
     request: RegistrationRequest,
-    owner: Customer | None,
     now: dt.datetime,
 ) -> Customer:
     person = request.person
@@ -267,19 +257,17 @@ def _continue_existing(
     changes: dict[str, Any] = {
         "phone": person.phone or customer.phone,
         "email": person.email or customer.email,
-        "snils": person.snils or customer.snils,
         "mailing_consent": request.consents.mailing,
     }
     if request.replace_passport:
-        if owner is not None and owner.id != customer.id:
-            raise ValidationError(
-                "Этот паспорт уже записан на другого клиента: замена невозможна.",
-                "passport_number",
-            )
-        archive_passport(session, actor, customer, person)
+        set_passport(session, actor, customer.id, person.identity_values())
         changes.update(person.person_values())
-    elif owner is None or owner.id != customer.id:
+    elif not identity.matches(
+        session, actor, customer.id, person.passport_series, person.passport_number
+    ):
         raise ConflictError("Паспорт клиента на файле не совпадает с введённым.")
+    elif person.snils:
+        identity.set_identity(session, actor, customer.id, snils=person.snils)
     apply_changes(session, actor, customer, changes)
     if customer.pd_consent_at is None:
         customer.pd_consent_at = now
@@ -295,37 +283,25 @@ def _continue_existing(
     return customer
 
 
-def archive_passport(session: Session, actor: Actor, customer: Customer, new: Person) -> None:
-    """Keep the old passport in ``passport_records`` and put the new one on the customer."""
-    old_masked = mask_passport(customer.passport_series, customer.passport_number)
-    if customer.passport_series and customer.passport_number:
-        session.add(
-            PassportRecord(
-                customer_id=customer.id,
-                series=customer.passport_series,
-                number=customer.passport_number,
-                issued_by=customer.passport_issued_by,
-                issued_on=customer.passport_issued_on,
-                division_code=customer.passport_division_code,
-                replaced_by_staff_id=actor.staff_id,
-            )
+def set_passport(
+    session: Session, actor: Actor, customer_id: int, values: dict[str, Any]
+) -> identity.Outcome:
+    """Put a new passport (and what else ``values`` sets) on the customer; the old passport is
+    kept in ``passport_records`` and the change recorded, by ``identity.set_identity``."""
+    try:
+        with session.begin_nested():  # a refused passport leaves the rest of the work intact
+            outcome = identity.set_identity(session, actor, customer_id, **values)
+    except exc.IntegrityError:
+        raise ValidationError(
+            "Этот паспорт уже записан на другого клиента: проверьте серию и номер.",
+            "passport_number",
+        ) from None
+    if outcome == "early":
+        raise ValidationError(
+            "Дата выдачи раньше 14-летия клиента: паспорт выдают с 14 лет. Проверьте обе даты.",
+            "passport_issued_on",
         )
-    before = audit.snapshot(customer, "passport_issued_on", "passport_division_code")
-    for name, value in new.passport_values().items():
-        setattr(customer, name, value)
-    session.flush()  # a passport of another customer fails here, before the audit event
-    audit.record(
-        session,
-        actor,
-        "customer.replace_passport",
-        "customer",
-        customer.id,
-        before={**before, "passport": old_masked},
-        after={
-            **audit.snapshot(customer, "passport_issued_on", "passport_division_code"),
-            "passport": mask_passport(new.passport_series, new.passport_number),
-        },
-    )
+    return outcome
 
 
 def apply_changes(

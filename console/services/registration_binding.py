@@ -24,7 +24,7 @@ from console.services import audit
 from console.services.actor import Actor
 from console.services.database import Database, fold
 from console.services.errors import ConflictError, NotFoundError, ValidationError
-from console.services.formatting import add_months, first_of_month, mask_passport, to_kopecks
+from console.services.formatting import add_months, first_of_month, to_kopecks
 from console.services.registration_types import (
     PROOF_LABELS,
     RELATION_LABELS,
@@ -301,7 +301,7 @@ def _people(session: Session, account_id: int) -> tuple[HolderRow, ...]:
             proof_label=PROOF_LABELS[h.proof.value] if h.proof else "",
             is_primary=h.is_primary,
             bound_at=h.bound_at,
-            passport_masked=mask_passport(c.passport_series, c.passport_number),
+            passport_masked=c.passport_masked or "",
             phone=c.phone,
         )
         for h, c in rows

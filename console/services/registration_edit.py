@@ -5,26 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exc, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.models import Account, Customer, PassportRecord
-from console.services import audit, validators
+from console.services import identity, validators
 from console.services.actor import Actor
 from console.services.database import Database
 from console.services.errors import ConflictError, NotFoundError, ValidationError
-from console.services.formatting import mask_passport
-from console.services.registration import apply_changes, archive_passport
-from console.services.registration_types import (
-    CustomerDetails,
-    Person,
-    bound_accounts,
-)
+from console.services.registration import apply_changes, set_passport
+from console.services.registration_types import CustomerDetails, bound_accounts
 
 
 @dataclass(frozen=True)
 class CustomerEdit:
-    """What the edit dialog sends: text as typed; empty optional fields clear the value."""
+    """What the edit dialog sends: text as typed; empty optional fields clear the value,
+    except СНИЛС, which is sealed and not shown: empty keeps it, a number replaces it."""
 
     last_name: str
     first_name: str
@@ -61,13 +57,8 @@ def customer_details(db: Database, customer_id: int) -> CustomerDetails:
             last_name=c.last_name,
             first_name=c.first_name,
             middle_name=c.middle_name,
-            birth_date=c.birth_date,
-            passport_masked=mask_passport(c.passport_series, c.passport_number),
-            passport_issued_on=c.passport_issued_on,
-            passport_issued_by=c.passport_issued_by,
-            passport_division_code=c.passport_division_code,
+            passport_masked=c.passport_masked or "",
             registration_address=c.registration_address,
-            snils=c.snils,
             phone=c.phone,
             email=c.email,
             mailing_consent=c.mailing_consent,
@@ -112,6 +103,7 @@ def update_customer(
 ) -> CustomerDetails:
     """Save contacts and name changes (a surname after marriage); before/after go to the audit."""
     values = check_edit(edit)
+    snils = values.pop("snils")
     with db.transaction() as session:
         customer = _load(session, customer_id, version)
         if customer.email and not values["email"]:
@@ -125,6 +117,8 @@ def update_customer(
                     "email",
                 )
         apply_changes(session, actor, customer, values)
+        if snils is not None:
+            identity.set_identity(session, actor, customer.id, snils=snils)
     return customer_details(db, customer_id)
 
 
@@ -137,45 +131,28 @@ def replace_passport(
     issued_by = validators.required_text(
         edit.issued_by, what="кем выдан паспорт", field="passport_issued_by", max_length=250
     )
-    try:
-        with db.transaction() as session:
-            customer = _load(session, customer_id, version)
-            issued_on = validators.passport_issue_date(
-                validators.parse_date(
-                    edit.issued_on, what="дату выдачи паспорта", field="passport_issued_on"
-                ),
-                customer.birth_date,
+    issued_on = validators.passport_issue_date(
+        validators.parse_date(
+            edit.issued_on, what="дату выдачи паспорта", field="passport_issued_on"
+        ),
+        None,  # the birth date is sealed: the identity function checks the 14th birthday
+    )
+    values = {"series": series, "number": number, "issued_on": issued_on,
+              "issued_by": issued_by, "division_code": division}  # fmt: skip
+    with db.transaction() as session:
+        _load(session, customer_id, version)
+        if set_passport(session, actor, customer_id, values) not in ("replaced", "created"):
+            # Rolled back with the transaction: the stored passport is the one typed.
+            raise ValidationError(
+                "Это тот же паспорт, что уже записан у клиента.", "passport_number"
             )
-            if (customer.passport_series, customer.passport_number) == (series, number):
-                raise ValidationError(
-                    "Это тот же паспорт, что уже записан у клиента.", "passport_number"
-                )
-            person = Person(
-                last_name=customer.last_name,
-                first_name=customer.first_name,
-                middle_name=customer.middle_name,
-                birth_date=customer.birth_date or issued_on,
-                passport_series=series,
-                passport_number=number,
-                passport_issued_on=issued_on,
-                passport_issued_by=issued_by,
-                passport_division_code=division,
-                registration_address=customer.registration_address or "",
-            )
-            archive_passport(session, actor, customer, person)
-    except exc.IntegrityError:
-        raise ValidationError(
-            "Этот паспорт уже записан на другого клиента: проверьте серию и номер.",
-            "passport_number",
-        ) from None
     return customer_details(db, customer_id)
 
 
-def reveal_passport(db: Database, actor: Actor, customer_id: int) -> str:
-    """The full passport "4508 123456"; each look is recorded (152-ФЗ, ст. 19)."""
+def reveal_passport(db: Database, actor: Actor, customer_id: int) -> identity.Identity:
+    """The customer's passport, СНИЛС and birth date; each look is recorded (152-ФЗ, ст. 19)."""
     with db.transaction() as session:
-        customer = session.get(Customer, customer_id)
-        if customer is None:
+        if session.get(Customer, customer_id) is None:
             raise NotFoundError("Клиент не найден.")
-        audit.record(session, actor, "customer.reveal_passport", "customer", customer.id)
-        return f"{customer.passport_series or ''} {customer.passport_number or ''}".strip()
+        found = identity.reveal(session, actor, customer_id)
+        return found or identity.Identity()

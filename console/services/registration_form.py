@@ -1,13 +1,17 @@
 """The printed registration form with the consent to personal-data processing (reportlab PDF).
 
-The customer signs it at the counter, so it shows the passport in full (on screen it is masked).
+The customer signs it at the counter, so it shows the passport in full (on screen it is masked):
+the values printed are the stored ones, read through the audited identity functions
+(``customer.print_identity``), not what the screen happens to hold.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
@@ -24,8 +28,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from console.services import pdf_fonts
-from console.services.formatting import date
+from console.models import Customer
+from console.services import identity, pdf_fonts
+from console.services.actor import Actor
+from console.services.database import Database
+from console.services.errors import NotFoundError
+from console.services.formatting import date, snils_text
 from console.services.registration_types import DELIVERY_LABELS, Person
 
 
@@ -49,6 +57,26 @@ class RegistrationFormData:
     staff_name: str
     signed_on: dt.date
     customer_id: int | None = None
+
+
+def form_person(db: Database, actor: Actor, customer_id: int, typed: Person) -> Person:
+    """The customer as stored, for printing; ``typed`` fills what the record lacks."""
+    with db.transaction() as session:
+        customer = session.get(Customer, customer_id)
+        if customer is None:
+            raise NotFoundError("Клиент не найден.")
+        found = identity.reveal(session, actor, customer_id, purpose="print")
+        stored = found or identity.Identity()
+        values: dict[str, Any] = {
+            "last_name": customer.last_name, "first_name": customer.first_name,
+            "middle_name": customer.middle_name, "phone": customer.phone,
+            "email": customer.email, "registration_address": customer.registration_address,
+            "passport_series": stored.series, "passport_number": stored.number,
+            "passport_issued_by": stored.issued_by, "passport_issued_on": stored.issued_on,
+            "passport_division_code": stored.division_code, "snils": stored.snils,
+            "birth_date": stored.birth_date,
+        }  # fmt: skip
+    return dataclasses.replace(typed, **{k: v for k, v in values.items() if v is not None})
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -131,7 +159,7 @@ def _registration_page(data: RegistrationFormData, s: dict[str, ParagraphStyle])
         [P("Кем выдан"), P(p.passport_issued_by)],
         [P("Код подразделения"), P(p.passport_division_code)],
         [P("Адрес регистрации"), P(p.registration_address)],
-        [P("СНИЛС"), P(_snils(p.snils) if p.snils else "—")],
+        [P("СНИЛС"), P(snils_text(p.snils) if p.snils else "—")],
         [P("Телефон"), P(p.phone or "—")],
         [P("Электронная почта"), P(p.email or "—")],
     ]  # fmt: skip
@@ -168,10 +196,6 @@ def short_name(p: Person) -> str:
     """ "Смирнова А. В." for the signature's decoding."""
     initials = " ".join(f"{part[0]}." for part in (p.first_name, p.middle_name) if part)
     return f"{p.last_name} {initials}"
-
-
-def _snils(value: str) -> str:
-    return f"{value[:3]}-{value[3:6]}-{value[6:9]} {value[9:]}"
 
 
 def _consent_page(data: RegistrationFormData, s: dict[str, ParagraphStyle]) -> list[object]:

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.models import Account, AccountHolder, Customer
-from console.services.formatting import mask_passport
 
 #: Отношение к лицевому счёту (seed 004), in the order the clerk picks from.
 RELATION_LABELS: dict[str, str] = {
@@ -30,23 +29,15 @@ PROOF_LABELS: dict[str, str] = {
 DELIVERY_LABELS: dict[str, str] = {"paper": "Бумажная квитанция", "email": "По электронной почте"}
 
 #: Fields of a customer that people edit; the audit trail keeps their before/after values.
+#: СНИЛС and birth date are personal data kept sealed (services/identity.py).
 EDITABLE_FIELDS = (
     "last_name",
     "first_name",
     "middle_name",
-    "birth_date",
     "registration_address",
-    "snils",
     "phone",
     "email",
     "mailing_consent",
-)
-PASSPORT_FIELDS = (
-    "passport_series",
-    "passport_number",
-    "passport_issued_on",
-    "passport_issued_by",
-    "passport_division_code",
 )
 
 
@@ -91,11 +82,17 @@ class Person:
     def full_name(self) -> str:
         return full_name(self.last_name, self.first_name, self.middle_name)
 
-    def passport_values(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in PASSPORT_FIELDS}
+    def identity_values(self) -> dict[str, Any]:
+        """The sealed part, as ``identity.set_identity`` takes it."""
+        return {
+            "series": self.passport_series, "number": self.passport_number,
+            "issued_by": self.passport_issued_by, "issued_on": self.passport_issued_on,
+            "division_code": self.passport_division_code, "snils": self.snils,
+            "birth_date": self.birth_date,
+        }  # fmt: skip
 
     def person_values(self) -> dict[str, Any]:
-        names = ("last_name", "first_name", "middle_name", "birth_date", "registration_address")
+        names = ("last_name", "first_name", "middle_name", "registration_address")
         return {name: getattr(self, name) for name in names}
 
 
@@ -131,7 +128,8 @@ class RegistrationRequest:
 
 @dataclass(frozen=True)
 class CustomerSummary:
-    """A customer as lists show them: the passport masked (152-ФЗ)."""
+    """A customer as lists show them: the passport masked (152-ФЗ); the birth date only where
+    the clerk typed it and it matched (the same-person check)."""
 
     id: int
     version: int
@@ -191,20 +189,15 @@ class HolderRow:
 
 @dataclass(frozen=True)
 class CustomerDetails:
-    """A customer for the edit dialog; the passport number stays masked until revealed."""
+    """A customer for the edit dialog; passport, СНИЛС and birth date only when revealed."""
 
     id: int
     version: int
     last_name: str
     first_name: str
     middle_name: str | None
-    birth_date: dt.date | None
     passport_masked: str
-    passport_issued_on: dt.date | None
-    passport_issued_by: str | None
-    passport_division_code: str | None
     registration_address: str | None
-    snils: str | None
     phone: str | None
     email: str | None
     mailing_consent: bool
@@ -231,13 +224,15 @@ def bound_accounts(session: Session, customer_id: int) -> tuple[str, ...]:
     return tuple(rows)
 
 
-def summarize(session: Session, customer: Customer) -> CustomerSummary:
+def summarize(
+    session: Session, customer: Customer, birth_date: dt.date | None = None
+) -> CustomerSummary:
     return CustomerSummary(
         id=customer.id,
         version=customer.version,
         full_name=full_name(customer.last_name, customer.first_name, customer.middle_name),
-        birth_date=customer.birth_date,
-        passport_masked=mask_passport(customer.passport_series, customer.passport_number),
+        birth_date=birth_date,
+        passport_masked=customer.passport_masked or "",
         phone=customer.phone,
         email=customer.email,
         accounts=bound_accounts(session, customer.id),

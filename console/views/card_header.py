@@ -96,10 +96,8 @@ class CardHeader(QFrame):
         self._holder_id = holder.customer_id if holder else None
         if holder is not None:
             self.holder.setText(f"{holder.name} ({holder.relation_label.lower()})")
-            birth = ""
-            if holder.birth_date:
-                birth = tr(", дата рождения {0}").format(date(holder.birth_date))
-            self.passport.setText(tr("Паспорт {0}{1}").format(holder.passport_masked or "—", birth))
+            # The birth date is sealed with the passport: it shows when the passport is revealed.
+            self.passport.setText(tr("Паспорт {0}").format(holder.passport_masked or "—"))
             self.reveal.setVisible(bool(holder.passport_masked))
             self.reveal.setEnabled(True)
             contacts = [
@@ -171,5 +169,8 @@ class CardHeader(QFrame):
             parts.append(details.issued_by)
         if details.division_code:
             parts.append(self.tr("код подразделения {0}").format(details.division_code))
-        self.passport.setText(self.tr("Паспорт {0}").format(", ".join(parts)))
+        birth = ""
+        if details.birth_date:
+            birth = self.tr("; дата рождения {0}").format(date(details.birth_date))
+        self.passport.setText(self.tr("Паспорт {0}{1}").format(", ".join(parts), birth))
         self.reveal.hide()

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from console.services import registration_edit
 from console.services import validators as v
 from console.services.errors import ValidationError
-from console.services.formatting import date
+from console.services.formatting import date, snils_text
+from console.services.identity import Identity
 from console.services.registration_types import CustomerDetails
 from console.views.context import ViewContext
 from console.views.registration_widgets import (
@@ -56,7 +57,10 @@ class CustomerEditDialog(QDialog):
                 lambda t: v.person_name(t, label="Отчество", field="middle_name", required=False),
             ),
             "registration_address": CheckedField("registration_address"),
-            "snils": CheckedField("snils", v.snils),
+            # Sealed like the passport: empty keeps the stored number, a new one replaces it.
+            "snils": CheckedField(
+                "snils", v.snils, placeholder=self.tr("не показывается; введите, чтобы заменить")
+            ),
             "phone": CheckedField("phone", v.phone, placeholder="8 (912) 345-67-89"),
             "email": CheckedField("email", v.email),
         }  # fmt: skip
@@ -76,7 +80,7 @@ class CustomerEditDialog(QDialog):
                 "passport_issued_on",
                 lambda t: v.passport_issue_date(
                     v.parse_date(t, what="дату выдачи паспорта", field="passport_issued_on"),
-                    self.details.birth_date if self.details else None,
+                    None,  # the birth date is sealed: the save checks the 14th birthday
                 ),
                 placeholder=self.tr("ДД.ММ.ГГГГ"),
             ),
@@ -127,7 +131,7 @@ class CustomerEditDialog(QDialog):
             "last_name": details.last_name, "first_name": details.first_name,
             "middle_name": details.middle_name,
             "registration_address": details.registration_address,
-            "snils": details.snils, "phone": details.phone, "email": details.email,
+            "phone": details.phone, "email": details.email,
         }  # fmt: skip
         for name, value in values.items():
             if not self.fields[name].text():  # never overwrite what the clerk typed
@@ -136,19 +140,27 @@ class CustomerEditDialog(QDialog):
         self._show_passport(details.passport_masked)
         self.fields["last_name"].edit.setFocus()
 
-    def _show_passport(self, passport: str) -> None:
+    def _show_passport(self, passport: str, extra: str = "") -> None:
         d = self.details
         assert d is not None
-        extra = f", выдан {date(d.passport_issued_on)}" if d.passport_issued_on else ""
         history = self.tr(", прежних паспортов: {0}").format(d.previous_passports)
         self.passport_label.setText(f"{passport}{extra}{history if d.previous_passports else ''}")
+
+    def _revealed(self, found: Identity) -> None:
+        """The passport with its issue date, the birth date and СНИЛС: asked for, recorded."""
+        extra = f", выдан {date(found.issued_on)}" if found.issued_on else ""
+        if found.birth_date:
+            extra += self.tr(", дата рождения {0}").format(date(found.birth_date))
+        if found.snils:
+            extra += self.tr(", СНИЛС {0}").format(snils_text(found.snils))
+        self._show_passport(found.passport_text, extra)
 
     def _reveal(self) -> None:
         self.ctx.tasks.run(
             lambda: registration_edit.reveal_passport(
                 self.ctx.db, self.ctx.actor, self.customer_id
             ),
-            guarded(self, self._show_passport),
+            guarded(self, self._revealed),
             guarded(self, self._failed),
         )
 

@@ -309,7 +309,9 @@ class RefundRegisterDialog(QDialog):
         if self.details is None:
             return
         db, rid, number = self.ctx.db, self.details.summary.refund_id, self.details.summary.number
+        actor = self.ctx.actor
         PdfPreviewDialog(
             self.ctx, self.tr("Заявление № {0}").format(number),
-            lambda: refund_documents.application_pdf(db, rid), f"заявление-{number}.pdf", self,
+            lambda: refund_documents.application_pdf(db, actor, rid),
+            f"заявление-{number}.pdf", self,
         ).open()  # fmt: skip

@@ -242,9 +242,10 @@ class RefundReviewDialog(QDialog):
         if self.details is None:
             return
         db, rid, number = self.ctx.db, self.refund_id, self.details.summary.number
+        actor = self.ctx.actor
         self._preview(
             self.tr("Заявление № {0}").format(number),
-            lambda: refund_documents.application_pdf(db, rid),
+            lambda: refund_documents.application_pdf(db, actor, rid),
             f"заявление-{number}.pdf",
         )
 

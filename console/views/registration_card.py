@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from console.services import registration_binding, registration_edit
 from console.services.formatting import date_time
+from console.services.identity import Identity
 from console.services.registration_types import AccountBrief, HolderRow
 from console.views.context import ViewContext
 from console.views.customer_edit_dialog import CustomerEditDialog
@@ -172,8 +173,8 @@ class AccountPeopleDialog(QDialog):
             return
         index = self.table.currentRow()
 
-        def shown(passport: str) -> None:
-            self.table.setItem(index, 3, QTableWidgetItem(passport))
+        def shown(found: Identity) -> None:
+            self.table.setItem(index, 3, QTableWidgetItem(found.passport_text))
 
         self.ctx.tasks.run(
             lambda: registration_edit.reveal_passport(self.ctx.db, self.ctx.actor, row.customer_id),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
@@ -98,6 +99,15 @@ class PrintPage(QWizardPage):
             )
         )
         data = self.form_data()
+        db, actor, customer_id = self.ctx.db, self.ctx.actor, result.customer.id
+        # The printed passport is the stored one, read through the audited function.
+        self.ctx.tasks.run(
+            lambda: registration_form.form_person(db, actor, customer_id, data.person),
+            guarded(self, lambda person: self._render(dataclasses.replace(data, person=person))),
+            guarded(self, lambda err: show_error(self.error, message_for(err))),
+        )
+
+    def _render(self, data: registration_form.RegistrationFormData) -> None:
         self.ctx.tasks.run(
             lambda: registration_form.render(data),
             guarded(self, self._rendered),

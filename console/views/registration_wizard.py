@@ -211,7 +211,7 @@ class DuplicatesPage(QWizardPage):
         person = self._wizard().person
         assert person is not None
         self.ctx.tasks.run(
-            lambda: registration.find_duplicates(self.ctx.db, person),
+            lambda: registration.find_duplicates(self.ctx.db, self.ctx.actor, person),
             guarded(self, self._found),
             guarded(self, self._failed),
             key="registration.duplicates",
@@ -299,7 +299,8 @@ class DuplicatesPage(QWizardPage):
 
 def describe(c: CustomerSummary) -> str:
     accounts = ", ".join(c.accounts) if c.accounts else "без счетов"
-    return f"{c.full_name}, {date(c.birth_date)} г. р., паспорт {c.passport_masked}, {accounts}"
+    born = f"{date(c.birth_date)} г. р., " if c.birth_date else ""
+    return f"{c.full_name}, {born}паспорт {c.passport_masked}, {accounts}"
 
 
 class RegistrationWizard(QWizard):

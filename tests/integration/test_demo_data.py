@@ -43,7 +43,9 @@ from console.services.demo.names import FEMALE_NAMES, MALE_NAMES
 from console.services.demo.people import snils_control
 from console.services.demo_data import generate, has_accounts
 from console.services.errors import ConsoleError
+from console.services.formatting import mask_passport
 from console.services.normalize import address_search_text, person_search_text
+from tests.support.factories import stored_identity
 
 TODAY = dt.date(2026, 11, 21)
 N = 60
@@ -284,23 +286,37 @@ def test_people_and_search_text(loaded: Database) -> None:
     customers = fetch(loaded, select(Customer))
     premises = fetch(loaded, select(Premise))
     passports = set()
+    snils: list[str | None] = []
     for c in customers:
         assert c.search_text == person_search_text(c.last_name, c.first_name, c.middle_name)
         female = c.middle_name is not None and c.middle_name.endswith(("вна", "чна"))
         assert c.first_name in (FEMALE_NAMES if female else MALE_NAMES), c.first_name
-        assert re.fullmatch(r"\d{4}", c.passport_series or "")
-        assert re.fullmatch(r"\d{6}", c.passport_number or "")
-        assert re.fullmatch(r"\d{3}-\d{3}", c.passport_division_code or "")
-        assert c.birth_date and c.passport_issued_on
-        assert c.passport_issued_on >= c.birth_date.replace(year=c.birth_date.year + 14)
-        assert c.passport_issued_on <= TODAY
-        passports.add((c.passport_series, c.passport_number))
-        if c.snils:
-            assert re.fullmatch(r"\d{11}", c.snils) and snils_control(c.snils[:9]) == c.snils[9:]
+        pd = stored_identity(loaded, c.id)
+        assert re.fullmatch(r"\d{4}", pd.series or "") and c.passport_masked == mask_passport(
+            pd.series, pd.number
+        )
+        assert re.fullmatch(r"\d{6}", pd.number or "")
+        assert re.fullmatch(r"\d{3}-\d{3}", pd.division_code or "")
+        assert pd.birth_date and pd.issued_on
+        assert pd.issued_on >= pd.birth_date.replace(year=pd.birth_date.year + 14)
+        assert pd.issued_on <= TODAY
+        passports.add((pd.series, pd.number))
+        snils.append(pd.snils)
+        if pd.snils:
+            assert re.fullmatch(r"\d{11}", pd.snils) and snils_control(pd.snils[:9]) == pd.snils[9:]
         if c.phone:
             assert re.fullmatch(r"\+79\d{9}", c.phone)
     assert len(passports) == len(customers)
-    assert any(c.snils for c in customers) and any(c.email for c in customers)
+    assert any(snils) and any(c.email for c in customers)
+    if loaded.is_postgres:  # sealed with a fresh IV each, readable by the reveal function
+        with loaded.read() as session:
+            ivs = session.execute(
+                text(
+                    "SELECT count(DISTINCT substr(sealed, 1, 16)), count(*) "
+                    "FROM customer_identities"
+                )
+            ).one()
+        assert ivs[0] == ivs[1] == len(customers)
     addresses = set()
     for p in premises:
         assert p.search_text == address_search_text(

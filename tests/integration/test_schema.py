@@ -175,17 +175,45 @@ def test_the_month_of_charges_and_readings_is_a_brin_index_on_postgres(
     assert "(period)" in sql
 
 
+def _copy_demo_into(old: Database, scratch: Path) -> None:
+    """Demo rows, generated at head in ``scratch``, copied into the older schema of ``old``
+    (the columns both have): the generator writes only the current schema."""
+    from console.services import demo_data
+    from console.services.database import create_db_engine
+
+    new = Database(create_db_engine(f"sqlite:///{scratch}"))
+    upgrade(new)
+    demo_data.generate(new, accounts=60, today=dt.date(2026, 11, 22))
+    new.dispose()
+    with old.engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.exec_driver_sql(f"ATTACH DATABASE '{scratch}' AS new")
+        tables = [r[0] for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name <> 'alembic_version'")]  # fmt: skip
+        for table in tables:
+            old_cols = {r[1] for r in conn.exec_driver_sql(f"PRAGMA main.table_info({table})")}
+            new_cols = [r[1] for r in conn.exec_driver_sql(f"PRAGMA new.table_info({table})")]
+            common = ", ".join(c for c in new_cols if c in old_cols)
+            if common:
+                conn.exec_driver_sql(
+                    f"INSERT OR IGNORE INTO main.{table} ({common}) "
+                    f"SELECT {common} FROM new.{table}"
+                )
+    with old.engine.connect() as conn:
+        conn.exec_driver_sql("DETACH DATABASE new")
+
+
 def test_a_table_rebuild_on_sqlite_keeps_rows_and_foreign_keys(tmp_path: Path) -> None:
     """0004 rebuilds payments, which ledger entries and allocations refer to: with foreign
     keys on, SQLite would refuse to drop it. The rows stay, the references check out, and
     the pooled connections have foreign keys on again."""
-    from console.services import demo_data
     from console.services.database import create_db_engine
 
     db = Database(create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
     try:
         upgrade(db, "0003_lookup")
-        demo_data.generate(db, accounts=60, today=dt.date(2026, 11, 22))
+        _copy_demo_into(db, tmp_path / "new.sqlite3")
         count = "SELECT (SELECT count(*) FROM payments), (SELECT count(*) FROM readings)"
         with db.engine.connect() as conn:
             before = tuple(conn.execute(text(count)).one())

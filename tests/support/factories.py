@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, text
 from sqlalchemy.orm import Session
 
 from console.models import (
@@ -51,6 +51,7 @@ from console.models.enums import (
 from console.services.actor import Actor
 from console.services.database import Database, fold
 from console.services.formatting import to_kopecks
+from console.services.identity import Identity, seal_plain
 from console.services.reference_data import ensure_reference_data
 
 _serial = itertools.count(1)
@@ -114,13 +115,13 @@ def make_account(
             search_text=fold(f"{settlement} {street} {house} {flat or ''}".strip()) or "",
         )  # fmt: skip
         customer = Customer(
-            last_name=last_name, first_name=first_name, middle_name=middle_name,
-            birth_date=dt.date(1980, 5, 17), passport_series="7101",
-            passport_number=f"{seq:06d}", phone=phone,
+            last_name=last_name, first_name=first_name, middle_name=middle_name, phone=phone,
             search_text=fold(" ".join(p for p in (last_name, first_name, middle_name) if p)) or "",
         )  # fmt: skip
         session.add_all([premise, customer])
         session.flush()
+        seal_plain(session, customer.id, {"series": "7101", "number": f"{seq:06d}",
+                                          "birth_date": dt.date(1980, 5, 17)})  # fmt: skip
         account = Account(
             number=number, supplier_id=supplier.id, premise_id=premise.id,
             category=ConsumptionCategory.URBAN_GAS_STOVE, status=AccountStatus.ACTIVE,
@@ -510,3 +511,29 @@ def close_month(db: Database, period: dt.date) -> None:
             session.add(row)
         row.status = PeriodStatus.CLOSED
         row.closed_at = dt.datetime.now(dt.UTC)
+
+
+def stored_identity(db: Database, customer_id: int) -> Identity:
+    """What is sealed for a customer, read as the owner without an audit event (tests only)."""
+    import json
+
+    with db.read() as session:
+        if db.is_postgres:
+            raw = session.scalar(
+                text(
+                    "SELECT public.console_pd_open(sealed)::text FROM customer_identities "
+                    "WHERE customer_id = :c"
+                ),
+                {"c": customer_id},
+            )
+        else:
+            sealed = session.scalar(
+                text("SELECT sealed FROM customer_identities WHERE customer_id = :c"),
+                {"c": customer_id},
+            )
+            raw = None if sealed is None else bytes(sealed).decode()
+    values = json.loads(raw) if raw else {}
+    for key in ("issued_on", "birth_date"):
+        if values.get(key):
+            values[key] = dt.date.fromisoformat(values[key])
+    return Identity(**values)

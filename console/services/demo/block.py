@@ -49,7 +49,7 @@ def build_block(ctx: Context, index: int, null: str) -> dict[str, list[str]]:
         surname = pick_surname(r)
         holder = people.person(
             r, 3 * i, b.customer_id + 1, info, male=male, surname=surname, birth=birth, father=None,
-            email=email_bill, opened=opened, staff=staff, out=b.customers,
+            email=email_bill, opened=opened, staff=staff, out=b.customers, identities=b.identities,
         )  # fmt: skip
         b.customer_id += 1
         bound = f"{opened_text} 05:00:00{sfx}"
@@ -71,7 +71,7 @@ def build_block(ctx: Context, index: int, null: str) -> dict[str, list[str]]:
                 person = people.person(
                     r, 3 * i + slot, b.customer_id + 1, info, male=is_male, surname=surname,
                     birth=born, father=dad if slot == 2 else None, email=False, opened=opened,
-                    staff=staff, out=b.customers,
+                    staff=staff, out=b.customers, identities=b.identities,
                 )  # fmt: skip
                 if slot == 1 and is_male:  # the spouse is the children's father
                     dad = person.first

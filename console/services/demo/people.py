@@ -71,6 +71,7 @@ class PeopleMaker:
         opened: int,
         staff: int | str,
         out: list[str],
+        identities: list[str],
     ) -> Person:
         n, plan = self.null, premise.plan
         place = plan.place
@@ -108,10 +109,13 @@ class PeopleMaker:
             mailing = 1 if r() < 0.25 else 0
         created = f"{dt.date.fromordinal(opened).isoformat()} 05:00:00{self.ctx.ts_suffix}"
         out.append(
-            f"{customer_id}\t{last}\t{first}\t{middle}\t{dt.date.fromordinal(birth).isoformat()}\t"
-            f"{series}\t{number}\t{authority}\t{issued_date.isoformat()}\t{division}\t"
-            f"{premise.address}\t{snils}\t{phone}\t{mail or n}\t{consent_at}\t{consent_staff}\t"
+            f"{customer_id}\t{last}\t{first}\t{middle}\t{series[:2]} ** ******\t"
+            f"{premise.address}\t{phone}\t{mail or n}\t{consent_at}\t{consent_staff}\t"
             f"{mailing}\t{self.search(last, first, middle)}\t{created}\n"
+        )
+        identities.append(
+            f"{customer_id}\t{series}\t{number}\t{authority}\t{issued_date.isoformat()}\t"
+            f"{division}\t{snils}\t{dt.date.fromordinal(birth).isoformat()}\n"
         )
         return Person(customer_id, last, first, middle, male, birth, mail)
 
