@@ -18,7 +18,7 @@ from console.services.errors import PermissionDeniedError
 from console.settings import Settings
 from tests.integration.test_readings import TODAY, form_for, key
 from tests.security.conftest import PASSWORD, STAFF, Hostile
-from tests.support.factories import add_reading
+from tests.support.factories import add_reading, stored_identity
 
 pytestmark = pytest.mark.postgres
 
@@ -52,10 +52,8 @@ def test_payment_then_refund_under_dual_control(
     assert tuple(ledger) == (Decimal("-1500.00"), clerk.actor.staff_id, clerk.actor.staff_id)
     assert paid.amount == Decimal("1500.00")
 
-    passport = hostile.owner_sql(
-        "SELECT passport_series || passport_number FROM customers WHERE id = :c",
-        c=hostile.account.customer_id,
-    )[0][0]  # fmt: skip
+    identity = stored_identity(hostile.owner, hostile.account.customer_id)
+    passport = f"{identity.series}{identity.number}"
     request = refunds.RefundRequest(
         account_id=account, applicant_id=hostile.account.customer_id, passport=passport,
         amount=Decimal("200.00"), reason=RefundReason.OVERPAYMENT, payout=RefundPayout.CASH,
