@@ -21,6 +21,9 @@ class AuditEvent(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # The database login that wrote it (PostgreSQL fills it from session_user): names the owner
+    # or a CLI role that is no staff member, where staff_id stays empty.
+    login: Mapped[str | None] = mapped_column(String(63))
     office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
     workstation: Mapped[str | None] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(60))  # "payment.create", "customer.reveal_passport"

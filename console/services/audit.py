@@ -43,6 +43,7 @@ def record(
         AuditEvent(
             occurred_at=dt.datetime.now(dt.UTC),
             staff_id=actor.staff_id,
+            login=actor.login[:63] or None,
             office_id=actor.office_id,
             workstation=actor.workstation or None,
             action=action,

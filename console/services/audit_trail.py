@@ -213,7 +213,12 @@ def _query(flt: AuditFilter) -> Any:  # a Select; its generic form differs in SQ
 def _row(
     event: AuditEvent, staff: Staff | None, office: Office | None, account: Account | None
 ) -> AuditRow:
-    who = f"{staff.full_name} ({staff.login})" if staff else "Система"
+    if staff is not None:
+        who = f"{staff.full_name} ({staff.login})"
+    elif event.login and event.login != "system":
+        who = f"«{event.login}» (не сотрудник пульта)"
+    else:
+        who = "Система"
     return AuditRow(
         id=event.id,
         occurred_at=_aware(event.occurred_at),

@@ -320,8 +320,8 @@ def test_the_actor_and_the_time_are_the_logins_not_the_clients(hostile: Hostile)
     boss = hostile.staff["boss.a"]
     with conn.transaction():
         conn.execute(
-            "INSERT INTO audit_events (occurred_at, staff_id, action, entity)"
-            f" VALUES (now() - interval '3 days', {boss}, 'refund.approved', 'x')"
+            "INSERT INTO audit_events (occurred_at, staff_id, login, action, entity)"
+            f" VALUES (now() - interval '3 days', {boss}, 'boss.a', 'refund.approved', 'x')"
         )
         conn.execute(
             "INSERT INTO payments (account_id, amount, paid_at, method, staff_id, created_at)"
@@ -330,10 +330,10 @@ def test_the_actor_and_the_time_are_the_logins_not_the_clients(hostile: Hostile)
         )
     clerk = hostile.staff["clerk.a"]
     event = hostile.owner_sql(
-        "SELECT staff_id, occurred_at > now() - interval '1 minute' FROM audit_events"
+        "SELECT staff_id, login, occurred_at > now() - interval '1 minute' FROM audit_events"
         " WHERE entity = 'x'"
     )[0]
-    assert tuple(event) == (clerk, True)
+    assert tuple(event) == (clerk, "clerk.a", True)
     payment = hostile.owner_sql(
         "SELECT staff_id, paid_at > now() - interval '1 minute' FROM payments"
         f" WHERE id > {scene.payment}"

@@ -226,6 +226,7 @@ GUARDS = (
         "console_guard_audit()",
         """DECLARE me integer;
         BEGIN
+            NEW.login := session_user;  -- whoever connected, trusted or not
             IF public.console_trusted() THEN RETURN NEW; END IF;
             NEW.staff_id := public.console_require_staff();
             NEW.occurred_at := pg_catalog.now();
@@ -755,6 +756,10 @@ def group_names(database: str) -> dict[str, str]:
 
 
 def upgrade() -> None:
+    # Who connected, even when it is no staff member (the owner's maintenance, a CLI import):
+    # filled by the database from session_user on PostgreSQL, by the service on SQLite.
+    if "login" not in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("audit_events")}:
+        op.add_column("audit_events", sa.Column("login", sa.String(length=63), nullable=True))
     if not _is_postgres():
         return
     # A migration waits at most this long for a lock (clerks' transactions are short); it
@@ -958,6 +963,8 @@ def _move_staff(groups: dict[str, str]) -> None:
 def downgrade() -> None:
     """Back to 0002's rules: its functions, triggers and grants; this database's groups stay."""
     if not _is_postgres():
+        with op.batch_alter_table("audit_events") as batch:
+            batch.drop_column("login")
         return
     op.execute("SET LOCAL lock_timeout = '5s'")
     rows = op.get_bind().execute(sa.text("SELECT rolname FROM console_groups"))
@@ -984,6 +991,7 @@ def downgrade() -> None:
                 "DO $$ BEGIN EXECUTE format('REVOKE ALL ON DATABASE %I FROM %I', "
                 f"current_database(), '{group}'); END $$"
             )
+    op.execute("ALTER TABLE audit_events DROP COLUMN IF EXISTS login")
     op.execute("ALTER DEFAULT PRIVILEGES GRANT EXECUTE ON FUNCTIONS TO PUBLIC")
     op.execute("GRANT USAGE ON SCHEMA public TO PUBLIC")
     _previous_revision().upgrade()
