@@ -12,6 +12,13 @@ so the database's own rules apply. Payments, readings and appeals are submitted 
 submitted again with the same idempotency key (a retried click after a lost answer). Readings
 and customer edits go to a small shared set of accounts and customers, so clerks do collide.
 
+Nothing can fail quietly: any exception in a clerk counts as an error (its type is printed, never
+its text, which may hold personal data), a clerk thread that dies or a desk that cannot sign in is
+an error, and the run exits with status 1 when errors, lost, duplicates or lost_updates are above
+zero or the ledger is not balanced. Refusals the rules give a clerk (ValidationError: an
+implausible reading, say) are counted apart as ``refused``; conflicts as ``conflicts_reported``.
+``--sabotage`` makes one clerk's thread die on purpose, to show that it is seen.
+
 The last line is JSON: {"operations", "p95_ms", "lost", "duplicates", "conflicts_reported",
 "ledger_balanced", "lost_updates", ...}. lost/duplicates compare every payment, reading, appeal
 and audit event a clerk was told was recorded with what the database holds afterwards; the ledger
@@ -54,7 +61,7 @@ from console.services import (
 from console.services.actor import SYSTEM, Actor
 from console.services.credentials import open_database
 from console.services.database import Database, create_db_engine, normalise_url
-from console.services.errors import ConflictError, ConsoleError
+from console.services.errors import ConflictError, ValidationError
 from console.services.reference_data import ensure_reference_data
 
 
@@ -83,8 +90,11 @@ class Clerk:
     latencies_ms: list[float] = field(default_factory=list)
     audit_keys: list[str] = field(default_factory=list)
     conflicts: int = 0
+    refused: int = 0
     errors: int = 0
     error_samples: set[str] = field(default_factory=set)
+    finished: bool = False
+    doomed: bool = False  # --sabotage
 
 
 def op_search(clerk: Clerk) -> None:
@@ -143,7 +153,7 @@ def op_edit_customer(clerk: Clerk) -> None:
         first_name=seen.first_name,
         middle_name=seen.middle_name or "",
         registration_address=seen.registration_address or "",
-        snils=seen.snils or "",
+        snils="",  # sealed and not shown: empty keeps it
         phone=f"+7912{random.randint(0, 9_999_999):07d}",
         email=seen.email or "",
         mailing_consent=seen.mailing_consent,
@@ -205,6 +215,7 @@ class Desk:
     think_s: float
     deadline: float  # time.time() when the clerks stop
     seed: int
+    sabotage: bool = False  # the first clerk's thread dies at once
 
 
 def prepare(url: str, clerks: int) -> tuple[Database, dict[str, Any], list[tuple[int, str, str]]]:
@@ -227,7 +238,7 @@ def prepare(url: str, clerks: int) -> tuple[Database, dict[str, Any], list[tuple
         "numbers": numbers,
         "account_ids": account_ids,
         "service_id": service_id,
-        "reading_accounts": account_ids[100:300],
+        "reading_accounts": account_ids[100:300] or account_ids,  # a small demo: all of them
         "customers": customers,
         "topics": [t.id for t in appeal_catalog.topics(owner)],
     }
@@ -265,6 +276,8 @@ def run_desk(desk: Desk) -> dict[str, Any]:
     """A worker process: its clerks work in threads until the deadline; what they were told."""
     random.seed(desk.seed)
     clerks = seat(desk)
+    if desk.sabotage and clerks:
+        clerks[0].doomed = True
     threads = [threading.Thread(target=run_clerk, args=(c, desk)) for c in clerks]
     for t in threads:
         t.start()
@@ -279,7 +292,9 @@ def run_desk(desk: Desk) -> dict[str, Any]:
         "readings": [k for c in clerks for k in c.reading_keys],
         "appeals": [k for c in clerks for k in c.appeal_keys],
         "conflicts": sum(c.conflicts for c in clerks),
-        "errors": sum(c.errors for c in clerks),
+        "refused": sum(c.refused for c in clerks),
+        # A clerk whose thread ended before the deadline without saying so died.
+        "errors": sum(c.errors for c in clerks) + sum(1 for c in clerks if not c.finished),
         "error_samples": sorted({e for c in clerks for e in c.error_samples}),
         "saves": clerks[0].shared.saves if clerks else {},
     }
@@ -315,6 +330,8 @@ def counts(db: Database, column: Any, keys: list[str]) -> dict[str, int]:
 def run_clerk(clerk: Clerk, desk: Desk) -> None:
     """Operations one after another, with a pause between them (exponential, mean think_s)."""
     ops = [op for op, weight in OPERATIONS for _ in range(weight)]
+    if clerk.doomed:
+        raise RuntimeError("this clerk's thread dies on purpose (--sabotage)")
     while time.time() < desk.deadline:
         if desk.think_s > 0:
             time.sleep(min(random.expovariate(1 / desk.think_s), desk.think_s * 5))
@@ -326,10 +343,14 @@ def run_clerk(clerk: Clerk, desk: Desk) -> None:
             op(clerk)
         except ConflictError:
             clerk.conflicts += 1
-        except ConsoleError as err:
+        except ValidationError:
+            clerk.refused += 1
+        except Exception as err:  # noqa: BLE001 - every failure counts, whatever raised it
             clerk.errors += 1
-            clerk.error_samples.add(f"{op.__name__}: {err}"[:160])
+            state = getattr(getattr(err, "orig", None), "sqlstate", None)
+            clerk.error_samples.add(f"{op.__name__}: {type(err).__name__} {state or ''}".strip())
         clerk.latencies_ms.append((time.perf_counter() - started) * 1000)
+    clerk.finished = True
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -345,6 +366,10 @@ def main(argv: list[str] | None = None) -> None:
         "--processes", type=int, default=2,
         help="worker processes the clerks are spread over (50 desktops are not one Python)",
     )  # fmt: skip
+    parser.add_argument(
+        "--sabotage", action="store_true",
+        help="one clerk's thread dies at once: the run must report it and exit with status 1",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     owner, work, logins = prepare(args.database, args.clerks)
     before = versions(owner, work["customers"])
@@ -359,6 +384,7 @@ def main(argv: list[str] | None = None) -> None:
             think_s=args.think,
             deadline=deadline,
             seed=i,
+            sabotage=args.sabotage and i == 0,
             **work,
         )  # fmt: skip
         for i in range(processes)
@@ -403,27 +429,29 @@ def main(argv: list[str] | None = None) -> None:
     owner.dispose()
     for sample in sorted({e for r in results for e in r["error_samples"]})[:10]:
         print("error:", sample)
-    print(
-        json.dumps(
-            {
-                "operations": len(latencies),
-                "p95_ms": round(p95, 1),
-                "lost": sum(lost.values()),
-                "duplicates": sum(doubled.values()),
-                "conflicts_reported": sum(r["conflicts"] for r in results),
-                "ledger_balanced": unbalanced == 0,
-                "lost_updates": lost_updates,
-                "recorded": {name: len(keys) for name, (keys, _) in told.items()},
-                "customer_saves": sum(saves.values()),
-                "errors": sum(r["errors"] for r in results),
-                "clerks": clerks_count,
-                "processes": processes,
-                "think_s": args.think,
-                "seconds": args.seconds,
-            },
-            ensure_ascii=False,
-        )
+    figures = {
+        "operations": len(latencies),
+        "p95_ms": round(p95, 1),
+        "lost": sum(lost.values()),
+        "duplicates": sum(doubled.values()),
+        "conflicts_reported": sum(r["conflicts"] for r in results),
+        "refused": sum(r["refused"] for r in results),
+        "ledger_balanced": unbalanced == 0,
+        "lost_updates": lost_updates,
+        "recorded": {name: len(keys) for name, (keys, _) in told.items()},
+        "customer_saves": sum(saves.values()),
+        "errors": sum(r["errors"] for r in results),
+        "clerks": clerks_count,
+        "processes": processes,
+        "think_s": args.think,
+        "seconds": args.seconds,
+    }
+    print(json.dumps(figures, ensure_ascii=False))
+    failed = (
+        figures["errors"] or figures["lost"] or figures["duplicates"] or figures["lost_updates"]
     )
+    if failed or not figures["ledger_balanced"]:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
