@@ -6,7 +6,6 @@ cluster that asks staff roles for a SCRAM password (the superuser stays trusted 
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -22,7 +21,12 @@ from console.services.errors import PermissionDeniedError
 from console.services.reference_data import ensure_reference_data
 from console.services.schema import upgrade
 from console.settings import Settings
-from tests.support.pgserver import PgServer, find_pg_bin, start_server
+from tests.support.pgserver import (
+    PgServer,
+    ask_for_passwords,
+    require_server_binaries,
+    start_server,
+)
 
 pytestmark = pytest.mark.postgres
 PASSWORD = "Пароль-2026!"  # Cyrillic on purpose: libpq's SASLprep must agree with ours
@@ -30,19 +34,10 @@ PASSWORD = "Пароль-2026!"  # Cyrillic on purpose: libpq's SASLprep must ag
 
 @pytest.fixture(scope="module")
 def scram_server() -> Iterator[PgServer]:
-    if find_pg_bin() is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("PostgreSQL server binaries not found (CI=true makes this a failure)")
-        pytest.skip("PostgreSQL server binaries not found: PostgreSQL tests NOT RUN")
+    require_server_binaries("PostgreSQL sign-in tests")
     server = start_server()
     try:
-        hba = server.data_dir / "pg_hba.conf"
-        hba.write_text(
-            "local all all trust\n"
-            f"host all {server.user} 127.0.0.1/32 trust\n"
-            "host all all 127.0.0.1/32 scram-sha-256\n"
-        )
-        server._run("pg_ctl", "-D", str(server.data_dir), "reload")
+        ask_for_passwords(server)
         admin = create_db_engine(server.url("postgres"))
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("CREATE DATABASE console"))

@@ -10,7 +10,6 @@ Attacks are typed as psql would type them: raw SQL over the login's own connecti
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +28,12 @@ from console.services.reference_data import ensure_reference_data
 from console.services.schema import upgrade
 from console.services.staff import add_staff
 from tests.support.factories import AccountIds, make_account
-from tests.support.pgserver import PgServer, find_pg_bin, start_server
+from tests.support.pgserver import (
+    PgServer,
+    ask_for_passwords,
+    require_server_binaries,
+    start_server,
+)
 
 PASSWORD = "Пароль-2026!"
 AUTH_DELAY_MS = 250
@@ -95,31 +99,12 @@ class Hostile:
         return found
 
 
-def _configure(server: PgServer) -> None:
-    (server.data_dir / "pg_hba.conf").write_text(
-        "local all all trust\n"
-        f"host all {server.user} 127.0.0.1/32 trust\n"
-        "host all all 127.0.0.1/32 scram-sha-256\n"
-    )
-    with (server.data_dir / "postgresql.conf").open("a") as conf:
-        conf.write(
-            "\nshared_preload_libraries = 'auth_delay'\n"
-            f"auth_delay.milliseconds = {AUTH_DELAY_MS}\n"
-            "password_encryption = 'scram-sha-256'\n"
-        )
-    server.stop("fast")
-    server.start()
-
-
 @pytest.fixture(scope="session")
 def hostile_server() -> Iterator[PgServer]:
-    if find_pg_bin() is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("PostgreSQL server binaries not found (CI=true makes this a failure)")
-        pytest.skip("PostgreSQL server binaries not found: security tests NOT RUN")
+    require_server_binaries("security tests")
     server = start_server()
     try:
-        _configure(server)
+        ask_for_passwords(server, auth_delay_ms=AUTH_DELAY_MS)
         admin = create_db_engine(server.url("postgres"))
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("CREATE DATABASE hostile_template"))

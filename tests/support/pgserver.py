@@ -98,3 +98,38 @@ def start_server(bin_dir: Path | None = None) -> PgServer:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"PostgreSQL did not start: see {data / 'server.log'}")
+
+
+def require_server_binaries(what: str) -> None:
+    """Skip loudly where no PostgreSQL server is installed; with CI=true that is a failure."""
+    import pytest
+
+    if find_pg_bin() is not None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"PostgreSQL server binaries not found: {what} (CI=true makes this a failure)")
+    pytest.skip(f"PostgreSQL server binaries not found: {what} NOT RUN")
+
+
+def ask_for_passwords(server: PgServer, auth_delay_ms: int = 0) -> None:
+    """Logins over TCP give a SCRAM password (the superuser stays trusted, for set-up).
+
+    With ``auth_delay_ms`` every failed sign-in waits that long (contrib's ``auth_delay``, as the
+    deployment notes ask); loading it needs a restart, a plain pg_hba change only a reload.
+    """
+    (server.data_dir / "pg_hba.conf").write_text(
+        "local all all trust\n"
+        f"host all {server.user} 127.0.0.1/32 trust\n"
+        "host all all 127.0.0.1/32 scram-sha-256\n"
+    )
+    if not auth_delay_ms:
+        server._run("pg_ctl", "-D", str(server.data_dir), "reload")
+        return
+    with (server.data_dir / "postgresql.conf").open("a") as conf:
+        conf.write(
+            "\nshared_preload_libraries = 'auth_delay'\n"
+            f"auth_delay.milliseconds = {auth_delay_ms}\n"
+            "password_encryption = 'scram-sha-256'\n"
+        )
+    server.stop("fast")
+    server.start()
