@@ -53,7 +53,8 @@ def test_payment_then_refund_under_dual_control(
     assert paid.amount == Decimal("1500.00")
 
     passport = hostile.owner_sql(
-        "SELECT passport_series || passport_number FROM customers WHERE id = :c",
+        "SELECT (v->>'series') || (v->>'number') FROM (SELECT public.console_pd_open(sealed) AS v"
+        " FROM customer_identities WHERE customer_id = :c) sealed",
         c=hostile.account.customer_id,
     )[0][0]  # fmt: skip
     request = refunds.RefundRequest(
