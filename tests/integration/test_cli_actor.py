@@ -16,7 +16,13 @@ from console.services import auth
 from console.services.database import Database
 from console.services.errors import NotFoundError
 from console.services.staff import resolve_actor
-from tests.support.factories import connect_as, make_account, make_login, make_staff
+from tests.support.factories import (
+    connect_as,
+    make_account,
+    make_login,
+    make_staff,
+    stored_identity,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,13 +49,8 @@ def passport_searches(db: Database) -> list[int | None]:
 
 
 def _passport(db: Database) -> str:
-    acc = make_account(db)
-    from console.models import Customer
-
-    with db.read() as session:
-        customer = session.get(Customer, acc.customer_id)
-        assert customer is not None
-        return f"{customer.passport_series} {customer.passport_number}"
+    stored = stored_identity(db, make_account(db).customer_id)
+    return f"{stored.series} {stored.number}"
 
 
 @pytest.mark.postgres

@@ -4,6 +4,7 @@ own use of it on both databases. PostgreSQL tests run raw SQL as the staff membe
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import subprocess
 import threading
@@ -340,3 +341,72 @@ def test_the_console_uses_personal_data_and_the_trail_keeps_no_full_number(db: D
     _no_secret_in(_events(db))
     for e in _events(db):
         assert "000111" not in json.dumps([e.before, e.after]), e.action
+
+
+# --- an existing database is upgraded in place ------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty database of either kind, migrated by the test itself."""
+    from console.services.database import create_db_engine
+
+    if request.param == "sqlite":
+        db = Database(create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
+        yield db
+        db.dispose()
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_db_engine(server.url("postgres"))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    db = Database(create_db_engine(server.url(name)))
+    try:
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_plain_passports_of_an_old_database_are_sealed_in_place(empty_db: Database) -> None:
+    from console.services import identity
+    from console.services.schema import upgrade
+
+    db = empty_db
+    upgrade(db, "0004_lean_indexes" if not db.is_postgres else "0005_security_boundary")
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO customers (id, last_name, first_name, birth_date, passport_series, "
+            "passport_number, passport_issued_by, passport_issued_on, passport_division_code, "
+            "snils, search_text, mailing_consent, version, created_at) VALUES "
+            "(1, 'Смирнова', 'Анна', '1985-04-03', '7109', '654321', 'ОВД', '2005-05-12', "
+            "'720-001', '11223344595', 'смирнова анна', false, 1, CURRENT_TIMESTAMP), "
+            "(2, 'Петров', 'Пётр', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'петров петр', "
+            "false, 1, CURRENT_TIMESTAMP)"
+        ))  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO passport_records (customer_id, series, number, issued_by, issued_on, "
+            "division_code, created_at) VALUES (1, '7101', '111111', 'ОВД', '1999-05-12', "
+            "'720-001', CURRENT_TIMESTAMP)"
+        ))  # fmt: skip
+    upgrade(db)
+    assert stored_identity(db, 1) == identity.Identity(
+        series=SERIES, number=NUMBER, issued_by="ОВД", issued_on=dt.date(2005, 5, 12),
+        division_code="720-001", snils=SNILS, birth_date=dt.date(1985, 4, 3),
+    )  # fmt: skip
+    assert stored_identity(db, 2) == identity.Identity()
+    with db.read() as session:
+        masks = session.execute(text("SELECT id, passport_masked FROM customers ORDER BY id"))
+        assert masks.all() == [(1, "71 ** ******"), (2, None)]
+        record = session.execute(text("SELECT passport_masked, sealed FROM passport_records"))
+        masked, sealed = record.one()
+        assert masked == "71 ** ******"
+        assert (b"111111" in bytes(sealed)) is not db.is_postgres
+    # The hash made by the migration is the one the functions compare with.
+    clerk = make_staff(db, "clerk-old", StaffRole.CLERK)
+    with db.transaction() as session:
+        assert identity.find(session, clerk, SERIES, NUMBER) == 1
+        assert identity.matches(session, clerk, 1, SERIES, NUMBER)

@@ -15,7 +15,7 @@ from console.views.refund_dialogs import RefundRegisterDialog
 from console.views.refund_review_dialog import RefundReviewDialog
 from console.views.refunds_model import OVERDUE, RefundsModel
 from console.views.refunds_tab import RefundQueueWidget, RefundsTab
-from tests.support.factories import add_charge, make_account, make_staff
+from tests.support.factories import add_charge, make_account, make_staff, stored_identity
 from tests.support.ui import grab, view_context
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -40,12 +40,8 @@ def test_register_refund_from_the_dialog(sqlite_db: Database, qtbot: QtBot, tmp_
     account_id, _customer, payment_id, _ = _overpaid(db)
     ctx_passport = refunds.refund_context(db, account_id)
     assert ctx_passport.available == Decimal("500.00")
-    from console.models import Customer
-
-    with db.read() as session:
-        customer = session.get(Customer, _customer)
-        assert customer is not None
-        passport = f"{customer.passport_series} {customer.passport_number}"
+    stored = stored_identity(db, _customer)
+    passport = f"{stored.series} {stored.number}"
     scan = tmp_path / "чек.png"
     scan.write_bytes(PNG)
     with view_context(db, clerk) as ctx:
@@ -88,12 +84,8 @@ def test_review_dual_control_and_tab(sqlite_db: Database, qtbot: QtBot, qtmodelt
     boss = make_staff(db, "boss-a", StaffRole.SUPERVISOR)
     other = make_staff(db, "boss-b", StaffRole.SUPERVISOR)
     account_id, customer_id, payment_id, _ = _overpaid(db)
-    from console.models import Customer
-
-    with db.read() as session:
-        c = session.get(Customer, customer_id)
-        assert c is not None
-        passport = f"{c.passport_series}{c.passport_number}"
+    stored = stored_identity(db, customer_id)
+    passport = f"{stored.series}{stored.number}"
     request = refunds.RefundRequest(
         account_id, customer_id, passport, Decimal("300.00"), refunds.RefundReason.OVERPAYMENT,
         refunds.RefundPayout.CASH, (payment_id,),
@@ -152,12 +144,8 @@ def test_overdue_rows_stand_out(sqlite_db: Database, qtbot: QtBot, qtmodeltester
     db = sqlite_db
     clerk = make_staff(db, "clerk-late", StaffRole.CLERK)
     account_id, customer_id, payment_id, _ = _overpaid(db)
-    from console.models import Customer
-
-    with db.read() as session:
-        c = session.get(Customer, customer_id)
-        assert c is not None
-        passport = c.passport_series + c.passport_number  # type: ignore[operator]
+    stored = stored_identity(db, customer_id)
+    passport = f"{stored.series}{stored.number}"
     request = refunds.RefundRequest(
         account_id, customer_id, passport, Decimal("100.00"), refunds.RefundReason.OVERPAYMENT,
         refunds.RefundPayout.CASH,
