@@ -136,3 +136,31 @@ def test_administrator_manages_staff_without_createrole(
         ("staff.set_password", admin.actor.staff_id),
         ("staff.disable", admin.actor.staff_id),
     ]
+
+
+def test_the_billing_run_is_an_administrators_and_stays_out_of_closed_months(
+    hostile: Hostile, desks: dict[str, SignedIn]
+) -> None:
+    from console.services import billing
+
+    october = dt.date(2026, 10, 1)
+    clerk, admin = desks["clerk.a"], desks["admin.a"]
+    with pytest.raises(PermissionDeniedError):
+        billing.close_period(clerk.db, clerk.actor, october)
+    billing.close_period(admin.db, admin.actor, october)
+    closed = hostile.owner_sql(
+        "SELECT status, closed_by_staff_id FROM billing_periods WHERE period = :p", p=october
+    )[0]
+    assert tuple(closed) == ("closed", admin.actor.staff_id)
+    written = hostile.owner_sql(
+        "SELECT (SELECT count(*) FROM charges WHERE period = :p),"
+        " (SELECT count(*) FROM account_statements WHERE period = :p)", p=october,
+    )[0]  # fmt: skip
+    assert all(n > 0 for n in written), written
+    psql = hostile.psql("admin.a")
+    with pytest.raises(Exception, match="10.2026 закрыт"), psql.transaction():
+        psql.execute(
+            "INSERT INTO ledger_entries (account_id, period, kind, amount) VALUES"
+            " (%s, '2026-10-01', 'recalculation', -100)",
+            (hostile.account.account_id,),
+        )

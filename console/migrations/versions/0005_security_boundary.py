@@ -395,12 +395,51 @@ GUARDS = (
                     RAISE EXCEPTION 'Возврат в лицевом счёте проводится один раз, по одобренному '
                         'сейчас заявлению, на его сумму' {DENIED};
                 END IF;
-            ELSIF NEW.kind = 'correction' THEN
+            ELSE  -- correction (the trigger's WHEN lets only the counter's kinds in)
                 PERFORM public.console_require('supervisor', 'Корректировку по лицевому счёту');
-            ELSE  -- opening, charge, recalculation: the billing run
-                PERFORM public.console_require('admin', 'Начисления и перерасчёты (расчёт периода)');
             END IF;
             RETURN NEW;
+        END""",
+    ),
+    (
+        "console_guard_ledger_rows()",
+        # Once per statement over the rows it added (a transition table): the billing run adds
+        # millions of rows, and a check per row cost ~100 µs each (5× the insert itself).
+        f"""DECLARE me integer; closed date;
+        BEGIN
+            IF public.console_trusted() THEN RETURN NULL; END IF;
+            IF EXISTS (SELECT 1 FROM added a
+                       WHERE a.kind IN ('opening', 'charge', 'recalculation')) THEN
+                me := public.console_require('admin', 'Начисления и перерасчёты (расчёт периода)');
+                IF EXISTS (SELECT 1 FROM added a
+                           WHERE a.kind IN ('opening', 'charge', 'recalculation')
+                             AND (a.staff_id IS DISTINCT FROM me AND a.staff_id IS NOT NULL
+                                  OR a.created_at <> pg_catalog.now())) THEN
+                    RAISE EXCEPTION 'Начисления записывает расчёт периода от имени того, кто его '
+                        'запустил, сейчас' {DENIED};
+                END IF;
+            END IF;
+            SELECT b.period INTO closed FROM public.billing_periods b
+             WHERE b.status = 'closed' AND b.period IN (
+                SELECT DISTINCT pg_catalog.date_trunc('month', a.period)::date FROM added a)
+             LIMIT 1;
+            PERFORM public.console_refuse_closed(closed);
+            RETURN NULL;
+        END""",
+    ),
+    (
+        "console_guard_billing_rows()",
+        # charges and account_statements: the billing run's, once per statement as above.
+        """DECLARE closed date;
+        BEGIN
+            IF public.console_trusted() THEN RETURN NULL; END IF;
+            PERFORM public.console_require('admin', 'Начисления (расчёт периода)');
+            SELECT b.period INTO closed FROM public.billing_periods b
+             WHERE b.status = 'closed' AND b.period IN (
+                SELECT DISTINCT pg_catalog.date_trunc('month', a.period)::date FROM added a)
+             LIMIT 1;
+            PERFORM public.console_refuse_closed(closed);
+            RETURN NULL;
         END""",
     ),
     (
@@ -591,8 +630,8 @@ GUARDS = (
     ),
 )
 
-# (trigger, table, events, function)
-TRIGGERS = (
+# (trigger, table, events, function[, "STATEMENT" or a WHEN clause])
+TRIGGERS: tuple[tuple[str, ...], ...] = (
     ("audit_events_guard", "audit_events", "BEFORE INSERT", "console_guard_audit"),
     ("issued_documents_guard", "issued_documents", "BEFORE INSERT", "console_guard_stamp_staff"),
     ("attachments_guard", "attachments", "BEFORE INSERT", "console_guard_stamp_staff"),
@@ -603,11 +642,18 @@ TRIGGERS = (
     ("payments_guard", "payments", "BEFORE INSERT OR UPDATE", "console_guard_payment"),
     ("payment_allocations_guard", "payment_allocations", "BEFORE INSERT",
      "console_guard_allocation"),
-    ("ledger_entries_guard", "ledger_entries", "BEFORE INSERT", "console_guard_ledger"),
-    ("charges_closed_period", "charges", "BEFORE INSERT OR UPDATE OR DELETE",
+    ("ledger_entries_guard", "ledger_entries",
+     "BEFORE INSERT", "console_guard_ledger",
+     "WHEN (NEW.kind IN ('payment', 'payment_reversal', 'refund', 'correction'))"),
+    ("ledger_entries_billing", "ledger_entries",
+     "AFTER INSERT", "console_guard_ledger_rows", "STATEMENT"),
+    ("charges_closed_period", "charges", "BEFORE UPDATE OR DELETE",
      "console_guard_closed_period"),
-    ("account_statements_closed_period", "account_statements", "BEFORE INSERT OR UPDATE OR DELETE",
+    ("charges_billing", "charges", "AFTER INSERT", "console_guard_billing_rows", "STATEMENT"),
+    ("account_statements_closed_period", "account_statements", "BEFORE UPDATE OR DELETE",
      "console_guard_closed_period"),
+    ("account_statements_billing", "account_statements", "AFTER INSERT",
+     "console_guard_billing_rows", "STATEMENT"),
     ("billing_periods_guard", "billing_periods", "BEFORE INSERT OR UPDATE OR DELETE",
      "console_guard_billing_period"),
     ("readings_guard", "readings", "BEFORE INSERT OR UPDATE", "console_guard_reading"),
@@ -836,7 +882,7 @@ def _function(signature: str, attributes: str, body: str) -> None:
 
 
 def _install_functions(groups: dict[str, str]) -> None:
-    for name, table, _events, _function_name in TRIGGERS:
+    for name, table, *_rest in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
     for signature in OLD_FUNCTIONS:
         op.execute(f"DROP FUNCTION IF EXISTS public.{signature}")
@@ -849,10 +895,13 @@ def _install_functions(groups: dict[str, str]) -> None:
             f"RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER {SAFE}",
             body,
         )
-    for name, table, events, function in TRIGGERS:
+    for name, table, events, function, *how in TRIGGERS:
+        if how == ["STATEMENT"]:
+            each = "REFERENCING NEW TABLE AS added FOR EACH STATEMENT"
+        else:
+            each = " ".join(["FOR EACH ROW", *how])
         op.execute(
-            f"CREATE TRIGGER {name} {events} ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION public.{function}()"
+            f"CREATE TRIGGER {name} {events} ON {table} {each} EXECUTE FUNCTION public.{function}()"
         )
     manager = groups["staff_manager"]
     op.execute(
@@ -969,7 +1018,7 @@ def downgrade() -> None:
     op.execute("SET LOCAL lock_timeout = '5s'")
     rows = op.get_bind().execute(sa.text("SELECT rolname FROM console_groups"))
     groups = [str(r[0]) for r in rows]
-    for name, table, _events, _function in TRIGGERS:
+    for name, table, *_rest in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
     for signature, _kind, _definition in API:
         op.execute(f"DROP FUNCTION IF EXISTS public.{signature.split('(')[0]}")
