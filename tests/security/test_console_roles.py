@@ -164,3 +164,19 @@ def test_the_billing_run_is_an_administrators_and_stays_out_of_closed_months(
             " (%s, '2026-10-01', 'recalculation', -100)",
             (hostile.account.account_id,),
         )
+
+
+def test_a_month_cannot_close_under_a_row_typed_in_psql(hostile: Hostile) -> None:
+    """A reading typed by hand takes the month's lock as the console does, so the billing run
+    (which takes it exclusively) waits for it instead of closing the month under it."""
+    psql = hostile.psql("clerk.a")
+    month_key = 2026 * 12 + 10 - 1
+    with psql.transaction():
+        psql.execute(
+            "INSERT INTO readings (meter_id, zone, value, taken_on, entered_at, period, source,"
+            " status, is_rollover) VALUES (%s, 1, 1250, '2026-10-25', now(), '2026-10-01',"
+            " 'office', 'accepted', false)", (hostile.account.meter_id,),
+        )  # fmt: skip
+        taken = hostile.owner_sql("SELECT pg_try_advisory_xact_lock(5105, :k)", k=month_key)
+        assert taken[0][0] is False
+    assert hostile.owner_sql("SELECT pg_try_advisory_xact_lock(5105, :k)", k=month_key)[0][0]

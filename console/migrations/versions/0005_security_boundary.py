@@ -198,9 +198,15 @@ HELPERS = (
     ),
     (
         "console_refuse_closed(day date)",
-        f"RETURNS void LANGUAGE plpgsql STABLE SECURITY DEFINER {SAFE}",
+        f"RETURNS void LANGUAGE plpgsql VOLATILE SECURITY DEFINER {SAFE}",
+        # The month's lock is taken shared, as the services take it (reading_state.lock_period:
+        # class 5105, key year·12 + month − 1), so a month cannot close under a row being added
+        # even by a client that skipped the lock; the billing run takes it exclusive.
         f"""BEGIN
-            IF day IS NOT NULL AND public.console_period_closed(day) THEN
+            IF day IS NULL THEN RETURN; END IF;
+            PERFORM pg_catalog.pg_advisory_xact_lock_shared(5105,
+                (pg_catalog.date_part('year', day) * 12 + pg_catalog.date_part('month', day) - 1)::int);
+            IF public.console_period_closed(day) THEN
                 RAISE EXCEPTION 'Период % закрыт: в нём ничего не изменяется; ошибку исправляют '
                     'перерасчётом в открытом периоде', pg_catalog.to_char(day, 'MM.YYYY') {DENIED};
             END IF;
