@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +27,12 @@ from sqlalchemy import text  # noqa: E402
 from console.services.database import Database, create_db_engine  # noqa: E402
 from console.services.schema import upgrade  # noqa: E402
 from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
-from tests.support.pgserver import PgServer, find_pg_bin, start_server  # noqa: E402
+from tests.support.pgserver import (  # noqa: E402
+    PgServer,
+    find_pg_bin,
+    scratch_database,
+    start_server,
+)
 
 keyring.set_keyring(MemoryKeyring())
 
@@ -70,18 +74,8 @@ def pg_template(pg_server: PgServer) -> str:
 @pytest.fixture
 def pg_db(pg_server: PgServer, pg_template: str) -> Iterator[Database]:
     """A fresh, migrated PostgreSQL database for one test."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_db_engine(pg_server.url("postgres"))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE {pg_template}'))
-    db = Database(create_db_engine(pg_server.url(name), pool_size=5))
-    try:
+    with scratch_database(pg_server, template=pg_template) as db:
         yield db
-    finally:
-        db.dispose()
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

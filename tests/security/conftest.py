@@ -32,6 +32,7 @@ from tests.support.pgserver import (
     PgServer,
     ask_for_passwords,
     require_server_binaries,
+    scratch_database,
     start_server,
 )
 
@@ -127,31 +128,24 @@ def hostile_server() -> Iterator[PgServer]:
 @pytest.fixture
 def hostile(hostile_server: PgServer) -> Iterator[Hostile]:
     name = f"h_{uuid.uuid4().hex[:10]}"
-    admin = create_db_engine(hostile_server.url("postgres"))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE hostile_template'))
-    owner = Database(create_db_engine(hostile_server.url(name), pool_size=2))
-    with owner.transaction() as session:  # a copy starts with the default database ACL
-        session.execute(text("SELECT console_lock_database()"))
-    with owner.read() as session:
-        staff = dict(session.execute(text("SELECT login, id FROM staff")).all())
-        row = session.execute(
-            text(
-                "SELECT a.id, a.number, h.customer_id, a.premise_id, m.id, m.serial"
-                " FROM accounts a JOIN account_holders h ON h.account_id = a.id"
-                " JOIN meters m ON m.account_id = a.id WHERE a.number = '7200000042'"
-            )
-        ).one()
-    made = Hostile(hostile_server, name, owner, staff, AccountIds(*row), [])
-    try:
-        yield made
-    finally:
-        for conn in made.opened:
-            conn.close()
-        owner.dispose()
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(hostile_server, name, template="hostile_template", pool_size=2) as owner:
+        with owner.transaction() as session:  # a copy starts with the default database ACL
+            session.execute(text("SELECT console_lock_database()"))
+        with owner.read() as session:
+            staff = dict(session.execute(text("SELECT login, id FROM staff")).all())
+            row = session.execute(
+                text(
+                    "SELECT a.id, a.number, h.customer_id, a.premise_id, m.id, m.serial"
+                    " FROM accounts a JOIN account_holders h ON h.account_id = a.id"
+                    " JOIN meters m ON m.account_id = a.id WHERE a.number = '7200000042'"
+                )
+            ).one()
+        made = Hostile(hostile_server, name, owner, staff, AccountIds(*row), [])
+        try:
+            yield made
+        finally:
+            for conn in made.opened:
+                conn.close()
 
 
 def money(value: str) -> Decimal:

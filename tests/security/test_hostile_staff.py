@@ -344,25 +344,17 @@ def test_the_actor_and_the_time_are_the_logins_not_the_clients(hostile: Hostile)
 def test_staff_of_another_console_database_cannot_connect(hostile: Hostile) -> None:
     from sqlalchemy import text
 
-    from console.services.database import Database, create_db_engine
     from console.services.schema import upgrade
+    from tests.support.pgserver import scratch_database
 
-    with hostile.owner.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-        c.execute(text("CREATE DATABASE other_retailer"))
-    other = Database(create_db_engine(hostile.server.url("other_retailer")))
-    try:
+    with scratch_database(hostile.server, "other_retailer") as other:
         upgrade(other)
         with pytest.raises(psycopg.OperationalError, match="CONNECT"):
             hostile.psql("clerk.a", database="other_retailer")
         with other.read() as session:
             groups = set(session.scalars(text("SELECT rolname FROM console_groups")))
-        assert groups.isdisjoint(hostile.owner_sql("SELECT rolname FROM console_groups")[0]), (
-            "each database has its own group roles"
-        )
-    finally:
-        other.dispose()
-        with hostile.owner.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.execute(text("DROP DATABASE other_retailer WITH (FORCE)"))
+        ours = {row[0] for row in hostile.owner_sql("SELECT rolname FROM console_groups")}
+        assert groups.isdisjoint(ours), "each database has its own group roles"
 
 
 def test_wrong_passwords_are_slowed_down_by_the_server(hostile: Hostile) -> None:

@@ -17,13 +17,13 @@ from sqlalchemy import text
 
 from console.models.enums import PaymentMethod
 from console.services import auth, payments
-from console.services.database import Database, create_db_engine
+from console.services.database import Database
 from console.services.reference_data import ensure_reference_data
 from console.services.schema import current_revision, head_revision, upgrade
 from console.settings import Settings
 from tests.security.conftest import PASSWORD, Hostile
 from tests.support.factories import stored_identity
-from tests.support.pgserver import PgServer
+from tests.support.pgserver import PgServer, scratch_database
 
 pytestmark = pytest.mark.postgres
 
@@ -31,17 +31,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def old_database(hostile_server: PgServer) -> Iterator[tuple[str, Database]]:
     name = f"old_{uuid.uuid4().hex[:8]}"
-    admin = create_db_engine(hostile_server.url("postgres"))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(create_db_engine(hostile_server.url(name)))
-    try:
+    with scratch_database(hostile_server, name) as db:
         yield name, db
-    finally:
-        db.dispose()
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _old_staff(db: Database, login: str, role: str, group: str, extra: str = "") -> None:

@@ -15,8 +15,14 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.services.database import Database
 
 
 def find_pg_bin() -> Path | None:
@@ -133,3 +139,29 @@ def ask_for_passwords(server: PgServer, auth_delay_ms: int = 0) -> None:
         )
     server.stop("fast")
     server.start()
+
+
+@contextlib.contextmanager
+def scratch_database(
+    server: PgServer, name: str = "", *, template: str = "", pool_size: int = 5
+) -> Iterator[Database]:
+    """A new database on ``server`` (empty, or copied from ``template``), dropped afterwards."""
+    from sqlalchemy import text
+
+    from console.services.database import Database, create_db_engine
+
+    name = name or f"t_{uuid.uuid4().hex[:12]}"
+    copy = f" TEMPLATE {template}" if template else ""
+    admin = create_db_engine(server.url("postgres"))
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+        db = Database(create_db_engine(server.url(name), pool_size=pool_size))
+        try:
+            yield db
+        finally:
+            db.dispose()
+            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
