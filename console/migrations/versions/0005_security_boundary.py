@@ -230,8 +230,7 @@ HELPERS = (
 GUARDS = (
     (
         "console_guard_audit()",
-        """DECLARE me integer;
-        BEGIN
+        """BEGIN
             NEW.login := session_user;  -- whoever connected, trusted or not
             IF public.console_trusted() THEN RETURN NEW; END IF;
             NEW.staff_id := public.console_require_staff();
