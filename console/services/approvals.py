@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from console.services.actor import Actor
 from console.services.auth import authenticate, open_as
 from console.services.database import Database
 from console.services.errors import PermissionDeniedError
-from console.services.reading_state import SupervisorApproval
-
-ACTION = "reading.supervisor_approval"
+from console.services.reading_state import SUPERVISOR_APPROVAL, SupervisorApproval
 
 
 def verify_supervisor(db: Database, login: str, password: str) -> SupervisorApproval:
@@ -20,21 +19,21 @@ def verify_supervisor(db: Database, login: str, password: str) -> SupervisorAppr
     the supervisor's, written by the database from that login.
     """
     if not db.is_postgres:
-        actor = authenticate(db, login, password, action=ACTION)
-        _require_supervisor(actor.is_supervisor, actor.staff_id, actor.full_name)
-        assert actor.staff_id is not None
-        return SupervisorApproval(actor.staff_id, actor.full_name)
+        actor = authenticate(db, login, password, action=SUPERVISOR_APPROVAL)
+        return SupervisorApproval(_supervisor_id(actor), actor.full_name)
     probe, actor = open_as(db, login, password)
     try:
-        _require_supervisor(actor.is_supervisor, actor.staff_id, actor.full_name)
-        assert actor.staff_id is not None
+        staff_id = _supervisor_id(actor)
         with probe.transaction() as session:
-            token = session.scalar(text("SELECT console_issue_approval(:p)"), {"p": ACTION})
+            token = session.scalar(
+                text("SELECT console_issue_approval(:p)"), {"p": SUPERVISOR_APPROVAL}
+            )
     finally:
         probe.dispose()
-    return SupervisorApproval(actor.staff_id, actor.full_name, str(token))
+    return SupervisorApproval(staff_id, actor.full_name, str(token))
 
 
-def _require_supervisor(is_supervisor: bool, staff_id: int | None, name: str) -> None:
-    if not is_supervisor or staff_id is None:
-        raise PermissionDeniedError(f"{name} — не руководитель офиса.")
+def _supervisor_id(actor: Actor) -> int:
+    if not actor.is_supervisor or actor.staff_id is None:
+        raise PermissionDeniedError(f"{actor.full_name} — не руководитель офиса.")
+    return actor.staff_id

@@ -47,6 +47,10 @@ USUAL_SPAN_MIN_DAYS = 25
 USUAL_SPAN_MAX_DAYS = 400
 
 
+#: The audit action of a supervisor's confirmation at a clerk's desk (and of its token).
+SUPERVISOR_APPROVAL = "reading.supervisor_approval"
+
+
 @dataclass(frozen=True)
 class SupervisorApproval:
     """A supervisor's consent to a very-high reading."""
@@ -107,21 +111,27 @@ def lock_period(session: Session, period: dt.date, *, exclusive: bool) -> None:
     )
 
 
-def ensure_open_period(session: Session, period: dt.date) -> dt.date:
-    """The first open period from ``period`` on, locked so it cannot close under us."""
+def open_period_from(session: Session, period: dt.date) -> tuple[dt.date, PeriodStatus | None]:
+    """The first month from ``period`` on that is not closed, locked shared so it cannot close
+    under us, and its status (None: no row for it yet)."""
     while True:
         lock_period(session, period, exclusive=False)
         status = session.scalar(select(BillingPeriod.status).where(BillingPeriod.period == period))
-        if status is PeriodStatus.CLOSED:
-            period = add_months(period, 1)
-            continue
-        if status is None:
-            try:
-                with session.begin_nested():
-                    session.add(BillingPeriod(period=period, status=PeriodStatus.OPEN))
-            except IntegrityError:
-                pass  # another desk created it; it cannot close while we hold the lock
-        return period
+        if status is not PeriodStatus.CLOSED:
+            return period, status
+        period = add_months(period, 1)
+
+
+def ensure_open_period(session: Session, period: dt.date) -> dt.date:
+    """The first open period from ``period`` on, locked so it cannot close under us."""
+    period, status = open_period_from(session, period)
+    if status is None:
+        try:
+            with session.begin_nested():
+                session.add(BillingPeriod(period=period, status=PeriodStatus.OPEN))
+        except IntegrityError:
+            pass  # another desk created it; it cannot close while we hold the lock
+    return period
 
 
 def tariff_rate(

@@ -31,6 +31,7 @@ from console.services.reading_checks import (
     zone_label,
 )
 from console.services.reading_state import (
+    SUPERVISOR_APPROVAL,
     AccountReadingState,
     SupervisorApproval,
     ensure_open_period,
@@ -299,7 +300,7 @@ def _confirmed_lately(session: Session, staff_id: int) -> bool:
     found = session.scalar(
         select(AuditEvent.id)
         .where(
-            AuditEvent.action == "reading.supervisor_approval",
+            AuditEvent.action == SUPERVISOR_APPROVAL,
             AuditEvent.staff_id == staff_id,
             AuditEvent.occurred_at >= since,
         )
