@@ -16,8 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from console.models.enums import AppealChannel, StaffRole  # noqa: E402
-from console.services import appeal_catalog, appeals, schema  # noqa: E402
-from console.services.database import Database, create_db_engine  # noqa: E402
+from console.services.appeals import catalog, intake
+from console.services.core import schema
+from console.services.core.database import Database, create_db_engine  # noqa: E402
 from tests.support.factories import make_staff  # noqa: E402
 from tests.support.pgserver import start_server  # noqa: E402
 
@@ -32,8 +33,8 @@ def main() -> None:
         db = Database(create_db_engine(server.url("postgres"), pool_size=args.threads))
         schema.upgrade(db)
         clerks = [make_staff(db, f"bench{i}", StaffRole.CLERK) for i in range(args.threads)]
-        topic = appeal_catalog.topics(db)[0].id
-        form = appeals.AppealDraft(
+        topic = catalog.topics(db)[0].id
+        form = intake.AppealDraft(
             AppealChannel.IN_PERSON,
             topic,
             "Иванов Пётр",
@@ -49,7 +50,7 @@ def main() -> None:
             barrier.wait()
             for _ in range(args.each):
                 t0 = time.perf_counter()
-                done = appeals.register(db, clerks[i], form)
+                done = intake.register(db, clerks[i], form)
                 elapsed = time.perf_counter() - t0
                 with lock:
                     numbers.append(int(done.number.rsplit("-", 1)[1]))

@@ -47,22 +47,17 @@ from sqlalchemy import bindparam, func, select, text
 
 from console.models import Account, AccountHolder, Appeal, AuditEvent, Customer, Payment, Reading
 from console.models.enums import AppealChannel, PaymentMethod, StaffRole
-from console.services import (
-    appeal_catalog,
-    appeals,
-    audit,
-    auth,
-    lookup,
-    payments,
-    readings,
-    registration_edit,
-    staff,
-)
-from console.services.actor import SYSTEM, Actor
-from console.services.credentials import open_database
-from console.services.database import Database, create_db_engine, normalise_url
-from console.services.errors import ConflictError, ValidationError
-from console.services.reference_data import ensure_reference_data
+from console.services.appeals import catalog, intake
+from console.services.core.database import Database, create_db_engine, normalise_url
+from console.services.core.errors import ConflictError, ValidationError
+from console.services.core.reference_data import ensure_reference_data
+from console.services.lookup import search
+from console.services.payments import counter
+from console.services.readings import entry
+from console.services.registration import edit as registration_edit
+from console.services.staff import audit, auth, members
+from console.services.staff.actor import SYSTEM, Actor
+from console.services.staff.credentials import open_database
 
 
 @dataclass
@@ -100,36 +95,36 @@ class Clerk:
 def op_search(clerk: Clerk) -> None:
     """Find an account by its number, as typed into the search box."""
     number = random.choice(clerk.numbers) if clerk.numbers else "0000000000"
-    lookup.search(clerk.db, number, actor=clerk.actor)
+    search.search(clerk.db, number, actor=clerk.actor)
 
 
 def op_reading(clerk: Clerk) -> None:
     """Enter this month's readings of a busy account, then submit the same form again."""
     account_id = random.choice(clerk.shared.reading_accounts)
-    state = readings.reading_state(clerk.db, account_id)
+    state = entry.reading_state(clerk.db, account_id)
     entries = []
     for meter in state.meters:
         for zone in meter.zone_states:
             previous = zone.previous_value or Decimal(0)
             entries.append(
-                readings.ZoneEntry(
+                entry.ZoneEntry(
                     meter.meter_id, zone.zone, str(int(previous) + random.randint(1, 40)),
                     based_on_reading_id=zone.previous_reading_id,
                 )
             )  # fmt: skip
     if not entries:
         return
-    form = readings.ReadingForm(account_id, tuple(entries), state.today, confirmed=True)
+    form = entry.ReadingForm(account_id, tuple(entries), state.today, confirmed=True)
     key = uuid.uuid4().hex
-    first = readings.submit_readings(clerk.db, clerk.actor, form, key)
-    clerk.reading_keys.extend(readings.entry_keys(key, form.entries))
-    again = readings.submit_readings(clerk.db, clerk.actor, form, key)
+    first = entry.submit_readings(clerk.db, clerk.actor, form, key)
+    clerk.reading_keys.extend(entry.entry_keys(key, form.entries))
+    again = entry.submit_readings(clerk.db, clerk.actor, form, key)
     assert again.duplicate and again.readings == first.readings, (first.readings, again.readings)
 
 
 def op_appeal(clerk: Clerk) -> None:
     """Register an appeal at the counter, then submit the same form again."""
-    draft = appeals.AppealDraft(
+    draft = intake.AppealDraft(
         channel=AppealChannel.IN_PERSON,
         topic_id=random.choice(clerk.shared.topics),
         applicant_name="Иванова Мария Петровна",
@@ -137,9 +132,9 @@ def op_appeal(clerk: Clerk) -> None:
         account_id=random.choice(clerk.account_ids),
         idempotency_key=uuid.uuid4().hex,
     )
-    first = appeals.register(clerk.db, clerk.actor, draft)
+    first = intake.register(clerk.db, clerk.actor, draft)
     clerk.appeal_keys.append(str(draft.idempotency_key))
-    again = appeals.register(clerk.db, clerk.actor, draft)
+    again = intake.register(clerk.db, clerk.actor, draft)
     assert again.number == first.number and not again.created
 
 
@@ -177,16 +172,16 @@ def op_payment(clerk: Clerk) -> None:
         return
     key = uuid.uuid4().hex
     amount = Decimal(random.randint(100, 5000))
-    form = payments.PaymentForm(
+    form = counter.PaymentForm(
         account_id=random.choice(clerk.account_ids),
         total=amount,
         allocations={clerk.service_id: amount},
         method=PaymentMethod.CARD,
         confirmed=True,
     )
-    first = payments.take_payment(clerk.db, clerk.actor, form, key)
+    first = counter.take_payment(clerk.db, clerk.actor, form, key)
     clerk.payment_keys.append(key)
-    again = payments.take_payment(clerk.db, clerk.actor, form, key)
+    again = counter.take_payment(clerk.db, clerk.actor, form, key)
     assert again.payment_id == first.payment_id and again.replayed
 
 
@@ -226,7 +221,7 @@ def prepare(url: str, clerks: int) -> tuple[Database, dict[str, Any], list[tuple
     with owner.read() as session:
         numbers = list(session.scalars(select(Account.number).limit(2000)))
         account_ids = list(session.scalars(select(Account.id).limit(2000)))
-        service_id = payments.main_service_id(session)
+        service_id = counter.main_service_id(session)
         customers = list(
             session.scalars(
                 select(AccountHolder.customer_id)
@@ -240,15 +235,15 @@ def prepare(url: str, clerks: int) -> tuple[Database, dict[str, Any], list[tuple
         "service_id": service_id,
         "reading_accounts": account_ids[100:300] or account_ids,  # a small demo: all of them
         "customers": customers,
-        "topics": [t.id for t in appeal_catalog.topics(owner)],
+        "topics": [t.id for t in catalog.topics(owner)],
     }
-    logins, existing = [], {m.login for m in staff.list_staff(owner)}
+    logins, existing = [], {m.login for m in members.list_staff(owner)}
     for n in range(clerks):
         login, password = f"bench_clerk_{n:03d}", secrets.token_urlsafe(16)
         if login in existing:
-            staff.set_password(owner, SYSTEM, login, password)
+            members.set_password(owner, SYSTEM, login, password)
         else:
-            staff.add_staff(owner, SYSTEM, login, StaffRole.CLERK, "TMN-1", password)
+            members.add_staff(owner, SYSTEM, login, StaffRole.CLERK, "TMN-1", password)
         logins.append((n, login, password))
     return owner, work, logins
 

@@ -17,16 +17,18 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
 
-from console.services import billing, schema  # noqa: E402
-from console.services.actor import SYSTEM  # noqa: E402
-from console.services.database import Database, create_db_engine  # noqa: E402
-from console.services.formatting import add_months  # noqa: E402
-from console.services.reference_data import ensure_reference_data  # noqa: E402
+from console.services.billing import run
+from console.services.core import schema
+from console.services.core.database import Database, create_db_engine  # noqa: E402
+from console.services.core.formatting import add_months  # noqa: E402
+from console.services.core.reference_data import ensure_reference_data  # noqa: E402
+from console.services.staff.actor import SYSTEM  # noqa: E402
 
 FIRST = dt.date(2026, 6, 1)
 
@@ -88,7 +90,7 @@ def _first_open(db: Database) -> dt.date:
         earliest = conn.execute(text("SELECT min(period) FROM readings")).scalar_one()
     if closed is not None:
         return add_months(closed, 1)
-    return earliest or billing.next_period_to_close(db)
+    return earliest or run.next_period_to_close(db)
 
 
 def main() -> int:
@@ -107,10 +109,10 @@ def main() -> int:
         fill_seconds = fill(db, args.accounts, args.months)
     else:
         first = _first_open(db)
-    closes = []
+    closes: list[dict[str, Any]] = []
     period = first
     for _ in range(args.months):
-        result = billing.close_period(db, SYSTEM, period, today=add_months(period, 1))
+        result = run.close_period(db, SYSTEM, period, today=add_months(period, 1))
         closes.append(result.as_json())
         print(result.describe(), f"({result.seconds:.1f} с)", file=sys.stderr)
         period = add_months(period, 1)

@@ -20,8 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from console.services import demo_data, schema  # noqa: E402
-from console.services.database import Database, create_db_engine  # noqa: E402
+from console.services.core import schema
+from console.services.core.database import Database, create_db_engine  # noqa: E402
+from console.services.demo import api
 
 
 def _cpu(who: int) -> float:
@@ -41,9 +42,9 @@ def main() -> int:
     db = Database(create_db_engine(args.database))
     try:
         schema.upgrade(db)
-        progress = demo_data.TerminalProgress() if sys.stderr.isatty() else None
+        progress = api.TerminalProgress() if sys.stderr.isatty() else None
         started = time.perf_counter()
-        summary = demo_data.generate(
+        summary = api.generate(
             db, accounts=args.accounts, seed=args.seed, progress=progress, workers=args.workers
         )
         seconds = time.perf_counter() - started

@@ -21,9 +21,9 @@ from sqlalchemy import event
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from console.models.enums import StaffRole  # noqa: E402
-from console.services.database import Database, create_db_engine  # noqa: E402
+from console.services.core.database import Database, create_db_engine  # noqa: E402
+from console.services.core.schema import upgrade  # noqa: E402
 from console.services.documents import batch, data, payment_document  # noqa: E402
-from console.services.schema import upgrade  # noqa: E402
 from tests.support.factories import make_account, make_closed_month, make_staff  # noqa: E402
 
 PERIOD = dt.date(2026, 9, 1)

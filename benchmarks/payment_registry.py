@@ -17,10 +17,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from console.models.enums import PaymentMethod, StaffRole  # noqa: E402
-from console.services import payment_registry, payments  # noqa: E402
-from console.services.actor import SYSTEM  # noqa: E402
-from console.services.database import Database, create_db_engine  # noqa: E402
-from console.services.schema import upgrade  # noqa: E402
+from console.services.core.database import Database, create_db_engine  # noqa: E402
+from console.services.core.schema import upgrade  # noqa: E402
+from console.services.payments import counter, registry
+from console.services.staff.actor import SYSTEM  # noqa: E402
 from tests.support.factories import add_charge, make_account, make_staff  # noqa: E402
 
 
@@ -46,21 +46,21 @@ def main() -> None:
     ]
     content = "\n".join(lines).encode("cp1251")
     started = time.perf_counter()
-    report = payment_registry.import_registry(db, SYSTEM, content)
+    report = registry.import_registry(db, SYSTEM, content)
     first = time.perf_counter() - started
     started = time.perf_counter()
-    again = payment_registry.import_registry(db, SYSTEM, content)
+    again = registry.import_registry(db, SYSTEM, content)
     second = time.perf_counter() - started
     assert report.applied == args.lines and again.applied == 0
     timings = []
     for i in range(args.payments):
         account_id = numbers[i % len(numbers)][0]
-        dues = payments.account_dues(db, account_id)
+        dues = counter.account_dues(db, account_id)
         total = Decimal("500.00")
-        form = payments.PaymentForm(account_id, total, payments.split(total, dues.dues()),
+        form = counter.PaymentForm(account_id, total, counter.split(total, dues.dues()),
                                     PaymentMethod.CARD, confirmed=True)  # fmt: skip
         t0 = time.perf_counter()
-        payments.take_payment(db, clerk, form, uuid.uuid4().hex)
+        counter.take_payment(db, clerk, form, uuid.uuid4().hex)
         timings.append(time.perf_counter() - t0)
     timings.sort()
     print(json.dumps({

@@ -16,6 +16,7 @@ The last line is JSON: {"accounts", "kinds": {kind: {"p50_ms", "p95_ms", "raw_p5
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import statistics
@@ -26,10 +27,10 @@ from typing import Any
 
 from sqlalchemy import text
 
-from console.services import account_card, account_charges
-from console.services.credentials import open_database
-from console.services.database import Database
-from console.services.lookup import search
+from console.services.account import card, charges
+from console.services.core.database import Database
+from console.services.lookup.search import search
+from console.services.staff.credentials import open_database
 
 KINDS = ("account_exact", "serial_exact", "account_fragment", "address", "surname", "phone")
 
@@ -129,10 +130,14 @@ def replay(raw: Any, statements: list[tuple[str, Any]]) -> float:
 
 
 def card_open(db: Database, account_id: int) -> None:
-    account_card.load_card(db, account_id)
-    periods = account_charges.periods(db, account_id)
+    card.load_card(db, account_id)
+    periods = charges.periods(db, account_id)
     if periods:
-        account_charges.charges_table(db, account_id, periods[0])
+        charges.charges_table(db, account_id, periods[0])
+
+
+def _append_search(result: list[Any], db: Database, query: str) -> None:
+    result.append(search(db, query))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     recorder = Recorder(db)
     pool_conn = db.engine.raw_connection()  # a second connection, only ever used raw
     raw = pool_conn.driver_connection
+    assert raw is not None
     if db.is_postgres:
         raw.autocommit = True
     figures: dict[str, dict[str, float]] = {}
@@ -158,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         queries = queries_for(kind, accounts, rng)
         captured: dict[str, list[tuple[str, Any]]] = {}
         for q in queries:  # prepared statements and the SQL to replay, untimed
-            captured[q] = recorder.capture(lambda q=q: search(db, q))[1]
+            captured[q] = recorder.capture(functools.partial(search, db, q))[1]
             replay(raw, captured[q])
         service_ms: list[float] = []
         raw_ms: list[float] = []
@@ -172,9 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                 if raw_first:
                     raw_ms.append(replay(raw, statements))
                 result: list[Any] = []
-                elapsed, _ = recorder.capture(
-                    lambda q=q, result=result: result.append(search(db, q))
-                )
+                elapsed, _ = recorder.capture(functools.partial(_append_search, result, db, q))
                 service_ms.append(elapsed)
                 if not raw_first:
                     raw_ms.append(replay(raw, statements))

@@ -44,7 +44,8 @@ def start_once(command: list[str], env: dict[str, str], log: Path) -> tuple[floa
             if found:
                 return time.perf_counter() - started, float(found.group(1))
             if process.poll() is not None:
-                raise SystemExit(f"the console ended before its window: {process.stderr.read()}")
+                said = process.stderr.read() if process.stderr else ""
+                raise SystemExit(f"the console ended before its window: {said}")
             if time.perf_counter() - started > TIMEOUT_S:
                 raise SystemExit("no window within two minutes")
             time.sleep(0.005)

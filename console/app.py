@@ -9,14 +9,15 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from console.services import auth, schema
-from console.services.credentials import open_database
-from console.services.database import Database
-from console.services.errors import ConsoleError
+from console.services.core import schema
+from console.services.core.database import Database
+from console.services.core.errors import ConsoleError
+from console.services.staff import auth
+from console.services.staff.credentials import open_database
 from console.settings import Settings, data_dir
 
 if TYPE_CHECKING:
-    from console.views.tasks import TaskRunner
+    from console.views.common.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,9 @@ def prepare_embedded(db: Database) -> None:
 
     schema.upgrade_if_needed(db)
     if not has_accounts(db):
-        from console.services import demo_data
+        from console.services.demo import api
 
-        demo_data.generate(db, accounts=EMBEDDED_DEMO_ACCOUNTS, seed=1)
+        api.generate(db, accounts=EMBEDDED_DEMO_ACCOUNTS, seed=1)
 
 
 def configure_logging() -> None:
@@ -66,7 +67,7 @@ def sign_in(settings: Settings, tasks: TaskRunner, db: Database | None) -> auth.
     Returns None when the person cancels."""
     from PySide6.QtWidgets import QDialog
 
-    from console.views.sign_in import FirstStartDialog, SignInDialog
+    from console.views.staff.sign_in import FirstStartDialog, SignInDialog
 
     if settings.autologin:
         if db is None:
@@ -102,9 +103,9 @@ def bootstrap(settings: Settings, argv: Sequence[str] | None = None) -> int:
     _headless_fallback()
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from console.views.context import ViewContext
+    from console.views.common.context import ViewContext
+    from console.views.common.tasks import TaskRunner
     from console.views.main_window import MainWindow
-    from console.views.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication(list(argv or sys.argv))
     app.setOrganizationName("console")

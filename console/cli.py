@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from console import __version__
 from console.commands import COMMAND_MODULES
-from console.services.errors import ConsoleError
+from console.services.core.errors import ConsoleError
 
 
 class _Parser(argparse.ArgumentParser):

@@ -24,8 +24,13 @@ import keyring  # noqa: E402
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from console.services.database import Database, create_db_engine  # noqa: E402
-from console.services.schema import upgrade  # noqa: E402
+from console.services.core.database import Database, create_db_engine  # noqa: E402
+from console.services.core.reference_data import ensure_reference_data  # noqa: E402
+from console.services.core.schema import upgrade  # noqa: E402
+from console.services.staff.members import resolve_actor  # noqa: E402
+from console.settings import load_settings  # noqa: E402
+from console.views.common.context import ViewContext  # noqa: E402
+from console.views.common.tasks import TaskRunner  # noqa: E402
 from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
 from tests.support.pgserver import (  # noqa: E402
     PgServer,
@@ -41,6 +46,42 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_DATA, ignore_errors=True)
+
+
+#: Fixtures that start or use the session's PostgreSQL servers.
+POSTGRES_FIXTURES = frozenset({"pg_server", "pg_template", "pg_db", "hostile_server", "hostile"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-slow",
+        action="store_true",
+        help="also run the slow tests (the bundle build); CI=true does this by itself",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs before ``-m`` selects, so ``-m "not postgres"`` and
+    ``-m "not qt"`` do what they say; leave the slow ones out of a developer's run."""
+    run_slow = IN_CI or config.getoption("--run-slow") or "slow" in (config.option.markexpr or "")
+    kept: list[pytest.Item] = []
+    skipped: list[pytest.Item] = []
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params.values() if callspec is not None else ()
+        if names & POSTGRES_FIXTURES or "postgres" in params:
+            item.add_marker(pytest.mark.postgres)
+        if "qtbot" in names:
+            item.add_marker(pytest.mark.qt)
+        if item.get_closest_marker("slow") and not run_slow:
+            skipped.append(item)
+        else:
+            kept.append(item)
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +144,17 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
 def db(request: pytest.FixtureRequest) -> Database:
     """The same test on the embedded SQLite and on the real PostgreSQL."""
     if request.param == "postgres":
-        request.applymarker(pytest.mark.postgres)
         return request.getfixturevalue("pg_db")  # type: ignore[no-any-return]
     return request.getfixturevalue("sqlite_db")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def view_context(sqlite_db: Database, qtbot) -> Iterator[ViewContext]:  # type: ignore[no-untyped-def]
+    """What app.bootstrap() hands a window, on a fresh SQLite database with reference data."""
+    with sqlite_db.transaction() as session:
+        ensure_reference_data(session)
+    settings = load_settings(str(sqlite_db.engine.url))
+    actor = resolve_actor(sqlite_db, "admin", "TMN-1", "test-desk")
+    tasks = TaskRunner()
+    yield ViewContext(db=sqlite_db, settings=settings, actor=actor, tasks=tasks)
+    tasks.shutdown()

@@ -38,6 +38,6 @@ def test_ruff_lint_and_format() -> None:
     assert fmt.returncode == 0, fmt.stdout
 
 
-def test_mypy_strict_on_models_and_services() -> None:
+def test_mypy_strict_everywhere() -> None:
     result = _run(_tool("mypy"))
     assert result.returncode == 0, result.stdout

@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from console.commands.common import connect, print_json, settings_from
-from console.services.formatting import date, money, period_key
+from console.services.core.formatting import date, money, period_key
 
 if TYPE_CHECKING:
-    from console.services.account_card import AccountCardData, StatementLine
+    from console.services.account.card import AccountCardData, StatementLine
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -30,7 +30,7 @@ def plain(value: Decimal | None) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from console.services import account_card
+    from console.services.account import card as account_card
 
     settings = settings_from(args)
     database = connect(settings)

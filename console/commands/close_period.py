@@ -6,10 +6,10 @@ import argparse
 import sys
 
 from console.commands.common import connect, print_json, settings_from
-from console.services import billing
-from console.services.auth import command_line_actor
-from console.services.errors import ConsoleError
-from console.services.formatting import parse_period
+from console.services.billing import run as billing
+from console.services.core.errors import ConsoleError
+from console.services.core.formatting import parse_period
+from console.services.staff.auth import command_line_actor
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

@@ -8,8 +8,8 @@ import json
 import sys
 from typing import Any
 
-from console.services.credentials import open_database
-from console.services.database import Database
+from console.services.core.database import Database
+from console.services.staff.credentials import open_database
 from console.settings import Settings, load_settings
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from console.commands.common import connect, settings_from
-from console.services import schema
-from console.services.reference_data import ensure_reference_data
+from console.services.core import schema
+from console.services.core.reference_data import ensure_reference_data
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

@@ -24,13 +24,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    from console.services import demo_data, schema  # heavy: only when the command runs
+    from console.services.core import schema
+    from console.services.demo import api
 
     database = connect(settings_from(args))
     try:
         schema.upgrade(database)
-        progress = demo_data.TerminalProgress() if sys.stderr.isatty() else None
-        summary = demo_data.generate(
+        progress = api.TerminalProgress() if sys.stderr.isatty() else None
+        summary = api.generate(
             database, accounts=args.accounts, seed=args.seed, progress=progress,
             workers=args.workers,
         )  # fmt: skip

@@ -7,10 +7,10 @@ import dataclasses
 from pathlib import Path
 
 from console.commands.common import connect, print_json, settings_from
-from console.services import payment_registry
-from console.services.auth import command_line_actor
-from console.services.errors import ConsoleError
-from console.services.formatting import money
+from console.services.core.errors import ConsoleError
+from console.services.core.formatting import money
+from console.services.payments import registry
+from console.services.staff.auth import command_line_actor
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "import-payments",
         parents=[common],
         help="загрузить реестр платежей банка («операция;дата;счёт;сумма;плательщик»)",
-        description=payment_registry.__doc__,
+        description=registry.__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", metavar="ФАЙЛ", type=Path, help="файл реестра (UTF-8 или windows-1251)")
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     database = connect(settings)
     try:
         actor = command_line_actor(database, settings.workstation)
-        report = payment_registry.import_registry(
+        report = registry.import_registry(
             database, actor, content, source=args.source, filename=args.file.name
         )
     finally:

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from console.commands.common import connect, print_json, settings_from
-from console.services.auth import command_line_actor
-from console.services.import_readings import import_readings
+from console.services.readings.importing import import_readings
+from console.services.staff.auth import command_line_actor
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

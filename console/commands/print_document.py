@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 from console.commands.common import connect, positive_int, settings_from
-from console.services.auth import command_line_actor
+from console.services.core.errors import ValidationError
+from console.services.core.formatting import month_year, parse_period
 from console.services.documents import batch, data
 from console.services.documents.issue import find_account, issue_payment_document
-from console.services.errors import ValidationError
-from console.services.formatting import month_year, parse_period
+from console.services.staff.auth import command_line_actor
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from console.commands.common import connect, positive_int, print_json, settings_from
-from console.services.account_labels import ACCOUNT_STATUS, label
-from console.services.auth import command_line_actor
-from console.services.formatting import money
+from console.services.account.labels import ACCOUNT_STATUS, label
+from console.services.core.formatting import money
+from console.services.staff.auth import command_line_actor
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    from console.services.lookup import search
+    from console.services.lookup.search import search
 
     settings = settings_from(args)
     database = connect(settings)

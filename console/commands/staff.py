@@ -7,10 +7,12 @@ import getpass
 import sys
 
 from console.commands.common import connect, print_json, settings_from
-from console.services import auth, schema, staff
-from console.services.database import Database
-from console.services.errors import ValidationError
-from console.services.reference_data import ensure_reference_data
+from console.services.core import schema
+from console.services.core.database import Database
+from console.services.core.errors import ValidationError
+from console.services.core.reference_data import ensure_reference_data
+from console.services.staff import auth
+from console.services.staff import members as staff
 from console.settings import Settings
 
 ROLE_LABELS = {"clerk": "специалист", "supervisor": "руководитель офиса", "admin": "администратор"}

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection console.services.schema hands over."""
+"""Alembic environment: runs on the connection console.services.core.schema hands over."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from console.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")
-if connection is None:  # pragma: no cover - always run through console.services.schema
+if connection is None:  # pragma: no cover - always run through console.services.core.schema
     raise RuntimeError("Run migrations with `console db upgrade`.")
 
 context.configure(

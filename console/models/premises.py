@@ -32,7 +32,7 @@ class Premise(Versioned, Base):
     residents: Mapped[int] = mapped_column(Integer, default=1)
     stove_type: Mapped[StoveType] = mapped_column(str_enum(StoveType))
     # Normalised text for loose lookup: casefolded, ё→е, punctuation and abbreviations dropped.
-    # Kept by console.services.normalize; trigram-indexed on PostgreSQL.
+    # Kept by console.services.core.normalize; trigram-indexed on PostgreSQL.
     search_text: Mapped[str] = mapped_column(String(400))
 
     __table_args__ = (

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from console import __version__
-from console.views import plugins
-from console.views.context import ViewContext
+from console.views.common import plugins
+from console.views.common.context import ViewContext
 
 
 class MainWindow(QMainWindow):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from console.services.database import Database, create_db_engine
+from console.services.core.database import Database, create_db_engine
+from console.services.core.schema import upgrade
 from console.services.demo.runner import generate
-from console.services.schema import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 

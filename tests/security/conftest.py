@@ -22,11 +22,11 @@ from sqlalchemy import text
 
 from console.models import BillingPeriod
 from console.models.enums import PeriodStatus, StaffRole
-from console.services.actor import SYSTEM
-from console.services.database import Database, create_db_engine
-from console.services.reference_data import ensure_reference_data
-from console.services.schema import upgrade
-from console.services.staff import add_staff
+from console.services.core.database import Database, create_db_engine
+from console.services.core.reference_data import ensure_reference_data
+from console.services.core.schema import upgrade
+from console.services.staff.actor import SYSTEM
+from console.services.staff.members import add_staff
 from tests.support.factories import AccountIds, make_account
 from tests.support.pgserver import (
     PgServer,

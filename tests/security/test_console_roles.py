@@ -11,12 +11,15 @@ from decimal import Decimal
 import pytest
 
 from console.models.enums import PaymentMethod, RefundPayout, RefundReason, RefundStatus
-from console.services import auth, payments, readings, refunds, staff
-from console.services.approvals import verify_supervisor
-from console.services.auth import SignedIn
-from console.services.errors import PermissionDeniedError
+from console.services.core.errors import PermissionDeniedError
+from console.services.payments import counter
+from console.services.readings import entry
+from console.services.refunds import applications
+from console.services.staff import auth, members
+from console.services.staff.approvals import verify_supervisor
+from console.services.staff.auth import SignedIn
 from console.settings import Settings
-from tests.integration.test_readings import TODAY, form_for, key
+from tests.readings.test_readings import TODAY, form_for, key
 from tests.security.conftest import PASSWORD, STAFF, Hostile
 from tests.support.factories import add_reading, stored_identity
 
@@ -40,11 +43,11 @@ def test_payment_then_refund_under_dual_control(
     clerk, boss = desks["clerk.a"], desks["boss.a"]
     account = hostile.account.account_id
     service = hostile.owner_sql("SELECT id FROM services WHERE code = 'electricity'")[0][0]
-    form = payments.PaymentForm(
+    form = counter.PaymentForm(
         account_id=account, total=Decimal("1500.00"), allocations={service: Decimal("1500.00")},
         method=PaymentMethod.CASH, cash_received=Decimal("2000.00"), confirmed=True,
     )  # fmt: skip
-    paid = payments.take_payment(clerk.db, clerk.actor, form, uuid.uuid4().hex)
+    paid = counter.take_payment(clerk.db, clerk.actor, form, uuid.uuid4().hex)
     ledger = hostile.owner_sql(
         "SELECT sum(amount), min(staff_id), max(staff_id) FROM ledger_entries"
         " WHERE account_id = :a AND kind = 'payment'", a=account,
@@ -54,17 +57,17 @@ def test_payment_then_refund_under_dual_control(
 
     identity = stored_identity(hostile.owner, hostile.account.customer_id)
     passport = f"{identity.series}{identity.number}"
-    request = refunds.RefundRequest(
+    request = applications.RefundRequest(
         account_id=account, applicant_id=hostile.account.customer_id, passport=passport,
         amount=Decimal("200.00"), reason=RefundReason.OVERPAYMENT, payout=RefundPayout.CASH,
     )  # fmt: skip
-    registered = refunds.register_refund(clerk.db, clerk.actor, request)
-    own = refunds.register_refund(boss.db, boss.actor, request)
+    registered = applications.register_refund(clerk.db, clerk.actor, request)
+    own = applications.register_refund(boss.db, boss.actor, request)
     with pytest.raises(PermissionDeniedError):
-        refunds.approve(boss.db, boss.actor, own.summary.refund_id)
-    approved = refunds.approve(boss.db, boss.actor, registered.summary.refund_id)
+        applications.approve(boss.db, boss.actor, own.summary.refund_id)
+    approved = applications.approve(boss.db, boss.actor, registered.summary.refund_id)
     assert approved.summary.status is RefundStatus.APPROVED
-    done = refunds.mark_paid(boss.db, boss.actor, registered.summary.refund_id)
+    done = applications.mark_paid(boss.db, boss.actor, registered.summary.refund_id)
     assert done.summary.status is RefundStatus.PAID
     booked = hostile.owner_sql(
         "SELECT count(*), sum(amount), min(staff_id) FROM ledger_entries"
@@ -91,7 +94,7 @@ def test_a_very_high_reading_with_a_supervisors_own_password(
     approval = verify_supervisor(clerk.db, "boss.b", PASSWORD)
     assert approval.token
     form = form_for(clerk.db, account, "5300", confirmed=True, approval=approval)
-    readings.submit_readings(clerk.db, clerk.actor, form, key(), today=TODAY)
+    entry.submit_readings(clerk.db, clerk.actor, form, key(), today=TODAY)
     stored = hostile.owner_sql(
         "SELECT staff_id, approved_by_staff_id FROM readings WHERE value = 5300"
     )[0]
@@ -116,15 +119,17 @@ def test_administrator_manages_staff_without_createrole(
     hostile: Hostile, desks: dict[str, SignedIn]
 ) -> None:
     admin = desks["admin.a"]
-    made = staff.add_staff(admin.db, admin.actor, "clerk.new", "clerk", "TMN-1", PASSWORD, "Новый")
+    made = members.add_staff(
+        admin.db, admin.actor, "clerk.new", "clerk", "TMN-1", PASSWORD, "Новый"
+    )
     assert made.login == "clerk.new"
     flags = hostile.owner_sql(
         "SELECT rolcreaterole, rolsuper FROM pg_roles WHERE rolname IN ('admin.a', 'clerk.new')"
     )
     assert all(tuple(f) == (False, False) for f in flags)
-    staff.set_password(admin.db, admin.actor, "clerk.new", "Другой-пароль-1")
+    members.set_password(admin.db, admin.actor, "clerk.new", "Другой-пароль-1")
     hostile.psql("clerk.new", password="Другой-пароль-1").close()
-    staff.disable_staff(admin.db, admin.actor, "clerk.new")
+    members.disable_staff(admin.db, admin.actor, "clerk.new")
     with pytest.raises(Exception, match="not permitted to log in"):
         hostile.psql("clerk.new", password="Другой-пароль-1")
     events = hostile.owner_sql(
@@ -141,13 +146,13 @@ def test_administrator_manages_staff_without_createrole(
 def test_the_billing_run_is_an_administrators_and_stays_out_of_closed_months(
     hostile: Hostile, desks: dict[str, SignedIn]
 ) -> None:
-    from console.services import billing
+    from console.services.billing import run
 
     october = dt.date(2026, 10, 1)
     clerk, admin = desks["clerk.a"], desks["admin.a"]
     with pytest.raises(PermissionDeniedError):
-        billing.close_period(clerk.db, clerk.actor, october)
-    billing.close_period(admin.db, admin.actor, october)
+        run.close_period(clerk.db, clerk.actor, october)
+    run.close_period(admin.db, admin.actor, october)
     closed = hostile.owner_sql(
         "SELECT status, closed_by_staff_id FROM billing_periods WHERE period = :p", p=october
     )[0]

@@ -344,7 +344,7 @@ def test_the_actor_and_the_time_are_the_logins_not_the_clients(hostile: Hostile)
 def test_staff_of_another_console_database_cannot_connect(hostile: Hostile) -> None:
     from sqlalchemy import text
 
-    from console.services.schema import upgrade
+    from console.services.core.schema import upgrade
     from tests.support.pgserver import scratch_database
 
     with scratch_database(hostile.server, "other_retailer") as other:

@@ -19,14 +19,16 @@ from sqlalchemy import exc, select, text
 
 from console.models import AuditEvent
 from console.models.enums import PaymentMethod, RefundPayout, RefundReason, StaffRole
-from console.services import lookup, payments, refunds
-from console.services import registration as reg
-from console.services import registration_edit as edit
-from console.services.actor import Actor
-from console.services.database import Database
-from console.services.errors import ValidationError
-from console.services.personal_data import reveal_passport
-from console.services.registration_types import Consents, RegistrationRequest
+from console.services.core.database import Database
+from console.services.core.errors import ValidationError
+from console.services.lookup import search
+from console.services.payments import counter
+from console.services.privacy.reveal import reveal_passport
+from console.services.refunds import applications
+from console.services.registration import customer as reg
+from console.services.registration import edit
+from console.services.registration.forms import Consents, RegistrationRequest
+from console.services.staff.actor import Actor
 from tests.support.factories import (
     add_charge,
     connect_as,
@@ -310,28 +312,30 @@ def test_the_console_uses_personal_data_and_the_trail_keeps_no_full_number(db: D
     assert reg.find_duplicates(db, clerk, person).same_passport is None
     # The search line finds an account by its holder's passport.
     stored = stored_identity(db, acc.customer_id)
-    result = lookup.search(db, f"{stored.series} {stored.number}", actor=clerk)
+    result = search.search(db, f"{stored.series} {stored.number}", actor=clerk)
     assert result.kind == "passport" and [r.number for r in result.rows] == [acc.number]
     # The account card's holder: reveal through the card, the birth date with it.
     card = reveal_passport(db, clerk, acc.customer_id, account_id=acc.account_id)
     assert card.series == "7101" and card.birth_date is not None
     # Refund registration checks the applicant's passport without revealing it.
     add_charge(db, acc.account_id, Decimal("100.00"))
-    dues = payments.account_dues(db, acc.account_id)
-    form = payments.PaymentForm(
-        acc.account_id, Decimal("600.00"), payments.split(Decimal("600.00"), dues.dues()),
+    dues = counter.account_dues(db, acc.account_id)
+    form = counter.PaymentForm(
+        acc.account_id, Decimal("600.00"), counter.split(Decimal("600.00"), dues.dues()),
         PaymentMethod.CARD, confirmed=True,
     )  # fmt: skip
-    paid = payments.take_payment(db, clerk, form, uuid.uuid4().hex)
-    request = refunds.RefundRequest(
+    paid = counter.take_payment(db, clerk, form, uuid.uuid4().hex)
+    request = applications.RefundRequest(
         account_id=acc.account_id, applicant_id=acc.customer_id, passport="7101 999999",
         amount=Decimal("100.00"), reason=RefundReason.DOUBLE_PAYMENT,
         payout=RefundPayout.CASH, payment_ids=(paid.payment_id,),
     )  # fmt: skip
     with pytest.raises(ValidationError, match="не совпадает"):
-        refunds.register_refund(db, clerk, request)
+        applications.register_refund(db, clerk, request)
     right = f"{stored.series} {stored.number}"
-    registered = refunds.register_refund(db, clerk, dataclasses.replace(request, passport=right))
+    registered = applications.register_refund(
+        db, clerk, dataclasses.replace(request, passport=right)
+    )
     assert registered.summary.amount == Decimal("100.00")
     actions = [e.action for e in _events(db)]
     for expected in ("customer.set_identity", "customer.replace_passport",
@@ -349,7 +353,7 @@ def test_the_console_uses_personal_data_and_the_trail_keeps_no_full_number(db: D
 @pytest.fixture(params=["sqlite", "postgres"])
 def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """An empty database of either kind, migrated by the test itself."""
-    from console.services.database import create_db_engine
+    from console.services.core.database import create_db_engine
 
     if request.param == "sqlite":
         db = Database(create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
@@ -372,8 +376,8 @@ def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 
 def test_plain_passports_of_an_old_database_are_sealed_in_place(empty_db: Database) -> None:
-    from console.services import identity
-    from console.services.schema import upgrade
+    from console.services.core.schema import upgrade
+    from console.services.privacy import identity
 
     db = empty_db
     upgrade(db, "0004_lean_indexes" if not db.is_postgres else "0005_security_boundary")

@@ -16,10 +16,11 @@ import pytest
 from sqlalchemy import text
 
 from console.models.enums import PaymentMethod
-from console.services import auth, payments
-from console.services.database import Database
-from console.services.reference_data import ensure_reference_data
-from console.services.schema import current_revision, head_revision, upgrade
+from console.services.core.database import Database
+from console.services.core.reference_data import ensure_reference_data
+from console.services.core.schema import current_revision, head_revision, upgrade
+from console.services.payments import counter
+from console.services.staff import auth
 from console.settings import Settings
 from tests.security.conftest import PASSWORD, Hostile
 from tests.support.factories import stored_identity
@@ -128,11 +129,11 @@ def test_an_old_database_is_upgraded_in_place_and_its_staff_keep_working(
     try:
         with desk.db.read() as session:
             service = session.scalar(text("SELECT id FROM services WHERE code = 'electricity'"))
-        form = payments.PaymentForm(
+        form = counter.PaymentForm(
             account_id=account, total=Decimal("100.00"),
             allocations={service: Decimal("100.00")}, method=PaymentMethod.CARD, confirmed=True,
         )  # fmt: skip
-        payments.take_payment(desk.db, desk.actor, form, uuid.uuid4().hex)
+        counter.take_payment(desk.db, desk.actor, form, uuid.uuid4().hex)
     finally:
         desk.db.dispose()
 
@@ -141,7 +142,7 @@ def test_a_migration_waits_seconds_not_forever_behind_a_desk(hostile: Hostile) -
     """A desk holds a payment's transaction open; the upgrade gives up after lock_timeout."""
     from alembic import command
 
-    from console.services.schema import alembic_config
+    from console.services.core.schema import alembic_config
 
     desk = hostile.psql("clerk.a")
     desk.execute("BEGIN")

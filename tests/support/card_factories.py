@@ -29,7 +29,7 @@ from console.models.enums import (
     RefundStatus,
     VolumeMethod,
 )
-from console.services.database import Database
+from console.services.core.database import Database
 
 
 def service_id(db: Database, code: str = "electricity") -> int:

@@ -48,11 +48,11 @@ from console.models.enums import (
     StoveType,
     VolumeMethod,
 )
-from console.services.actor import Actor
-from console.services.database import Database, fold
-from console.services.formatting import to_kopecks
-from console.services.identity import Identity, seal_plain
-from console.services.reference_data import ensure_reference_data
+from console.services.core.database import Database, fold
+from console.services.core.formatting import to_kopecks
+from console.services.core.reference_data import ensure_reference_data
+from console.services.privacy.identity import Identity, seal_plain
+from console.services.staff.actor import Actor
 
 _serial = itertools.count(1)
 T = TypeVar("T")
@@ -157,7 +157,7 @@ def make_account(
         return AccountIds(account.id, number, customer.id, premise.id, meter.id, serial)
 
 
-def _one(session: Session, stmt: Select[tuple[T]]) -> T:
+def _one(session: Session, stmt: Select[T]) -> T:
     row = session.scalar(stmt)
     assert row is not None
     return row
@@ -238,8 +238,8 @@ def add_statement(
 
 def make_login(db: Database, login: str, role: StaffRole, password: str = "Пароль-2026!") -> Actor:
     """A staff member with a password (on PostgreSQL also a login role) and the Actor for them."""
-    from console.services.actor import SYSTEM
-    from console.services.staff import add_staff
+    from console.services.staff.actor import SYSTEM
+    from console.services.staff.members import add_staff
 
     with db.transaction() as session:
         ensure_reference_data(session)
@@ -254,7 +254,7 @@ def make_login(db: Database, login: str, role: StaffRole, password: str = "Па�
 
 def connect_as(db: Database, login: str, password: str | None = None) -> Database:
     """A second Database on the same PostgreSQL database, connected as another login role."""
-    from console.services.database import create_db_engine
+    from console.services.core.database import create_db_engine
 
     url = db.engine.url.set(username=login, password=None)
     return Database(create_db_engine(url, password=password, pool_size=2))
@@ -262,7 +262,7 @@ def connect_as(db: Database, login: str, password: str | None = None) -> Databas
 
 def person_form(**changes: str) -> Any:
     """A registration form as a clerk fills it in, valid unless ``changes`` spoil it."""
-    from console.services.registration_types import PersonForm
+    from console.services.registration.forms import PersonForm
 
     values = {
         "last_name": "Смирнова", "first_name": "Анна", "middle_name": "Викторовна",

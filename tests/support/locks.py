@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import text
 
-from console.services.database import Database
+from console.services.core.database import Database
 
 
 def wait_until_blocked(db: Database, count: int = 1, limit_s: float = 30.0) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from console.services.database import Database
+    from console.services.core.database import Database
 
 
 def find_pg_bin() -> Path | None:
@@ -148,7 +148,7 @@ def scratch_database(
     """A new database on ``server`` (empty, or copied from ``template``), dropped afterwards."""
     from sqlalchemy import text
 
-    from console.services.database import Database, create_db_engine
+    from console.services.core.database import Database, create_db_engine
 
     name = name or f"t_{uuid.uuid4().hex[:12]}"
     copy = f" TEMPLATE {template}" if template else ""

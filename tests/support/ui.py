@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from console.services.actor import Actor
-from console.services.database import Database
+from console.services.core.database import Database
+from console.services.staff.actor import Actor
 from console.settings import Settings
-from console.views.context import ViewContext
-from console.views.tasks import TaskRunner
+from console.views.common.context import ViewContext
+from console.views.common.tasks import TaskRunner
 
 
 @contextmanager

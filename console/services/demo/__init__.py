@@ -1,1 +1,2 @@
-"""Deterministic demo data (демонстрационные данные): catalog, generator, bulk writers, runner."""
+"""Demo data (демонстрационные данные): a realistic retailer generated for trying the console and
+for benchmarks; ``demo.api`` is the stable entry point."""

@@ -24,9 +24,9 @@ from console.models import (
     Tariff,
 )
 from console.models.enums import ConsumptionCategory, PeriodStatus, StaffRole
+from console.services.core.formatting import add_months
 from console.services.demo.names import FEMALE_NAMES, MALE_NAMES, SURNAMES, female_surname, translit
 from console.services.demo.places import OTHER_PASSPORT_CODES, REGION_PLACES, RegionPlace
-from console.services.formatting import add_months
 
 HISTORY_MONTHS = 12
 # Rough share of a year's consumption by calendar month: more light and heating in winter.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from console.services.billing_rules import ledger_text
+from console.services.billing.rules import ledger_text
 from console.services.demo.context import Context
 from console.services.demo.meters import MeterMaker
 from console.services.demo.payments import TIMES, Payer, PaymentWriter

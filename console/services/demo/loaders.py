@@ -18,10 +18,10 @@ import threading
 import time
 from typing import Any
 
-from console.services.database import Database
+from console.services.core.database import Database
 from console.services.demo.context import TABLES
 from console.services.demo.rows import COLUMNS
-from console.services.identity import SEAL_STAGED_SQL, plain_identities
+from console.services.privacy.identity import SEAL_STAGED_SQL, plain_identities
 
 log = logging.getLogger(__name__)
 NULL = "\\N"

@@ -8,9 +8,9 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from console.services.core.normalize import tokens
 from console.services.demo.context import Context, RegionPlan
 from console.services.demo.places import VILLAGE_STREETS
-from console.services.normalize import tokens
 
 # Flats per apartment block, repeating: five-storey blocks, nine-storey ones, towers.
 BUILDING_SIZES = (60, 80, 45, 120, 36, 100, 64, 90, 18, 150, 27, 72)

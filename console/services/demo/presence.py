@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from console.models import Account
-from console.services.database import Database
+from console.services.core.database import Database
 
 
 def has_accounts(db: Database) -> bool:

@@ -15,9 +15,9 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.services import audit
-from console.services.actor import SYSTEM
-from console.services.database import Database
+from console.services.core.database import Database
+from console.services.core.errors import ConsoleError, ValidationError
+from console.services.core.reference_data import ensure_reference_data
 from console.services.demo.block import build_block
 from console.services.demo.context import (
     MAX_ACCOUNTS,
@@ -30,8 +30,8 @@ from console.services.demo.context import (
 from console.services.demo.loaders import NULL, PostgresLoader, SqliteLoader
 from console.services.demo.presence import has_accounts
 from console.services.demo.progress import Progress
-from console.services.errors import ConsoleError, ValidationError
-from console.services.reference_data import ensure_reference_data
+from console.services.staff import audit
+from console.services.staff.actor import SYSTEM
 
 BLOCK_SIZE = 1000  # accounts per block; part of what the seed means, so never change lightly
 PARALLEL_FROM = 20_000  # below this, worker processes cost more than they save

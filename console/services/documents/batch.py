@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from console.models import Account, AccountStatement, Premise
-from console.services import audit
-from console.services.actor import Actor
-from console.services.database import Database
+from console.services.core.database import Database
+from console.services.core.errors import PermissionDeniedError, ValidationError
+from console.services.core.normalize import tokens
 from console.services.documents import data, payment_document
-from console.services.errors import PermissionDeniedError, ValidationError
-from console.services.normalize import tokens
+from console.services.staff import audit
+from console.services.staff.actor import Actor
 
 #: Documents gathered per round trip while the batch renders.
 GATHER_CHUNK = 200

@@ -26,9 +26,9 @@ from console.models import (
     Tariff,
 )
 from console.models.enums import MeterKind, PeriodStatus, ReadingStatus, VolumeMethod
-from console.services.database import Database
-from console.services.errors import NotFoundError
-from console.services.formatting import add_months, month_year
+from console.services.core.database import Database
+from console.services.core.errors import NotFoundError
+from console.services.core.formatting import add_months, month_year
 
 ZERO = Decimal("0.00")
 METHOD_LABELS = {

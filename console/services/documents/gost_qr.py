@@ -10,8 +10,8 @@ from functools import cache
 
 from reportlab.pdfgen.canvas import Canvas
 
+from console.services.core.errors import ValidationError
 from console.services.documents import qr_encoder
-from console.services.errors import ValidationError
 
 HEADER = "ST00012"  # ST, version 0001, encoding 2 = UTF-8
 MANDATORY = ("Name", "PersonalAcc", "BankName", "BIC", "CorrespAcc")

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from console.models import Account, IssuedDocument
 from console.models.enums import DocumentKind
-from console.services import audit
-from console.services.actor import Actor
-from console.services.database import Database
+from console.services.core.database import Database
+from console.services.core.errors import ConsoleError, NotFoundError
+from console.services.core.formatting import month_year
 from console.services.documents import data, payment_document
-from console.services.errors import ConsoleError, NotFoundError
-from console.services.formatting import month_year
+from console.services.staff import audit
+from console.services.staff.actor import Actor
 
 
 @dataclass(frozen=True)

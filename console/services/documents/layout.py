@@ -9,11 +9,11 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from console.services import pdf_fonts
+from console.services.documents import fonts
 
 mm = 72 / 25.4  # points in a millimetre
-REGULAR = pdf_fonts.CONDENSED
-BOLD = pdf_fonts.CONDENSED_BOLD
+REGULAR = fonts.CONDENSED
+BOLD = fonts.CONDENSED_BOLD
 PAD = 0.8 * mm  # inner padding of a table cell
 _FORM_BOX = 2000.0  # generous bounding box of a form: it is placed anywhere on the page
 

@@ -8,11 +8,10 @@ from collections.abc import Callable, Iterable
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from console.services import pdf_fonts
-from console.services.documents import gost_qr, layout
+from console.services.core.formatting import add_months, date, money, month_year, rate, volume
+from console.services.documents import fonts, gost_qr, layout
 from console.services.documents.data import METER_METHOD, PaymentDocumentData, Requisites
 from console.services.documents.layout import Column, Pen, fit, mm
-from console.services.formatting import add_months, date, money, month_year, rate, volume
 
 PAGE_W, PAGE_H = A4
 LEFT, RIGHT, TOP, BOTTOM = 10 * mm, 8 * mm, 8 * mm, 8 * mm
@@ -68,7 +67,7 @@ def render(
     cancelled: Callable[[], bool] | None = None,
 ) -> bytes:
     """One page per document, one PDF. Byte-identical for identical data (``invariant``)."""
-    pdf_fonts.register_fonts()
+    fonts.register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
         buffer, pagesize=A4, invariant=1, pageCompression=1, initialFontName=layout.REGULAR

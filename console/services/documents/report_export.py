@@ -12,12 +12,12 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from console.services import pdf_fonts
-from console.services.cell_safety import csv_row, inert_text, xlsx_cell, xlsx_row
+from console.services.core.cell_safety import csv_row, inert_text, xlsx_cell, xlsx_row
+from console.services.core.formatting import date, date_time, money, month_year, rate, volume
+from console.services.documents import fonts
 from console.services.documents.layout import BOLD, REGULAR, Pen, mm, wrap
 from console.services.documents.layout import Column as PdfColumn
 from console.services.documents.reports import Column, Report
-from console.services.formatting import date, date_time, money, month_year, rate, volume
 
 NUMERIC = frozenset({"money", "volume", "rate", "int"})
 
@@ -150,11 +150,11 @@ def _widths(header: list[str], body: list[list[str]], usable: float) -> list[flo
 
 def to_pdf(report: Report[Any], *, footer: str = "") -> bytes:
     """A4 landscape, the heading row repeated on every page, pages numbered."""
-    pdf_fonts.register_fonts()
+    fonts.register_fonts()
     width, height = landscape(A4)
     margin = 12 * mm
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(width, height), initialFontName=pdf_fonts.CONDENSED)
+    canvas = Canvas(buffer, pagesize=(width, height), initialFontName=fonts.CONDENSED)
     canvas.setTitle(report.title)
     pen = Pen(canvas)
     usable = width - 2 * margin

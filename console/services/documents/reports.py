@@ -29,11 +29,11 @@ from console.models.enums import (
     ReadingSource,
     ReadingStatus,
 )
-from console.services.actor import Actor
-from console.services.database import Database
+from console.services.core.database import Database
+from console.services.core.errors import NotFoundError, ValidationError
+from console.services.core.formatting import add_months, date, money, month_year
 from console.services.documents.data import FIXED_FEE, METHOD_LABELS, ZONE_LABELS, format_address
-from console.services.errors import NotFoundError, ValidationError
-from console.services.formatting import add_months, date, money, month_year
+from console.services.staff.actor import Actor
 
 R = TypeVar("R")
 ZERO = Decimal("0.00")

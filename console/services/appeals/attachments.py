@@ -1,0 +1,91 @@
+"""Scans attached to appeals, kept in the shared ``attachments`` table (owner_type "appeal")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from console.models import Appeal, Attachment
+from console.services.core.database import Database
+from console.services.core.errors import NotFoundError
+from console.services.core.errors import ValidationError as VE
+from console.services.staff import audit
+from console.services.staff.actor import Actor
+
+ATTACHMENT_OWNER = "appeal"
+_MEDIA = (
+    (b"%PDF", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    filename: str
+    content: bytes
+
+
+def media_type(att: AttachmentFile, max_bytes: int) -> str:
+    if not att.content:
+        raise VE(f"Файл «{att.filename}» пуст.", "attachments")
+    if len(att.content) > max_bytes:
+        mb = max_bytes // (1024 * 1024)
+        raise VE(f"Файл «{att.filename}» больше {mb} МБ.", "attachments")
+    for magic, kind in _MEDIA:
+        if att.content.startswith(magic):
+            return kind
+    raise VE(f"Файл «{att.filename}»: приложить можно только PDF, JPEG или PNG.", "attachments")
+
+
+def store(
+    session: Session, actor: Actor, appeal_id: int, att: AttachmentFile, max_bytes: int
+) -> int:
+    kind = media_type(att, max_bytes)
+    row = Attachment(
+        owner_type=ATTACHMENT_OWNER,
+        owner_id=appeal_id,
+        filename=att.filename[-255:] or "файл",
+        media_type=kind,
+        size=len(att.content),
+        content=att.content,
+        staff_id=actor.staff_id,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def add(
+    db: Database,
+    actor: Actor,
+    appeal_id: int,
+    att: AttachmentFile,
+    *,
+    max_bytes: int = 10 * 1024 * 1024,
+) -> int:
+    """Attach one more scan to a registered appeal."""
+    with db.transaction() as session:
+        appeal = session.get(Appeal, appeal_id)
+        if appeal is None:
+            raise NotFoundError("Обращение не найдено.")
+        att_id = store(session, actor, appeal_id, att, max_bytes)
+        audit.record(
+            session,
+            actor,
+            "appeal.attach",
+            "appeal",
+            appeal_id,
+            account_id=appeal.account_id,
+            after={"attachment_id": att_id, "filename": att.filename},
+        )
+        return att_id
+
+
+def content(db: Database, attachment_id: int) -> AttachmentFile:
+    with db.read() as session:
+        row = session.get(Attachment, attachment_id)
+        if row is None or row.owner_type != ATTACHMENT_OWNER:
+            raise NotFoundError("Вложение не найдено.")
+        return AttachmentFile(row.filename, row.content)

@@ -1,0 +1,3 @@
+"""The floor every domain stands on: the database and its transactions, errors a person reads,
+how numbers, money, dates and addresses are written, normalised search text, gap-free numbers,
+the schema, reference data and the checks of typed numbers. Depends on nothing but models."""

@@ -1,0 +1,204 @@
+"""The payment receipt (квитанция об оплате) on A4 or 80 mm paper; reprints are identical."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from console.models import (
+    Account,
+    IssuedDocument,
+    Office,
+    Payment,
+    PaymentAllocation,
+    Service,
+    Staff,
+    Supplier,
+)
+from console.models.enums import DocumentKind, PaymentMethod
+from console.services.core.database import Database
+from console.services.core.errors import NotFoundError
+from console.services.core.formatting import date, date_time, money
+from console.services.documents.printout import Line, render_lines
+from console.services.payments.counter import METHOD_LABELS, holder_and_address
+from console.services.payments.history import DayClosing, utc
+from console.services.staff import audit
+from console.services.staff.actor import Actor
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    """What a receipt shows, read once from the database."""
+
+    number: str
+    supplier: str
+    supplier_inn: str
+    office: str
+    office_address: str
+    clerk: str
+    paid_at: dt.datetime
+    account_number: str
+    payer: str
+    address: str
+    parts: tuple[tuple[str, str, Decimal], ...]  # service, recipient, amount
+    total: Decimal
+    method: PaymentMethod
+    cash_received: Decimal | None
+    reversal_of: str | None
+    reason: str | None
+
+
+def receipt_data(db: Database, payment_id: int) -> ReceiptData:
+    with db.read() as session:
+        payment = session.get(Payment, payment_id)
+        if payment is None:
+            raise NotFoundError("Платёж не найден.")
+        account = session.get(Account, payment.account_id)
+        assert account is not None
+        supplier = session.get(Supplier, account.supplier_id)
+        assert supplier is not None
+        office = session.get(Office, payment.office_id) if payment.office_id else None
+        staff = session.get(Staff, payment.staff_id) if payment.staff_id else None
+        holder, address = holder_and_address(session, account)
+        recipients = {s.id: s.short_name for s in session.scalars(select(Supplier))}
+        rows = session.execute(
+            select(Service.name, Service.recipient_id, PaymentAllocation.amount)
+            .join(Service, Service.id == PaymentAllocation.service_id)
+            .where(PaymentAllocation.payment_id == payment.id)
+            .order_by(PaymentAllocation.id)
+        ).all()
+        original = None
+        if payment.reversal_of_id is not None:
+            first = session.get(Payment, payment.reversal_of_id)
+            original = (first.receipt_number if first else None) or str(payment.reversal_of_id)
+        return ReceiptData(
+            number=payment.receipt_number or f"П-{payment.id}",
+            supplier=supplier.name,
+            supplier_inn=supplier.inn,
+            office=office.name if office else "",
+            office_address=office.address if office else "",
+            clerk=staff.full_name if staff else "",
+            paid_at=utc(payment.paid_at),
+            account_number=account.number,
+            payer=payment.payer or holder,
+            address=address,
+            parts=tuple(
+                (name, recipients.get(rid or -1, supplier.short_name), amount)
+                for name, rid, amount in rows
+            ),
+            total=payment.amount,
+            method=payment.method,
+            cash_received=payment.cash_received,
+            reversal_of=original,
+            reason=payment.reason,
+        )
+
+
+def receipt_lines(data: ReceiptData) -> list[Line]:
+    """The receipt as lines of text; the renderer wraps them to the paper width."""
+    title = "СТОРНО ПЛАТЕЖА" if data.reversal_of else "КВИТАНЦИЯ ОБ ОПЛАТЕ"
+    lines = [
+        Line(data.supplier, bold=True, center=True),
+        Line(f"ИНН {data.supplier_inn}", center=True),
+        Line(data.office, center=True),
+        Line(data.office_address, center=True),
+        Line.rule(),
+        Line(f"{title} № {data.number}", bold=True, center=True),
+        Line("Дата и время", date_time(data.paid_at)),
+        Line("Лицевой счёт", data.account_number),
+        Line(f"Плательщик: {data.payer}"),
+        Line(f"Адрес: {data.address}"),
+    ]
+    if data.reversal_of:
+        lines.append(Line(f"Сторнирован платёж № {data.reversal_of}. Причина: {data.reason}"))
+    lines += [Line.rule(), Line("Услуга, получатель", "Сумма", bold=True)]
+    for service, recipient, amount in data.parts:
+        lines.append(Line(service, money(amount, currency=True)))
+        lines.append(Line(f"  {recipient}", small=True))
+    lines += [
+        Line.rule(),
+        Line("ИТОГО", money(data.total, currency=True), bold=True),
+        Line("Способ оплаты", METHOD_LABELS[data.method]),
+    ]
+    if data.cash_received is not None:
+        lines.append(Line("Получено", money(data.cash_received, currency=True)))
+        lines.append(Line("Сдача", money(data.cash_received - data.total, currency=True)))
+    lines += [
+        Line(f"Кассир: {data.clerk}"),
+        Line("Подпись кассира: ______________"),
+        Line.rule(),
+        Line("Сохраняйте квитанцию до отражения платежа в платёжном документе.", small=True),
+    ]
+    return lines
+
+
+def render_receipt(data: ReceiptData, width_mm: int = 0) -> bytes:
+    """A4 (``width_mm`` = 0) or a receipt-printer strip ``width_mm`` wide; deterministic bytes."""
+    return render_lines(receipt_lines(data), width_mm=width_mm, title=f"Квитанция {data.number}")
+
+
+def receipt_pdf(db: Database, actor: Actor, payment_id: int, width_mm: int = 0) -> bytes:
+    """The receipt: printed once and stored, so every reprint is byte-for-byte the original."""
+    with db.read() as session:
+        stored = session.scalar(
+            select(IssuedDocument.content)
+            .where(
+                IssuedDocument.kind == DocumentKind.PAYMENT_RECEIPT,
+                IssuedDocument.subject_id == payment_id,
+            )
+            .order_by(IssuedDocument.id)
+            .limit(1)
+        )
+    if stored is not None:
+        return bytes(stored)
+    data = receipt_data(db, payment_id)
+    content = render_receipt(data, width_mm)
+    with db.transaction() as session:
+        payment = session.get(Payment, payment_id)
+        assert payment is not None
+        doc = IssuedDocument(
+            kind=DocumentKind.PAYMENT_RECEIPT, account_id=payment.account_id,
+            subject_id=payment_id, sha256=hashlib.sha256(content).hexdigest(), content=content,
+            issued_at=dt.datetime.now(dt.UTC), staff_id=actor.staff_id,
+        )  # fmt: skip
+        session.add(doc)
+        session.flush()
+        audit.record(
+            session, actor, "document.issue", "issued_document", doc.id,
+            account_id=payment.account_id,
+            after={"kind": DocumentKind.PAYMENT_RECEIPT, "payment_id": payment_id},
+        )  # fmt: skip
+    return content
+
+
+def day_closing_pdf(closing: DayClosing, width_mm: int = 0) -> bytes:
+    """The office day's closing sheet: per clerk and method, totals, signatures."""
+    lines = [
+        Line(closing.office_name, bold=True, center=True),
+        Line(closing.office_address, center=True),
+        Line(f"ЗАКРЫТИЕ ДНЯ за {date(closing.day)}", bold=True, center=True),
+        Line.rule(),
+        Line("Сотрудник, способ оплаты (платежей / сторно)", "Сумма", bold=True),
+    ]
+    for row in closing.rows:
+        lines.append(Line(row.clerk, money(row.total, currency=True)))
+        lines.append(
+            Line(f"  {METHOD_LABELS[row.method]}: {row.payments} / {row.reversals}", small=True)
+        )
+    if not closing.rows:
+        lines.append(Line("Платежей за день нет."))
+    lines.append(Line.rule())
+    for method, total in closing.by_method:
+        lines.append(Line(f"Итого: {METHOD_LABELS[method].lower()}", money(total, currency=True)))
+    lines += [
+        Line("ВСЕГО", money(closing.total, currency=True), bold=True),
+        Line(f"Платежей: {closing.payments}, сторно: {closing.reversals}"),
+        Line.rule(),
+        Line("Сдал: ______________________"),
+        Line("Принял (руководитель офиса): ______________________"),
+    ]
+    return render_lines(lines, width_mm=width_mm, title=f"Закрытие дня {date(closing.day)}")

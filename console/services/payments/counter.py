@@ -1,0 +1,470 @@
+"""Payments at the counter: dues per service, the split, taking a payment exactly once, reversal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from console.models import (
+    Account,
+    AccountHolder,
+    Customer,
+    LedgerEntry,
+    Office,
+    Payment,
+    PaymentAllocation,
+    Premise,
+    Service,
+    Supplier,
+)
+from console.models.enums import LedgerKind, PaymentMethod
+from console.services.billing.periods import open_month
+from console.services.core.database import Database
+from console.services.core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from console.services.core.errors import ValidationError as ValidationError
+from console.services.core.formatting import KOPECK, money
+from console.services.core.sequences import next_value
+from console.services.payments.history import account_payments as account_payments
+from console.services.payments.history import day_closing as day_closing
+from console.services.payments.history import utc
+from console.services.payments.split import split as split
+from console.services.staff import audit
+from console.services.staff.actor import Actor
+from console.services.staff.permissions import require_staff
+
+__all__ = [
+    "METHOD_LABELS",
+    "AccountDues",
+    "DueLine",
+    "PaymentForm",
+    "PaymentMethod",
+    "PaymentResult",
+    "account_dues",
+    "account_payments",
+    "day_closing",
+    "reverse_payment",
+    "split",
+    "take_payment",
+]
+
+METHOD_LABELS = {
+    PaymentMethod.CASH: "Наличные",
+    PaymentMethod.CARD: "Банковская карта",
+    PaymentMethod.BANK: "Через банк (реестр)",
+}
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """What the account owes one service: ``due`` ≥ 0; ``balance`` is signed (− = аванс)."""
+
+    service_id: int
+    service_name: str
+    recipient: str
+    balance: Decimal
+    due: Decimal
+
+
+@dataclass(frozen=True)
+class AccountDues:
+    """Everything the payment form needs to open."""
+
+    account_id: int
+    account_number: str
+    holder: str
+    address: str
+    balance: Decimal
+    min_payment: Decimal
+    main_service_id: int
+    lines: tuple[DueLine, ...]
+
+    @property
+    def total_due(self) -> Decimal:
+        return sum((line.due for line in self.lines), Decimal("0.00"))
+
+    def dues(self) -> dict[int, Decimal]:
+        return {line.service_id: line.due for line in self.lines}
+
+
+@dataclass(frozen=True)
+class PaymentForm:
+    """What the clerk confirmed: total, its split by service, the method and cash received."""
+
+    account_id: int
+    total: Decimal
+    allocations: Mapping[int, Decimal]
+    method: PaymentMethod
+    cash_received: Decimal | None = None
+    payer: str | None = None
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    """A recorded payment; ``replayed`` is True when the idempotency key found an earlier one."""
+
+    payment_id: int
+    account_id: int
+    receipt_number: str | None
+    amount: Decimal
+    method: PaymentMethod
+    cash_received: Decimal | None
+    paid_at: dt.datetime
+    allocations: tuple[tuple[str, Decimal], ...]
+    replayed: bool = False
+    reversal_of_id: int | None = None
+    change: Decimal | None = field(default=None)
+
+
+def main_service_id(session: Session) -> int:
+    """The account supplier's own service (электроснабжение): advances go there."""
+    sid = session.scalar(
+        select(Service.id).where(Service.recipient_id.is_(None)).order_by(Service.id).limit(1)
+    )
+    if sid is None:
+        raise NotFoundError("В справочнике нет основной услуги: выполните «console db upgrade».")
+    return sid
+
+
+def lock_account(session: Session, account_id: int) -> Account:
+    """The account row, locked on PostgreSQL so balance checks and ledger writes serialise."""
+    account = session.scalar(select(Account).where(Account.id == account_id).with_for_update())
+    if account is None:
+        raise NotFoundError("Лицевой счёт не найден.")
+    return account
+
+
+def account_balance(session: Session, account_id: int) -> Decimal:
+    """Сальдо: positive = долг, negative = переплата."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+            LedgerEntry.account_id == account_id
+        )
+    )
+    return Decimal(total or 0).quantize(KOPECK)
+
+
+def holder_and_address(session: Session, account: Account) -> tuple[str, str]:
+    customer = session.scalar(
+        select(Customer)
+        .join(AccountHolder, AccountHolder.customer_id == Customer.id)
+        .where(AccountHolder.account_id == account.id, AccountHolder.unbound_at.is_(None))
+        .order_by(AccountHolder.is_primary.desc(), AccountHolder.id)
+        .limit(1)
+    )
+    holder = ""
+    if customer is not None:
+        holder = " ".join(
+            p for p in (customer.last_name, customer.first_name, customer.middle_name) if p
+        )
+    premise = session.get(Premise, account.premise_id)
+    address = ""
+    if premise is not None:
+        parts = [f"{premise.settlement_type} {premise.settlement}"]
+        if premise.street:
+            parts.append(f"{premise.street_type or ''} {premise.street}".strip())
+        parts.append(f"д. {premise.house}")
+        if premise.building:
+            parts.append(f"корп. {premise.building}")
+        if premise.flat:
+            parts.append(f"кв. {premise.flat}")
+        address = ", ".join(parts)
+    return holder, address
+
+
+def service_balances(session: Session, account_id: int, main_id: int) -> dict[int, Decimal]:
+    """Ledger balance per service (entries without a service count to the main one)."""
+    balances: dict[int, Decimal] = {main_id: Decimal("0.00")}
+    rows = session.execute(
+        select(LedgerEntry.service_id, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.account_id == account_id)
+        .group_by(LedgerEntry.service_id)
+    ).all()
+    for service_id, amount in rows:
+        sid = service_id if service_id is not None else main_id
+        balances[sid] = balances.get(sid, Decimal("0.00")) + Decimal(amount or 0)
+    return {sid: amount.quantize(KOPECK) for sid, amount in balances.items()}
+
+
+def dues_in_session(session: Session, account: Account) -> AccountDues:
+    main_id = main_service_id(session)
+    balances = service_balances(session, account.id, main_id)
+    supplier = session.get(Supplier, account.supplier_id)
+    assert supplier is not None
+    services = {s.id: s for s in session.scalars(select(Service).where(Service.id.in_(balances)))}
+    recipients = {
+        s.id: s.short_name
+        for s in session.scalars(
+            select(Supplier).where(
+                Supplier.id.in_({s.recipient_id for s in services.values() if s.recipient_id})
+            )
+        )
+    }
+    lines = []
+    for sid in sorted(balances, key=lambda s: (s != main_id, s)):
+        service = services[sid]
+        balance = balances[sid].quantize(KOPECK)
+        lines.append(
+            DueLine(
+                service_id=sid,
+                service_name=service.name,
+                recipient=recipients.get(service.recipient_id or -1, supplier.short_name),
+                balance=balance,
+                due=max(balance, Decimal("0.00")),
+            )
+        )
+    holder, address = holder_and_address(session, account)
+    return AccountDues(
+        account_id=account.id,
+        account_number=account.number,
+        holder=holder,
+        address=address,
+        balance=sum(balances.values(), Decimal("0.00")).quantize(KOPECK),
+        min_payment=supplier.min_payment,
+        main_service_id=main_id,
+        lines=tuple(lines),
+    )
+
+
+def account_dues(db: Database, account_id: int) -> AccountDues:
+    """What is due per service, from the ledger balance of each service."""
+    with db.read() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise NotFoundError("Лицевой счёт не найден.")
+        return dues_in_session(session, account)
+
+
+def _result(session: Session, payment: Payment, *, replayed: bool) -> PaymentResult:
+    rows = session.execute(
+        select(Service.name, PaymentAllocation.amount)
+        .join(Service, Service.id == PaymentAllocation.service_id)
+        .where(PaymentAllocation.payment_id == payment.id)
+        .order_by(PaymentAllocation.id)
+    ).all()
+    change = None
+    if payment.cash_received is not None:
+        change = payment.cash_received - payment.amount
+    return PaymentResult(
+        payment_id=payment.id,
+        account_id=payment.account_id,
+        receipt_number=payment.receipt_number,
+        amount=payment.amount,
+        method=payment.method,
+        cash_received=payment.cash_received,
+        paid_at=utc(payment.paid_at),
+        allocations=tuple((name, amount) for name, amount in rows),
+        replayed=replayed,
+        reversal_of_id=payment.reversal_of_id,
+        change=change,
+    )
+
+
+def find_by_key(db: Database, idempotency_key: str) -> PaymentResult | None:
+    """The payment an earlier submission of the same form recorded, if any."""
+    with db.read() as session:
+        payment = session.scalar(select(Payment).where(Payment.idempotency_key == idempotency_key))
+        return None if payment is None else _result(session, payment, replayed=True)
+
+
+def _check_form(form: PaymentForm, dues: AccountDues) -> dict[int, Decimal]:
+    if not form.confirmed:
+        raise ValidationError("Проверьте суммы и отметьте «Итоговая сумма верна».", "confirmed")
+    total = form.total
+    if total != total.quantize(KOPECK):
+        raise ValidationError("Сумма указывается в рублях и копейках.", "total")
+    if total <= 0:
+        raise ValidationError("Укажите сумму платежа больше нуля.", "total")
+    if total < dues.min_payment:
+        raise ValidationError(
+            f"Минимальная сумма платежа — {money(dues.min_payment, currency=True)}. "
+            "Увеличьте сумму.",
+            "total",
+        )
+    known = set(dues.dues())
+    parts = {sid: amount for sid, amount in form.allocations.items() if amount != 0}
+    if set(parts) - known:
+        raise ValidationError("Услуга не относится к этому лицевому счёту.", "allocation")
+    if any(a < 0 or a != a.quantize(KOPECK) for a in parts.values()):
+        raise ValidationError("Суммы по услугам — не меньше нуля, в копейках.", "allocation")
+    allotted = sum(parts.values(), Decimal("0.00"))
+    if allotted != total:
+        raise ValidationError(
+            f"Сумма по услугам ({money(allotted)} ₽) не равна итоговой ({money(total)} ₽).",
+            "total",
+        )
+    if form.method is PaymentMethod.CASH:
+        if form.cash_received is None:
+            raise ValidationError("Укажите, сколько наличных получено.", "cash_received")
+        if form.cash_received < total:
+            raise ValidationError(
+                f"Получено {money(form.cash_received)} ₽ — меньше суммы платежа {money(total)} ₽.",
+                "cash_received",
+            )
+    elif form.method is PaymentMethod.BANK:
+        raise ValidationError("Платежи через банк загружаются из реестра.", "method")
+    return parts
+
+
+def office_code(session: Session, office_id: int | None) -> str:
+    office = session.get(Office, office_id) if office_id is not None else None
+    return office.code if office is not None else "ЦО"
+
+
+def record_payment(
+    session: Session,
+    actor: Actor,
+    account: Account,
+    parts: Mapping[int, Decimal],
+    *,
+    method: PaymentMethod,
+    paid_at: dt.datetime,
+    cash_received: Decimal | None = None,
+    payer: str | None = None,
+    idempotency_key: str | None = None,
+    source: str | None = None,
+    external_id: str | None = None,
+    numbered: bool = True,
+) -> Payment:
+    """Payment + allocations + ledger entries (negative) + audit, in the caller's transaction."""
+    amount = sum(parts.values(), Decimal("0.00"))
+    payment = Payment(
+        account_id=account.id, amount=amount, paid_at=paid_at, method=method,
+        cash_received=cash_received if method is PaymentMethod.CASH else None,
+        office_id=actor.office_id, staff_id=actor.staff_id, payer=(payer or "").strip() or None,
+        idempotency_key=idempotency_key, source=source, external_id=external_id,
+    )  # fmt: skip
+    session.add(payment)
+    session.flush()  # a duplicate key fails here, before the receipt number is taken
+    if numbered:
+        year = paid_at.astimezone().year
+        code = office_code(session, actor.office_id)
+        payment.receipt_number = f"{code}-{year}-{next_value(session, f'receipt:{code}', year):06d}"
+    # A payment dated in a closed month (a late bank registry) counts in the first open one.
+    period = open_month(session, paid_at.astimezone().date())
+    for sid, part in parts.items():
+        session.add(PaymentAllocation(payment_id=payment.id, service_id=sid, amount=part))
+    # The split first: on PostgreSQL a payment's ledger entry must match a stored allocation.
+    session.flush()
+    for sid, part in parts.items():
+        session.add(
+            LedgerEntry(
+                account_id=account.id, period=period, kind=LedgerKind.PAYMENT, amount=-part,
+                service_id=sid, payment_id=payment.id, staff_id=actor.staff_id,
+                description=f"Оплата {payment.receipt_number or external_id or ''}".strip(),
+            )
+        )  # fmt: skip
+    session.flush()
+    after = audit.snapshot(payment, "amount", "method", "receipt_number", "source", "external_id")
+    after["allocations"] = {str(k): v for k, v in parts.items()}
+    audit.record(
+        session, actor, "payment.create", "payment", payment.id, account_id=account.id,
+        after=after,
+    )  # fmt: skip
+    return payment
+
+
+def take_payment(
+    db: Database, actor: Actor, form: PaymentForm, idempotency_key: str
+) -> PaymentResult:
+    """Record a counter payment exactly once per ``idempotency_key`` (made when the form opened).
+
+    A retry, a double click or a resubmission after a crash that followed the commit returns the
+    first payment (``replayed=True``) instead of recording another.
+    """
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 64:
+        raise ValueError("idempotency_key must be 1–64 characters")
+    earlier = find_by_key(db, key)
+    if earlier is not None:
+        return earlier
+    try:
+        with db.transaction() as session:
+            account = lock_account(session, form.account_id)
+            # Whoever held the lock before us may have been our own twin submission.
+            twin = session.scalar(select(Payment).where(Payment.idempotency_key == key))
+            if twin is not None:
+                return _result(session, twin, replayed=True)
+            parts = _check_form(form, dues_in_session(session, account))
+            payment = record_payment(
+                session, actor, account, parts, method=form.method,
+                paid_at=dt.datetime.now(dt.UTC), cash_received=form.cash_received,
+                payer=form.payer, idempotency_key=key,
+            )  # fmt: skip
+            return _result(session, payment, replayed=False)
+    except IntegrityError:
+        earlier = find_by_key(db, key)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def reverse_payment(db: Database, actor: Actor, payment_id: int, reason: str) -> PaymentResult:
+    """Сторно: a supervisor appends a reversing payment and ledger entries; both rows stay."""
+    require_staff(actor, "сторно платежа")
+    if not actor.is_supervisor:
+        raise PermissionDeniedError("Сторнировать платёж может только руководитель офиса.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Укажите причину сторно.", "reason")
+    if len(reason) > 300:
+        raise ValidationError("Причина — не длиннее 300 знаков.", "reason")
+    try:
+        with db.transaction() as session:
+            original = session.get(Payment, payment_id)
+            if original is None:
+                raise NotFoundError("Платёж не найден.")
+            if original.reversal_of_id is not None:
+                raise ValidationError("Это сторнирующая запись: её нельзя сторнировать.", "payment")
+            account = lock_account(session, original.account_id)
+            done = session.scalar(select(Payment.id).where(Payment.reversal_of_id == payment_id))
+            if done is not None:
+                raise ConflictError("Этот платёж уже сторнирован.")
+            now = dt.datetime.now(dt.UTC)
+            reversal = Payment(
+                account_id=account.id, amount=-original.amount, paid_at=now,
+                method=original.method, office_id=actor.office_id, staff_id=actor.staff_id,
+                payer=original.payer, reversal_of_id=original.id, reason=reason,
+            )  # fmt: skip
+            session.add(reversal)
+            session.flush()
+            period = open_month(session, now.astimezone().date())
+            for alloc in session.scalars(
+                select(PaymentAllocation).where(PaymentAllocation.payment_id == original.id)
+            ):
+                session.add(
+                    PaymentAllocation(
+                        payment_id=reversal.id, service_id=alloc.service_id, amount=-alloc.amount
+                    )
+                )
+            # account_id first: ledger_entries is indexed by (account_id, period), not by
+            # payment (a million accounts hold tens of millions of entries).
+            for entry in session.scalars(
+                select(LedgerEntry).where(
+                    LedgerEntry.account_id == original.account_id,
+                    LedgerEntry.payment_id == original.id,
+                )
+            ).all():
+                session.add(
+                    LedgerEntry(
+                        account_id=account.id, period=period, kind=LedgerKind.PAYMENT_REVERSAL,
+                        amount=-entry.amount, service_id=entry.service_id,
+                        payment_id=reversal.id, reverses_id=entry.id, staff_id=actor.staff_id,
+                        description=f"Сторно: {reason}"[:300],
+                    )
+                )  # fmt: skip
+            session.flush()
+            audit.record(
+                session, actor, "payment.reverse", "payment", original.id,
+                account_id=account.id,
+                after={"reversal_id": reversal.id, "amount": reversal.amount, "reason": reason},
+            )  # fmt: skip
+            return _result(session, reversal, replayed=False)
+    except IntegrityError as err:
+        raise ConflictError("Этот платёж уже сторнирован.") from err

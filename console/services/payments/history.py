@@ -1,0 +1,146 @@
+"""Reading payments back: an account's payment history and an office day's closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from console.models import Office, Payment, Staff
+from console.models.enums import PaymentMethod
+from console.services.core.database import Database
+from console.services.core.errors import NotFoundError
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; everything is stored in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    """One line of an account's payment history."""
+
+    payment_id: int
+    paid_at: dt.datetime
+    amount: Decimal
+    method: PaymentMethod
+    receipt_number: str | None
+    clerk: str
+    payer: str | None
+    source: str | None
+    reversal_of_id: int | None
+    reversed_by_id: int | None
+    reason: str | None
+
+    @property
+    def can_reverse(self) -> bool:
+        return self.reversal_of_id is None and self.reversed_by_id is None
+
+
+def account_payments(db: Database, account_id: int, limit: int = 100) -> tuple[PaymentRow, ...]:
+    """Payments and reversals of an account, newest first."""
+    reversal = aliased(Payment)
+    with db.read() as session:
+        rows = session.execute(
+            select(Payment, Staff.full_name, reversal.id)
+            .outerjoin(Staff, Staff.id == Payment.staff_id)
+            .outerjoin(reversal, reversal.reversal_of_id == Payment.id)
+            .where(Payment.account_id == account_id)
+            .order_by(Payment.paid_at.desc(), Payment.id.desc())
+            .limit(limit)
+        ).all()
+        return tuple(
+            PaymentRow(
+                payment_id=p.id,
+                paid_at=utc(p.paid_at),
+                amount=p.amount,
+                method=p.method,
+                receipt_number=p.receipt_number,
+                clerk=clerk or "",
+                payer=p.payer,
+                source=p.source,
+                reversal_of_id=p.reversal_of_id,
+                reversed_by_id=reversed_by,
+                reason=p.reason,
+            )  # fmt: skip
+            for p, clerk, reversed_by in rows
+        )
+
+
+@dataclass(frozen=True)
+class ClosingRow:
+    """One clerk's takings by one method: payments, reversals and the net total."""
+
+    staff_id: int | None
+    clerk: str
+    method: PaymentMethod
+    payments: int
+    reversals: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class DayClosing:
+    """Закрытие дня: an office's takings on a day per clerk and method, with totals."""
+
+    office_id: int
+    office_name: str
+    office_address: str
+    day: dt.date
+    rows: tuple[ClosingRow, ...]
+    by_method: tuple[tuple[PaymentMethod, Decimal], ...]
+    total: Decimal
+    payments: int
+    reversals: int
+
+
+def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The office's day (this desk's time zone) as a UTC half-open interval."""
+    start = dt.datetime.combine(day, dt.time()).astimezone()
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).astimezone()
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def day_closing(db: Database, office_id: int, day: dt.date) -> DayClosing:
+    """Payments taken at ``office_id`` on ``day``, per clerk and method, with totals."""
+    start, end = local_day_bounds(day)
+    with db.read() as session:
+        office = session.get(Office, office_id)
+        if office is None:
+            raise NotFoundError("Офис не найден.")
+        office_name, office_address = office.name, office.address
+        rows = session.execute(
+            select(Payment.staff_id, Staff.full_name, Payment.method, Payment.amount,
+                   Payment.reversal_of_id)
+            .outerjoin(Staff, Staff.id == Payment.staff_id)
+            .where(Payment.office_id == office_id, Payment.paid_at >= start,
+                   Payment.paid_at < end)
+        ).all()  # fmt: skip
+    groups: dict[tuple[int | None, str, PaymentMethod], list[int | Decimal]] = {}
+    for staff_id, clerk, method, amount, reversal_of in rows:
+        bucket = groups.setdefault((staff_id, clerk or "—", method), [0, 0, Decimal("0.00")])
+        bucket[1 if reversal_of is not None else 0] += 1
+        bucket[2] += amount
+    closing_rows = tuple(
+        ClosingRow(staff_id=sid, clerk=clerk, method=method, payments=int(b[0]),
+                   reversals=int(b[1]), total=Decimal(b[2]))
+        for (sid, clerk, method), b in sorted(groups.items(), key=lambda i: (i[0][1], i[0][2]))
+    )  # fmt: skip
+    by_method: dict[PaymentMethod, Decimal] = {}
+    for row in closing_rows:
+        by_method[row.method] = by_method.get(row.method, Decimal("0.00")) + row.total
+    return DayClosing(
+        office_id=office_id,
+        office_name=office_name,
+        office_address=office_address,
+        day=day,
+        rows=closing_rows,
+        by_method=tuple(sorted(by_method.items())),
+        total=sum((r.total for r in closing_rows), Decimal("0.00")),
+        payments=sum(r.payments for r in closing_rows),
+        reversals=sum(r.reversals for r in closing_rows),
+    )

@@ -1,0 +1,348 @@
+"""Registering a customer with a passport: checks, duplicate search, one-transaction save.
+
+The passport is unique in the database itself (the keyed hash of ``customer_identities``,
+services/identity.py): when two clerks save the same passport at the same moment, the second
+save fails there and is turned into the same "already on file" result a Python check would give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import exc, select
+from sqlalchemy.orm import Session
+
+from console.models import Account, Customer
+from console.models.enums import BillDelivery
+from console.services.core import validators
+from console.services.core.database import Database
+from console.services.core.errors import ConflictError, NotFoundError, ValidationError
+from console.services.core.formatting import mask_passport
+from console.services.core.normalize import person_search_text
+from console.services.privacy import identity
+from console.services.registration.binding import bind_in_session
+from console.services.registration.forms import (
+    DELIVERY_LABELS,
+    EDITABLE_FIELDS,
+    CustomerSummary,
+    DuplicateCheck,
+    Person,
+    PersonForm,
+    RegistrationRequest,
+    RegistrationResult,
+    summarize,
+)
+from console.services.staff import audit
+from console.services.staff.actor import Actor
+
+# --- checking what was typed -------------------------------------------------------------------
+
+
+def _optional(check: Callable[[str], str], text: str) -> str | None:
+    return check(text) if text.strip() else None
+
+
+def check_person(
+    form: PersonForm, *, today: dt.date | None = None
+) -> tuple[Person | None, dict[str, str]]:
+    """Every field checked at once: the person (when all pass) and {field: Russian message}."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+
+    def run(name: str, fn: Callable[[], Any]) -> None:
+        try:
+            values[name] = fn()
+        except ValidationError as err:
+            errors[err.field or name] = str(err)
+
+    v = validators
+    run("last_name", lambda: v.person_name(form.last_name, label="Фамилия", field="last_name"))
+    run("first_name", lambda: v.person_name(form.first_name, label="Имя", field="first_name"))
+    run(
+        "middle_name",
+        lambda: (
+            v.person_name(form.middle_name, label="Отчество", field="middle_name", required=False)
+            or None
+        ),
+    )
+    run(
+        "birth_date",
+        lambda: v.birth_date(
+            v.parse_date(form.birth_date, what="дату рождения", field="birth_date"), today=today
+        ),
+    )
+    run("passport", lambda: v.passport(form.passport_series, form.passport_number))
+    run(
+        "passport_issued_on",
+        lambda: v.passport_issue_date(
+            v.parse_date(
+                form.passport_issued_on, what="дату выдачи паспорта", field="passport_issued_on"
+            ),
+            values.get("birth_date"),
+            today=today,
+        ),
+    )
+    run(
+        "passport_issued_by",
+        lambda: v.required_text(
+            form.passport_issued_by,
+            what="кем выдан паспорт",
+            field="passport_issued_by",
+            max_length=250,
+        ),
+    )
+    run("passport_division_code", lambda: v.division_code(form.passport_division_code))
+    run(
+        "registration_address",
+        lambda: v.required_text(
+            form.registration_address,
+            what="адрес регистрации",
+            field="registration_address",
+            max_length=300,
+        ),
+    )
+    run("snils", lambda: _optional(v.snils, form.snils))
+    run("phone", lambda: _optional(v.phone, form.phone))
+    run("email", lambda: _optional(v.email, form.email))
+    if errors:
+        return None, errors
+    series, number = values.pop("passport")
+    return Person(passport_series=series, passport_number=number, **values), {}
+
+
+def validate_person(form: PersonForm, *, today: dt.date | None = None) -> Person:
+    """The checked person, or the first problem as a ValidationError."""
+    person, errors = check_person(form, today=today)
+    if person is None:
+        field, message = next(iter(errors.items()))
+        raise ValidationError(message, field)
+    return person
+
+
+# --- duplicates ----------------------------------------------------------------------------
+
+
+def _by_passport(session: Session, actor: Actor, person: Person) -> Customer | None:
+    found = identity.find(
+        session, actor, person.passport_series, person.passport_number, purpose="registration"
+    )
+    return None if found is None else session.get(Customer, found)
+
+
+def find_duplicates(db: Database, actor: Actor, person: Person) -> DuplicateCheck:
+    """The same passport on file; and the same surname + name + birth date with another one.
+
+    Both go through the audited identity functions (a write: the audit event)."""
+    with db.transaction() as session:
+        same = _by_passport(session, actor, person)
+        prefix = person_search_text(person.last_name, person.first_name, None)
+        ids = identity.same_person(session, actor, prefix, person.birth_date)
+        # The prefix "иванов иван" also finds "иванов иванович …": same surname and name only.
+        others = tuple(
+            summarize(session, c, birth_date=person.birth_date)
+            for c in session.scalars(select(Customer).where(Customer.id.in_(ids)).order_by(
+                Customer.id))
+            if (same is None or c.id != same.id)
+            and person_search_text(c.last_name, c.first_name, None) == prefix
+        )  # fmt: skip
+        return DuplicateCheck(
+            same_passport=summarize(session, same) if same else None, same_person=others
+        )
+
+
+# --- saving --------------------------------------------------------------------------------
+
+
+def register(db: Database, actor: Actor, request: RegistrationRequest) -> RegistrationResult:
+    """Save the customer, consents, bindings and bill delivery in one transaction.
+
+    A passport already on file returns that customer with ``duplicate`` set and saves nothing.
+    """
+    if not request.consents.personal_data:
+        raise ValidationError(
+            "Без согласия на обработку персональных данных клиента зарегистрировать нельзя.",
+            "pd_consent",
+        )
+    if request.bill_delivery not in DELIVERY_LABELS:
+        raise ValidationError("Выберите способ доставки квитанций.", "bill_delivery")
+    if request.bill_delivery == BillDelivery.EMAIL and not request.person.email:
+        raise ValidationError(
+            "Для доставки квитанций по электронной почте укажите адрес e-mail.", "email"
+        )
+    try:
+        with db.transaction() as session:
+            return _register(session, actor, request)
+    except exc.IntegrityError:
+        # Another desk saved the same passport a moment ago: show that customer instead.
+        existing = _duplicate(db, actor, request.person)
+        if existing is None:
+            raise
+        return RegistrationResult(customer=existing, created=False, duplicate=True)
+
+
+def _duplicate(db: Database, actor: Actor, person: Person) -> CustomerSummary | None:
+    with db.transaction() as session:
+        found = _by_passport(session, actor, person)
+        return summarize(session, found) if found else None
+
+
+def _register(session: Session, actor: Actor, request: RegistrationRequest) -> RegistrationResult:
+    person = request.person
+    now = dt.datetime.now(dt.UTC)
+    if request.existing_customer_id is None:
+        # A passport on file fails on the unique hash: ``register`` shows that customer.
+        customer = _create(session, actor, person, request, now)
+        created = True
+    else:
+        customer = _continue_existing(session, actor, request, now)
+        created = False
+    bound = []
+    for binding in request.bindings:
+        account = bind_in_session(session, actor, customer, binding)
+        _set_delivery(session, actor, account, request.bill_delivery, person.email)
+        bound.append(account.number)
+    session.flush()
+    return RegistrationResult(
+        customer=summarize(session, customer), created=created, bound=tuple(bound)
+    )
+
+
+def _create(
+    session: Session, actor: Actor, person: Person, request: RegistrationRequest, now: dt.datetime
+) -> Customer:
+    customer = Customer(
+        **person.person_values(),
+        phone=person.phone,
+        email=person.email,
+        pd_consent_at=now,
+        pd_consent_staff_id=actor.staff_id,
+        mailing_consent=request.consents.mailing,
+        search_text=person_search_text(person.last_name, person.first_name, person.middle_name),
+    )
+    session.add(customer)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "customer.create",
+        "customer",
+        customer.id,
+        after={
+            **audit.snapshot(customer, *EDITABLE_FIELDS),
+            "passport": mask_passport(person.passport_series, person.passport_number),
+            "pd_consent_at": now,
+            "pd_consent_staff_id": actor.staff_id,
+        },
+    )
+    # The unique passport hash fires here (IntegrityError) when the passport is on file.
+    identity.set_identity(session, actor, customer.id, **person.identity_values())
+    return customer
+
+
+def _continue_existing(
+    session: Session,
+    actor: Actor,
+    request: RegistrationRequest,
+    now: dt.datetime,
+) -> Customer:
+    person = request.person
+    customer = session.get(Customer, request.existing_customer_id)
+    if customer is None:
+        raise NotFoundError("Клиент, с которым продолжали регистрацию, не найден.")
+    if request.existing_version is not None and customer.version != request.existing_version:
+        raise ConflictError(
+            "Данные клиента изменил другой сотрудник, пока шла регистрация. Введённое "
+            "сохранено на экране: вернитесь к поиску дубликатов и сохраните ещё раз."
+        )
+    changes: dict[str, Any] = {
+        "phone": person.phone or customer.phone,
+        "email": person.email or customer.email,
+        "mailing_consent": request.consents.mailing,
+    }
+    if request.replace_passport:
+        set_passport(session, actor, customer.id, person.identity_values())
+        changes.update(person.person_values())
+    elif not identity.matches(
+        session, actor, customer.id, person.passport_series, person.passport_number
+    ):
+        raise ConflictError("Паспорт клиента на файле не совпадает с введённым.")
+    elif person.snils:
+        identity.set_identity(session, actor, customer.id, snils=person.snils)
+    apply_changes(session, actor, customer, changes)
+    if customer.pd_consent_at is None:
+        customer.pd_consent_at = now
+        customer.pd_consent_staff_id = actor.staff_id
+        audit.record(
+            session,
+            actor,
+            "customer.pd_consent",
+            "customer",
+            customer.id,
+            after={"pd_consent_at": now, "pd_consent_staff_id": actor.staff_id},
+        )
+    return customer
+
+
+def set_passport(
+    session: Session, actor: Actor, customer_id: int, values: dict[str, Any]
+) -> identity.Outcome:
+    """Put a new passport (and what else ``values`` sets) on the customer; the old passport is
+    kept in ``passport_records`` and the change recorded, by ``identity.set_identity``."""
+    try:
+        with session.begin_nested():  # a refused passport leaves the rest of the work intact
+            outcome = identity.set_identity(session, actor, customer_id, **values)
+    except exc.IntegrityError:
+        raise ValidationError(
+            "Этот паспорт уже записан на другого клиента: проверьте серию и номер.",
+            "passport_number",
+        ) from None
+    if outcome == "early":
+        raise ValidationError(
+            "Дата выдачи раньше 14-летия клиента: паспорт выдают с 14 лет. Проверьте обе даты.",
+            "passport_issued_on",
+        )
+    return outcome
+
+
+def apply_changes(
+    session: Session, actor: Actor, customer: Customer, values: dict[str, Any]
+) -> dict[str, Any]:
+    """Set the changed fields, keep the search text in step, audit before/after of the changes."""
+    before = {k: getattr(customer, k) for k, v in values.items() if getattr(customer, k) != v}
+    if not before:
+        return {}
+    after = {k: values[k] for k in before}
+    for name, value in after.items():
+        setattr(customer, name, value)
+    customer.search_text = person_search_text(
+        customer.last_name, customer.first_name, customer.middle_name
+    )
+    session.flush()
+    audit.record(
+        session, actor, "customer.update", "customer", customer.id, before=before, after=after
+    )
+    return after
+
+
+def _set_delivery(
+    session: Session, actor: Actor, account: Account, delivery: str, email: str | None
+) -> None:
+    target = BillDelivery(delivery)
+    target_email = email if target is BillDelivery.EMAIL else None
+    if account.bill_delivery is target and account.delivery_email == target_email:
+        return
+    before = audit.snapshot(account, "bill_delivery", "delivery_email")
+    account.bill_delivery = target
+    account.delivery_email = target_email
+    audit.record(
+        session,
+        actor,
+        "account.bill_delivery",
+        "account",
+        account.id,
+        account_id=account.id,
+        before=before,
+        after=audit.snapshot(account, "bill_delivery", "delivery_email"),
+    )

@@ -1,0 +1,1 @@
+"""Appeals: registering, reviewing, the topic catalogue and the appeals plugin."""

@@ -1,0 +1,413 @@
+"""Registering an appeal or a paid-service order; ends with the number shown big and a slip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.appeals import intake
+from console.services.appeals.intake import (
+    AppealChannel,
+    AppealDraft,
+    AppealKind,
+    AttachmentFile,
+    FormData,
+    Registered,
+)
+from console.services.core.errors import ValidationError
+from console.services.core.formatting import date, money
+from console.services.documents import appeal_papers
+from console.views.common.context import ViewContext
+from console.views.common.pdf_printing import ask_and_print
+from console.views.common.tasks import message_for
+from console.views.common.widget_tasks import run_for
+
+ERROR_STYLE = "color: #b00020;"
+FIELDS = (
+    "kind",
+    "channel",
+    "topic",
+    "paid_service",
+    "disputes",
+    "applicant_name",
+    "phone",
+    "email",
+    "text",
+    "attachments",
+)
+
+
+class AppealDialog(QDialog):
+    """«Обращение»: prefilled from the account's holder, or blank for a prospective customer."""
+
+    registered = Signal(object)  # Registered
+
+    def __init__(
+        self, ctx: ViewContext, account_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.account_id = account_id
+        self.idempotency_key = uuid.uuid4().hex  # a retried submit finds the first one
+        self.result_number: Registered | None = None
+        self.attachments: list[AttachmentFile] = []
+        self.form: FormData | None = None
+        self.slip_printer: Callable[[bytes, str], object] = lambda pdf, title: ask_and_print(
+            self, pdf, title
+        )
+        self.setObjectName("AppealDialog")
+        self.setWindowTitle(
+            self.tr("Обращение без лицевого счёта") if account_id is None else self.tr("Обращение")
+        )
+        self.resize(640, 660)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._form_page())
+        self.pages.addWidget(self._done_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        self._load()
+
+    # --- construction -------------------------------------------------------------------
+    def _field(self, form: QFormLayout, label: str, widget: QWidget, name: str) -> QWidget:
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(widget)
+        error = QLabel("", box)
+        error.setObjectName(f"error_{name}")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        column.addWidget(error)
+        self.errors[name] = error
+        self.inputs[name] = widget
+        form.addRow(label, box)
+        self.rows[name] = box
+        return box
+
+    def _form_page(self) -> QWidget:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.form_layout = form
+        self.errors: dict[str, QLabel] = {}
+        self.rows: dict[str, QWidget] = {}
+        self.inputs: dict[str, QWidget] = {}
+        self.kind = QComboBox(page)
+        self.kind.addItem(self.tr("Обращение"), AppealKind.APPEAL)
+        self.kind.addItem(self.tr("Заказ платной услуги"), AppealKind.SERVICE_ORDER)
+        self.channel = QComboBox(page)
+        for channel, text in (
+            (AppealChannel.IN_PERSON, self.tr("Лично")),
+            (AppealChannel.PHONE, self.tr("Телефон")),
+            (AppealChannel.LETTER, self.tr("Письмо")),
+            (AppealChannel.EMAIL, self.tr("E-mail")),
+        ):
+            self.channel.addItem(text, channel)
+        self.topic = QComboBox(page)
+        self.service = QComboBox(page)
+        self.decision = QComboBox(page)
+        self.applicant = QLineEdit(page)
+        self.applicant.setPlaceholderText(self.tr("Фамилия Имя Отчество"))
+        self.phone = QLineEdit(page)
+        self.phone.setPlaceholderText("8 912 345-67-89")
+        self.email = QLineEdit(page)
+        self.email.setPlaceholderText("ivanov@mail.ru")
+        self.text = QPlainTextEdit(page)
+        self.text.setTabChangesFocus(True)  # Tab moves on, as everywhere else in the form
+        self.text.setPlaceholderText(self.tr("Суть обращения со слов заявителя"))
+        self.files = QListWidget(page)
+        self.files.setFixedHeight(56)
+        add_file = QPushButton(self.tr("Приложить файл…"), page)
+        add_file.clicked.connect(self._choose_files)
+        remove_file = QPushButton(self.tr("Убрать"), page)
+        remove_file.clicked.connect(self._remove_file)
+        files_box = QWidget(page)
+        files_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        files_row = QHBoxLayout(files_box)
+        files_row.setContentsMargins(0, 0, 0, 0)
+        files_row.addWidget(self.files, 1)
+        buttons = QVBoxLayout()
+        buttons.addWidget(add_file)
+        buttons.addWidget(remove_file)
+        files_row.addLayout(buttons)
+
+        self.account_label = QLabel(self.tr("без лицевого счёта (будущий клиент)"), page)
+        self.account_label.setObjectName("accountLabel")
+        form.addRow(self.tr("Лицевой счёт:"), self.account_label)
+        self._field(form, self.tr("Вид:"), self.kind, "kind")
+        self._field(form, self.tr("Способ обращения:"), self.channel, "channel")
+        self._field(form, self.tr("Тема:"), self.topic, "topic")
+        self._field(form, self.tr("Услуга:"), self.service, "paid_service")
+        self._field(form, self.tr("Обжалуемое решение:"), self.decision, "disputes")
+        self._field(form, self.tr("Заявитель (ФИО):"), self.applicant, "applicant_name")
+        self._field(form, self.tr("Телефон:"), self.phone, "phone")
+        self._field(form, self.tr("E-mail:"), self.email, "email")
+        self._field(form, self.tr("Текст:"), self.text, "text")
+        self._field(form, self.tr("Вложения:"), files_box, "attachments")
+        self.deadline = QLabel("", page)
+        self.deadline.setObjectName("deadlinePreview")
+        form.addRow(self.tr("Срок ответа:"), self.deadline)
+        self.general_error = QLabel("", page)
+        self.general_error.setObjectName("generalError")
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        form.addRow(self.general_error)
+        self.submit = QPushButton(self.tr("Зарегистрировать (Ctrl+Enter)"), page)
+        self.submit.setObjectName("registerButton")
+        self.submit.setDefault(True)
+        self.submit.setEnabled(False)
+        self.submit.clicked.connect(self.register)
+        cancel = QPushButton(self.tr("Отмена (Esc)"), page)
+        cancel.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.submit)
+        row.addWidget(cancel)
+        form.addRow(row)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), page, self.register)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.topic.currentIndexChanged.connect(self._update_deadline)
+        self.service.currentIndexChanged.connect(self._update_deadline)
+        self._show_row("paid_service", False)
+        self._show_row("disputes", False)
+        return page
+
+    def _show_row(self, name: str, visible: bool) -> None:
+        self.form_layout.setRowVisible(self.rows[name], visible)
+
+    def _done_page(self) -> QWidget:
+        page = QWidget(self)
+        column = QVBoxLayout(page)
+        column.addStretch(1)
+        caption = QLabel(self.tr("Обращение зарегистрировано. Регистрационный номер:"), page)
+        caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.number_label = QLabel("", page)
+        self.number_label.setObjectName("numberLabel")
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        big = QFont(self.font())
+        big.setPointSize(max(big.pointSize(), 10) * 3)
+        big.setBold(True)
+        self.number_label.setFont(big)
+        self.number_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.done_details = QLabel("", page)
+        self.done_details.setObjectName("doneDetails")
+        self.done_details.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.done_details.setWordWrap(True)
+        self.print_status = QLabel("", page)
+        self.print_status.setObjectName("printStatus")
+        self.print_status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.print_button = QPushButton(self.tr("Печать талона (F9)"), page)
+        self.print_button.setObjectName("printSlipButton")
+        self.print_button.clicked.connect(self.print_slip)
+        QShortcut(QKeySequence("F9"), page, self.print_slip)
+        finish = QPushButton(self.tr("Готово"), page)
+        finish.setObjectName("finishButton")
+        finish.clicked.connect(self.accept)
+        self.finish_button = finish
+        for widget in (caption, self.number_label, self.done_details, self.print_status):
+            column.addWidget(widget)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.print_button)
+        row.addWidget(finish)
+        row.addStretch(1)
+        column.addLayout(row)
+        column.addStretch(2)
+        return page
+
+    # --- loading ------------------------------------------------------------------------
+    def _load(self) -> None:
+        account_id = self.account_id
+        run_for(
+            self,
+            self.ctx.tasks,
+            lambda: intake.form_data(self.ctx.db, account_id),
+            self._loaded,
+            lambda err: self._show_general(message_for(err)),
+            key=f"appeal-form-{id(self)}",
+        )
+
+    def _loaded(self, data: FormData) -> None:
+        self.form = data
+        for topic in data.topics:
+            self.topic.addItem(
+                self.tr("{0} (срок {1} дн.)").format(topic.name, topic.deadline_days), topic.id
+            )
+        for service in data.services:
+            price = money(service.price, currency=True)
+            self.service.addItem(f"{service.name} — {price} / {service.unit}", service.id)
+        self.decision.addItem(self.tr("— нет, обычное обращение —"), None)
+        for decision in data.decisions:
+            self.decision.addItem(decision.label, (decision.kind, decision.id))
+        self._show_row("disputes", bool(data.decisions))
+        if data.applicant is not None:
+            a = data.applicant
+            self.account_label.setText(f"{a.account_number} · {a.address} · {a.supplier_name}")
+            self.applicant.setText(a.name)
+            self.phone.setText(a.phone)
+            self.email.setText(a.email)
+        self.submit.setEnabled(True)
+        self._update_deadline()
+        if self.applicant.text():
+            self.topic.setFocus()
+        else:
+            self.applicant.setFocus()
+
+    def _kind_changed(self) -> None:
+        is_order = AppealKind(self.kind.currentData()) is AppealKind.SERVICE_ORDER
+        self._show_row("paid_service", is_order)
+        self._update_deadline()
+
+    def _update_deadline(self) -> None:
+        if self.form is None:
+            return
+        topic = next((t for t in self.form.topics if t.id == self.topic.currentData()), None)
+        if topic is None:
+            self.deadline.setText("")
+            return
+        due = dt.date.today() + dt.timedelta(days=topic.deadline_days)
+        self.deadline.setText(self.tr("до {0} ({1} дн.)").format(date(due), topic.deadline_days))
+
+    # --- attachments --------------------------------------------------------------------
+    def _choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Приложить файлы"), "", self.tr("Сканы (*.pdf *.jpg *.jpeg *.png)")
+        )
+        for path in paths:
+            self.add_attachment_file(Path(path))
+
+    def add_attachment_file(self, path: Path) -> None:
+        try:
+            content = path.read_bytes()
+        except OSError as err:
+            self._show_error("attachments", self.tr("Файл не прочитан: {0}").format(err.strerror))
+            return
+        self.attachments.append(AttachmentFile(path.name, content))
+        item = QListWidgetItem(f"{path.name} ({max(1, len(content) // 1024)} КБ)")
+        self.files.addItem(item)
+        self._clear_errors()
+
+    def _remove_file(self) -> None:
+        row = self.files.currentRow()
+        if 0 <= row < len(self.attachments):
+            del self.attachments[row]
+            self.files.takeItem(row)
+
+    # --- registering --------------------------------------------------------------------
+    def draft(self) -> AppealDraft:
+        decision = self.decision.currentData() if self.rows["disputes"].isVisibleTo(self) else None
+        kind = AppealKind(self.kind.currentData())
+        service = self.service.currentData() if kind == AppealKind.SERVICE_ORDER else None
+        return AppealDraft(
+            channel=AppealChannel(self.channel.currentData()),
+            topic_id=self.topic.currentData(),
+            applicant_name=self.applicant.text(),
+            text=self.text.toPlainText(),
+            phone=self.phone.text(),
+            email=self.email.text(),
+            account_id=self.account_id,
+            kind=kind,
+            paid_service_id=service,
+            disputes_refund_id=decision[1] if decision and decision[0] == "refund" else None,
+            disputes_charge_id=decision[1] if decision and decision[0] == "charge" else None,
+            attachments=tuple(self.attachments),
+            idempotency_key=self.idempotency_key,
+        )
+
+    def register(self) -> None:
+        if self.pages.currentIndex() != 0 or not self.submit.isEnabled():
+            return
+        self._clear_errors()
+        draft = self.draft()
+        self.submit.setEnabled(False)
+        self.submit.setText(self.tr("Регистрация…"))
+        max_bytes = self.ctx.settings.attachment_max_bytes
+        run_for(
+            self,
+            self.ctx.tasks,
+            lambda: intake.register(
+                self.ctx.db, self.ctx.actor, draft, max_attachment_bytes=max_bytes
+            ),
+            self._registered,
+            self._failed,
+        )
+
+    def _registered(self, done: Registered) -> None:
+        self.result_number = done
+        self.number_label.setText(done.number)
+        lines = [self.tr("Срок ответа: до {0}").format(date(done.due_on))]
+        if done.assigned_to_name:
+            lines.append(self.tr("Передано руководителю: {0}").format(done.assigned_to_name))
+        lines.append(self.tr("Назовите номер заявителю и выдайте талон."))
+        self.done_details.setText("\n".join(lines))
+        self.pages.setCurrentIndex(1)
+        self.print_button.setFocus()
+        self.registered.emit(done)
+
+    def _failed(self, err: Exception) -> None:
+        self.submit.setEnabled(True)
+        self.submit.setText(self.tr("Зарегистрировать (Ctrl+Enter)"))
+        if isinstance(err, ValidationError) and err.field in self.errors:
+            self._show_error(err.field, str(err))
+        else:
+            self._show_general(message_for(err))
+
+    def _show_error(self, field: str, message: str) -> None:
+        label = self.errors[field]
+        label.setText(message)
+        label.show()
+        self.inputs[field].setFocus()
+
+    def _show_general(self, message: str) -> None:
+        self.general_error.setText(message)
+
+    def _clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.hide()
+            label.setText("")
+        self.general_error.setText("")
+
+    # --- the slip -------------------------------------------------------------------------
+    def print_slip(self) -> None:
+        done = self.result_number
+        if done is None or self.pages.currentIndex() != 1:
+            return
+        self.print_status.setText(self.tr("Готовится талон…"))
+        run_for(
+            self,
+            self.ctx.tasks,
+            lambda: appeal_papers.slip_pdf(self.ctx.db, self.ctx.actor, done.id),
+            lambda pdf: self._slip_ready(pdf, done.number),
+            lambda err: self.print_status.setText(message_for(err)),
+        )
+
+    def _slip_ready(self, pdf: bytes, number: str) -> None:
+        printed = self.slip_printer(pdf, self.tr("Талон {0}").format(number))
+        self.print_status.setText(
+            self.tr("Талон отправлен на печать.") if printed else self.tr("Печать отменена.")
+        )
+        self.finish_button.setFocus()

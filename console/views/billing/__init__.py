@@ -1,0 +1,1 @@
+"""Closing a billing period from the Office menu."""

@@ -1,0 +1,1 @@
+"""The account card window and its tabs."""

@@ -1,0 +1,108 @@
+"""Tab «История»: every event of the account by month (seed 004's «Все события»)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.account.history import MonthEvents, history
+from console.services.core.formatting import date, money, month_year
+from console.views.card.util import error_line, load
+from console.views.common.context import ViewContext
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+KIND_TITLES = {
+    "reading": "Показания",
+    "charge": "Начисление",
+    "statement": "Квитанция",
+    "payment": "Оплата",
+    "document": "Документ",
+    "refund": "Возврат",
+    "appeal": "Обращение",
+}
+
+
+class HistoryTab(QWidget):
+    def __init__(self, ctx: ViewContext, account_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.account_id = account_id
+        self.setObjectName("historyTab")
+        self._loaded = False
+        tr = self.tr
+        self.span = QComboBox(self)
+        self.span.setObjectName("historySpan")
+        for text, months in (
+            (tr("За последние 3 месяца"), 3),
+            (tr("За 6 месяцев"), 6),
+            (tr("За 12 месяцев"), 12),
+            (tr("За всё время"), 0),
+        ):
+            self.span.addItem(text, months)
+        self.span.activated.connect(lambda _i: self.refresh())
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("historyTree")
+        self.tree.setHeaderLabels([tr("Дата"), tr("Событие"), tr("Сумма, ₽"), tr("Описание")])
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        for column, width in enumerate((150, 110, 110)):
+            self.tree.setColumnWidth(column, width)
+        self.error = error_line(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("Показать:"), self))
+        top.addWidget(self.span)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        layout.addWidget(self.tree, 1)
+
+    def ensure_loaded(self) -> None:
+        if not self._loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._loaded = True
+        db, account_id = self.ctx.db, self.account_id
+        months = int(self.span.currentData() or 0) or None
+        load(self, self.ctx, lambda: history(db, account_id, months=months), self._show,
+             error_label=self.error, key=f"card.history.{account_id}")  # fmt: skip
+
+    def _show(self, months: tuple[MonthEvents, ...]) -> None:
+        self.tree.clear()
+        for index, month in enumerate(months):
+            top = QTreeWidgetItem([month_year(month.period), "", "", ""])
+            font = top.font(0)
+            font.setBold(True)
+            top.setFont(0, font)
+            top.setFirstColumnSpanned(False)
+            for event in month.events:
+                amount = "" if event.amount is None else money(event.amount)
+                kind = self.tr(KIND_TITLES.get(event.kind, event.kind))
+                item = QTreeWidgetItem([date(event.day), kind, amount, event.title])
+                item.setTextAlignment(2, RIGHT)
+                item.setToolTip(3, event.title)
+                for line in filter(None, event.detail.split("; ")):
+                    detail = QTreeWidgetItem(["", "", "", line])
+                    detail.setForeground(3, QColor("#555555"))
+                    item.addChild(detail)
+                top.addChild(item)
+            self.tree.addTopLevelItem(top)
+            top.setExpanded(index < 3)
+            if index < 3:
+                for child in range(top.childCount()):
+                    event_item = top.child(child)
+                    if event_item is not None:
+                        event_item.setExpanded(True)
+        if not months:
+            empty = QTreeWidgetItem([self.tr("Событий за этот срок нет"), "", "", ""])
+            self.tree.addTopLevelItem(empty)

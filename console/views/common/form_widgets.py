@@ -1,0 +1,60 @@
+"""Small form pieces of the payment and refund windows: a money field and a red error line."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+from console.services.core.formatting import KOPECK, money
+
+_MONEY = re.compile(r"\d{1,10}(\.\d{0,2})?")
+
+
+def parse_money(text: str) -> Decimal | None:
+    """ "1 234,56" → Decimal("1234.56"); "" → None; ValueError when it is not an amount."""
+    cleaned = re.sub(r"[\s\u00a0₽]", "", text or "").replace(",", ".")
+    if not cleaned:
+        return None
+    if not _MONEY.fullmatch(cleaned):
+        raise ValueError(text)
+    return Decimal(cleaned).quantize(KOPECK)
+
+
+class MoneyEdit(QLineEdit):
+    """A right-aligned field for rubles and kopecks; accepts spaces and a comma or a dot."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"[\d\s\x{00a0}]{0,14}([.,]\d{0,2})?"))
+        )
+        self.setPlaceholderText("0,00")
+
+    def value(self) -> Decimal | None:
+        """The amount typed, None when empty; ValueError when it cannot be read."""
+        return parse_money(self.text())
+
+    def set_value(self, amount: Decimal | None) -> None:
+        self.setText("" if amount is None else money(amount))
+
+
+class ErrorLabel(QLabel):
+    """The red line under a field that says what is wrong; hidden while there is nothing."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet("color: #b00020;")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        self.setText(message)
+        self.setVisible(bool(message))
+
+    def clear_message(self) -> None:
+        self.show_message("")

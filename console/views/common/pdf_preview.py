@@ -1,0 +1,116 @@
+"""A PDF preview with «Печать» and «Сохранить»: receipts, refund papers, the day's closing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtGui import QKeySequence, QPainter, QShortcut
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.views.common.context import ViewContext
+from console.views.common.tasks import message_for
+
+
+class PdfPreviewDialog(QDialog):
+    """Loads the PDF off the GUI thread, shows it, prints or saves the same bytes."""
+
+    def __init__(
+        self,
+        ctx: ViewContext,
+        title: str,
+        load: Callable[[], bytes],
+        filename: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.filename = filename
+        self.content = b""
+        self.setWindowTitle(title)
+        self.resize(720, 820)
+        self.status = QLabel(self.tr("Документ готовится…"), self)
+        self.document = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setDocument(self.document)
+        self.print_button = QPushButton(self.tr("Печать (Ctrl+P)"), self)
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button = QPushButton(self.tr("Сохранить PDF…"), self)
+        self.save_button.clicked.connect(self.save_document)
+        close = QPushButton(self.tr("Закрыть"), self)
+        close.clicked.connect(self.reject)
+        for button in (self.print_button, self.save_button):
+            button.setEnabled(False)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.print_document)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self._buffer: QBuffer | None = None
+        ctx.tasks.run(load, self._loaded, self._failed, key=f"pdf-preview-{id(self)}")
+
+    def _loaded(self, content: bytes) -> None:
+        self.content = content
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(content))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        self.status.setText(self.tr("Страниц: {0}").format(self.document.pageCount()))
+        for button in (self.print_button, self.save_button):
+            button.setEnabled(True)
+        self.print_button.setFocus()
+
+    def _failed(self, error: Exception) -> None:
+        self.status.setText(message_for(error))
+        self.status.setStyleSheet("color: #b00020;")
+
+    def print_document(self) -> None:
+        if not self.content:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if self.ctx.settings.printer_name:
+            printer.setPrinterName(self.ctx.settings.printer_name)
+        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
+            return
+        painter = QPainter(printer)
+        try:
+            for page in range(self.document.pageCount()):
+                if page:
+                    printer.newPage()
+                rect = painter.viewport()
+                size = (
+                    self.document.pagePointSize(page)
+                    .toSize()
+                    .scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                )
+                image = self.document.render(page, QSize(size.width(), size.height()))
+                painter.drawImage(0, 0, image)
+        finally:
+            painter.end()
+
+    def save_document(self) -> None:
+        if not self.content:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Сохранить PDF"), self.filename, self.tr("PDF (*.pdf)")
+        )
+        if path:
+            with open(path, "wb") as fh:
+                fh.write(self.content)

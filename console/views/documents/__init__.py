@@ -1,0 +1,1 @@
+"""Payment documents, reports, batch printing and the documents plugin."""

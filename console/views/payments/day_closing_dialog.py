@@ -1,0 +1,134 @@
+"""«Закрытие дня» (supervisor): the office's payments per clerk and method, totals, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication, QDate, QObject
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.core.formatting import date, money
+from console.services.documents import receipt
+from console.services.payments import counter
+from console.services.payments.history import ClosingRow, DayClosing
+from console.views.common.context import ViewContext
+from console.views.common.pdf_preview import PdfPreviewDialog
+from console.views.common.rows_model import Column, RowsModel
+from console.views.common.tasks import message_for
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("DayClosingModel", text)
+
+
+class DayClosingModel(RowsModel[ClosingRow]):
+    """Сотрудник · Способ · Платежей · Сторно · Сумма."""
+
+    numbered_rows = False
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                Column(tr("Сотрудник"), lambda r: r.clerk),
+                Column(tr("Способ оплаты"), lambda r: counter.METHOD_LABELS[r.method]),
+                Column(tr("Платежей"), lambda r: str(r.payments), align_right=True),
+                Column(tr("Сторно"), lambda r: str(r.reversals), align_right=True),
+                Column(tr("Сумма"), lambda r: money(r.total, currency=True), align_right=True),
+            ],
+            parent,
+        )
+
+    def cell_tooltip(self, row: ClosingRow, column: Column[ClosingRow]) -> str | None:
+        return None
+
+
+class DayClosingDialog(QDialog):
+    """Pick a day; see and print the office's takings."""
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.closing: DayClosing | None = None
+        self.setWindowTitle(self.tr("Закрытие дня — {0}").format(ctx.actor.office_name))
+        self.resize(720, 460)
+        self.day = QDateEdit(QDate.currentDate(), self)
+        self.day.setDisplayFormat("dd.MM.yyyy")
+        self.day.setCalendarPopup(True)
+        self.day.dateChanged.connect(self.reload)
+        self.model = DayClosingModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.totals = QLabel(self)
+        self.totals.setObjectName("closingTotals")
+        self.totals.setWordWrap(True)
+        self.print_button = QPushButton(self.tr("Печать…"), self)
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_closing)
+        close = QPushButton(self.tr("Закрыть"), self)
+        close.clicked.connect(self.accept)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("День:"), self))
+        top.addWidget(self.day)
+        top.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def selected_day(self) -> dt.date:
+        q = self.day.date()
+        return dt.date(q.year(), q.month(), q.day())
+
+    def reload(self) -> None:
+        office = self.ctx.actor.office_id
+        if office is None:
+            self.totals.setText(self.tr("Рабочее место не привязано к офису."))
+            return
+        db, day = self.ctx.db, self.selected_day()
+        self.ctx.tasks.run(lambda: counter.day_closing(db, office, day), self._loaded,
+                           lambda err: self.totals.setText(message_for(err)),
+                           key=f"closing-{id(self)}")  # fmt: skip
+
+    def _loaded(self, closing: DayClosing) -> None:
+        self.closing = closing
+        self.model.set_rows(closing.rows)
+        parts = [f"{counter.METHOD_LABELS[m]}: {money(t, currency=True)}"
+                 for m, t in closing.by_method]  # fmt: skip
+        self.totals.setText(
+            self.tr("За {0}: платежей {1}, сторно {2}. {3}<br/><b>Всего: {4}</b>").format(
+                date(closing.day), closing.payments, closing.reversals, "; ".join(parts),
+                money(closing.total, currency=True),
+            )
+        )  # fmt: skip
+        self.print_button.setEnabled(True)
+
+    def print_closing(self) -> None:
+        if self.closing is None:
+            return
+        closing = self.closing
+        PdfPreviewDialog(
+            self.ctx, self.tr("Закрытие дня {0}").format(date(closing.day)),
+            lambda: receipt.day_closing_pdf(closing), f"закрытие-дня-{closing.day}.pdf", self,
+        ).open()  # fmt: skip

@@ -1,0 +1,355 @@
+"""F9 «Принять оплату»: dues per service, an editable split, cash or card, then the receipt."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.core.errors import ValidationError
+from console.services.core.formatting import money
+from console.services.documents import receipt
+from console.services.payments import counter
+from console.views.common.context import ViewContext
+from console.views.common.form_widgets import ErrorLabel, MoneyEdit
+from console.views.common.pdf_preview import PdfPreviewDialog
+from console.views.common.tasks import message_for
+from console.views.payments.split_model import COL_RECIPIENT, PaymentSplitModel
+
+
+def _stacked(*widgets: QWidget) -> QVBoxLayout:
+    """A field with its error line (and hint) right under it."""
+    box = QVBoxLayout()
+    box.setSpacing(2)
+    for widget in widgets:
+        box.addWidget(widget)
+    return box
+
+
+class PaymentDialog(QDialog):
+    """One payment at the counter. The idempotency key lives as long as the form does."""
+
+    paid = Signal(object)  # payments.PaymentResult
+
+    def __init__(self, ctx: ViewContext, account_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.account_id = account_id
+        # Made once, when the form opens: every retry of this form is the same payment.
+        self.idempotency_key = uuid.uuid4().hex
+        self.payment_result: counter.PaymentResult | None = None
+        self.dues: counter.AccountDues | None = None
+        self.setWindowTitle(self.tr("Принять оплату"))
+        self.resize(780, 540)
+        self.model = PaymentSplitModel(self)
+        self.model.changed.connect(self._on_split_changed)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self._form_page())
+        self.stack.addWidget(self._done_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+        self.submit.setEnabled(False)
+        ctx.tasks.run(
+            lambda: counter.account_dues(ctx.db, account_id), self._loaded, self._load_failed
+        )
+
+    # --- construction -------------------------------------------------------------------
+    def _form_page(self) -> QWidget:
+        page = QWidget(self)
+        self.header = QLabel(self.tr("Загрузка…"), page)
+        self.header.setWordWrap(True)
+        self.header.setObjectName("paymentHeader")
+        self.table = QTableView(page)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(
+            COL_RECIPIENT, QHeaderView.ResizeMode.Stretch
+        )
+        row_buttons = QHBoxLayout()
+        for text, shortcut, slot in (
+            (self.tr("Обнулить"), "Ctrl+0", self.model.zero),
+            (self.tr("Вернуть"), "Ctrl+R", self.model.reset),
+            (self.tr("Закрепить"), "Ctrl+L", self.model.toggle_lock),
+        ):
+            button = QPushButton(f"{text} ({shortcut})", page)
+            button.setAutoDefault(False)
+            button.clicked.connect(partial(self._on_row, slot))
+            QShortcut(QKeySequence(shortcut), self, partial(self._on_row, slot))
+            row_buttons.addWidget(button)
+        reset_all = QPushButton(self.tr("Сбросить все"), page)
+        reset_all.setAutoDefault(False)
+        reset_all.clicked.connect(self.model.reset_all)
+        row_buttons.addWidget(reset_all)
+        row_buttons.addStretch(1)
+
+        self.total_edit = MoneyEdit(page)
+        self.total_edit.setObjectName("totalEdit")
+        self.total_edit.setMaximumWidth(220)
+        self.total_edit.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.total_edit.textEdited.connect(self._on_total_edited)
+        self.total_error = ErrorLabel(page)
+        self.hint = QLabel(page)
+        self.hint.setObjectName("paymentHint")
+        self.cash = QRadioButton(self.tr("&Наличные"), page)
+        self.card = QRadioButton(self.tr("Банковская &карта"), page)
+        self.cash.setChecked(True)
+        group = QButtonGroup(page)
+        group.addButton(self.cash)
+        group.addButton(self.card)
+        self.cash.toggled.connect(self._on_method)
+        methods = QHBoxLayout()
+        methods.addWidget(self.cash)
+        methods.addWidget(self.card)
+        methods.addStretch(1)
+        self.received_edit = MoneyEdit(page)
+        self.received_edit.setObjectName("receivedEdit")
+        self.received_edit.setMaximumWidth(220)
+        self.received_edit.textEdited.connect(self._update_change)
+        self.received_edit.editingFinished.connect(self._tidy_received)
+        self.change_label = QLabel(page)
+        self.change_label.setObjectName("changeLabel")
+        self.cash_error = ErrorLabel(page)
+        self.confirm = QCheckBox(self.tr("Итоговая сумма &верна"), page)
+        self.confirm.toggled.connect(self._update_submit)
+        self.confirm_error = ErrorLabel(page)
+        self.error = ErrorLabel(page)
+        self.submit = QPushButton(self.tr("Принять оплату"), page)
+        self.submit.setDefault(True)
+        self.submit.clicked.connect(self.take)
+        cancel = QPushButton(self.tr("Отмена"), page)
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+
+        form = QFormLayout()
+        total_label = QLabel(self.tr("Итого к &оплате, ₽:"), page)
+        total_label.setBuddy(self.total_edit)
+        received_label = QLabel(self.tr("&Получено наличными, ₽:"), page)
+        received_label.setBuddy(self.received_edit)
+        form.addRow(total_label, _stacked(self.total_edit, self.total_error, self.hint))
+        form.addRow(self.tr("Способ оплаты:"), methods)
+        form.addRow(received_label, _stacked(self.received_edit, self.cash_error))
+        form.addRow(self.tr("Сдача:"), self.change_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.submit)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.header)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row_buttons)
+        layout.addLayout(form)
+        layout.addWidget(self.confirm)
+        layout.addWidget(self.confirm_error)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        return page
+
+    def _done_page(self) -> QWidget:
+        page = QWidget(self)
+        self.done_title = QLabel(page)
+        self.done_title.setObjectName("doneTitle")
+        self.done_title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.done_details = QLabel(page)
+        self.done_details.setStyleSheet("font-size: 12pt;")
+        self.print_button = QPushButton(self.tr("Печать квитанции"), page)
+        self.print_button.setDefault(True)
+        self.print_button.clicked.connect(self.show_receipt)
+        close = QPushButton(self.tr("Закрыть"), page)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        for label in (self.done_title, self.done_details):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(label)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        return page
+
+    # --- loading and editing ------------------------------------------------------------
+    def _loaded(self, dues: counter.AccountDues) -> None:
+        self.dues = dues
+        state = self.tr("Задолженность") if dues.balance >= 0 else self.tr("Переплата")
+        self.header.setText(
+            self.tr("Лицевой счёт <b>{0}</b> · {1}<br/>{2}<br/>{3}: <b>{4}</b>").format(
+                dues.account_number, dues.holder, dues.address, state,
+                money(abs(dues.balance), currency=True),
+            )
+        )  # fmt: skip
+        self.model.load(dues)
+        self.total_edit.set_value(self.model.total)
+        self.table.selectRow(0)
+        self.total_edit.setFocus()
+        self.total_edit.selectAll()
+
+    def _load_failed(self, error: Exception) -> None:
+        self.header.setText(message_for(error))
+        self.error.show_message(message_for(error))
+
+    def _on_row(self, action: Callable[[int], None], *_args: object) -> None:
+        row = self.table.currentIndex().row()
+        if row >= 0:
+            action(row)
+
+    def _on_total_edited(self, _text: str) -> None:
+        try:
+            total = self.total_edit.value()
+        except ValueError:
+            self.total_error.show_message(self.tr("Сумма не распознана: например, 1 234,56."))
+            self._update_submit()
+            return
+        self.model.set_total(total or Decimal("0.00"))
+
+    def _on_split_changed(self) -> None:
+        # Any change of the amounts asks for the confirmation again.
+        self.confirm.setChecked(False)
+        self.confirm_error.clear_message()
+        self.total_error.show_message(self.model.error or self._below_minimum())
+        if not self.total_edit.hasFocus():
+            self.total_edit.set_value(self.model.total)
+        self._update_hint()
+        self._update_change()
+
+    def _below_minimum(self) -> str:
+        if self.dues is None or self.model.total >= self.dues.min_payment:
+            return ""
+        return self.tr("Минимальная сумма платежа — {0}. Увеличьте сумму.").format(
+            money(self.dues.min_payment, currency=True)
+        )
+
+    def _tidy_received(self) -> None:
+        try:
+            self.received_edit.set_value(self.received_edit.value())
+        except ValueError:
+            self.cash_error.show_message(self.tr("Сумма не распознана: например, 1 000,00."))
+
+    def _update_hint(self) -> None:
+        if self.dues is None:
+            return
+        parts = [self.tr("Минимальный платёж не менее {0}").format(
+            money(self.dues.min_payment, currency=True))]  # fmt: skip
+        advance = self.model.total - self.dues.total_due
+        if advance > 0:
+            parts.append(self.tr("аванс {0}").format(money(advance, currency=True)))
+        self.hint.setText(" · ".join(parts))
+
+    def _on_method(self, cash: bool) -> None:
+        self.received_edit.setEnabled(cash)
+        self.cash_error.clear_message()
+        self._update_change()
+
+    def _update_change(self, *_args: object) -> None:
+        text = ""
+        if self.cash.isChecked():
+            try:
+                received = self.received_edit.value()
+            except ValueError:
+                received = None
+            if received is not None and received >= self.model.total:
+                text = money(received - self.model.total, currency=True)
+        self.change_label.setText(text)
+        self._update_submit()
+
+    def _update_submit(self, *_args: object) -> None:
+        self.submit.setEnabled(
+            self.dues is not None
+            and self.confirm.isChecked()
+            and not self.model.error
+            and not self._below_minimum()
+        )
+
+    # --- taking the payment ------------------------------------------------------------
+    def form(self) -> counter.PaymentForm:
+        received = self.received_edit.value() if self.cash.isChecked() else None
+        return counter.PaymentForm(
+            account_id=self.account_id, total=self.model.total, allocations=self.model.parts(),
+            method=counter.PaymentMethod.CASH if self.cash.isChecked()
+            else counter.PaymentMethod.CARD,
+            cash_received=received, confirmed=self.confirm.isChecked(),
+        )  # fmt: skip
+
+    def take(self) -> None:
+        if not self.submit.isEnabled():
+            return
+        for label in (self.error, self.cash_error, self.confirm_error):
+            label.clear_message()
+        try:
+            form = self.form()
+        except ValueError:
+            self.cash_error.show_message(self.tr("Сумма не распознана: например, 1 000,00."))
+            return
+        self.submit.setEnabled(False)
+        self.error.show_message(self.tr("Оплата записывается…"))
+        key = self.idempotency_key
+        self.ctx.tasks.run(
+            lambda: counter.take_payment(self.ctx.db, self.ctx.actor, form, key),
+            self._taken, self._take_failed,
+        )  # fmt: skip
+
+    def _take_failed(self, error: Exception) -> None:
+        self.error.clear_message()
+        labels = {"total": self.total_error, "allocation": self.total_error,
+                  "cash_received": self.cash_error, "confirmed": self.confirm_error}  # fmt: skip
+        field = error.field if isinstance(error, ValidationError) else None
+        labels.get(field or "", self.error).show_message(message_for(error))
+        self._update_submit()
+
+    def _taken(self, result: counter.PaymentResult) -> None:
+        self.payment_result = result
+        self.done_title.setText(self.tr("Оплата принята"))
+        lines = [
+            self.tr("Квитанция № {0}").format(result.receipt_number or "—"),
+            self.tr("Сумма: {0}").format(money(result.amount, currency=True)),
+        ]
+        if result.change is not None:
+            lines.append(self.tr("Сдача: {0}").format(money(result.change, currency=True)))
+        if result.replayed:
+            lines.append(self.tr("Этот платёж уже был записан — повторно не проведён."))
+        self.done_details.setText("<br/>".join(lines))
+        self.stack.setCurrentIndex(1)
+        self.print_button.setFocus()
+        self.paid.emit(result)
+
+    def show_receipt(self) -> None:
+        if self.payment_result is None:
+            return
+        pid, width = self.payment_result.payment_id, self.ctx.settings.receipt_width_mm
+        db, actor = self.ctx.db, self.ctx.actor
+        number = self.payment_result.receipt_number or str(pid)
+        PdfPreviewDialog(
+            self.ctx, self.tr("Квитанция № {0}").format(number),
+            lambda: receipt.receipt_pdf(db, actor, pid, width), f"квитанция-{number}.pdf", self,
+        ).open()  # fmt: skip

@@ -1,0 +1,50 @@
+"""Rows of an account's payment history for the reversal window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtGui import QColor
+
+from console.services.core.formatting import date_time, money
+from console.services.payments.counter import METHOD_LABELS
+from console.services.payments.history import PaymentRow
+from console.views.common.rows_model import Column, RowsModel
+
+INACTIVE = QColor("#777777")  # reversals and reversed payments: nothing more to do with them
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("PaymentHistoryModel", text)
+
+
+def _note(row: PaymentRow) -> str:
+    if row.reversal_of_id is not None:
+        return tr("Сторно: {0}").format(row.reason or "")
+    if row.reversed_by_id is not None:
+        return tr("Сторнирован")
+    return row.payer or ""
+
+
+class PaymentHistoryModel(RowsModel[PaymentRow]):
+    """Дата · Сумма · Способ · Квитанция · Кассир · Отметка (сторно)."""
+
+    numbered_rows = False
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                Column(tr("Дата"), lambda r: date_time(r.paid_at)),
+                Column(tr("Сумма"), lambda r: money(r.amount, currency=True), align_right=True),
+                Column(tr("Способ"), lambda r: METHOD_LABELS[r.method]),
+                Column(tr("Квитанция"), lambda r: r.receipt_number or r.source or ""),
+                Column(tr("Кассир"), lambda r: r.clerk),
+                Column(tr("Отметка"), _note),
+            ],
+            parent,
+        )
+
+    def cell_tooltip(self, row: PaymentRow, column: Column[PaymentRow]) -> str | None:
+        return None
+
+    def row_brush(self, row: PaymentRow) -> QColor | None:
+        return None if row.can_reverse else INACTIVE

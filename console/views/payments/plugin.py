@@ -1,0 +1,49 @@
+"""Payments on the account card (F9, «Платежи и сторно») and the day's closing (office menu)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction
+
+from console.views.payments.day_closing_dialog import DayClosingDialog
+from console.views.payments.dialog import PaymentDialog
+from console.views.payments.reversal_dialog import PaymentReversalDialog
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("payments_card", text)
+
+
+def install_card(card: Any) -> None:
+    """«Принять оплату» and «Платежи» on an AccountCard."""
+    ctx = card.ctx
+
+    def take_payment() -> PaymentDialog:
+        dialog = PaymentDialog(ctx, card.account_id, card)
+        dialog.paid.connect(lambda _result: card.refresh())
+        dialog.open()
+        return dialog
+
+    def payments_history() -> PaymentReversalDialog:
+        dialog = PaymentReversalDialog(ctx, card.account_id, card)
+        dialog.reversed.connect(lambda _result: card.refresh())
+        dialog.open()
+        return dialog
+
+    card.add_action(_tr("Принять оплату"), "F9", take_payment)
+    card.add_action(
+        _tr("Платежи и сторно") if ctx.actor.is_supervisor else _tr("Платежи"), None,
+        payments_history,
+    )  # fmt: skip
+
+
+def install_window(window: Any) -> None:
+    """Office menu: the day's closing (supervisors)."""
+    ctx = window.ctx
+    if not ctx.actor.is_supervisor:
+        return
+    closing = QAction(_tr("Закрытие дня…"), window)
+    closing.triggered.connect(lambda: DayClosingDialog(ctx, window).open())
+    window.office_menu.addAction(closing)

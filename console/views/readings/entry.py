@@ -1,0 +1,475 @@
+"""Ввод показаний: entry with live figures, a confirmation step, then «Показания приняты»."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.core.errors import ConflictError, ValidationError
+from console.services.core.formatting import date, date_time, money, plain
+from console.services.readings.checks import (
+    CLERK_SOURCES,
+    SOURCE_LABELS,
+    MeterState,
+    ReadingCheck,
+    estimate,
+)
+from console.services.readings.entry import (
+    AccountReadingState,
+    ReadingForm,
+    SubmitResult,
+    ZoneEntry,
+    reading_state,
+    submit_readings,
+)
+from console.views.common.context import ViewContext
+from console.views.common.tasks import message_for
+from console.views.readings.confirmation_block import ConfirmationBlock
+from console.views.readings.rows import ERROR_STYLE, WARNING_STYLE, ZoneRow
+
+ROW_HEIGHT = 24
+
+
+def fixed_table(parent: QWidget, headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+    table.horizontalHeader().setStretchLastSection(False)
+    table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            item = QTableWidgetItem(value)
+            if c >= 2:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    frame = table.frameWidth() * 2
+    table.setFixedHeight(header.height() + ROW_HEIGHT * len(rows) + frame)
+    table.setFixedWidth(header.length() + frame)
+
+
+class ReadingEntryDialog(QDialog):
+    """A dialog per account: every meter and zone, the date taken and the source."""
+
+    submitted = Signal(object)  # SubmitResult
+
+    def __init__(
+        self,
+        ctx: ViewContext,
+        account_id: int,
+        parent: QWidget | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.account_id = account_id
+        self.today = today or dt.date.today()
+        self.key = uuid.uuid4().hex  # one per opened form: a retry finds the first result
+        self.state: AccountReadingState | None = None
+        self.rows: list[ZoneRow] = []
+        self.outcome: SubmitResult | None = None
+        self.setObjectName("ReadingEntryDialog")
+        self.setWindowTitle(self.tr("Ввод показаний"))
+        self.setMinimumWidth(760)
+        layout = QVBoxLayout(self)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        layout.addWidget(self.banner)
+        self.pages = QStackedWidget(self)
+        layout.addWidget(self.pages)
+        self._build_entry_page()
+        self._build_confirm_page()
+        self._build_done_page()
+        self.load()
+
+    # --- pages ------------------------------------------------------------------------------
+    def _build_entry_page(self) -> None:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        self.header = QLabel(self.tr("Загрузка…"), page)
+        self.header.setObjectName("header")
+        self.period_note = QLabel(page)
+        self.period_note.setObjectName("periodNote")
+        self.period_note.setWordWrap(True)
+        layout.addWidget(self.header)
+        layout.addWidget(self.period_note)
+        self.meters_box = QWidget(page)
+        self.meters_layout = QVBoxLayout(self.meters_box)
+        self.meters_layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(page)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.meters_box)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout.addWidget(scroll, 1)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.taken_on = QDateEdit(page)
+        self.taken_on.setObjectName("takenOn")
+        self.taken_on.setDisplayFormat("dd.MM.yyyy")
+        self.taken_on.setCalendarPopup(True)
+        self.taken_on.setDate(QDate(self.today.year, self.today.month, self.today.day))
+        self.taken_on.dateChanged.connect(self._recheck)
+        self.date_message = QLabel(page)
+        self.date_message.setObjectName("dateMessage")
+        self.date_message.setStyleSheet(ERROR_STYLE)
+        self.date_message.setVisible(False)
+        self.source = QComboBox(page)
+        self.source.setObjectName("source")
+        for source in CLERK_SOURCES:
+            self.source.addItem(self.tr(SOURCE_LABELS[source]), source)
+        form.addRow(self.tr("Дата снятия:"), self.taken_on)
+        form.addRow("", self.date_message)
+        form.addRow(self.tr("Источник:"), self.source)
+        layout.addLayout(form)
+        self.totals = QLabel(page)
+        self.totals.setObjectName("totals")
+        self.totals.setWordWrap(True)
+        layout.addWidget(self.totals)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.next_button = QPushButton(self.tr("Далее"), page)
+        self.next_button.setObjectName("nextButton")
+        self.next_button.setDefault(True)
+        self.next_button.setEnabled(False)
+        self.next_button.clicked.connect(self.to_confirmation)
+        cancel = QPushButton(self.tr("Отмена"), page)
+        cancel.clicked.connect(self.reject)
+        buttons.addWidget(self.next_button)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
+        self.pages.addWidget(page)
+
+    def _build_confirm_page(self) -> None:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        title = QLabel(self.tr("Проверьте показания вместе с клиентом"), page)
+        title.setStyleSheet("font-weight: bold;")
+        layout.addWidget(title)
+        self.confirm_table = fixed_table(
+            page,
+            [self.tr("Счётчик"), self.tr("Зона"), self.tr("Показание"), self.tr("Расход, кВт·ч"),
+             self.tr("Сумма")],
+        )  # fmt: skip
+        self.confirm_table.setObjectName("confirmTable")
+        layout.addWidget(self.confirm_table)
+        self.confirm_details = QLabel(page)
+        self.confirm_details.setObjectName("confirmDetails")
+        self.confirm_details.setWordWrap(True)
+        layout.addWidget(self.confirm_details)
+        self.confirmation = ConfirmationBlock(
+            self.ctx, self.tr("Показания сверены с клиентом"), page, hide_empty_warnings=True
+        )
+        self.confirmation.confirm_button.clicked.connect(self.submit)
+        self.confirmation.back_button.clicked.connect(self.back_to_entry)
+        layout.addWidget(self.confirmation, 1)
+        self.pages.addWidget(page)
+
+    def _build_done_page(self) -> None:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        self.done_title = QLabel(self.tr("Показания приняты"), page)
+        self.done_title.setObjectName("doneTitle")
+        self.done_title.setStyleSheet("font-size: 16pt; font-weight: bold; color: #1b5e20;")
+        layout.addWidget(self.done_title)
+        self.done_details = QLabel(page)
+        self.done_details.setObjectName("doneDetails")
+        self.done_details.setWordWrap(True)
+        layout.addWidget(self.done_details)
+        self.done_table = fixed_table(
+            page, [self.tr("Счётчик"), self.tr("Зона"), self.tr("Показание"),
+                   self.tr("Расход, кВт·ч"), self.tr("Сумма")],
+        )  # fmt: skip
+        layout.addWidget(self.done_table)
+        layout.addStretch(1)
+        close = QPushButton(self.tr("Закрыть"), page)
+        close.setObjectName("closeButton")
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.close_button = close
+        self.pages.addWidget(page)
+
+    # --- loading ----------------------------------------------------------------------------
+    def load(self) -> None:
+        ctx, account_id, today = self.ctx, self.account_id, self.today
+        self.ctx.tasks.run(
+            lambda: reading_state(ctx.db, account_id, today=today, settings=ctx.settings),
+            self._loaded,
+            self._show_banner,
+            key=f"reading-state-{account_id}",
+        )
+
+    def is_ready(self) -> bool:
+        return self.state is not None
+
+    def _loaded(self, state: AccountReadingState) -> None:
+        typed = {row.key: row.text for row in self.rows}
+        self.state = state
+        self.setWindowTitle(self.tr("Ввод показаний — ЛС {0}").format(state.account_number))
+        self.header.setText(
+            self.tr("Лицевой счёт {0}. Состояние счёта: {1}").format(
+                state.account_number, money(state.balance, currency=True)
+            )
+        )
+        self.period_note.setText(state.period.note)
+        self.period_note.setStyleSheet(WARNING_STYLE if state.period.after_window else "")
+        while self.meters_layout.count():
+            item = self.meters_layout.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()  # type: ignore[union-attr]
+        self.rows = []
+        if not state.meters:
+            self.meters_layout.addWidget(
+                QLabel(self.tr("На лицевом счёте нет действующих счётчиков."), self.meters_box)
+            )
+        for meter in state.meters:
+            self.meters_layout.addWidget(self._meter_box(meter, typed))
+        self.meters_layout.addStretch(1)
+        self.taken_on.setMaximumDate(QDate(self.today.year, self.today.month, self.today.day))
+        self.next_button.setEnabled(bool(self.rows))
+        if self.rows:
+            self.rows[0].edit.setFocus()
+        self._recheck()
+
+    def _meter_box(self, meter: MeterState, typed: dict[tuple[int, int], str]) -> QGroupBox:
+        zones = {1: self.tr("однотарифный"), 2: self.tr("2 зоны"), 3: self.tr("3 зоны")}
+        title = self.tr("Счётчик № {0} · {1} · {2}").format(meter.serial, meter.model,
+                                                            zones[meter.zones])  # fmt: skip
+        if meter.next_verification_on:
+            title += self.tr(" · поверка до {0}").format(date(meter.next_verification_on))
+        box = QGroupBox(title, self.meters_box)
+        grid = QGridLayout(box)
+        grid.setColumnStretch(6, 1)
+        for column, head in enumerate(
+            (self.tr("Зона"), self.tr("Предыдущее"), self.tr("Новое показание"),
+             self.tr("Расход"), self.tr("Сумма ≈"))
+        ):  # fmt: skip
+            label = QLabel(head, box)
+            label.setStyleSheet("color: #555;")
+            grid.addWidget(label, 0, column)
+        for index, zone in enumerate(meter.zone_states):
+            row = ZoneRow(box, grid, 1 + index * 2, meter, zone,
+                          typed.get((meter.meter_id, zone.zone), ""))  # fmt: skip
+            row.edited.connect(self._recheck)
+            row.edit.returnPressed.connect(lambda r=row: self._next_field(r))
+            self.rows.append(row)
+        if meter.verification_expired and meter.estimation_note:
+            note = QLabel(meter.estimation_note, box)
+            note.setObjectName(f"expired_{meter.meter_id}")
+            note.setWordWrap(True)
+            note.setStyleSheet(ERROR_STYLE)
+            grid.addWidget(note, 1 + len(meter.zone_states) * 2, 0, 1, 6)
+        return box
+
+    def _next_field(self, row: ZoneRow) -> None:
+        index = self.rows.index(row)
+        if index + 1 < len(self.rows):
+            self.rows[index + 1].edit.setFocus()
+        else:
+            self.to_confirmation()
+
+    # --- live checking ----------------------------------------------------------------------
+    def taken_on_date(self) -> dt.date:
+        value = self.taken_on.date()
+        return dt.date(value.year(), value.month(), value.day())
+
+    def _recheck(self) -> list[ReadingCheck]:
+        if self.state is None:
+            return []
+        checks = []
+        date_errors: list[str] = []
+        for row in self.rows:
+            check = row.recheck(
+                self.taken_on_date(), self.today, self.state.period.period,
+                self.ctx.settings.reading_limits,
+            )  # fmt: skip
+            if check is not None:
+                checks.append(check)
+                date_errors += [i.message for i in check.errors if i.field == "taken_on"]
+        self.date_message.setText(date_errors[0] if date_errors else "")
+        self.date_message.setVisible(bool(date_errors))
+        total = estimate(checks, self.state.balance)
+        if any(c.consumption is not None for c in checks):
+            self.totals.setText(
+                self.tr("Расход: {0} кВт·ч · сумма по текущему тарифу ≈ {1} · состояние счёта "
+                        "{2} · к оплате ≈ {3}").format(
+                    plain(total.consumption), money(total.amount, currency=True),
+                    money(total.balance, currency=True), money(total.amount_due, currency=True),
+                )
+            )  # fmt: skip
+        else:
+            self.totals.setText("")
+        return checks
+
+    # --- steps ------------------------------------------------------------------------------
+    def to_confirmation(self) -> None:
+        """Go to the confirmation step, or show what is wrong next to the fields."""
+        if self.state is None:
+            return
+        checks = self._recheck()
+        problem = self._entry_problem(checks)
+        if problem is not None:
+            self._show_banner(problem)
+            return
+        self.banner.setVisible(False)
+        rows = [r for r in self.rows if r.check is not None]
+        fill_table(self.confirm_table, [
+            [r.meter.serial, r.zone.label, plain(r.check.value) if r.check and r.check.value
+             is not None else "", plain(r.check.consumption) if r.check and r.check.consumption
+             is not None else "—", money(r.check.amount, currency=True) if r.check and
+             r.check.amount is not None else "—"]
+            for r in rows
+        ])  # fmt: skip
+        total = estimate(checks, self.state.balance)
+        self.confirm_details.setText(
+            self.tr("Дата снятия: {0} · источник: {1}.\n{2}\nСумма ≈ {3}, к оплате с учётом "
+                    "состояния счёта ≈ {4}.").format(
+                date(self.taken_on_date()), self.source.currentText(), self.state.period.note,
+                money(total.amount, currency=True), money(total.amount_due, currency=True),
+            )
+        )  # fmt: skip
+        self.confirmation.prepare(
+            [i.message for c in checks for i in c.warnings],
+            any(c.needs_supervisor for c in checks),
+        )
+        self.pages.setCurrentIndex(1)
+        self.confirmation.confirm_button.setFocus()
+
+    def _entry_problem(self, checks: list[ReadingCheck]) -> str | None:
+        if not checks:
+            self.rows[0].edit.setFocus()
+            return self.tr("Введите показания хотя бы одного счётчика.")
+        for row in self.rows:
+            if row.check is not None and row.check.errors:
+                row.edit.setFocus()
+                return self.tr("Исправьте ошибку у поля, отмеченного красным.")
+        filled = {r.meter.meter_id for r in self.rows if not r.is_empty()}
+        for row in self.rows:
+            if row.meter.meter_id in filled and row.is_empty():
+                row.show_message(self.tr("Введите показание и по этой зоне."), ERROR_STYLE)
+                row.edit.setFocus()
+                return self.tr("У многотарифного счётчика нужны показания всех зон.")
+        return None
+
+    def back_to_entry(self) -> None:
+        self.pages.setCurrentIndex(0)
+        if self.rows:
+            self.rows[0].edit.setFocus()
+
+    def form(self) -> ReadingForm:
+        rows = [r for r in self.rows if r.check is not None]
+        return ReadingForm(
+            self.account_id,
+            tuple(
+                ZoneEntry(
+                    r.meter.meter_id,
+                    r.zone.zone,
+                    r.text,
+                    r.rollover.isChecked(),
+                    r.zone.previous_reading_id,
+                )
+                for r in rows
+            ),  # fmt: skip
+            self.taken_on_date(),
+            source=self.source.currentData(),
+            confirmed=self.confirmation.confirmed(),
+            approval=self.confirmation.approval(),
+        )
+
+    def submit(self) -> None:
+        form, key, ctx, today = self.form(), self.key, self.ctx, self.today
+        # A double click stores nothing twice anyway.
+        self.confirmation.confirm_button.setEnabled(False)
+        self.ctx.tasks.run(
+            lambda: submit_readings(
+                ctx.db, ctx.actor, form, key, today=today, settings=ctx.settings
+            ),  # fmt: skip
+            self._submitted,
+            self._failed,
+            key=f"reading-submit-{self.account_id}",
+        )
+
+    def _submitted(self, result: SubmitResult) -> None:
+        self.outcome = result
+        self.done_details.setText(
+            self.tr("Дата ввода: {0}, принял: {1}.\n{2}").format(
+                date_time(result.entered_at), self.ctx.actor.full_name, result.period_note
+            )
+        )  # fmt: skip
+        fill_table(self.done_table, [
+            [r.serial, r.zone_label, plain(r.value),
+             plain(r.consumption) if r.consumption is not None else "—",
+             money(r.amount, currency=True) if r.amount is not None else "—"]
+            for r in result.readings
+        ])  # fmt: skip
+        self.banner.setVisible(False)
+        self.pages.setCurrentIndex(2)
+        self.close_button.setFocus()
+        self.submitted.emit(result)
+
+    def _failed(self, error: Exception) -> None:
+        self.confirmation.update_button()
+        if isinstance(error, ValidationError) and error.field in ("confirm", "supervisor"):
+            self.confirmation.message.setText(str(error))
+            return
+        if isinstance(error, ValidationError) and error.field:
+            self.back_to_entry()
+            meter, _, rest = error.field.partition(":")
+            zone, _, what = rest.partition(":")
+            for row in self.rows:
+                if f"{row.meter.meter_id}" == meter and f"{row.zone.zone}" == zone:
+                    if what == "taken_on":
+                        self.date_message.setText(str(error))
+                        self.date_message.setVisible(True)
+                    else:
+                        row.show_message(str(error), ERROR_STYLE)
+                        row.edit.setFocus()
+            self._show_banner(str(error))
+            return
+        if isinstance(error, ConflictError):
+            self.back_to_entry()
+            self._show_banner(str(error))
+            self.load()  # fresh previous readings; what was typed stays
+            return
+        self._show_banner(message_for(error))
+
+    def _show_banner(self, error: object) -> None:
+        text = error if isinstance(error, str) else message_for(error)  # type: ignore[arg-type]
+        self.banner.setText(text)
+        self.banner.setStyleSheet(f"{ERROR_STYLE} font-weight: bold;")
+        self.banner.setVisible(True)

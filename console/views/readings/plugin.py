@@ -1,0 +1,29 @@
+"""Card plugin: «Ввести показания» (F6) and «Замена счётчика» on the account card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.views.readings.entry import ReadingEntryDialog
+from console.views.readings.meter_replacement import MeterReplacementDialog
+
+
+def install_card(card: Any) -> None:
+    """Add the readings actions; after a write the card reloads (its «Показания» tab too)."""
+
+    def after_write(*_args: object) -> None:
+        card.refresh()
+
+    def enter_readings() -> None:
+        dialog = ReadingEntryDialog(card.ctx, card.account_id, card)
+        dialog.submitted.connect(after_write)
+        dialog.exec()
+
+    def replace() -> None:
+        dialog = MeterReplacementDialog(card.ctx, card.account_id, card)
+        dialog.replaced.connect(after_write)
+        dialog.exec()
+
+    # F6 next to F7 (клиент), F8 (обращение), F9 (оплата); F5 is the card's «Обновить».
+    card.add_action(card.tr("Ввести показания"), "F6", enter_readings)
+    card.add_action(card.tr("Замена счётчика"), None, replace)

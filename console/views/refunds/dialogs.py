@@ -1,0 +1,321 @@
+"""«Заявление на возврат»: registering a refund application at the counter."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.core.errors import ValidationError
+from console.services.core.formatting import date, date_time, money
+from console.services.documents import refund_papers
+from console.services.refunds import applications
+from console.services.refunds.queries import RefundContext, RefundDetails
+from console.views.common.context import ViewContext
+from console.views.common.form_widgets import ErrorLabel, MoneyEdit
+from console.views.common.pdf_preview import PdfPreviewDialog
+from console.views.common.tasks import message_for
+
+
+def _with_error(field: QWidget, error: ErrorLabel) -> QVBoxLayout:
+    box = QVBoxLayout()
+    box.setSpacing(2)
+    box.addWidget(field)
+    box.addWidget(error)
+    return box
+
+
+class RefundRegisterDialog(QDialog):
+    """The clerk fills the application with the customer; the number is given on saving."""
+
+    registered = Signal(object)  # RefundDetails
+
+    def __init__(self, ctx: ViewContext, account_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.account_id = account_id
+        self.idempotency_key = uuid.uuid4().hex
+        self.context: RefundContext | None = None
+        self.details: RefundDetails | None = None
+        self.setWindowTitle(self.tr("Заявление на возврат переплаты"))
+        self.resize(720, 640)
+        self.errors: dict[str, ErrorLabel] = {}
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self._form_page())
+        self.stack.addWidget(self._done_page())
+        QVBoxLayout(self).addWidget(self.stack)
+        ctx.tasks.run(
+            lambda: applications.refund_context(ctx.db, account_id), self._loaded,
+            lambda err: self.error.show_message(message_for(err)),
+        )  # fmt: skip
+
+    def _err(self, field: str) -> ErrorLabel:
+        self.errors[field] = ErrorLabel(self)
+        return self.errors[field]
+
+    def _form_page(self) -> QWidget:
+        page = QWidget(self)
+        self.summary = QLabel(self.tr("Загрузка…"), page)
+        self.summary.setWordWrap(True)
+        self.applicant = QComboBox(page)
+        self.passport = QLineEdit(page)
+        self.passport.setObjectName("passportEdit")
+        self.passport.setPlaceholderText(self.tr("серия и номер: 7101 123456"))
+        self.passport.setMaxLength(12)
+        self.amount = MoneyEdit(page)
+        self.amount.setObjectName("amountEdit")
+        self.amount.setMaximumWidth(200)
+        self.reason = QComboBox(page)
+        for code, label in applications.REASON_LABELS.items():
+            self.reason.addItem(label, code)
+        self.payments = QListWidget(page)
+        self.payments.setMaximumHeight(110)
+        self.bank = QRadioButton(self.tr("Перевод на банковский счёт"), page)
+        self.cash = QRadioButton(self.tr("Наличными в кассе офиса"), page)
+        self.bank.setChecked(True)
+        group = QButtonGroup(page)
+        group.addButton(self.bank)
+        group.addButton(self.cash)
+        self.bank.toggled.connect(self._on_payout)
+        payout = QHBoxLayout()
+        payout.addWidget(self.bank)
+        payout.addWidget(self.cash)
+        payout.addStretch(1)
+        self.recipient = QLineEdit(page)
+        self.bic = QLineEdit(page)
+        self.bic.setMaxLength(9)
+        self.bic.setMaximumWidth(160)
+        self.settlement = QLineEdit(page)
+        self.settlement.setMaxLength(24)
+        self.attachments = QListWidget(page)
+        self.attachments.setMaximumHeight(70)
+        add = QPushButton(self.tr("Добавить скан…"), page)
+        add.setAutoDefault(False)
+        add.clicked.connect(self._add_files)
+        remove = QPushButton(self.tr("Убрать"), page)
+        remove.setAutoDefault(False)
+        remove.clicked.connect(lambda: self.attachments.takeItem(self.attachments.currentRow()))
+        files = QHBoxLayout()
+        files.addWidget(self.attachments, 1, Qt.AlignmentFlag.AlignTop)
+        files_buttons = QVBoxLayout()
+        files_buttons.addWidget(add)
+        files_buttons.addWidget(remove)
+        files_buttons.addStretch(1)
+        files.addLayout(files_buttons)
+
+        form = QFormLayout()
+        rows = (
+            (self.tr("Заявитель:"), self.applicant, "applicant"),
+            (self.tr("Паспорт заявителя:"), self.passport, "passport"),
+            (self.tr("Сумма возврата, ₽:"), self.amount, "amount"),
+            (self.tr("Причина:"), self.reason, "reason"),
+            (self.tr("Платежи:"), self.payments, "payments"),
+        )
+        for title, widget, field in rows:
+            form.addRow(title, _with_error(widget, self._err(field)))
+        form.addRow(self.tr("Способ возврата:"), payout)
+        for title, widget, field in (
+            (self.tr("Получатель:"), self.recipient, "recipient_name"),
+            (self.tr("БИК банка:"), self.bic, "bic"),
+            (self.tr("Расчётный счёт:"), self.settlement, "settlement_account"),
+        ):
+            form.addRow(title, _with_error(widget, self._err(field)))
+        files_box = QVBoxLayout()
+        files_box.addLayout(files)
+        files_box.addWidget(self._err("attachments"))
+        form.addRow(self.tr("Сканы (PDF, JPEG, PNG):"), files_box)
+        self.error = ErrorLabel(page)
+        self.submit = QPushButton(self.tr("Зарегистрировать"), page)
+        self.submit.setDefault(True)
+        self.submit.setEnabled(False)
+        self.submit.clicked.connect(self.register)
+        cancel = QPushButton(self.tr("Отмена"), page)
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.submit)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.summary)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        return page
+
+    def _done_page(self) -> QWidget:
+        page = QWidget(self)
+        self.done_title = QLabel(page)
+        self.done_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.done_title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.done_details = QLabel(page)
+        self.done_details.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.print_button = QPushButton(self.tr("Печать заявления"), page)
+        self.print_button.setDefault(True)
+        self.print_button.clicked.connect(self.print_application)
+        close = QPushButton(self.tr("Закрыть"), page)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(self.done_title)
+        layout.addWidget(self.done_details)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        return page
+
+    # --- behaviour ----------------------------------------------------------------------
+    def _loaded(self, context: RefundContext) -> None:
+        self.context = context
+        self.summary.setText(
+            self.tr(
+                "Лицевой счёт <b>{0}</b>. Переплата: <b>{1}</b>; в других заявлениях: {2}; "
+                "можно вернуть: <b>{3}</b>."
+            ).format(
+                context.account_number, money(context.overpayment, currency=True),
+                money(context.reserved, currency=True), money(context.available, currency=True),
+            )
+        )  # fmt: skip
+        for person in context.applicants:
+            self.applicant.addItem(
+                f"{person.full_name} — {person.relation}, паспорт {person.passport_masked}",
+                person.customer_id,
+            )
+        for p in context.payments:
+            item = QListWidgetItem(
+                f"{date_time(p.paid_at)} · {money(p.amount, currency=True)} · "
+                f"{p.receipt_number or p.source or ''}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, p.payment_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.payments.addItem(item)
+        self.amount.set_value(context.available)
+        self.submit.setEnabled(context.available > 0)
+        if context.available <= 0:
+            self.error.show_message(self.tr("На лицевом счёте нет переплаты — возвращать нечего."))
+        self.passport.setFocus()
+
+    def _on_payout(self, bank: bool) -> None:
+        for widget in (self.recipient, self.bic, self.settlement):
+            widget.setEnabled(bank)
+
+    def _add_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Сканы документов"), "", self.tr("Сканы (*.pdf *.jpg *.jpeg *.png)")
+        )
+        for path in paths:
+            self.add_attachment(path)
+
+    def add_attachment(self, path: str) -> None:
+        item = QListWidgetItem(Path(path).name)
+        item.setToolTip(path)
+        item.setData(Qt.ItemDataRole.UserRole, path)
+        self.attachments.addItem(item)
+
+    def request(self) -> applications.RefundRequest:
+        checked = tuple(
+            int(self.payments.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.payments.count())
+            if self.payments.item(i).checkState() == Qt.CheckState.Checked
+        )
+        try:
+            amount = self.amount.value()
+        except ValueError:
+            message = self.tr("Сумма не распознана: например, 1 234,56.")
+            raise ValidationError(message, "amount") from None
+        if amount is None:
+            raise ValidationError(self.tr("Укажите сумму возврата."), "amount")
+        bank = self.bank.isChecked()
+        payout = applications.RefundPayout
+        return applications.RefundRequest(
+            account_id=self.account_id, applicant_id=int(self.applicant.currentData() or 0),
+            passport=self.passport.text(), amount=amount,
+            reason=self.reason.currentData(),
+            payout=payout.BANK_TRANSFER if bank else payout.CASH,
+            payment_ids=checked,
+            recipient_name=self.recipient.text() if bank else None,
+            bic=self.bic.text() if bank else None,
+            settlement_account=self.settlement.text() if bank else None,
+        )  # fmt: skip
+
+    def register(self) -> None:
+        for label in (*self.errors.values(), self.error):
+            label.clear_message()
+        try:
+            request = self.request()
+        except ValidationError as err:
+            self._failed(err)
+            return
+        paths = [
+            str(self.attachments.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.attachments.count())
+        ]
+        settings, db, actor = self.ctx.settings, self.ctx.db, self.ctx.actor
+        key = self.idempotency_key
+
+        def work() -> RefundDetails:
+            # Files are read on the worker thread, not while the window waits.
+            files = tuple(
+                applications.AttachmentFile(Path(p).name, Path(p).read_bytes()) for p in paths
+            )
+            return applications.register_refund(
+                db, actor, dataclasses.replace(request, attachments=files),
+                deadline_days=settings.refund_deadline_days,
+                attachment_max_bytes=settings.attachment_max_bytes, idempotency_key=key,
+            )  # fmt: skip
+
+        self.submit.setEnabled(False)
+        self.ctx.tasks.run(work, self._registered, self._failed)
+
+    def _failed(self, error: Exception) -> None:
+        field = error.field if isinstance(error, ValidationError) else None
+        self.errors.get(field or "", self.error).show_message(message_for(error))
+        self.submit.setEnabled(True)
+
+    def _registered(self, details: RefundDetails) -> None:
+        self.details = details
+        s = details.summary
+        self.done_title.setText(self.tr("Заявление № {0} зарегистрировано").format(s.number))
+        self.done_details.setText(
+            self.tr("Сумма {0}. Срок рассмотрения и возврата — до {1}.").format(
+                money(s.amount, currency=True), date(s.due_on)
+            )
+        )
+        self.stack.setCurrentIndex(1)
+        self.print_button.setFocus()
+        self.registered.emit(details)
+
+    def print_application(self) -> None:
+        if self.details is None:
+            return
+        db, rid, number = self.ctx.db, self.details.summary.refund_id, self.details.summary.number
+        actor = self.ctx.actor
+        PdfPreviewDialog(
+            self.ctx, self.tr("Заявление № {0}").format(number),
+            lambda: refund_papers.application_pdf(db, actor, rid),
+            f"заявление-{number}.pdf", self,
+        ).open()  # fmt: skip

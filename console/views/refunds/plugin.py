@@ -1,0 +1,45 @@
+"""Refunds on the account card («Заявление на возврат», the «Возвраты» tab) and the supervisor's
+queue of applications in the office menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction
+
+from console.views.refunds.dialogs import RefundRegisterDialog
+from console.views.refunds.tab import RefundQueueWidget, RefundsTab
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("refunds_plugin", text)
+
+
+def install_card(card: Any) -> None:
+    """«Заявление на возврат» and the «Возвраты» tab on an AccountCard."""
+    ctx = card.ctx
+    tab = RefundsTab(ctx, card.account_id, card)
+    tab.changed.connect(card.refresh)
+    if hasattr(card, "changed"):
+        card.changed.connect(tab.reload)
+
+    def new_refund() -> RefundRegisterDialog:
+        return tab.new_refund()
+
+    card.add_action(_tr("Заявление на возврат"), None, new_refund)
+    card.add_tab(tab, _tr("Возвраты"))
+
+
+def install_window(window: Any) -> None:
+    """Office menu: the queue of refund applications awaiting review (supervisors)."""
+    ctx = window.ctx
+    if not ctx.actor.is_supervisor:
+        return
+    queue = QAction(_tr("Заявления на возврат на рассмотрении"), window)
+    queue.triggered.connect(
+        lambda: window.open_tab(
+            RefundQueueWidget(ctx, ctx.actor.office_id), _tr("Возвраты: очередь"), "refund-queue"
+        )
+    )
+    window.office_menu.addAction(queue)

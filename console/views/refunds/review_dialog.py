@@ -1,0 +1,275 @@
+"""Reviewing a refund application: decide (supervisor, not the registrar), pay out, close, print."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.services.core.formatting import date, date_time, mask_passport, money
+from console.services.documents import refund_papers
+from console.services.refunds import applications
+from console.services.refunds.queries import (
+    PAYOUT_LABELS,
+    REASON_LABELS,
+    STATUS_LABELS,
+    RefundDetails,
+    attachment_content,
+    get_refund,
+)
+from console.views.common.context import ViewContext
+from console.views.common.form_widgets import ErrorLabel
+from console.views.common.pdf_preview import PdfPreviewDialog
+from console.views.common.tasks import message_for
+from console.views.refunds.model import DUE_SOON, OVERDUE
+
+S = applications.RefundStatus
+
+
+class RefundReviewDialog(QDialog):
+    """One application with its workflow buttons; each step re-reads it from the database."""
+
+    changed = Signal(object)  # RefundDetails
+
+    def __init__(self, ctx: ViewContext, refund_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.refund_id = refund_id
+        self.details: RefundDetails | None = None
+        self.setWindowTitle(self.tr("Заявление на возврат"))
+        self.resize(700, 640)
+        self.fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, title in (
+            ("number", self.tr("Заявление №:")), ("status", self.tr("Статус:")),
+            ("deadline", self.tr("Срок:")), ("registered", self.tr("Зарегистрировано:")),
+            ("account", self.tr("Лицевой счёт:")), ("applicant", self.tr("Заявитель:")),
+            ("amount", self.tr("Сумма:")), ("reason", self.tr("Причина:")),
+            ("payout", self.tr("Способ возврата:")), ("decision", self.tr("Решение:")),
+        ):  # fmt: skip
+            label = QLabel(self)
+            label.setWordWrap(True)
+            label.setObjectName(f"field_{key}")
+            self.fields[key] = label
+            form.addRow(title, label)
+        self.payments = QListWidget(self)
+        self.payments.setMaximumHeight(70)
+        form.addRow(self.tr("Платежи:"), self.payments)
+        self.attachments = QListWidget(self)
+        self.attachments.setMaximumHeight(70)
+        self.attachments.itemActivated.connect(lambda _item: self.open_attachment())
+        form.addRow(self.tr("Сканы:"), self.attachments)
+        self.note = QPlainTextEdit(self)
+        self.note.setObjectName("decisionNote")
+        self.note.setPlaceholderText(
+            self.tr("При отказе причина обязательна: её прочтёт заявитель")
+        )
+        self.note.setMaximumHeight(70)
+        self.note_error = ErrorLabel(self)
+        self.control = QLabel(self)
+        self.control.setWordWrap(True)
+        self.control.setStyleSheet("color: #8a6d00;")
+        self.error = ErrorLabel(self)
+        self.buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        for index, (key, title, slot) in enumerate((
+            ("review", self.tr("Взять на рассмотрение"), self.start_review),
+            ("approve", self.tr("Одобрить"), self.approve),
+            ("reject", self.tr("Отклонить"), self.reject_refund),
+            ("paid", self.tr("Отметить выплату"), self.mark_paid),
+            ("close", self.tr("Закрыть заявление"), self.close_refund),
+            ("print_application", self.tr("Печать заявления"), self.print_application),
+            ("print_decision", self.tr("Печать решения"), self.print_decision),
+            ("dismiss", self.tr("Закрыть окно"), self.accept),
+        )):  # fmt: skip
+            button = QPushButton(title, self)
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            grid.addWidget(button, index // 4, index % 4)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(self.tr("Причина отказа или примечание к решению:"), self))
+        layout.addWidget(self.note)
+        layout.addWidget(self.note_error)
+        layout.addWidget(self.control)
+        layout.addWidget(self.error)
+        layout.addLayout(grid)
+        self._enable()
+        self.reload()
+
+    def reload(self) -> None:
+        db, rid = self.ctx.db, self.refund_id
+        self.ctx.tasks.run(lambda: get_refund(db, rid), self._show, self._failed,
+                           key=f"refund-{id(self)}")  # fmt: skip
+
+    def _show(self, d: RefundDetails) -> None:
+        self.details = d
+        s = d.summary
+        f = self.fields
+        f["number"].setText(f"<b>{s.number}</b>")
+        f["status"].setText(STATUS_LABELS[s.status])
+        deadline = date(s.due_on)
+        if s.deadline == "overdue":
+            deadline += self.tr(" — просрочено на {0} дн.").format(-s.days_left)
+        elif s.deadline == "due_soon":
+            deadline += self.tr(" — осталось {0} дн.").format(s.days_left)
+        f["deadline"].setText(deadline)
+        colour = {"overdue": OVERDUE, "due_soon": DUE_SOON}.get(s.deadline)
+        f["deadline"].setStyleSheet(f"background: {colour.name()};" if colour else "")
+        f["registered"].setText(f"{date_time(s.registered_at)}, {s.registered_by}, {d.office}")
+        f["account"].setText(f"{s.account_number}, {d.address}")
+        series, _, number = d.applicant_passport.partition(" ")
+        f["applicant"].setText(
+            self.tr("{0}, паспорт {1}").format(s.applicant, mask_passport(series, number))
+        )
+        f["amount"].setText(f"<b>{money(s.amount, currency=True)}</b>")
+        f["reason"].setText(REASON_LABELS[s.reason])
+        payout = PAYOUT_LABELS[d.payout]
+        if d.bic:
+            payout += self.tr(": {0}, БИК {1}, р/с {2}").format(
+                d.recipient_name, d.bic, d.settlement_account
+            )
+        f["payout"].setText(payout)
+        decision = ""
+        if d.decided_at is not None:
+            decision = f"{date_time(d.decided_at)}, {d.reviewed_by or ''}"
+            if d.decision_reason:
+                decision += f": {d.decision_reason}"
+        f["decision"].setText(decision or "—")
+        self.payments.clear()
+        for _, receipt_no, at, amount in d.payments:
+            line = f"{date_time(at)} · {money(amount, currency=True)} · {receipt_no}"
+            self.payments.addItem(line)
+        self.attachments.clear()
+        for a in d.attachments:
+            self.attachments.addItem(f"{a.filename} ({a.size // 1024 + 1} КБ)")
+        self._enable()
+
+    def _may_decide(self) -> bool:
+        d = self.details
+        return (
+            d is not None
+            and self._supervisor()
+            and self.ctx.actor.staff_id != d.registered_by_staff_id
+        )
+
+    def _supervisor(self) -> bool:
+        """Paying out, closing and deciding are a signed-in supervisor's (the service checks)."""
+        return self.ctx.actor.is_supervisor and self.ctx.actor.staff_id is not None
+
+    def _enable(self) -> None:
+        d = self.details
+        status = d.summary.status if d else None
+        decide = self._may_decide() and status in (S.REGISTERED, S.UNDER_REVIEW)
+        self.buttons["review"].setEnabled(self._may_decide() and status is S.REGISTERED)
+        self.buttons["approve"].setEnabled(decide)
+        self.buttons["reject"].setEnabled(decide)
+        self.note.setEnabled(decide)
+        self.buttons["paid"].setEnabled(self._supervisor() and status is S.APPROVED)
+        self.buttons["close"].setEnabled(self._supervisor() and status in (S.PAID, S.REJECTED))
+        self.buttons["print_application"].setEnabled(d is not None)
+        self.buttons["dismiss"].setEnabled(True)
+        self.buttons["print_decision"].setEnabled(status in (S.APPROVED, S.REJECTED, S.PAID,
+                                                             S.CLOSED))  # fmt: skip
+        text = ""
+        if d is not None and status in (S.REGISTERED, S.UNDER_REVIEW):
+            if self.ctx.actor.staff_id == d.registered_by_staff_id:
+                text = self.tr(
+                    "Вы зарегистрировали это заявление: решение по нему принимает другой "
+                    "сотрудник (двойной контроль)."
+                )
+            elif not self.ctx.actor.is_supervisor:
+                text = self.tr("Решение по заявлению принимает руководитель офиса.")
+        elif status in (S.APPROVED, S.PAID, S.REJECTED) and not self._supervisor():
+            text = self.tr("Выплату и закрытие заявления отмечает руководитель офиса.")
+        self.control.setText(text)
+
+    def _step(self, call: Callable[[], RefundDetails]) -> None:
+        self.error.clear_message()
+        self.note_error.clear_message()
+        for button in self.buttons.values():
+            button.setEnabled(False)
+        self.ctx.tasks.run(call, self._stepped, self._failed)
+
+    def _stepped(self, d: RefundDetails) -> None:
+        self.note.clear()
+        self._show(d)
+        self.changed.emit(d)
+
+    def _failed(self, error: Exception) -> None:
+        field = getattr(error, "field", None)
+        (self.note_error if field == "reason" else self.error).show_message(message_for(error))
+        self._enable()
+
+    def start_review(self) -> None:
+        db, actor, rid = self.ctx.db, self.ctx.actor, self.refund_id
+        self._step(lambda: applications.start_review(db, actor, rid))
+
+    def approve(self) -> None:
+        db, actor, rid, note = self.ctx.db, self.ctx.actor, self.refund_id, self.note.toPlainText()
+        self._step(lambda: applications.approve(db, actor, rid, note))
+
+    def reject_refund(self) -> None:
+        db, actor, rid, note = self.ctx.db, self.ctx.actor, self.refund_id, self.note.toPlainText()
+        self._step(lambda: applications.reject(db, actor, rid, note))
+
+    def mark_paid(self) -> None:
+        db, actor, rid = self.ctx.db, self.ctx.actor, self.refund_id
+        self._step(lambda: applications.mark_paid(db, actor, rid))
+
+    def close_refund(self) -> None:
+        db, actor, rid = self.ctx.db, self.ctx.actor, self.refund_id
+        self._step(lambda: applications.close(db, actor, rid))
+
+    def _preview(self, title: str, load: Callable[[], bytes], filename: str) -> None:
+        PdfPreviewDialog(self.ctx, title, load, filename, self).open()
+
+    def print_application(self) -> None:
+        if self.details is None:
+            return
+        db, rid, number = self.ctx.db, self.refund_id, self.details.summary.number
+        actor = self.ctx.actor
+        self._preview(
+            self.tr("Заявление № {0}").format(number),
+            lambda: refund_papers.application_pdf(db, actor, rid),
+            f"заявление-{number}.pdf",
+        )
+
+    def print_decision(self) -> None:
+        if self.details is None:
+            return
+        db, rid, number = self.ctx.db, self.refund_id, self.details.summary.number
+        self._preview(
+            self.tr("Решение по заявлению № {0}").format(number),
+            lambda: refund_papers.decision_pdf(db, rid),
+            f"решение-{number}.pdf",
+        )
+
+    def open_attachment(self) -> None:
+        row = self.attachments.currentRow()
+        if self.details is None or not 0 <= row < len(self.details.attachments):
+            return
+        db, aid = self.ctx.db, self.details.attachments[row].attachment_id
+
+        def opened(found: tuple[str, str, bytes]) -> None:
+            name, _, content = found
+            path = Path(tempfile.mkdtemp(prefix="scan-")) / name
+            path.write_bytes(content)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        self.ctx.tasks.run(lambda: attachment_content(db, aid), opened, self._failed)

@@ -1,0 +1,1 @@
+"""The registration wizard, customer changes and the registration plugin."""

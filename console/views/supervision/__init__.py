@@ -1,0 +1,1 @@
+"""The supervisor's workspace and the summary per office."""
