@@ -160,3 +160,30 @@ def test_default_period_is_the_last_closed_and_open_months_are_refused(
     assert find_account(db, account.number) == account.account_id
     with pytest.raises(NotFoundError):
         find_account(db, "0000000000")
+
+
+def test_rendering_holds_no_connection_and_a_race_keeps_the_first_original(
+    db: Database, billed: tuple[AccountIds, ClosedMonth], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """reportlab runs outside the transaction (no connection checked out, no rows held); a
+    second desk that stored the month's document meanwhile wins, and this desk gets theirs."""
+    account, _ = billed
+    clerk = make_staff(db, "clerk1", StaffRole.CLERK)
+    other = make_staff(db, "clerk2", StaffRole.CLERK)
+    real_render = payment_document.render
+    checked_out: list[int] = []
+    theirs: list[bytes] = []
+
+    def render(documents: list[data.PaymentDocumentData]) -> bytes:
+        checked_out.append(db.engine.pool.checkedout())  # type: ignore[attr-defined]
+        if not theirs:  # the other desk issues the same month while this one renders
+            monkeypatch.setattr(payment_document, "render", real_render)
+            theirs.append(issue_payment_document(db, other, account.account_id, AUG).content)
+        return real_render(documents) + b"\n% this desk's copy"
+
+    monkeypatch.setattr(payment_document, "render", render)
+    mine = issue_payment_document(db, clerk, account.account_id, AUG)
+    assert checked_out == [0]
+    assert mine.reprint and mine.content == theirs[0]
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(IssuedDocument)) == 1

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from console.models import Account, IssuedDocument
 from console.models.enums import DocumentKind
@@ -46,32 +47,18 @@ def issue_payment_document(
     """
     period = (period or data.last_closed_period(db)).replace(day=1)
     with db.transaction() as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            raise NotFoundError(f"Лицевой счёт (id {account_id}) не найден.")
-        stored = session.scalar(
-            select(IssuedDocument)
-            .where(
-                IssuedDocument.kind == DocumentKind.PAYMENT_DOCUMENT,
-                IssuedDocument.account_id == account_id,
-                IssuedDocument.period == period,
-            )
-            .order_by(IssuedDocument.id)
-            .limit(1)
-        )
+        account = _account(session, account_id)
+        stored = _stored(session, account_id, period)
         if stored is not None:
-            if hashlib.sha256(stored.content).hexdigest() != stored.sha256:
-                raise ConsoleError(
-                    f"Сохранённый документ за «{month_year(period)}» повреждён (контрольная "
-                    "сумма не совпадает): сообщите администратору."
-                )
-            audit.record(
-                session, actor, "document.reprint", "issued_document", stored.id,
-                account_id=account_id, after={"period": period, "sha256": stored.sha256},
-            )  # fmt: skip
-            return _result(stored, account.number, reprint=True)
+            return _reprint(session, actor, stored, account.number, period)
         document = data.gather_many(session, [account_id], period)[0]
-        content = payment_document.render([document])
+    # Render outside the transaction: reportlab takes tens of milliseconds and holds no rows.
+    content = payment_document.render([document])
+    with db.transaction() as session:
+        account = _account(session, account_id)
+        stored = _stored(session, account_id, period)
+        if stored is not None:  # another desk issued it meanwhile: theirs is the original
+            return _reprint(session, actor, stored, account.number, period)
         row = IssuedDocument(
             kind=DocumentKind.PAYMENT_DOCUMENT, account_id=account_id, period=period,
             sha256=hashlib.sha256(content).hexdigest(), content=content,
@@ -85,6 +72,42 @@ def issue_payment_document(
             after={"period": period, "sha256": row.sha256, "amount_due": document.amount_due},
         )  # fmt: skip
         return _result(row, account.number, reprint=False)
+
+
+def _account(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFoundError(f"Лицевой счёт (id {account_id}) не найден.")
+    return account
+
+
+def _stored(session: Session, account_id: int, period: dt.date) -> IssuedDocument | None:
+    return session.scalar(
+        select(IssuedDocument)
+        .where(
+            IssuedDocument.kind == DocumentKind.PAYMENT_DOCUMENT,
+            IssuedDocument.account_id == account_id,
+            IssuedDocument.period == period,
+        )
+        .order_by(IssuedDocument.id)
+        .limit(1)
+    )
+
+
+def _reprint(
+    session: Session, actor: Actor, stored: IssuedDocument, number: str, period: dt.date
+) -> IssuedPaymentDocument:
+    """The stored original, checked against its checksum; the reprint is audited."""
+    if hashlib.sha256(stored.content).hexdigest() != stored.sha256:
+        raise ConsoleError(
+            f"Сохранённый документ за «{month_year(period)}» повреждён (контрольная "
+            "сумма не совпадает): сообщите администратору."
+        )
+    audit.record(
+        session, actor, "document.reprint", "issued_document", stored.id,
+        account_id=stored.account_id, after={"period": period, "sha256": stored.sha256},
+    )  # fmt: skip
+    return _result(stored, number, reprint=True)
 
 
 def _result(row: IssuedDocument, number: str, *, reprint: bool) -> IssuedPaymentDocument:
