@@ -85,3 +85,14 @@ def test_number_serial_phone_and_fragment_use_indexes(big: Database) -> None:
     assert "ix_accounts_number_trgm" in fragment
     phone = plan(big, sql.by_customer("phone", "+79120000123", 3, 300, True))
     assert "Seq Scan on customers" not in phone
+
+
+@pytest.mark.postgres
+def test_end_of_a_phone_and_padded_serials_use_indexes(big: Database) -> None:
+    q = classify("012-34")
+    assert q.kind == "phone_tail"
+    tail = plan(big, sql.phone_tail(q.digits, 300, True))
+    assert "ix_customers_phone_reversed" in tail and "Seq Scan on customers" not in tail
+    q = classify("SN123")  # stored "SN00000123": the padded variants are plain equalities
+    serial = plan(big, sql.serial(q.serials, 300, True))
+    assert "ix_meters_serial" in serial and "Seq Scan on meters" not in serial

@@ -266,3 +266,53 @@ def test_closed_accounts_after_open_ones(db: Database) -> None:
     with db.transaction() as session:
         session.get(Account, old.account_id).status = AccountStatus.CLOSED
     assert numbers(search(db, "садовая 3 1")) == [new.number, old.number]
+
+
+def test_initials_typed_without_dots(db: Database) -> None:
+    make_account(
+        db, number="5600000001", street="Садовая", house="3", last_name="Маркова",
+        first_name="Наталья", middle_name="Викторовна", phone=None,
+    )  # fmt: skip
+    for typed in ("маркова нв", "Маркова НВ", "маркова н в", "Маркова Н.В."):
+        assert numbers(search(db, typed)) == ["5600000001"], typed
+
+
+def test_meter_serial_without_its_leading_zeros(db: Database, town: dict) -> None:
+    with db.transaction() as session:
+        session.get(Meter, town["elkin"].meter_id).serial = "CE00412345"
+        session.get(Meter, town["pryamaya"].meter_id).serial = "00098765"
+    assert numbers(search(db, "CE412345")) == ["7200000777"]
+    assert numbers(search(db, "ce0412345")) == ["7200000777"]
+    assert numbers(search(db, "98765")) == ["110022334455"]
+    assert search(db, "98765").kind == "serial_exact"
+
+
+def test_one_word_that_is_a_surname_and_a_street(db: Database) -> None:
+    person = make_account(
+        db, number="5600000002", street="Садовая", house="3", last_name="Климова",
+        first_name="Ольга", middle_name=None, phone=None,
+    )  # fmt: skip
+    flat = make_account(
+        db, number="5600000003", street="Климова", house="8", flat="2", last_name="Петров",
+        first_name="Иван", middle_name=None, phone=None,
+    )  # fmt: skip
+    result = search(db, "климова")
+    assert numbers(result) == [person.number, flat.number]  # the person first, then the street
+    assert [r.match for r in result.rows] == ["surname", "address"]
+    assert numbers(search(db, "ул климова")) == [flat.number]
+    assert numbers(search(db, "климова ольга")) == [person.number]
+
+
+@pytest.mark.parametrize("typed", ["345-67-89", "345 67 89", "45-67-89"])
+def test_the_end_of_a_phone_number(db: Database, town: dict, typed: str) -> None:
+    result = search(db, typed)
+    assert result.kind == "phone"
+    assert numbers(result) == ["4500012345"]
+
+
+def test_digits_in_groups_that_are_no_phone_still_find_the_account(
+    db: Database, town: dict
+) -> None:
+    assert numbers(search(db, "4500 0123 45")) == ["4500012345"]
+    # No phone ends so: the digits are a fragment of an account number.
+    assert numbers(search(db, "22-33-44")) == ["110022334455"]

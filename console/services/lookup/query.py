@@ -1,8 +1,9 @@
 """What did the clerk type? Classifies one search box's text into a kind of lookup.
 
-No mode picker: digits are an account number (or a meter serial, or a phone), digits with
-letters glued together are a serial, "@" is an e-mail, "7101 000123" is a passport, words with
-a number are an address, words alone are a surname (or, failing that, a street or settlement).
+No mode picker: digits are an account number (or a meter serial, or a phone), digits grouped
+by dashes ("918-74-99") are the end of a phone number, digits with letters glued together are a
+serial, "@" is an e-mail, "7101 000123" is a passport, words with a number are an address, words
+alone are a surname (one word may be a street too: "климова").
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from console.services.core.normalize import NOISE_WORDS, tokens, words
 
 MAX_QUERY_LENGTH = 120
 MIN_FRAGMENT_DIGITS = 5
+#: The end of a phone number a customer remembers ("918-74-99", "74-99"): 5 to 7 digits.
+PHONE_TAIL_DIGITS = range(5, 8)
+#: Serials are printed zero-padded to a fixed width; a clerk may type them without the zeros.
+MAX_SERIAL_DIGITS = 12
 
 # Words that make text an address even without a number ("ул Ленина", "г. Курган").
 # Single letters (д, с, п, к) are left out: they are initials as often as abbreviations.
@@ -30,14 +35,16 @@ _PASSPORT_WORD = re.compile(r"^(?:паспорт\w*|пасп)[\s.:]*(\d{4})(\d{6
 _PHONE_CHARS = re.compile(r"^\+?[\d\s()\-.]+$")
 _SERIAL = re.compile(r"^[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё\-/.]*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_GROUPED_DIGITS = re.compile(r"^\d{2,4}(?:[-\s]\d{2,4})+$")
+_TRAILING_DIGITS = re.compile(r"^(.*?)(\d+)$")
 
 
 @dataclass(frozen=True)
 class Query:
     """A classified query. ``kind`` decides which lookups run."""
 
-    kind: str  # empty, too_long, no_terms, too_short, number, serial, phone, passport,
-    #            email, address, name
+    kind: str  # empty, too_long, no_terms, too_short, number, serial, phone, phone_tail,
+    #            passport, email, address, name
     raw: str
     digits: str = ""
     terms: tuple[str, ...] = ()
@@ -68,12 +75,19 @@ def e164(text: str) -> str | None:
 
 
 def serial_variants(text: str) -> tuple[str, ...]:
-    """How a serial may be stored: as typed, upper-case, and without dashes or spaces."""
+    """How a serial may be stored: as typed, upper-case, without dashes or spaces, and with its
+    number zero-padded ("CE412345" may be "CE00412345") or without the zeros typed."""
     typed = text.strip()
     compact = re.sub(r"[\s\-]", "", typed)
     seen: dict[str, None] = {}
     for v in (typed, typed.upper(), compact, compact.upper()):
         seen.setdefault(v, None)
+    found = _TRAILING_DIGITS.match(compact.upper())
+    if found:
+        head, number = found.groups()
+        bare = number.lstrip("0") or "0"
+        for width in range(len(bare), MAX_SERIAL_DIGITS + 1):
+            seen.setdefault(head + bare.zfill(width), None)
     return tuple(seen)
 
 
@@ -99,6 +113,9 @@ def classify(raw: str) -> Query:
         if written_as_phone or (phone is not None and not text.isdigit()):
             # A plus, brackets or "8 912 345-67-89": the way phones are written.
             return Query("phone", text, digits=digits, phone=phone)
+        if phone is None and _GROUPED_DIGITS.match(text) and len(digits) in PHONE_TAIL_DIGITS:
+            # "918-74-99": the end of a phone number, as people say it.
+            return Query("phone_tail", text, digits=digits)
         if not digits:
             return Query("no_terms", text)
         return Query("number", text, digits=digits, phone=phone, serials=serial_variants(digits))

@@ -19,7 +19,13 @@ from console.services.core.address_format import format_address
 from console.services.core.database import Database
 from console.services.core.normalize import tokens
 from console.services.lookup import sql as lookup_sql
-from console.services.lookup.query import MAX_QUERY_LENGTH, MIN_FRAGMENT_DIGITS, Query, classify
+from console.services.lookup.query import (
+    MAX_QUERY_LENGTH,
+    MIN_FRAGMENT_DIGITS,
+    Query,
+    classify,
+    serial_variants,
+)
 from console.services.lookup.sql import MATCH_OF_RANK, Step
 from console.services.privacy import identity
 from console.services.staff.actor import SYSTEM, Actor
@@ -92,6 +98,12 @@ Fetch = Callable[[Step], Sequence[Sequence[Any]]]  # one step's rows, columns as
 
 def _run(fetch: Fetch, q: Query, limit: int, pg: bool) -> SearchResult:
     kind = q.kind
+    if kind == "phone_tail":
+        hits = _execute(fetch, lookup_sql.phone_tail(q.digits, limit, pg))
+        if hits:
+            return _result(hits, "phone", limit, q)
+        kind = "number"  # not a phone's end: an account number or serial typed in groups
+        q = replace(q, kind=kind, serials=serial_variants(q.digits))
     if kind == "number":
         hits = _execute(fetch, lookup_sql.exact_number(q.digits, q.serials, q.phone, limit, pg))
         if hits:
@@ -114,11 +126,15 @@ def _run(fetch: Fetch, q: Query, limit: int, pg: bool) -> SearchResult:
         step = lookup_sql.by_customer("email", q.email, lookup_sql.RANK_EMAIL, limit, pg)
         return _result(_execute(fetch, step), "email", limit, q)
     if kind == "name":
-        hits = _text(fetch, "customers", q.terms, limit, pg)
-        if hits:
-            return _result(hits, "surname", limit, q)
-        # A street or a settlement typed alone ("ленина", "курган").
-        return _result(_text(fetch, "premises", tokens(q.raw), limit, pg), "address", limit, q)
+        people = _people(fetch, q.terms, limit, pg)
+        if people and len(q.terms) > 1:
+            return _result(people, "surname", limit, q)
+        # One word may be a surname and a street at once ("климова"), or a street or settlement
+        # alone ("ленина", "курган"): the people first, then the addresses.
+        places = _text(fetch, "premises", tokens(q.raw), limit, pg)
+        if not people:
+            return _result(places, "address", limit, q)
+        return _both(people, places, limit, q)
     return _result(_text(fetch, "premises", q.terms, limit, pg), "address", limit, q)
 
 
@@ -139,6 +155,34 @@ def _text(fetch: Fetch, table: str, terms: Sequence[str], limit: int, pg: bool) 
     if not hits and len(terms) > 1:
         hits = _execute(fetch, lookup_sql.any_order(table, terms, limit, pg), match)
     return hits
+
+
+def _people(fetch: Fetch, terms: Sequence[str], limit: int, pg: bool) -> list[Hit]:
+    """A name as typed; failing that, initials typed without dots ("маркова нв" = "маркова н в")."""
+    hits = _text(fetch, "customers", terms, limit, pg)
+    if hits or len(terms) < 2:
+        return hits
+    spread = [terms[0]]
+    for term in terms[1:]:
+        initials = len(term) in (2, 3) and term.isalpha()
+        spread.extend(list(term) if initials else [term])
+    if len(spread) == len(terms):
+        return []
+    return _text(fetch, "customers", spread, limit, pg)
+
+
+def _both(people: list[Hit], places: list[Hit], limit: int, q: Query) -> SearchResult:
+    """People found by the surname, then the accounts on a street of that name."""
+    seen = {row.account_id for _, row in people}
+    rows = [_with_match(row, row.match or "surname") for _, row in people]
+    rows += [
+        _with_match(row, row.match or "address") for _, row in places if row.account_id not in seen
+    ]
+    if len(rows) > limit:
+        return SearchResult(
+            tuple(rows[:limit]), "surname", True, MESSAGES["truncated"].format(limit=limit)
+        )
+    return SearchResult(tuple(rows), "surname", False, "")
 
 
 def _passport(db: Database, q: Query, limit: int, actor: Actor) -> SearchResult:

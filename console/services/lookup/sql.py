@@ -135,6 +135,19 @@ def by_customer(column: str, value: str, rank: int, cap: int, pg: bool) -> Step:
     return Step(_rows(_holders_of(customers, str(rank)), pg), {"value": value, "cap": cap + 1})
 
 
+def phone_tail(digits: str, cap: int, pg: bool) -> Step:
+    """Accounts of the customers whose phone ends with ``digits`` ("918-74-99").
+
+    PostgreSQL reads the reversed phone's prefix from its B-tree (0007_phone_tail)."""
+    if pg:
+        customers = "SELECT id FROM customers WHERE reverse(phone) LIKE :tail"
+        value = digits[::-1] + "%"
+    else:
+        customers = "SELECT id FROM customers WHERE phone LIKE :tail"
+        value = "%" + digits
+    return Step(_rows(_holders_of(customers, str(RANK_PHONE)), pg), {"tail": value, "cap": cap + 1})
+
+
 def passport(customer_id: int, cap: int, pg: bool) -> Step:
     """Accounts of the customer the audited passport search found (identity.find)."""
     customers = "SELECT CAST(:customer_id AS INTEGER) AS id"
