@@ -19,10 +19,10 @@ the owner widget is gone (a closed tab). A :class:`ValidationError` with a field
 (``TaskRunner.failed``). Unexpected exceptions are logged with their traceback by the runner and
 never shown: the clerk reads the generic Russian message.
 
-Why not qasync: the services are plain synchronous SQLAlchemy code, so an asyncio loop would only
-wrap them in threads anyway, and psycopg under asyncio on Windows needs the selector loop, which
-fights Qt's Proactor-based integration. One ordered database thread keeps a clerk's actions in the
-order they were made (a payment is stored before the card reloads) with nothing to cancel or race.
+Why not qasync: the services are synchronous SQLAlchemy code and psycopg's async mode refuses
+the Proactor (IOCP) event loop that qasync runs on Windows, so asyncio would only add a second
+model around the same blocking calls. One ordered database thread keeps a clerk's actions in the
+order they were made (the payment is stored before the card reloads), with nothing to race.
 """
 
 from __future__ import annotations
