@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTabWidget, QToolBar, QVBoxLayout, QWidget
 
@@ -35,6 +35,8 @@ class StandInCard(QWidget):
         self.toolbar = QToolBar(self)
         self.tabs = QTabWidget(self)
         self.refreshed = 0
+        # Like AccountCard: reload when a write to this account is announced.
+        ctx.changes.account_changed.connect(self._account_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.tabs)
@@ -56,6 +58,11 @@ class StandInCard(QWidget):
     def refresh(self) -> None:
         self.refreshed += 1
         self.changed.emit()
+
+    @Slot(int)
+    def _account_changed(self, account_id: int) -> None:
+        if account_id == self.account_id:
+            self.refresh()
 
 
 def test_plugins_are_registered() -> None:

@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QToolBar, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
@@ -39,6 +39,8 @@ class StandInCard(QWidget):
         self.toolbar = QToolBar(self)
         self.tabs = QTabWidget(self)
         self.refreshed = 0
+        # Like AccountCard: reload when an operation announces a write to this account.
+        ctx.changes.account_changed.connect(self._account_changed)
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.tabs)
@@ -58,6 +60,11 @@ class StandInCard(QWidget):
     def refresh(self) -> None:
         self.refreshed += 1
         self.changed.emit()
+
+    @Slot(int)
+    def _account_changed(self, account_id: int) -> None:
+        if account_id == self.account_id:
+            self.refresh()
 
 
 class StandInWindow(QMainWindow):
@@ -102,8 +109,9 @@ def test_card_gets_f9_refund_action_and_tab(sqlite_db: Database, qtbot: QtBot) -
         qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
         dialog.received_edit.setText("300")
         dialog.confirm.setChecked(True)
-        with qtbot.waitSignal(dialog.paid, timeout=10000):
+        with qtbot.waitSignal(ctx.changes.account_changed, timeout=10000):
             qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+        assert dialog.payment_result is not None
         assert card.refreshed == 1  # the card reloads and shows the new balance
         assert counter.account_dues(db, acc.account_id).balance == Decimal("0.00")
 

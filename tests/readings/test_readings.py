@@ -12,7 +12,12 @@ from sqlalchemy import func, select
 from console.models import AuditEvent, BillingPeriod, Meter, Reading
 from console.models.enums import PeriodStatus, ReadingSource, ReadingStatus, StaffRole
 from console.services.core.database import Database
-from console.services.core.errors import ConflictError, PermissionDeniedError, ValidationError
+from console.services.core.errors import (
+    ConflictError,
+    PermissionDeniedError,
+    ValidationError,
+    ZoneField,
+)
 from console.services.readings import entry
 from console.services.readings.entry import ReadingForm, SupervisorApproval, ZoneEntry
 from console.services.staff.approvals import verify_supervisor
@@ -109,7 +114,7 @@ def test_bad_input_is_refused_next_to_its_field_and_nothing_stored(
     form = form_for(db, ids.account_id, value, taken_on=taken_on)
     with pytest.raises(ValidationError, match=message) as err:
         entry.submit_readings(db, clerk, form, key(), today=TODAY)
-    assert err.value.field == f"{ids.meter_id}:1:{field}"
+    assert err.value.field == ZoneField(1, field, meter_id=ids.meter_id)
     assert count_readings(db, ids.meter_id) == 1
 
 

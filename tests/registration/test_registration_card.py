@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenuBar, QWidget
 from sqlalchemy import select
@@ -52,6 +52,8 @@ class CardStandIn(QWidget):
         self.ctx, self.account_id, self.account_number = ctx, account.account_id, account.number
         self.actions_: dict[str, QAction] = {}
         self.refreshed = 0
+        # Like AccountCard: reload when a write to this account is announced.
+        ctx.changes.account_changed.connect(self._account_changed)
 
     def add_action(self, text: str, shortcut: str | None, callback: Callable[[], Any]) -> QAction:
         action = QAction(text, self)
@@ -64,6 +66,11 @@ class CardStandIn(QWidget):
 
     def refresh(self) -> None:
         self.refreshed += 1
+
+    @Slot(int)
+    def _account_changed(self, account_id: int) -> None:
+        if account_id == self.account_id:
+            self.refresh()
 
 
 def shot(widget: QWidget, name: str) -> None:

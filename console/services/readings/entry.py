@@ -18,7 +18,7 @@ from console.services.billing import rules
 from console.services.billing.periods import ensure_open_period, first_open_period
 from console.services.billing.tariffs import tariff_rate
 from console.services.core.database import Database
-from console.services.core.errors import ConflictError, NotFoundError, ValidationError
+from console.services.core.errors import ConflictError, NotFoundError, ValidationError, ZoneField
 from console.services.core.formatting import date, date_time, month_year, plain, to_kopecks
 from console.services.readings.checks import (
     SOURCE_LABELS,
@@ -154,7 +154,7 @@ def submit_readings(
 ) -> SubmitResult:
     """Check and store one reading per register, exactly once per ``idempotency_key``.
 
-    Raises ValidationError (field = "meter:zone:value", "taken_on", "confirm" or "supervisor")
+    Raises ValidationError (field = a ZoneField, "taken_on", "confirm" or "supervisor")
     and stores nothing when anything is wrong; ConflictError when another clerk stored a
     reading of the same register after this form was loaded.
     """
@@ -214,7 +214,9 @@ def _submit(
         )  # fmt: skip
         if check.errors:
             issue = check.errors[0]
-            raise ValidationError(issue.message, f"{entry.meter_id}:{entry.zone}:{issue.field}")
+            raise ValidationError(
+                issue.message, ZoneField(entry.zone, issue.field, meter_id=entry.meter_id)
+            )
         checks.append((entry, meter, check))
     require_approvals(
         session, form.confirmed, form.approval, [c for _, _, c in checks], actor=actor

@@ -14,7 +14,7 @@ from console.models import Meter, Reading
 from console.models.enums import MeterKind, MeterStatus, ReadingSource, ReadingStatus
 from console.services.billing.periods import ensure_open_period
 from console.services.core.database import Database
-from console.services.core.errors import ConflictError, NotFoundError, ValidationError
+from console.services.core.errors import ConflictError, NotFoundError, ValidationError, ZoneField
 from console.services.core.formatting import date
 from console.services.readings.checks import (
     BadValue,
@@ -126,7 +126,7 @@ def replace_meter(
             )  # fmt: skip
             if check.errors:
                 issue = check.errors[0]
-                field = "removed_on" if issue.field == "taken_on" else f"old:{zone}:value"
+                field = "removed_on" if issue.field == "taken_on" else ZoneField(zone, meter="old")
                 raise ValidationError(issue.message, field)
             checks.append(check)
         require_approvals(session, form.confirmed, form.approval, checks, actor=actor)
@@ -271,16 +271,18 @@ def _validate_new(session: Session, form: ReplacementForm, today: dt.date) -> di
 
 def _initial_values(data: NewMeter) -> tuple[Decimal, ...]:
     if len(data.initial_values) != data.zones:
-        raise ValidationError("Введите начальные показания по каждой зоне.", "new:1:value")
+        raise ValidationError(
+            "Введите начальные показания по каждой зоне.", ZoneField(1, meter="new")
+        )
     values = []
     for zone, text in enumerate(data.initial_values, start=1):
         try:
             value = parse_value(text)
         except BadValue as err:
-            raise ValidationError(str(err), f"new:{zone}:value") from None
+            raise ValidationError(str(err), ZoneField(zone, meter="new")) from None
         if integer_digits(value) > data.digits:
             raise ValidationError(
-                f"У нового счётчика {data.digits} знаков до запятой.", f"new:{zone}:value"
+                f"У нового счётчика {data.digits} знаков до запятой.", ZoneField(zone, meter="new")
             )
         values.append(value)
     return tuple(values)

@@ -55,7 +55,7 @@ def check_person(
         try:
             values[name] = fn()
         except ValidationError as err:
-            errors[err.field or name] = str(err)
+            errors[err.field if isinstance(err.field, str) else name] = str(err)
 
     v = validators
     run("last_name", lambda: v.person_name(form.last_name, label="Фамилия", field="last_name"))

@@ -25,9 +25,9 @@ from console.services.core.errors import ValidationError
 from console.services.core.formatting import money
 from console.views.appeals.model import tr
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.rows_model import Column, RowsModel
 from console.views.common.tasks import message_for
-from console.views.common.widget_tasks import run_for
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -127,7 +127,7 @@ class AppealCatalogDialog(QDialog):
         def load() -> tuple[tuple[Topic, ...], tuple[PaidServiceItem, ...]]:
             return catalog.topics(db), catalog.paid_services(db, active_only=False)
 
-        run_for(self, self.ctx.tasks, load, self._loaded, self._failed)
+        run_op(self.ctx, self, load, self._loaded, self._failed)
 
     def _loaded(self, data: tuple[tuple[Topic, ...], tuple[PaidServiceItem, ...]]) -> None:
         topics, services = data
@@ -149,9 +149,9 @@ class AppealCatalogDialog(QDialog):
         if any(t.id == topic_id and t.deadline_days == days for t in self.topics):
             return
         db, actor = self.ctx.db, self.ctx.actor
-        run_for(
+        run_op(
+            self.ctx,
             self,
-            self.ctx.tasks,
             lambda: catalog.set_deadline(db, actor, topic_id, days),
             lambda t: self._saved(
                 self.tr("Срок по теме «{0}»: {1} дн.").format(t.name, t.deadline_days)
@@ -176,9 +176,9 @@ class AppealCatalogDialog(QDialog):
         db, actor = self.ctx.db, self.ctx.actor
         code, name, price, unit = (w.text() for w in (self.code, self.name, self.price, self.unit))
         self._clear()
-        run_for(
+        run_op(
+            self.ctx,
             self,
-            self.ctx.tasks,
             lambda: catalog.add_paid_service(db, actor, code, name, price, unit),
             lambda s: self._saved(self.tr("Добавлена услуга «{0}».").format(s.name)),
             self._failed,
@@ -204,9 +204,9 @@ class AppealCatalogDialog(QDialog):
                 )
             return saved
 
-        run_for(
+        run_op(
+            self.ctx,
             self,
-            self.ctx.tasks,
             save,
             lambda s: self._saved(self.tr("Сохранено: «{0}».").format(s.name)),
             self._failed,

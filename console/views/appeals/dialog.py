@@ -40,9 +40,9 @@ from console.services.core.errors import ValidationError
 from console.services.core.formatting import date, money
 from console.services.documents import appeal_papers
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.pdf_printing import ask_and_print
 from console.views.common.tasks import message_for
-from console.views.common.widget_tasks import run_for
 
 ERROR_STYLE = "color: #b00020;"
 FIELDS = (
@@ -242,9 +242,9 @@ class AppealDialog(QDialog):
     # --- loading ------------------------------------------------------------------------
     def _load(self) -> None:
         account_id = self.account_id
-        run_for(
+        run_op(
+            self.ctx,
             self,
-            self.ctx.tasks,
             lambda: intake.form_data(self.ctx.db, account_id),
             self._loaded,
             lambda err: self._show_general(message_for(err)),
@@ -346,9 +346,9 @@ class AppealDialog(QDialog):
         self.submit.setEnabled(False)
         self.submit.setText(self.tr("Регистрация…"))
         max_bytes = self.ctx.settings.attachment_max_bytes
-        run_for(
+        run_op(
+            self.ctx,
             self,
-            self.ctx.tasks,
             lambda: intake.register(
                 self.ctx.db, self.ctx.actor, draft, max_attachment_bytes=max_bytes
             ),
@@ -397,9 +397,9 @@ class AppealDialog(QDialog):
         if done is None or self.pages.currentIndex() != 1:
             return
         self.print_status.setText(self.tr("Готовится талон…"))
-        run_for(
+        run_op(
+            self.ctx,
             self,
-            self.ctx.tasks,
             lambda: appeal_papers.slip_pdf(self.ctx.db, self.ctx.actor, done.id),
             lambda pdf: self._slip_ready(pdf, done.number),
             lambda err: self.print_status.setText(message_for(err)),

@@ -26,8 +26,8 @@ from console.views.appeals.dialog import AppealDialog
 from console.views.appeals.model import AppealListModel
 from console.views.appeals.review import AppealReview
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
-from console.views.common.widget_tasks import run_for
 
 CARD_SHORTCUT = "F8"
 NO_ACCOUNT_SHORTCUT = "Ctrl+Shift+O"
@@ -86,9 +86,9 @@ class AppealsTab(QWidget):
 
     def reload(self) -> None:
         db, account_id = self.ctx.db, self.account_id
-        run_for(
+        run_op(
+            self.ctx,
             self,
-            self.ctx.tasks,
             lambda: queries.for_account(db, account_id),
             self._loaded,
             lambda err: self.status.setText(message_for(err)),
@@ -123,6 +123,8 @@ class AppealsTab(QWidget):
     def _written(self) -> None:
         self.reload()
         self.changed.emit()
+        # The card (and every other open card of the account) reloads on the announcement.
+        self.ctx.changes.announce_account(self.account_id)
 
 
 def install_card(card: Any) -> None:
@@ -130,7 +132,6 @@ def install_card(card: Any) -> None:
     tab = AppealsTab(card.ctx, card.account_id, card)
     card.add_tab(tab, tab.tr("Обращения"))
     card.add_action(tab.tr("Обращение"), CARD_SHORTCUT, tab.new_appeal)
-    tab.changed.connect(card.refresh)
     card.changed.connect(tab.reload)
 
 

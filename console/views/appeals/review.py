@@ -38,9 +38,9 @@ from console.services.documents import appeal_papers
 from console.services.staff.actor import Actor
 from console.views.appeals.model import HistoryModel
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.pdf_printing import ask_and_print
 from console.views.common.tasks import message_for
-from console.views.common.widget_tasks import run_for
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -206,7 +206,7 @@ class AppealReview(QWidget):
             staff = workflow.assignable_staff(db, appeal_id) if boss else ()
             return _Loaded(queries.details(db, appeal_id), queries.history(db, appeal_id), staff)
 
-        run_for(self, self.ctx.tasks, load, self._loaded, self._failed, key=f"appeal-{id(self)}")
+        run_op(self.ctx, self, load, self._loaded, self._failed, key=f"appeal-{id(self)}")
 
     def _loaded(self, data: _Loaded) -> None:
         d = self.details = data.details
@@ -279,7 +279,7 @@ class AppealReview(QWidget):
         if action not in self.allowed or self.details is None:
             return
         self._clear_errors()
-        run_for(self, self.ctx.tasks, fn, lambda _: self._written(field), self._failed)
+        run_op(self.ctx, self, fn, lambda _: self._written(field), self._failed)
 
     def _written(self, field: str | None) -> None:
         if field == "reason":
@@ -328,9 +328,9 @@ class AppealReview(QWidget):
             return
         db, actor, appeal, _ = self._args()
         number = self.details.number
-        run_for(
+        run_op(
+            self.ctx,
             self,
-            self.ctx.tasks,
             lambda: appeal_papers.answer_letter_pdf(db, actor, appeal),
             lambda pdf: self._letter_ready(pdf, number),
             self._failed,
@@ -344,9 +344,9 @@ class AppealReview(QWidget):
         att_id = item.data(Qt.ItemDataRole.UserRole)
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Сохранить вложение"), item.text())
         if path:
-            run_for(
+            run_op(
+                self.ctx,
                 self,
-                self.ctx.tasks,
                 lambda: attachments.content(self.ctx.db, att_id),
                 lambda f: self._write_file(Path(path), f.content),
                 self._failed,

@@ -27,6 +27,7 @@ from console.services.billing.run import (
 )
 from console.services.core.formatting import month_year, parse_period, period_key
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 
 
@@ -93,7 +94,9 @@ class ClosePeriodDialog(QDialog):
         layout.addLayout(buttons)
         self.progressed.connect(self._show_progress)
         db, day = ctx.db, today
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            self,
             lambda: next_period_to_close(db, today=day),
             lambda p: self.period.setText(period_key(p)),
             lambda err: self.status.setText(message_for(err)),
@@ -118,7 +121,9 @@ class ClosePeriodDialog(QDialog):
         self.period.setEnabled(False)
         self.status.setText(self.tr("Идёт расчёт «{0}»…").format(month_year(period)))
         ctx, today, cancel = self.ctx, self.today, self._cancel
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            self,
             lambda: close_period(
                 ctx.db,
                 ctx.actor,
@@ -127,7 +132,7 @@ class ClosePeriodDialog(QDialog):
                 cancel.is_set,
                 today=today,
                 settings=ctx.settings,
-            ),  # fmt: skip
+            ),
             self._finished,
             self._failed,
             key="close-period",

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxL
 from console.services.account.charges import ChargeRow, ChargesTable, charges_table, periods
 from console.services.core.formatting import money, month_year, volume
 from console.views.card.table_model import Column, RowsModel
-from console.views.card.util import error_line, load, setup_table
+from console.views.card.util import error_line, setup_table
 from console.views.common.context import ViewContext
+from console.views.common.operations import Operation
 
 ZERO = Decimal("0.00")
 
@@ -93,8 +94,9 @@ class ChargesTab(QWidget):
     def refresh(self) -> None:
         self._loaded = True
         db, account_id = self.ctx.db, self.account_id
-        load(self, self.ctx, lambda: periods(db, account_id), self._show_periods,
-             error_label=self.error)  # fmt: skip
+        Operation(self, lambda: periods(db, account_id)).success(self._show_periods).error_label(
+            self.error
+        ).run(self.ctx)
 
     def _show_periods(self, found: tuple[dt.date, ...]) -> None:
         chosen = self.period.currentData()
@@ -114,8 +116,9 @@ class ChargesTab(QWidget):
         if period is None:
             return
         db, account_id = self.ctx.db, self.account_id
-        load(self, self.ctx, lambda: charges_table(db, account_id, period), self._show_table,
-             error_label=self.error, key=f"card.charges.{account_id}")  # fmt: skip
+        Operation(self, lambda: charges_table(db, account_id, period)).success(
+            self._show_table
+        ).error_label(self.error).stale_key(f"card.charges.{id(self)}").run(self.ctx)
 
     def _show_table(self, table: ChargesTable) -> None:
         rows = list(table.rows)

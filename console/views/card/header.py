@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 from console.services.account.card import AccountCardData
 from console.services.core.formatting import date, money
 from console.services.privacy.reveal import PassportDetails, reveal_passport
-from console.views.card.util import load
 from console.views.common.context import ViewContext
+from console.views.common.operations import Operation
 
 DEBT, ADVANCE, NEUTRAL = "#b3261e", "#1b6e3a", "#333333"
 
@@ -154,12 +154,9 @@ class CardHeader(QFrame):
             self.ctx.db, self.ctx.actor, self._holder_id, self.account_id
         )  # fmt: skip
         self.reveal.setEnabled(False)
-        load(
-            self,
-            self.ctx,
-            lambda: reveal_passport(db, actor, customer_id, account_id=account_id),
-            self._revealed,
-        )
+        Operation(
+            self, lambda: reveal_passport(db, actor, customer_id, account_id=account_id)
+        ).success(self._revealed).run(self.ctx)
 
     def _revealed(self, details: PassportDetails) -> None:
         parts = [details.text]

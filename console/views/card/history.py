@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 
 from console.services.account.history import MonthEvents, history
 from console.services.core.formatting import date, money, month_year
-from console.views.card.util import error_line, load
+from console.views.card.util import error_line
 from console.views.common.context import ViewContext
+from console.views.common.operations import Operation
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 KIND_TITLES = {
@@ -74,8 +75,9 @@ class HistoryTab(QWidget):
         self._loaded = True
         db, account_id = self.ctx.db, self.account_id
         months = int(self.span.currentData() or 0) or None
-        load(self, self.ctx, lambda: history(db, account_id, months=months), self._show,
-             error_label=self.error, key=f"card.history.{account_id}")  # fmt: skip
+        Operation(self, lambda: history(db, account_id, months=months)).success(
+            self._show
+        ).error_label(self.error).stale_key(f"card.history.{id(self)}").run(self.ctx)
 
     def _show(self, months: tuple[MonthEvents, ...]) -> None:
         self.tree.clear()

@@ -9,8 +9,9 @@ from console.services.account.card import MeterInfo, meters
 from console.services.account.readings import ReadingRow, reading_history
 from console.services.core.formatting import date, date_time, month_year, rate, volume
 from console.views.card.table_model import Column, RowsModel
-from console.views.card.util import error_line, load, setup_table
+from console.views.card.util import error_line, setup_table
 from console.views.common.context import ViewContext
+from console.views.common.operations import Operation
 
 STATUS_COLOUR = {"rejected": "#b3261e", "superseded": "#7a7a7a"}
 
@@ -112,7 +113,7 @@ class ReadingsTab(QWidget):
         def fetch() -> tuple[tuple[MeterInfo, ...], tuple[ReadingRow, ...]]:
             return meters(db, account_id), reading_history(db, account_id)
 
-        load(self, self.ctx, fetch, self._show, error_label=self.error)
+        Operation(self, fetch).success(self._show).error_label(self.error).run(self.ctx)
 
     def _show(self, data: tuple[tuple[MeterInfo, ...], tuple[ReadingRow, ...]]) -> None:
         found, readings = data

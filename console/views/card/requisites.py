@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 from console.services.account.card import MeterInfo, meters
 from console.services.account.requisites import Requisites, requisites
 from console.services.core.formatting import date, rate
-from console.views.card.util import error_line, load
+from console.views.card.util import error_line
 from console.views.common.context import ViewContext
+from console.views.common.operations import Operation
 
 
 def _form(parent: QWidget, title: str, rows: list[tuple[str, str]]) -> QGroupBox:
@@ -73,7 +74,7 @@ class RequisitesTab(QScrollArea):
         def fetch() -> tuple[tuple[MeterInfo, ...], Requisites]:
             return meters(db, account_id), requisites(db, account_id)
 
-        load(self, self.ctx, fetch, self._show, error_label=self.error)
+        Operation(self, fetch).success(self._show).error_label(self.error).run(self.ctx)
 
     def _show(self, data: tuple[tuple[MeterInfo, ...], Requisites]) -> None:
         found_meters, req = data

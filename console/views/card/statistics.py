@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from console.services.account.statistics import Consumption, consumption
 from console.services.core.formatting import MONTHS_NOMINATIVE, volume
-from console.views.card.util import error_line, load
+from console.views.card.util import error_line
 from console.views.common.context import ViewContext
+from console.views.common.operations import Operation
 
 ZONE_COLOURS = ("#1f5fa8", "#f0a030", "#5a9e4b")
 SHORT_MONTHS = tuple(m[:3] for m in MONTHS_NOMINATIVE)
@@ -72,8 +73,9 @@ class StatisticsTab(QWidget):
 
     def _load(self, year: int | None) -> None:
         db, account_id = self.ctx.db, self.account_id
-        load(self, self.ctx, lambda: consumption(db, account_id, year), self._show,
-             error_label=self.error, key=f"card.statistics.{account_id}")  # fmt: skip
+        Operation(self, lambda: consumption(db, account_id, year)).success(self._show).error_label(
+            self.error
+        ).stale_key(f"card.statistics.{id(self)}").run(self.ctx)
 
     def _show(self, data: Consumption) -> None:
         tr = self.tr

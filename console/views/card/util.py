@@ -1,44 +1,11 @@
-"""Small helpers the account card and its tabs share: guarded background loads, table setup."""
+"""Small helpers the account card and its tabs share: the error line, table setup, refresh."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import shiboken6
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
-
-from console.views.common.context import ViewContext
-from console.views.common.tasks import message_for
-
-T = TypeVar("T")
-
-
-def load(
-    widget: QWidget,
-    ctx: ViewContext,
-    fn: Callable[[], T],
-    on_done: Callable[[T], None],
-    *,
-    error_label: QLabel | None = None,
-    key: str | None = None,
-) -> None:
-    """Run ``fn`` off the GUI thread; call back only if ``widget`` still exists (a closed tab)."""
-
-    def done(result: T) -> None:
-        if shiboken6.isValid(widget):
-            if error_label is not None and shiboken6.isValid(error_label):
-                error_label.hide()
-            on_done(result)
-
-    def failed(error: Exception) -> None:
-        if error_label is not None and shiboken6.isValid(error_label):
-            error_label.setText(message_for(error))
-            error_label.show()
-        elif shiboken6.isValid(widget):
-            ctx.tasks.failed.emit(message_for(error))
-
-    ctx.tasks.run(fn, done, failed, key=key)
 
 
 def error_line(parent: QWidget) -> QLabel:

@@ -3,6 +3,8 @@
 Interface other features rely on (see views/plugins.py): ``ctx``, ``account_id``,
 ``account_number``, ``add_action(text, shortcut, callback)``, ``add_tab(widget, title)``,
 ``refresh()`` and the ``changed`` signal (emitted by ``refresh()`` so plugin tabs reload too).
+A card refreshes itself when an operation announces its account on ``ctx.changes`` (a payment
+taken in another window of the same account), so features need not call ``refresh()``.
 ``data`` holds the last loaded :class:`AccountCardData` (None until the first load).
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
@@ -21,9 +23,10 @@ from console.views.card.history import HistoryTab
 from console.views.card.readings import ReadingsTab
 from console.views.card.requisites import RequisitesTab
 from console.views.card.statistics import StatisticsTab
-from console.views.card.util import error_line, load, refresh_all
+from console.views.card.util import error_line, refresh_all
 from console.views.common import plugins
 from console.views.common.context import ViewContext
+from console.views.common.operations import Operation
 
 SEVERITY_STYLE = {
     "critical": "background:#fde7e7; border-left:4px solid #b3261e; color:#5c1410;",
@@ -84,6 +87,8 @@ class AccountCard(QWidget):
         titles = ("Начисления и платежи", "Показания", "История", "Реквизиты", "Статистика")
         for tab, title in zip(self._own_tabs, titles, strict=True):
             self.add_tab(tab, self.tr(title))
+        self._refresh_pending = False
+        ctx.changes.account_changed.connect(self._account_changed)
         self._load()
         plugins.install("card", self)
 
@@ -111,17 +116,25 @@ class AccountCard(QWidget):
         refresh_all(self._own_tabs)
         self.changed.emit()
 
+    @Slot(int)
+    def _account_changed(self, account_id: int) -> None:
+        """Another window (or this card's dialog) wrote to this account: reload, once."""
+        if account_id != self.account_id or self._refresh_pending:
+            return
+        self._refresh_pending = True
+        QTimer.singleShot(0, self, self._refresh_announced)
+
+    def _refresh_announced(self) -> None:
+        self._refresh_pending = False
+        self.refresh()
+
     # --- loading -----------------------------------------------------------------------
     def _load(self) -> None:
         db, account_id = self.ctx.db, self.account_id
         last_day = self.ctx.settings.reading_window_last_day
-        load(
-            self,
-            self.ctx,
-            lambda: load_card(db, account_id, reading_window_last_day=last_day),
-            self._show,
-            error_label=self.error,
-        )
+        Operation(
+            self, lambda: load_card(db, account_id, reading_window_last_day=last_day)
+        ).success(self._show).error_label(self.error).stale_key(f"card-{id(self)}").run(self.ctx)
 
     def _show(self, data: AccountCardData) -> None:
         self.data = data

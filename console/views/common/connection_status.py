@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 
 from console.services.core import health
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 
 CHECK_EVERY_MS = 30_000
 RETRY_EVERY_MS = 5_000
@@ -41,7 +42,9 @@ class ConnectionMonitor(QObject):
             return
         self._pending = True
         db = self.ctx.db
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: health.ping(db),
             lambda _none: self._result(True),
             lambda _error: self._result(False),

@@ -1,12 +1,13 @@
-"""What every window is handed by app.bootstrap(): the database handle, settings, actor, tasks."""
+"""What every window is handed by app.bootstrap(): database, settings, actor, tasks, changes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from console.services.core.database import Database
 from console.services.staff.actor import Actor
 from console.settings import Settings
+from console.views.common.changes import ChangeHub
 from console.views.common.tasks import TaskRunner
 
 
@@ -18,3 +19,5 @@ class ViewContext:
     settings: Settings
     actor: Actor
     tasks: TaskRunner
+    #: Where writes are announced, so other open windows of the same account refresh.
+    changes: ChangeHub = field(default_factory=ChangeHub)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 
 
@@ -64,7 +65,7 @@ class PdfPreviewDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self._buffer: QBuffer | None = None
-        ctx.tasks.run(load, self._loaded, self._failed, key=f"pdf-preview-{id(self)}")
+        run_op(ctx, self, load, self._loaded, self._failed, key=f"pdf-preview-{id(self)}")
 
     def _loaded(self, content: bytes) -> None:
         self.content = content

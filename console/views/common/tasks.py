@@ -48,8 +48,13 @@ class TaskRunner(QObject):
         *,
         key: str | None = None,
         heavy: bool = False,
+        settled: Callable[[], None] | None = None,
     ) -> Future[T]:
-        """Run ``fn`` on the database thread (``heavy``: the render thread)."""
+        """Run ``fn`` on the database thread (``heavy``: the render thread).
+
+        ``settled`` is called on the GUI thread when the call is over, even when its result is
+        dropped as stale (an operation's busy state ends there).
+        """
         if self._closed:
             # A timer of a window being torn down may still fire; there is nobody to answer.
             cancelled: Future[T] = Future()
@@ -63,7 +68,7 @@ class TaskRunner(QObject):
         pool = self._heavy if heavy else self._db
         future: Future[T] = pool.submit(fn)
         future.add_done_callback(
-            lambda f: self._finished.emit((f, key, generation, on_done, on_error))
+            lambda f: self._finished.emit((f, key, generation, on_done, on_error, settled))
         )
         return future
 
@@ -71,9 +76,11 @@ class TaskRunner(QObject):
         return generation is not None and self._generation.get(key) != generation
 
     @Slot(object)
-    def _deliver(self, packet: tuple[Future[Any], str | None, int | None, Any, Any]) -> None:
-        future, key, generation, on_done, on_error = packet
+    def _deliver(self, packet: tuple[Future[Any], str | None, int | None, Any, Any, Any]) -> None:
+        future, key, generation, on_done, on_error, settled = packet
         self._set_running(-1)
+        if settled is not None:
+            settled()
         if future.cancelled() or (key is not None and self.is_stale(key, generation)):
             return
         error = future.exception()

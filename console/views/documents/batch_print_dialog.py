@@ -28,6 +28,7 @@ from console.services.core.errors import ValidationError
 from console.services.core.formatting import month_year
 from console.services.documents import batch, data
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 
 #: What the dialog hands over when the PDF is ready: bytes, file name, tab title.
@@ -116,7 +117,9 @@ class BatchPrintDialog(QDialog):
             self.start_button.setEnabled(False)
             self.error.setText(self.tr("Пакетная печать доступна руководителю офиса."))
             self.error.show()
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            self,
             lambda: data.closed_billing_periods(ctx.db),
             self._show_periods,
             self._show_error,
@@ -190,7 +193,7 @@ class BatchPrintDialog(QDialog):
                 cancelled=cancel.is_set,
             )  # fmt: skip
 
-        self.ctx.tasks.run(job, self._finished, self._failed, key="batch-print", heavy=True)
+        run_op(self.ctx, self, job, self._finished, self._failed, key="batch-print", render=True)
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(total)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from console.services.core.formatting import month_year
 from console.services.documents import data
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 
 
@@ -54,7 +55,9 @@ class MonthPickerDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.resize(360, 360)
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            self,
             lambda: data.closed_periods(ctx.db, account_id),
             self._show_months,
             self._show_error,

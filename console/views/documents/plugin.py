@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from console.services.core.formatting import month_year
 from console.services.documents.issue import IssuedPaymentDocument, issue_payment_document
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 from console.views.documents.batch_print_dialog import BatchPrintDialog
 from console.views.documents.month_picker import MonthPickerDialog
@@ -43,7 +44,9 @@ def open_document(card: Any) -> MonthPickerDialog:
         period = picker.selected_period()
         if period is None:
             return
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            card,
             lambda: issue_payment_document(ctx.db, ctx.actor, account_id, period),
             done,
             lambda error: _warn(card, card.tr("Платёжный документ"), error),

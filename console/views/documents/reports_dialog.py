@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from console.services.documents import report_export, reports
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 from console.views.documents.report_model import ReportTableModel
 
@@ -154,7 +155,7 @@ class ReportsDialog(QDialog):
         self.error.hide()
         self.status.setText(self.tr("Формирование…"))
         self.run_button.setEnabled(False)
-        self.ctx.tasks.run(self._job(), self._show, self._failed, key=f"report-{id(self)}")
+        run_op(self.ctx, self, self._job(), self._show, self._failed, key=f"report-{id(self)}")
 
     def _show(self, report: reports.Report[Any]) -> None:
         self.run_button.setEnabled(True)
@@ -178,11 +179,13 @@ class ReportsDialog(QDialog):
         if report is None:
             return
         footer = f"{self.ctx.actor.office_name}, {self.ctx.actor.full_name}".strip(", ")
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: report_export.to_pdf(report, footer=footer),
             lambda pdf: self._preview(pdf, report),
             self._failed,
-            heavy=True,
+            render=True,
         )
 
     def _preview(self, pdf: bytes, report: reports.Report[Any]) -> None:
@@ -211,9 +214,11 @@ class ReportsDialog(QDialog):
             path.write_bytes(convert(report))
             return path
 
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             job,
             lambda done: self.status.setText(self.tr("Сохранено: {0}").format(done.name)),
             self._failed,
-            heavy=True,
+            render=True,
         )

@@ -23,6 +23,7 @@ from console.services.documents import receipt
 from console.services.payments import counter
 from console.services.payments.history import ClosingRow, DayClosing
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.rows_model import Column, RowsModel
 from console.views.common.tasks import message_for
@@ -107,9 +108,14 @@ class DayClosingDialog(QDialog):
             self.totals.setText(self.tr("Рабочее место не привязано к офису."))
             return
         db, day = self.ctx.db, self.selected_day()
-        self.ctx.tasks.run(lambda: counter.day_closing(db, office, day), self._loaded,
-                           lambda err: self.totals.setText(message_for(err)),
-                           key=f"closing-{id(self)}")  # fmt: skip
+        run_op(
+            self.ctx,
+            self,
+            lambda: counter.day_closing(db, office, day),
+            self._loaded,
+            lambda err: self.totals.setText(message_for(err)),
+            key=f"closing-{id(self)}",
+        )
 
     def _loaded(self, closing: DayClosing) -> None:
         self.closing = closing

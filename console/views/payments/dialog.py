@@ -32,6 +32,7 @@ from console.services.documents import receipt
 from console.services.payments import counter
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel, MoneyEdit
+from console.views.common.operations import Operation
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
 from console.views.payments.split_model import COL_RECIPIENT, PaymentSplitModel
@@ -69,9 +70,9 @@ class PaymentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
         self.submit.setEnabled(False)
-        ctx.tasks.run(
-            lambda: counter.account_dues(ctx.db, account_id), self._loaded, self._load_failed
-        )
+        Operation(self, lambda: counter.account_dues(ctx.db, account_id)).success(
+            self._loaded
+        ).failure(self._load_failed).run(ctx)
 
     # --- construction -------------------------------------------------------------------
     def _form_page(self) -> QWidget:
@@ -314,17 +315,19 @@ class PaymentDialog(QDialog):
         self.submit.setEnabled(False)
         self.error.show_message(self.tr("Оплата записывается…"))
         key = self.idempotency_key
-        self.ctx.tasks.run(
-            lambda: counter.take_payment(self.ctx.db, self.ctx.actor, form, key),
-            self._taken, self._take_failed,
-        )  # fmt: skip
+        db, actor = self.ctx.db, self.ctx.actor
+        Operation(self, lambda: counter.take_payment(db, actor, form, key)).success(
+            self._taken
+        ).failure(self._take_failed).changes_account(self.account_id).run(self.ctx)
 
     def _take_failed(self, error: Exception) -> None:
         self.error.clear_message()
         labels = {"total": self.total_error, "allocation": self.total_error,
                   "cash_received": self.cash_error, "confirmed": self.confirm_error}  # fmt: skip
         field = error.field if isinstance(error, ValidationError) else None
-        labels.get(field or "", self.error).show_message(message_for(error))
+        labels.get(field if isinstance(field, str) else "", self.error).show_message(
+            message_for(error)
+        )
         self._update_submit()
 
     def _taken(self, result: counter.PaymentResult) -> None:

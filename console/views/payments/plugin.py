@@ -17,18 +17,19 @@ def _tr(text: str) -> str:
 
 
 def install_card(card: Any) -> None:
-    """«Принять оплату» and «Платежи» on an AccountCard."""
+    """«Принять оплату» and «Платежи» on an AccountCard.
+
+    The dialogs announce payments and reversals on ``ctx.changes``: the card reloads itself.
+    """
     ctx = card.ctx
 
     def take_payment() -> PaymentDialog:
         dialog = PaymentDialog(ctx, card.account_id, card)
-        dialog.paid.connect(lambda _result: card.refresh())
         dialog.open()
         return dialog
 
     def payments_history() -> PaymentReversalDialog:
         dialog = PaymentReversalDialog(ctx, card.account_id, card)
-        dialog.reversed.connect(lambda _result: card.refresh())
         dialog.open()
         return dialog
 

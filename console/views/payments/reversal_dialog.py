@@ -23,6 +23,7 @@ from console.services.payments import counter
 from console.services.payments.history import PaymentRow
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel
+from console.views.common.operations import Operation, run_op
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
 from console.views.payments.history_model import PaymentHistoryModel
@@ -86,11 +87,14 @@ class PaymentReversalDialog(QDialog):
 
     def reload(self) -> None:
         db, account_id = self.ctx.db, self.account_id
-        self.ctx.tasks.run(
-            lambda: counter.account_payments(db, account_id), self._loaded,
+        run_op(
+            self.ctx,
+            self,
+            lambda: counter.account_payments(db, account_id),
+            self._loaded,
             lambda err: self.error.show_message(message_for(err)),
             key=f"payments-history-{id(self)}",
-        )  # fmt: skip
+        )
 
     def _loaded(self, rows: tuple[PaymentRow, ...]) -> None:
         self.model.set_rows(rows)
@@ -124,9 +128,9 @@ class PaymentReversalDialog(QDialog):
             return
         self.reverse_button.setEnabled(False)
         db, actor, pid = self.ctx.db, self.ctx.actor, row.payment_id
-        self.ctx.tasks.run(
-            lambda: counter.reverse_payment(db, actor, pid, reason), self._done, self._failed
-        )
+        Operation(self, lambda: counter.reverse_payment(db, actor, pid, reason)).success(
+            self._done
+        ).failure(self._failed).changes_account(self.account_id).run(self.ctx)
 
     def _done(self, result: counter.PaymentResult) -> None:
         self.info.setText(

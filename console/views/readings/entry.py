@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.services.core.errors import ConflictError, ValidationError
+from console.services.core.errors import ConflictError, FieldRef, ZoneField
 from console.services.core.formatting import date, date_time, money, plain
 from console.services.readings.checks import (
     CLERK_SOURCES,
@@ -44,6 +44,7 @@ from console.services.readings.entry import (
     submit_readings,
 )
 from console.views.common.context import ViewContext
+from console.views.common.operations import Operation, run_op
 from console.views.common.tasks import message_for
 from console.views.readings.confirmation_block import ConfirmationBlock
 from console.views.readings.rows import ERROR_STYLE, WARNING_STYLE, ZoneRow
@@ -227,7 +228,9 @@ class ReadingEntryDialog(QDialog):
     # --- loading ----------------------------------------------------------------------------
     def load(self) -> None:
         ctx, account_id, today = self.ctx, self.account_id, self.today
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: reading_state(ctx.db, account_id, today=today, settings=ctx.settings),
             self._loaded,
             self._show_banner,
@@ -415,14 +418,14 @@ class ReadingEntryDialog(QDialog):
         form, key, ctx, today = self.form(), self.key, self.ctx, self.today
         # A double click stores nothing twice anyway.
         self.confirmation.confirm_button.setEnabled(False)
-        self.ctx.tasks.run(
+        Operation(
+            self,
             lambda: submit_readings(
                 ctx.db, ctx.actor, form, key, today=today, settings=ctx.settings
-            ),  # fmt: skip
-            self._submitted,
-            self._failed,
-            key=f"reading-submit-{self.account_id}",
-        )
+            ),
+        ).success(self._submitted).invalid(self._invalid).failure(self._failed).stale_key(
+            f"reading-submit-{self.account_id}"
+        ).changes_account(self.account_id).run(ctx)
 
     def _submitted(self, result: SubmitResult) -> None:
         self.outcome = result
@@ -442,25 +445,26 @@ class ReadingEntryDialog(QDialog):
         self.close_button.setFocus()
         self.submitted.emit(result)
 
-    def _failed(self, error: Exception) -> None:
+    def _invalid(self, message: str, field: FieldRef) -> None:
+        """A ValidationError with a field: the message goes beside it (and into the banner)."""
         self.confirmation.update_button()
-        if isinstance(error, ValidationError) and error.field in ("confirm", "supervisor"):
-            self.confirmation.message.setText(str(error))
+        if field in ("confirm", "supervisor"):
+            self.confirmation.message.setText(message)
             return
-        if isinstance(error, ValidationError) and error.field:
-            self.back_to_entry()
-            meter, _, rest = error.field.partition(":")
-            zone, _, what = rest.partition(":")
+        self.back_to_entry()
+        if isinstance(field, ZoneField):
             for row in self.rows:
-                if f"{row.meter.meter_id}" == meter and f"{row.zone.zone}" == zone:
-                    if what == "taken_on":
-                        self.date_message.setText(str(error))
+                if row.meter.meter_id == field.meter_id and row.zone.zone == field.zone:
+                    if field.name == "taken_on":
+                        self.date_message.setText(message)
                         self.date_message.setVisible(True)
                     else:
-                        row.show_message(str(error), ERROR_STYLE)
+                        row.show_message(message, ERROR_STYLE)
                         row.edit.setFocus()
-            self._show_banner(str(error))
-            return
+        self._show_banner(message)
+
+    def _failed(self, error: Exception) -> None:
+        self.confirmation.update_button()
         if isinstance(error, ConflictError):
             self.back_to_entry()
             self._show_banner(str(error))

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.services.core.errors import ValidationError
+from console.services.core.errors import FieldRef, ZoneField
 from console.services.core.formatting import date, plain
 from console.services.readings.checks import MeterState
 from console.services.readings.entry import AccountReadingState, ZoneEntry, reading_state
@@ -34,11 +34,14 @@ from console.services.readings.meter_replacement import (
     replace_meter,
 )
 from console.views.common.context import ViewContext
+from console.views.common.operations import Operation, run_op
 from console.views.common.tasks import message_for
 from console.views.readings.confirmation_block import ConfirmationBlock
 from console.views.readings.rows import ERROR_STYLE, ZoneRow
 
 VERIFICATION_YEARS = 16
+#: The error line under the new meter's initial readings (any ZoneField of the new meter).
+INITIAL_VALUES = "new.initial_values"
 
 
 def qdate(day: dt.date) -> QDate:
@@ -96,7 +99,9 @@ class MeterReplacementDialog(QDialog):
         self._build_confirm_page()
         self._build_done_page()
         ctx_, account, day = ctx, account_id, self.today
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            self,
             lambda: reading_state(ctx_.db, account, today=day, settings=ctx_.settings),
             self._loaded,
             self._show_error,
@@ -182,7 +187,7 @@ class MeterReplacementDialog(QDialog):
             (self.tr("Дата поверки:"), self.last_verified, "new.last_verified_on"),
             (self.tr("Следующая поверка:"), self.next_verification, "new.next_verification_on"),
             (self.tr("Место установки:"), self.place, "new.place"),
-            (self.tr("Начальные показания:"), self.initial_box, "new:1:value"),
+            (self.tr("Начальные показания:"), self.initial_box, INITIAL_VALUES),
         ):
             form.addRow(caption, widget)
             form.addRow("", self._error_label(new_box, field))
@@ -348,14 +353,12 @@ class MeterReplacementDialog(QDialog):
     def submit(self) -> None:
         form, key, ctx, today = self.form(), self.key, self.ctx, self.today
         self.confirmation.confirm_button.setEnabled(False)
-        ctx.tasks.run(
-            lambda: replace_meter(
-                ctx.db, ctx.actor, form, key, today=today, settings=ctx.settings
-            ),  # fmt: skip
-            self._done,
-            self._failed,
-            key=f"replace-meter-{self.account_id}",
-        )
+        Operation(
+            self,
+            lambda: replace_meter(ctx.db, ctx.actor, form, key, today=today, settings=ctx.settings),
+        ).success(self._done).invalid(self._invalid).failure(self._failed).stale_key(
+            f"replace-meter-{self.account_id}"
+        ).changes_account(self.account_id).run(ctx)
 
     def _done(self, result: ReplacementResult) -> None:
         initial = ", ".join(plain(r.value) for r in result.initial)
@@ -367,22 +370,25 @@ class MeterReplacementDialog(QDialog):
         self.pages.setCurrentIndex(2)
         self.replaced.emit(result)
 
-    def _failed(self, error: Exception) -> None:
+    def _invalid(self, message: str, field: FieldRef) -> None:
+        """A ValidationError with a field: the message goes beside it (and into the banner)."""
         self.confirmation.update_button()
-        if isinstance(error, ValidationError) and error.field in ("confirm", "supervisor"):
-            self.confirmation.message.setText(str(error))
+        if field in ("confirm", "supervisor"):
+            self.confirmation.message.setText(message)
             return
         self.pages.setCurrentIndex(0)
-        if isinstance(error, ValidationError) and error.field:
-            field = error.field
-            if field.startswith("old:"):
-                zone = int(field.split(":")[1])
-                self.rows[zone - 1].show_message(str(error), ERROR_STYLE)
-            else:
-                label = self.errors.get("new:1:value" if field.startswith("new:") else field)
-                if label is not None:
-                    label.setText(str(error))
-                    label.setVisible(True)
+        if isinstance(field, ZoneField) and field.meter == "old":
+            self.rows[field.zone - 1].show_message(message, ERROR_STYLE)
+        else:
+            label = self.errors.get(INITIAL_VALUES if isinstance(field, ZoneField) else field)
+            if label is not None:
+                label.setText(message)
+                label.setVisible(True)
+        self._show_error(message)
+
+    def _failed(self, error: Exception) -> None:
+        self.confirmation.update_button()
+        self.pages.setCurrentIndex(0)
         self._show_error(error)
 
     def _show_error(self, error: object) -> None:

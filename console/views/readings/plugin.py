@@ -9,20 +9,14 @@ from console.views.readings.meter_replacement import MeterReplacementDialog
 
 
 def install_card(card: Any) -> None:
-    """Add the readings actions; after a write the card reloads (its «Показания» tab too)."""
-
-    def after_write(*_args: object) -> None:
-        card.refresh()
+    """Add the readings actions. The dialogs announce their writes (ctx.changes), so the card
+    and every other open card of the account reload (their «Показания» tabs too)."""
 
     def enter_readings() -> None:
-        dialog = ReadingEntryDialog(card.ctx, card.account_id, card)
-        dialog.submitted.connect(after_write)
-        dialog.exec()
+        ReadingEntryDialog(card.ctx, card.account_id, card).exec()
 
     def replace() -> None:
-        dialog = MeterReplacementDialog(card.ctx, card.account_id, card)
-        dialog.replaced.connect(after_write)
-        dialog.exec()
+        MeterReplacementDialog(card.ctx, card.account_id, card).exec()
 
     # F6 next to F7 (клиент), F8 (обращение), F9 (оплата); F5 is the card's «Обновить».
     card.add_action(card.tr("Ввести показания"), "F6", enter_readings)

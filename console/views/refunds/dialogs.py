@@ -32,6 +32,7 @@ from console.services.refunds import applications
 from console.services.refunds.queries import RefundContext, RefundDetails
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel, MoneyEdit
+from console.views.common.operations import Operation, run_op
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
 
@@ -63,10 +64,13 @@ class RefundRegisterDialog(QDialog):
         self.stack.addWidget(self._form_page())
         self.stack.addWidget(self._done_page())
         QVBoxLayout(self).addWidget(self.stack)
-        ctx.tasks.run(
-            lambda: applications.refund_context(ctx.db, account_id), self._loaded,
+        run_op(
+            ctx,
+            self,
+            lambda: applications.refund_context(ctx.db, account_id),
+            self._loaded,
             lambda err: self.error.show_message(message_for(err)),
-        )  # fmt: skip
+        )
 
     def _err(self, field: str) -> ErrorLabel:
         self.errors[field] = ErrorLabel(self)
@@ -289,11 +293,15 @@ class RefundRegisterDialog(QDialog):
             )  # fmt: skip
 
         self.submit.setEnabled(False)
-        self.ctx.tasks.run(work, self._registered, self._failed)
+        Operation(self, work).success(self._registered).failure(self._failed).changes_account(
+            self.account_id
+        ).run(self.ctx)
 
     def _failed(self, error: Exception) -> None:
         field = error.field if isinstance(error, ValidationError) else None
-        self.errors.get(field or "", self.error).show_message(message_for(error))
+        self.errors.get(field if isinstance(field, str) else "", self.error).show_message(
+            message_for(error)
+        )
         self.submit.setEnabled(True)
 
     def _registered(self, details: RefundDetails) -> None:

@@ -17,10 +17,12 @@ def _tr(text: str) -> str:
 
 
 def install_card(card: Any) -> None:
-    """«Заявление на возврат» and the «Возвраты» tab on an AccountCard."""
+    """«Заявление на возврат» and the «Возвраты» tab on an AccountCard.
+
+    Registering and deciding announce the account on ``ctx.changes``: the card reloads itself.
+    """
     ctx = card.ctx
     tab = RefundsTab(ctx, card.account_id, card)
-    tab.changed.connect(card.refresh)
     if hasattr(card, "changed"):
         card.changed.connect(tab.reload)
 

@@ -33,6 +33,7 @@ from console.services.refunds.queries import (
 )
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel
+from console.views.common.operations import Operation, run_op
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
 from console.views.refunds.model import DUE_SOON, OVERDUE
@@ -114,8 +115,14 @@ class RefundReviewDialog(QDialog):
 
     def reload(self) -> None:
         db, rid = self.ctx.db, self.refund_id
-        self.ctx.tasks.run(lambda: get_refund(db, rid), self._show, self._failed,
-                           key=f"refund-{id(self)}")  # fmt: skip
+        run_op(
+            self.ctx,
+            self,
+            lambda: get_refund(db, rid),
+            self._show,
+            self._failed,
+            key=f"refund-{id(self)}",
+        )
 
     def _show(self, d: RefundDetails) -> None:
         self.details = d
@@ -204,7 +211,10 @@ class RefundReviewDialog(QDialog):
         self.note_error.clear_message()
         for button in self.buttons.values():
             button.setEnabled(False)
-        self.ctx.tasks.run(call, self._stepped, self._failed)
+        op = Operation(self, call).success(self._stepped).failure(self._failed)
+        if self.details is not None:
+            op.changes_account(self.details.summary.account_id)
+        op.run(self.ctx)
 
     def _stepped(self, d: RefundDetails) -> None:
         self.note.clear()
@@ -272,4 +282,4 @@ class RefundReviewDialog(QDialog):
             path.write_bytes(content)
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-        self.ctx.tasks.run(lambda: attachment_content(db, aid), opened, self._failed)
+        run_op(self.ctx, self, lambda: attachment_content(db, aid), opened, self._failed)

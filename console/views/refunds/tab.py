@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from console.services.refunds import applications
 from console.services.refunds.queries import RefundSummary
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 from console.views.refunds.dialogs import RefundRegisterDialog
 from console.views.refunds.model import RefundsModel
@@ -64,9 +65,14 @@ class _RefundList(QWidget):
         raise NotImplementedError
 
     def reload(self) -> None:
-        self.ctx.tasks.run(self.load, self._loaded,
-                           lambda err: self.status.setText(message_for(err)),
-                           key=f"refunds-{id(self)}")  # fmt: skip
+        run_op(
+            self.ctx,
+            self,
+            self.load,
+            self._loaded,
+            lambda err: self.status.setText(message_for(err)),
+            key=f"refunds-{id(self)}",
+        )
 
     def _loaded(self, rows: tuple[RefundSummary, ...]) -> None:
         self.model.set_rows(rows)

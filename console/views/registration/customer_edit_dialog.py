@@ -22,12 +22,12 @@ from console.services.privacy.identity import Identity
 from console.services.registration import edit
 from console.services.registration.forms import CustomerDetails
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 from console.views.registration.widgets import (
     CheckedField,
     add_row,
     error_label,
-    guarded,
     show_error,
 )
 
@@ -118,10 +118,12 @@ class CustomerEditDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.reveal.clicked.connect(self._reveal)
         self.setEnabled(False)
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            self,
             lambda: edit.customer_details(ctx.db, customer_id),
-            guarded(self, self._loaded),
-            guarded(self, self._failed),
+            self._loaded,
+            self._failed,
         )
 
     def _loaded(self, details: CustomerDetails) -> None:
@@ -156,10 +158,12 @@ class CustomerEditDialog(QDialog):
         self._show_passport(found.passport_text, extra)
 
     def _reveal(self) -> None:
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: edit.reveal_passport(self.ctx.db, self.ctx.actor, self.customer_id),
-            guarded(self, self._revealed),
-            guarded(self, self._failed),
+            self._revealed,
+            self._failed,
         )
 
     def _failed(self, error: Exception) -> None:
@@ -168,9 +172,11 @@ class CustomerEditDialog(QDialog):
         target = self.fields.get(field or "") or self.passport_fields.get(field or "")
         if isinstance(error, ValidationError) and self.details is not None:
             # Contacts may have been saved before the passport was refused: take the new version.
-            self.ctx.tasks.run(
+            run_op(
+                self.ctx,
+                self,
                 lambda: edit.customer_details(self.ctx.db, self.customer_id),
-                guarded(self, self._refresh_version),
+                self._refresh_version,
             )
         if isinstance(error, ValidationError) and target is not None:
             target.set_error(str(error))
@@ -211,7 +217,7 @@ class CustomerEditDialog(QDialog):
 
         self.setEnabled(False)
         show_error(self.error, self.tr("Сохранение…"))
-        ctx.tasks.run(work, guarded(self, self._saved), guarded(self, self._failed))
+        run_op(ctx, self, work, self._saved, self._failed)
 
     def _saved(self, details: CustomerDetails) -> None:
         self.details = details

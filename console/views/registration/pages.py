@@ -43,12 +43,12 @@ from console.services.registration.forms import (
     RegistrationResult,
 )
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 from console.views.registration.widgets import (
     CheckedField,
     add_row,
     error_label,
-    guarded,
     show_error,
 )
 from console.views.registration.wizard import RegistrationWizard
@@ -172,10 +172,12 @@ class BindingPage(QWizardPage):
             self.results.clear()
             return
         ctx = self.ctx
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: search.search(ctx.db, text, limit=SEARCH_LIMIT, actor=ctx.actor).rows,
-            guarded(self, self._show_results),
-            guarded(self, lambda err: show_error(self.answer_error, message_for(err))),
+            self._show_results,
+            lambda err: show_error(self.answer_error, message_for(err)),
             key="registration.accounts",
         )
 
@@ -217,10 +219,12 @@ class BindingPage(QWizardPage):
         names = (person.last_name, person.first_name, person.middle_name)
         show_error(self.answer_error, self.tr("Проверяем…"))
         self.add_button.setEnabled(False)
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: binding.preview_binding(self.ctx.db, request, names),
-            guarded(self, lambda brief: self._added(brief, request)),
-            guarded(self, self._add_failed),
+            lambda brief: self._added(brief, request),
+            self._add_failed,
         )
 
     def _added(self, brief: AccountBrief, request: BindingRequest) -> None:
@@ -360,10 +364,12 @@ class ContactsPage(QWizardPage):
             return False
         request = self.request()
         self._set_saving(True)
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: customer.register(self.ctx.db, self.ctx.actor, request),
-            guarded(self, self._saved),
-            guarded(self, self._save_failed),
+            self._saved,
+            self._save_failed,
         )
         return False
 

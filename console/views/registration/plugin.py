@@ -25,9 +25,10 @@ from console.services.privacy.identity import Identity
 from console.services.registration import binding, edit
 from console.services.registration.forms import AccountBrief, HolderRow
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 from console.views.registration.customer_edit_dialog import CustomerEditDialog
-from console.views.registration.widgets import error_label, guarded, show_error
+from console.views.registration.widgets import error_label, show_error
 from console.views.registration.wizard import RegistrationWizard
 
 WIZARD_SHORTCUT = "Ctrl+Shift+N"
@@ -56,7 +57,6 @@ def install_card(card: Any) -> None:
     def open_people() -> None:
         dialog = AccountPeopleDialog(card.ctx, card.account_id, card.account_number, card)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.changed.connect(card.refresh)
         dialog.show()
 
     card.add_action(card.tr("Привязать/изменить клиента"), CARD_SHORTCUT, open_people)
@@ -112,10 +112,12 @@ class AccountPeopleDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: binding.account_people(self.ctx.db, self.account_id),
-            guarded(self, self._show),
-            guarded(self, self._failed),
+            self._show,
+            self._failed,
         )
 
     def _show(self, rows: tuple[HolderRow, ...]) -> None:
@@ -146,16 +148,21 @@ class AccountPeopleDialog(QDialog):
         show_error(self.error, None)
         self.reload()
         self.changed.emit()
+        # Edits and bindings are written by the sub-dialogs and the unbind operation; the card
+        # (and every other open card of the account) reloads on the announcement.
+        self.ctx.changes.announce_account(self.account_id)
 
     def register(self) -> None:
         def start(brief: AccountBrief) -> None:
             wizard = open_wizard(self.ctx, self, brief)
             wizard.finished.connect(lambda _code: self._changed())
 
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: binding.account_brief(self.ctx.db, self.account_id),
-            guarded(self, start),
-            guarded(self, self._failed),
+            start,
+            self._failed,
         )
 
     def edit_selected(self) -> None:
@@ -176,10 +183,12 @@ class AccountPeopleDialog(QDialog):
         def shown(found: Identity) -> None:
             self.table.setItem(index, 3, QTableWidgetItem(found.passport_text))
 
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: edit.reveal_passport(self.ctx.db, self.ctx.actor, row.customer_id),
-            guarded(self, shown),
-            guarded(self, self._failed),
+            shown,
+            self._failed,
         )
 
     def unbind_selected(self) -> None:
@@ -197,8 +206,10 @@ class AccountPeopleDialog(QDialog):
         if ask.exec() != QDialog.DialogCode.Accepted:
             return
         reason = ask.textValue()
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: binding.unbind(self.ctx.db, self.ctx.actor, row.holder_id, row.version, reason),
-            guarded(self, lambda _none: self._changed()),
-            guarded(self, self._failed),
+            lambda _none: self._changed(),
+            self._failed,
         )

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 from console.services.documents import registration_form
 from console.services.registration.forms import RELATION_LABELS
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 from console.views.registration.pages import wizard_of
-from console.views.registration.widgets import error_label, guarded, show_error
+from console.views.registration.widgets import error_label, show_error
 
 
 class PrintPage(QWizardPage):
@@ -101,18 +102,22 @@ class PrintPage(QWizardPage):
         data = self.form_data()
         db, actor, customer_id = self.ctx.db, self.ctx.actor, result.customer.id
         # The printed passport is the stored one, read through the audited function.
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: registration_form.form_person(db, actor, customer_id, data.person),
-            guarded(self, lambda person: self._render(dataclasses.replace(data, person=person))),
-            guarded(self, lambda err: show_error(self.error, message_for(err))),
+            lambda person: self._render(dataclasses.replace(data, person=person)),
+            lambda err: show_error(self.error, message_for(err)),
         )
 
     def _render(self, data: registration_form.RegistrationFormData) -> None:
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: registration_form.render(data),
-            guarded(self, self._rendered),
-            guarded(self, lambda err: show_error(self.error, message_for(err))),
-            heavy=True,
+            self._rendered,
+            lambda err: show_error(self.error, message_for(err)),
+            render=True,
         )
 
     def _rendered(self, pdf: bytes) -> None:

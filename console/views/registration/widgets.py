@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from console.services.core.errors import ValidationError
 
 ERROR_STYLE = "color: #b00020;"
 T = TypeVar("T")
-
-
-def guarded(owner: QObject, callback: Callable[[T], Any]) -> Callable[[T], None]:
-    """A task callback that does nothing once ``owner`` is gone (the window closed meanwhile)."""
-
-    def call(value: T) -> None:
-        if shiboken6.isValid(owner):
-            callback(value)
-
-    return call
 
 
 def error_label(parent: QWidget) -> QLabel:

@@ -32,12 +32,12 @@ from console.services.registration.forms import (
     RegistrationResult,
 )
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 from console.views.registration.widgets import (
     CheckedField,
     add_row,
     error_label,
-    guarded,
     show_error,
 )
 
@@ -210,10 +210,12 @@ class DuplicatesPage(QWizardPage):
         self.status.setText(self.tr("Ищем клиента в базе…"))
         person = self._wizard().person
         assert person is not None
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: registration.find_duplicates(self.ctx.db, self.ctx.actor, person),
-            guarded(self, self._found),
-            guarded(self, self._failed),
+            self._found,
+            self._failed,
             key="registration.duplicates",
         )
         self.completeChanged.emit()

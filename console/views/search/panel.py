@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from console.services.lookup.search import SearchResult, SearchRow, search
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 from console.views.search.model import SearchResultsModel
 
@@ -104,7 +105,9 @@ class SearchPanel(QWidget):
         db, actor = self.ctx.db, self.ctx.actor
         limit = self.ctx.settings.search_limit
         self.hint.setText(self.tr("Поиск…"))
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: search(db, query, limit=limit, actor=actor),
             lambda result: self._show(query, result),
             self._failed,

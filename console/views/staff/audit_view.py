@@ -30,6 +30,7 @@ from console.services.staff import audit_trail
 from console.services.staff import members as staff
 from console.services.staff.audit_trail import AuditFilter, AuditRow
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 from console.views.staff.audit_model import AuditTableModel
 from console.views.staff.sign_in import error_label, show_error
@@ -49,7 +50,7 @@ class AuditView(QWidget):
         self.model.fetch_requested.connect(self._fetch_more)
         self._build(account_number)
         self._apply_preset(0)
-        ctx.tasks.run(lambda: staff.list_staff(ctx.db), self._fill_staff, lambda _e: None)
+        run_op(ctx, self, lambda: staff.list_staff(ctx.db), self._fill_staff, lambda _e: None)
         self.reload()
 
     # --- construction -----------------------------------------------------------------
@@ -182,7 +183,9 @@ class AuditView(QWidget):
         flt = self.current_filter()
         ctx = self.ctx
         self.status.setText(self.tr("Загрузка…"))
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            self,
             lambda: audit_trail.page(ctx.db, ctx.actor, flt),
             lambda rows: self._loaded(flt, rows),
             self._failed,
@@ -196,7 +199,9 @@ class AuditView(QWidget):
 
     def _fetch_more(self, before_id: Any) -> None:
         ctx, flt = self.ctx, self._filter
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            self,
             lambda: audit_trail.page(ctx.db, ctx.actor, flt, before_id=before_id),
             self._more_loaded,
             self._more_failed,
@@ -247,7 +252,9 @@ class AuditView(QWidget):
         ctx, flt = self.ctx, self.current_filter()
         self.export_button.setEnabled(False)
         self.status.setText(self.tr("Выгрузка…"))
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            self,
             lambda: audit_trail.export_csv_file(ctx.db, ctx.actor, flt, path),
             lambda count: self._exported(count, path),
             self._export_failed,

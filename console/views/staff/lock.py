@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from console.services.staff import auth
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 from console.views.staff.sign_in import error_label, show_error
 
@@ -140,7 +141,9 @@ class UnlockDialog(QDialog):
         password = self.password_edit.text()
         ctx = self.ctx
         self.unlock_button.setEnabled(False)
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            self,
             lambda: auth.verify_password(ctx.db, ctx.actor, password, ctx.settings),
             lambda _none: self.accept(),
             self._failed,
@@ -283,7 +286,9 @@ class InactivityLock(QObject):
         (the curtains stay until the window is gone; nothing is shown to whoever is guessing)."""
         ctx = self.ctx
         self.timer.stop()
-        ctx.tasks.run(
+        run_op(
+            ctx,
+            self,
             lambda: auth.sign_out(ctx.db, ctx.actor, "unlock_failed"),
             lambda _none: self._close(),
             lambda _error: self._close(),

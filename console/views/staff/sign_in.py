@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from console.services.core.errors import ValidationError
 from console.services.staff import auth, credentials
 from console.services.staff.actor import Actor
+from console.views.common.operations import run_op
 from console.views.common.tasks import TaskRunner, message_for
 
 ERROR_STYLE = "color: #b00020;"
@@ -58,7 +59,14 @@ class SignInDialog(QDialog):
         self._build()
         self._restore()
         if gate.embedded:
-            self.tasks.run(gate.offices, self._fill_offices, lambda _e: None, key="sign-in-offices")
+            run_op(
+                self.tasks,
+                self,
+                gate.offices,
+                self._fill_offices,
+                lambda _e: None,
+                key="sign-in-offices",
+            )
 
     # --- construction -----------------------------------------------------------------
     def _build(self) -> None:
@@ -191,7 +199,9 @@ class SignInDialog(QDialog):
             return
         office = self.office_code()
         self._busy(True)
-        self.tasks.run(
+        run_op(
+            self.tasks,
+            self,
             lambda: self.gate.sign_in(login, password, office),
             lambda result: self._signed_in(result, login, password, office),
             self._failed,
@@ -300,7 +310,9 @@ class FirstStartDialog(QDialog):
         assert db is not None
         self.set_button.setEnabled(False)
         self.later_button.setEnabled(False)
-        self.tasks.run(
+        run_op(
+            self.tasks,
+            self,
             lambda: auth.first_start(
                 db, password, office_code=settings.office_code, workstation=settings.workstation
             ),

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from console.services.staff.approvals import SupervisorApproval, verify_supervisor
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 
 
@@ -75,7 +76,9 @@ class SupervisorApprovalBox(QGroupBox):
         login, password = self.login.text(), self.password.text()
         self.verify.setEnabled(False)
         self.status.setText(self.tr("Проверка…"))
-        self.ctx.tasks.run(
+        run_op(
+            self.ctx,
+            self,
             lambda: verify_supervisor(self.ctx.db, login, password),
             self._verified,
             self._refused,

@@ -36,9 +36,9 @@ from console.services.core.formatting import date
 from console.services.supervision import queues
 from console.services.supervision.queues import Choice, FilterChoices, Summary, SummaryRow
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.rows_model import SORT_ROLE
 from console.views.common.tasks import message_for
-from console.views.common.widget_tasks import run_for
 from console.views.supervision.model import SummaryModel
 
 SERIES = (("Поступило", "#3465a4"), ("Закрыто в срок", "#4e9a06"), ("Просрочено", "#cc0000"))
@@ -147,9 +147,9 @@ class SummaryPage(QWidget):
             self.status.setText(self.tr("Начало периода позже его конца: исправьте даты."))
             return
         db, actor, office = self.ctx.db, self.ctx.actor, self.office.currentData()
-        run_for(
+        run_op(
+            self.ctx,
             self,
-            self.ctx.tasks,
             lambda: queues.summary(db, actor, start, end, office_id=office),
             self._loaded,
             lambda err: self.status.setText(message_for(err)),

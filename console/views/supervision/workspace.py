@@ -34,9 +34,9 @@ from console.services.supervision.queues import (
     QueueItem,
 )
 from console.views.common.context import ViewContext
+from console.views.common.operations import run_op
 from console.views.common.rows_model import SORT_ROLE
 from console.views.common.tasks import message_for
-from console.views.common.widget_tasks import run_for
 from console.views.supervision.model import QueueItemsModel
 from console.views.supervision.summary import SummaryPage, fill_choices
 
@@ -83,9 +83,9 @@ class SupervisorWorkspace(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs)
         QShortcut(QKeySequence("F5"), self, self.refresh)
-        run_for(
+        run_op(
+            self.ctx,
             self,
-            self.ctx.tasks,
             lambda: queues.filter_choices(ctx.db, ctx.actor),
             self._choices,
             self._failed,
@@ -201,7 +201,7 @@ class SupervisorWorkspace(QWidget):
                 queues.queue_items(db, actor, queue, filt),
             )
 
-        run_for(self, self.ctx.tasks, load, self._loaded, self._failed, key=f"queues-{id(self)}")
+        run_op(self.ctx, self, load, self._loaded, self._failed, key=f"queues-{id(self)}")
 
     def _loaded(self, data: tuple[tuple[QueueCount, ...], tuple[QueueItem, ...]]) -> None:
         counts, items = data
