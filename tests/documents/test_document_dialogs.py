@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from console.models.enums import StaffRole
 from console.services.core.database import Database
+from console.services.documents import data, payment_document
 from console.services.staff.actor import Actor
 from console.settings import Settings
 from console.views.common.context import ViewContext
@@ -124,9 +126,25 @@ def test_card_plugin_opens_the_document_in_a_tab(
 
 
 def test_batch_dialog_prints_a_street_with_progress(
-    qtbot: QtBot, sqlite_db: Database, accounts: list[AccountIds]
+    qtbot: QtBot,
+    sqlite_db: Database,
+    accounts: list[AccountIds],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ctx = _ctx(sqlite_db, make_staff(sqlite_db, "boss", StaffRole.SUPERVISOR))
+    threads: dict[str, set[str]] = {"gather": set(), "render": set()}
+    real_gather, real_render = data.gather_many, payment_document.render
+
+    def gather(*args: object, **kwargs: object) -> object:
+        threads["gather"].add(threading.current_thread().name.split("_")[0])
+        return real_gather(*args, **kwargs)  # type: ignore[arg-type]
+
+    def render(*args: object, **kwargs: object) -> object:
+        threads["render"].add(threading.current_thread().name.split("_")[0])
+        return real_render(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(data, "gather_many", gather)
+    monkeypatch.setattr(payment_document, "render", render)
     ready: list[tuple[bytes, str, str]] = []
     dialog = BatchPrintDialog(ctx, on_ready=lambda *args: ready.append(args))
     qtbot.addWidget(dialog)
@@ -140,6 +158,8 @@ def test_batch_dialog_prints_a_street_with_progress(
     assert page_count(pdf) == 3 and title == "Пакет за Сентябрь 2026"
     assert name == "Платёжные документы 2026-09.pdf"
     assert dialog.progress.maximum() == 3 and dialog.progress.value() == 3
+    # reportlab on the render thread, every database read on the one database thread
+    assert threads == {"gather": {"db"}, "render": {"render"}}
 
 
 def test_batch_dialog_cancel_and_errors_next_to_the_field(

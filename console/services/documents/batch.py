@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -115,12 +117,17 @@ def render_batch(
     *,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    on_database: Callable[[Callable[[], Any]], Any] | None = None,
 ) -> BatchResult:
     """Render the documents of ``account_ids`` for a closed month into one PDF (supervisor).
 
     ``progress(done, total)`` is called after each page; when ``cancelled()`` turns true the
-    batch stops and no PDF is returned.
+    batch stops and no PDF is returned. ``on_database(step)`` runs each database step where the
+    caller keeps its database work (the console's one database thread) while this thread
+    renders; by default the steps run here.
     """
+    in_place: Callable[[Callable[[], Any]], Any] = lambda step: step()  # noqa: E731
+    run_db = on_database or in_place
     if not actor.is_supervisor:
         raise PermissionDeniedError("Пакетная печать доступна руководителю офиса.")
     period = period.replace(day=1)
@@ -132,22 +139,29 @@ def render_batch(
         stopped = stopped or (cancelled is not None and cancelled())
         return stopped
 
-    with db.read() as session:
+    def gather(chunk: Sequence[int]) -> list[data.PaymentDocumentData]:
+        with db.read() as session:
+            return data.gather_many(session, chunk, period)
 
-        def documents() -> Iterator[data.PaymentDocumentData]:
-            for start in range(0, total, GATHER_CHUNK):
-                if is_cancelled():
-                    return
-                chunk = account_ids[start : start + GATHER_CHUNK]
-                yield from data.gather_many(session, chunk, period)
+    def documents() -> Iterator[data.PaymentDocumentData]:
+        for start in range(0, total, GATHER_CHUNK):
+            if is_cancelled():
+                return
+            chunk = account_ids[start : start + GATHER_CHUNK]
+            found: list[data.PaymentDocumentData] = run_db(functools.partial(gather, chunk))
+            yield from found
 
-        on_page = (lambda done: progress(done, total)) if progress is not None else None
-        pdf = payment_document.render(documents(), on_page=on_page, cancelled=is_cancelled)
+    on_page = (lambda done: progress(done, total)) if progress is not None else None
+    pdf = payment_document.render(documents(), on_page=on_page, cancelled=is_cancelled)
     if stopped:
         return BatchResult(None, 0, total, True, period)
-    with db.transaction() as session:
-        audit.record(
-            session, actor, "document.batch_print", "payment_document", None,
-            after={"period": period, "pages": total},
-        )  # fmt: skip
+
+    def record() -> None:
+        with db.transaction() as session:
+            audit.record(
+                session, actor, "document.batch_print", "payment_document", None,
+                after={"period": period, "pages": total},
+            )  # fmt: skip
+
+    run_db(record)
     return BatchResult(pdf, total, total, False, period)

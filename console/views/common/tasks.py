@@ -10,6 +10,7 @@ the next keystroke never overwrites the newer one.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -71,6 +72,13 @@ class TaskRunner(QObject):
             lambda f: self._finished.emit((f, key, generation, on_done, on_error, settled))
         )
         return future
+
+    def on_database(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` on the database thread and wait for it: for work already running on the
+        render thread that needs a database step (never call it from the database thread)."""
+        if threading.current_thread().name.startswith("db"):
+            return fn()
+        return self._db.submit(fn).result()
 
     def is_stale(self, key: str, generation: int | None) -> bool:
         return generation is not None and self._generation.get(key) != generation

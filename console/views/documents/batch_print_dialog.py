@@ -181,8 +181,11 @@ class BatchPrintDialog(QDialog):
         self.status.setText(self.tr("Отбор лицевых счетов…"))
         db, actor, cancel, progress = self.ctx.db, self.ctx.actor, self._cancel, self._progress
 
+        tasks = self.ctx.tasks
+
         def job() -> batch.BatchResult:
-            ids = batch.select_accounts(db, period, selection)
+            # Renders on the render thread; every database step goes to the database thread.
+            ids = tasks.on_database(lambda: batch.select_accounts(db, period, selection))
             if not ids:
                 raise ValidationError("Не найдено ни одного лицевого счёта для печати.", "street")
             progress.changed.emit(0, len(ids))
@@ -190,7 +193,7 @@ class BatchPrintDialog(QDialog):
                 db, actor, period, ids,
                 progress=lambda done, total: progress.changed.emit(done, total)
                 if done % 10 == 0 or done == total else None,
-                cancelled=cancel.is_set,
+                cancelled=cancel.is_set, on_database=tasks.on_database,
             )  # fmt: skip
 
         run_op(self.ctx, self, job, self._finished, self._failed, key="batch-print", render=True)
