@@ -6,7 +6,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
-    QMainWindow,
     QMessageBox,
     QTabWidget,
     QVBoxLayout,
@@ -18,7 +17,7 @@ from console.views.common import plugins
 from console.views.common.context import ViewContext
 
 
-class MainWindow(QMainWindow):
+class MainWindow(plugins.WindowHost):
     """Holds the workspace; lookup, account cards and queues are tabs in it."""
 
     def __init__(self, ctx: ViewContext) -> None:

@@ -27,6 +27,7 @@ from console.views.appeals.model import AppealListModel
 from console.views.appeals.review import AppealReview
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
+from console.views.common.plugins import CardHost, WindowHost
 from console.views.common.tasks import message_for
 
 CARD_SHORTCUT = "F8"
@@ -127,7 +128,7 @@ class AppealsTab(QWidget):
         self.ctx.changes.announce_account(self.account_id)
 
 
-def install_card(card: Any) -> None:
+def install_card(card: CardHost) -> None:
     """«Обращение» in the card's toolbar and the «Обращения» tab."""
     tab = AppealsTab(card.ctx, card.account_id, card)
     card.add_tab(tab, tab.tr("Обращения"))
@@ -149,7 +150,7 @@ def _catalog(window: QWidget, ctx: ViewContext) -> AppealCatalogDialog:
     return dialog
 
 
-def install_window(window: Any) -> None:
+def install_window(window: WindowHost) -> None:
     """The office menu: an appeal without an account; the catalogue for administrators."""
     ctx: ViewContext = window.ctx
     no_account = QAction(window.tr("Обращение без лицевого счёта…"), window)

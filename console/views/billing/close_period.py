@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
@@ -28,6 +27,7 @@ from console.services.billing.run import (
 from console.services.core.formatting import month_year, parse_period, period_key
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
+from console.views.common.plugins import WindowHost
 from console.views.common.tasks import message_for
 
 
@@ -164,7 +164,7 @@ class ClosePeriodDialog(QDialog):
         self.status.setText(prefix + message_for(error))
 
 
-def install_window(window: Any) -> None:
+def install_window(window: WindowHost) -> None:
     """«Офис → Закрыть период…» for administrators (the database lets nobody else close one)."""
     action = QAction(window.tr("Закрыть период…"), window)
     action.setObjectName("closePeriodAction")

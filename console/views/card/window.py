@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
@@ -35,10 +35,8 @@ SEVERITY_STYLE = {
 }
 
 
-class AccountCard(QWidget):
+class AccountCard(plugins.CardHost):
     """Everything about one account on one screen; several may be open as workspace tabs."""
-
-    changed = Signal()
 
     def __init__(
         self,

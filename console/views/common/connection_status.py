@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 from console.services.core import health
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
+from console.views.common.plugins import WindowHost
 
 CHECK_EVERY_MS = 30_000
 RETRY_EVERY_MS = 5_000
@@ -96,9 +97,9 @@ class ConnectionLabel(QLabel):
         self.updateGeometry()
 
 
-def install_window(window: QMainWindow) -> None:
+def install_window(window: WindowHost) -> None:
     """Add the connection state to the main window's status bar and start the pings."""
-    ctx: ViewContext = window.ctx  # type: ignore[attr-defined]
+    ctx = window.ctx
     monitor = ConnectionMonitor(ctx, window)
     label = ConnectionLabel(monitor, window)
     window.statusBar().addPermanentWidget(label)

@@ -7,9 +7,50 @@ is listed here once, so the card and the window don't import every feature by na
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from collections.abc import Callable
 
-#: Modules under console.views with ``install_card(card: AccountCard) -> None``.
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+
+from console.views.common.context import ViewContext
+
+
+class CardHost(QWidget):
+    """What the account card (views/card/window.py) offers the features that plug into it."""
+
+    #: Emitted when the card reloads, so a feature's own tab reloads too.
+    changed = Signal()
+    ctx: ViewContext
+    account_id: int
+    account_number: str
+
+    def add_action(
+        self, text: str, shortcut: str | None, callback: Callable[[], object]
+    ) -> QAction:
+        """A toolbar button with an optional shortcut, active while this card is shown."""
+        raise NotImplementedError
+
+    def add_tab(self, widget: QWidget, title: str) -> None:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+
+class WindowHost(QMainWindow):
+    """What the main window (views/main_window.py) offers the features that plug into it."""
+
+    ctx: ViewContext
+    office_menu: QMenu
+    account_menu: QMenu
+
+    def open_tab(self, widget: QWidget, title: str, key: str | None = None) -> QWidget:
+        """Show ``widget`` as a workspace tab; a tab with the same ``key`` is reused."""
+        raise NotImplementedError
+
+
+#: Modules under console.views with ``install_card(card: CardHost) -> None``.
 CARD_PLUGINS: list[str] = [
     "appeals.plugin",
     "payments.plugin",
@@ -20,7 +61,7 @@ CARD_PLUGINS: list[str] = [
     "readings.plugin",
 ]
 
-#: Modules under console.views with ``install_window(window: MainWindow) -> None``.
+#: Modules under console.views with ``install_window(window: WindowHost) -> None``.
 WINDOW_PLUGINS: list[str] = [
     "search.panel",  # first: it replaces the welcome page as workspace tab 0
     "staff.lock",
@@ -36,7 +77,7 @@ WINDOW_PLUGINS: list[str] = [
 ]
 
 
-def install(kind: str, target: Any) -> None:
+def install(kind: str, target: CardHost | WindowHost) -> None:
     """Call every plugin of ``kind`` ("card" or "window") on ``target``."""
     names = CARD_PLUGINS if kind == "card" else WINDOW_PLUGINS
     for name in names:

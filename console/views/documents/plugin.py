@@ -12,6 +12,7 @@ from console.services.core.formatting import month_year
 from console.services.documents.issue import IssuedPaymentDocument, issue_payment_document
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
+from console.views.common.plugins import CardHost, WindowHost
 from console.views.common.tasks import message_for
 from console.views.documents.batch_print_dialog import BatchPrintDialog
 from console.views.documents.month_picker import MonthPickerDialog
@@ -22,7 +23,7 @@ DOCUMENT_SHORTCUT = "Ctrl+P"  # F8 is the appeal, F9 the payment
 REPORTS_SHORTCUT = "Ctrl+Shift+P"
 
 
-def install_card(card: Any) -> None:
+def install_card(card: CardHost) -> None:
     """Add the two actions to an AccountCard (interface: ctx, account_id, account_number)."""
     card.add_action(card.tr("Платёжный документ"), DOCUMENT_SHORTCUT, lambda: open_document(card))
     card.add_action(card.tr("Отчёты"), REPORTS_SHORTCUT, lambda: open_reports(card))
@@ -70,7 +71,7 @@ def open_reports(card: Any) -> ReportsDialog:
     return dialog
 
 
-def install_window(window: Any) -> None:
+def install_window(window: WindowHost) -> None:
     """«Офис» → batch printing (supervisor) and the day's payments per clerk."""
     ctx: ViewContext = window.ctx
     batch_action = QAction(window.tr("Пакетная печать платёжных документов…"), window)

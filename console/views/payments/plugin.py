@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 
+from console.views.common.plugins import CardHost, WindowHost
 from console.views.payments.day_closing_dialog import DayClosingDialog
 from console.views.payments.dialog import PaymentDialog
 from console.views.payments.reversal_dialog import PaymentReversalDialog
@@ -16,7 +15,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("payments_card", text)
 
 
-def install_card(card: Any) -> None:
+def install_card(card: CardHost) -> None:
     """«Принять оплату» and «Платежи» on an AccountCard.
 
     The dialogs announce payments and reversals on ``ctx.changes``: the card reloads itself.
@@ -40,7 +39,7 @@ def install_card(card: Any) -> None:
     )  # fmt: skip
 
 
-def install_window(window: Any) -> None:
+def install_window(window: WindowHost) -> None:
     """Office menu: the day's closing (supervisors)."""
     ctx = window.ctx
     if not ctx.actor.is_supervisor:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from console.views.common.plugins import CardHost
 from console.views.readings.entry import ReadingEntryDialog
 from console.views.readings.meter_replacement import MeterReplacementDialog
 
 
-def install_card(card: Any) -> None:
+def install_card(card: CardHost) -> None:
     """Add the readings actions. The dialogs announce their writes (ctx.changes), so the card
     and every other open card of the account reload (their «Показания» tabs too)."""
 

@@ -3,11 +3,10 @@ queue of applications in the office menu."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 
+from console.views.common.plugins import CardHost, WindowHost
 from console.views.refunds.dialogs import RefundRegisterDialog
 from console.views.refunds.tab import RefundQueueWidget, RefundsTab
 
@@ -16,7 +15,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("refunds_plugin", text)
 
 
-def install_card(card: Any) -> None:
+def install_card(card: CardHost) -> None:
     """«Заявление на возврат» and the «Возвраты» tab on an AccountCard.
 
     Registering and deciding announce the account on ``ctx.changes``: the card reloads itself.
@@ -33,7 +32,7 @@ def install_card(card: Any) -> None:
     card.add_tab(tab, _tr("Возвраты"))
 
 
-def install_window(window: Any) -> None:
+def install_window(window: WindowHost) -> None:
     """Office menu: the queue of refund applications awaiting review (supervisors)."""
     ctx = window.ctx
     if not ctx.actor.is_supervisor:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -26,6 +24,7 @@ from console.services.registration import binding, edit
 from console.services.registration.forms import AccountBrief, HolderRow
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
+from console.views.common.plugins import CardHost, WindowHost
 from console.views.common.tasks import message_for
 from console.views.registration.customer_edit_dialog import CustomerEditDialog
 from console.views.registration.widgets import error_label, show_error
@@ -45,7 +44,7 @@ def open_wizard(
     return wizard
 
 
-def install_window(window: Any) -> None:
+def install_window(window: WindowHost) -> None:
     action = QAction(window.tr("Регистрация клиента…"), window)
     action.setObjectName("registerCustomer")
     action.setShortcut(QKeySequence(WIZARD_SHORTCUT))
@@ -53,7 +52,7 @@ def install_window(window: Any) -> None:
     window.account_menu.addAction(action)
 
 
-def install_card(card: Any) -> None:
+def install_card(card: CardHost) -> None:
     def open_people() -> None:
         dialog = AccountPeopleDialog(card.ctx, card.account_id, card.account_number, card)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from console.services.staff import members as staff
 from console.services.staff.audit_trail import AuditFilter, AuditRow
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
+from console.views.common.plugins import CardHost, WindowHost
 from console.views.common.tasks import message_for
 from console.views.staff.audit_model import AuditTableModel
 from console.views.staff.sign_in import error_label, show_error
@@ -274,31 +274,30 @@ def _to_date(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
-def open_audit(window: QMainWindow, ctx: ViewContext, account_number: str = "") -> QWidget:
+def open_audit(window: QWidget, ctx: ViewContext, account_number: str = "") -> QWidget:
     """Show the trail as a workspace tab (one per account, one for the whole office)."""
     view = AuditView(ctx, account_number)
     title = window.tr("Журнал: {0}").format(account_number) if account_number else None
     key = f"audit:{account_number}" if account_number else "audit"
-    opener = getattr(window, "open_tab", None)
-    if opener is None:
+    if not isinstance(window, WindowHost):
         view.show()
         return view
-    return opener(view, title or window.tr("Журнал действий"), key)  # type: ignore[no-any-return]
+    return window.open_tab(view, title or window.tr("Журнал действий"), key)
 
 
-def install_window(window: QMainWindow) -> None:
+def install_window(window: WindowHost) -> None:
     """«Офис → Журнал действий» for supervisors and administrators."""
-    ctx: ViewContext = window.ctx  # type: ignore[attr-defined]
+    ctx = window.ctx
     if not ctx.actor.is_supervisor:
         return
     action = QAction(window.tr("Журнал действий"), window)
     action.setObjectName("auditAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+J"))
     action.triggered.connect(lambda: open_audit(window, ctx))
-    window.office_menu.addAction(action)  # type: ignore[attr-defined]
+    window.office_menu.addAction(action)
 
 
-def install_card(card: Any) -> None:
+def install_card(card: CardHost) -> None:
     """«Журнал по счёту» in the account card, for supervisors."""
     if not card.ctx.actor.is_supervisor:
         return

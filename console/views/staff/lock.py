@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from console.services.staff import auth
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
+from console.views.common.plugins import WindowHost
 from console.views.common.tasks import message_for
 from console.views.staff.sign_in import error_label, show_error
 
@@ -306,9 +307,9 @@ def _is_popup(widget: QWidget) -> bool:
     return widget.windowType() in (Qt.WindowType.Popup, Qt.WindowType.ToolTip)
 
 
-def install_window(window: QMainWindow) -> None:
+def install_window(window: WindowHost) -> None:
     """The idle lock, and «Файл → Заблокировать» (Ctrl+L) for leaving the desk at once."""
-    ctx: ViewContext = window.ctx  # type: ignore[attr-defined]
+    ctx = window.ctx
     lock = InactivityLock(window, ctx)
     window.setProperty("inactivityLock", True)
     window.inactivity_lock = lock  # type: ignore[attr-defined]

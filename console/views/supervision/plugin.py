@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from console.views.appeals.plugin import open_appeal
 from console.views.common.context import ViewContext
+from console.views.common.plugins import WindowHost
 from console.views.supervision.workspace import SupervisorWorkspace
 
 WORKSPACE_SHORTCUT = "Ctrl+Shift+R"
@@ -30,7 +31,7 @@ def _open_from_workspace(
     review.changed.connect(workspace.refresh)
 
 
-def install_window(window: Any) -> None:
+def install_window(window: WindowHost) -> None:
     """«Рабочее место руководителя» in the office menu, for supervisors only."""
     ctx: ViewContext = window.ctx
     if not ctx.actor.is_supervisor:
