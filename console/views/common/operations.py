@@ -19,10 +19,11 @@ the owner widget is gone (a closed tab). A :class:`ValidationError` with a field
 (``TaskRunner.failed``). Unexpected exceptions are logged with their traceback by the runner and
 never shown: the clerk reads the generic Russian message.
 
-Why not qasync: the services are synchronous SQLAlchemy code and psycopg's async mode refuses
-the Proactor (IOCP) event loop that qasync runs on Windows, so asyncio would only add a second
-model around the same blocking calls. One ordered database thread keeps a clerk's actions in the
-order they were made (the payment is stored before the card reloads), with nothing to race.
+Why not qasync: the services are synchronous SQLAlchemy code, so asyncio would only wrap the same
+blocking calls in a second model (and psycopg's async mode needs qasync's selector loop, not the
+Proactor loop Windows defaults to). One ordered database thread keeps a clerk's actions in the
+order they were made (the payment is stored before the card reloads), with nothing to race; the
+network I/O to come (cash register, SMTP) can run the same way on a thread of its own.
 """
 
 from __future__ import annotations
