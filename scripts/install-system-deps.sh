@@ -1,6 +1,7 @@
 #!/bin/sh
 # System packages the test suite uses on Debian/Ubuntu: PostgreSQL 15 server (the suite starts
-# its own), poppler-utils (pdftotext, pdftoppm) and the libraries Qt needs offscreen.
+# its own), poppler-utils (pdftotext, pdftoppm), the libraries Qt needs offscreen, and Xvfb,
+# xdotool and Qt's X11 libraries for the real-keyboard tests.
 # Does nothing where everything is already there; needs root (or sudo) otherwise.
 set -e
 need=""
@@ -13,6 +14,13 @@ dpkg -s libxkbcommon0 >/dev/null 2>&1 || need="$need libxkbcommon0"
 dpkg -s libfontconfig1 >/dev/null 2>&1 || need="$need libfontconfig1"
 dpkg -s libdbus-1-3 >/dev/null 2>&1 || need="$need libdbus-1-3"
 dpkg -s libgl1 >/dev/null 2>&1 || need="$need libgl1"
+# A real X server and real key presses for the keyboard tests, and Qt's xcb platform plugin.
+command -v Xvfb >/dev/null 2>&1 || need="$need xvfb"
+command -v xdotool >/dev/null 2>&1 || need="$need xdotool"
+for lib in libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+           libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1; do
+    dpkg -s "$lib" >/dev/null 2>&1 || need="$need $lib"
+done
 [ -z "$need" ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "Install these packages with your system's package manager:$need" >&2

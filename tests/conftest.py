@@ -38,6 +38,7 @@ from tests.support.pgserver import (  # noqa: E402
     scratch_database,
     start_server,
 )
+from tests.support.xserver import XServer, missing_tools, start_xvfb  # noqa: E402
 
 keyring.set_keyring(MemoryKeyring())
 
@@ -50,6 +51,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 #: Fixtures that start or use the session's PostgreSQL servers.
 POSTGRES_FIXTURES = frozenset({"pg_server", "pg_template", "pg_db", "hostile_server", "hostile"})
+
+
+@pytest.fixture(scope="session")
+def xserver() -> Iterator[XServer]:
+    """A real X server of an office monitor's size (1366×768) for real key presses."""
+    missing = missing_tools()
+    if missing:
+        reason = f"{', '.join(missing)} not installed: real-keyboard tests NOT RUN"
+        if IN_CI:
+            pytest.fail(reason + " (CI=true makes this a failure)")
+        pytest.skip(reason)
+    with start_xvfb() as server:
+        yield server
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -75,6 +89,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.postgres)
         if "qtbot" in names:
             item.add_marker(pytest.mark.qt)
+        if "xserver" in names:
+            item.add_marker(pytest.mark.xserver)
         if item.get_closest_marker("slow") and not run_slow:
             skipped.append(item)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -44,6 +45,7 @@ from console.services.readings.entry import (
     submit_readings,
 )
 from console.views.common.context import ViewContext
+from console.views.common.keyboard import enter_moves_to
 from console.views.common.operations import Operation, run_op
 from console.views.common.tasks import message_for
 from console.views.readings.confirmation_block import ConfirmationBlock
@@ -289,7 +291,7 @@ class ReadingEntryDialog(QDialog):
             row = ZoneRow(box, grid, 1 + index * 2, meter, zone,
                           typed.get((meter.meter_id, zone.zone), ""))  # fmt: skip
             row.edited.connect(self._recheck)
-            row.edit.returnPressed.connect(lambda r=row: self._next_field(r))
+            enter_moves_to(row.edit, functools.partial(self._next_field, row))
             self.rows.append(row)
         if meter.verification_expired and meter.estimation_note:
             note = QLabel(meter.estimation_note, box)
@@ -299,12 +301,10 @@ class ReadingEntryDialog(QDialog):
             grid.addWidget(note, 1 + len(meter.zone_states) * 2, 0, 1, 6)
         return box
 
-    def _next_field(self, row: ZoneRow) -> None:
+    def _next_field(self, row: ZoneRow) -> QWidget | None:
+        """The field after ``row``; None on the last one, where Enter is the dialog's «Далее»."""
         index = self.rows.index(row)
-        if index + 1 < len(self.rows):
-            self.rows[index + 1].edit.setFocus()
-        else:
-            self.to_confirmation()
+        return self.rows[index + 1].edit if index + 1 < len(self.rows) else None
 
     # --- live checking ----------------------------------------------------------------------
     def taken_on_date(self) -> dt.date:
