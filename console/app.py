@@ -105,11 +105,13 @@ def bootstrap(settings: Settings, argv: Sequence[str] | None = None) -> int:
 
     from console.views.common.context import ViewContext
     from console.views.common.tasks import TaskRunner
+    from console.views.common.translations import install_russian
     from console.views.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(list(argv or sys.argv))
     app.setOrganizationName("console")
     app.setApplicationName("service-console")
+    install_russian(app)
     tasks = TaskRunner()
     embedded: Database | None = None
     try:

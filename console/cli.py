@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from console import __version__
+from console import __version__, argparse_ru
 from console.commands import COMMAND_MODULES
 from console.services.core.errors import ConsoleError
 
@@ -18,6 +18,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_ru.install()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--database",
@@ -31,7 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Операторский пульт клиентского зала энергосбытовой компании.",
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"console {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"console {__version__}",
+        help="показать версию программы и выйти",
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="КОМАНДА", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(f"console.commands.{name}").register(sub, common)
