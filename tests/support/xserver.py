@@ -46,6 +46,11 @@ class XServer:
         self.xdotool("windowfocus", "--sync", str(window))
         self.xdotool("type", "--delay", "30", text)
 
+    def click(self, x: int, y: int) -> None:
+        """A real mouse click at screen coordinates."""
+        self.xdotool("mousemove", "--sync", str(x), str(y))
+        self.xdotool("click", "1")
+
     def key(self, window: int, *keys: str) -> None:
         self.xdotool("windowfocus", "--sync", str(window))
         self.xdotool("key", "--delay", "60", *keys)
@@ -111,6 +116,11 @@ class Desk:
             time.sleep(0.05)
         stderr = self.process.stderr.read() if self.process.poll() is not None else ""  # type: ignore[union-attr]
         raise AssertionError(f"no «{prefix}» from the dialog; it said {self.lines} {stderr}")
+
+    def where(self, name: str) -> tuple[int, int]:
+        """The screen centre of a widget the dialog was asked about (``--where``)."""
+        _, _, x, y = self.expect(f"AT {name} ").split()
+        return int(x), int(y)
 
     def said(self, prefix: str) -> list[str]:
         self._read()

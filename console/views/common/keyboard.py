@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QStackedWidget, QWidget
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -38,3 +38,17 @@ def enter_moves_to(field: QWidget, following: Callable[[], QWidget | None]) -> N
     """Enter in ``field`` focuses ``following()``; when that is None (the last field) Enter goes
     on to the dialog's default button, once."""
     field.installEventFilter(_EnterToNext(field, following))
+
+
+def default_button_per_page(pages: QStackedWidget, buttons: dict[int, QPushButton]) -> None:
+    """Enter presses the button of the step on screen. A dialog has one default button: the
+    last ``setDefault(True)`` wins, so a second page's button set while the dialog is built
+    silently took Enter away from the first page («Принять оплату» did nothing on Enter)."""
+
+    def shown(index: int) -> None:
+        button = buttons.get(index)
+        if button is not None:
+            button.setDefault(True)
+
+    pages.currentChanged.connect(shown)
+    shown(pages.currentIndex())

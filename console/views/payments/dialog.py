@@ -32,6 +32,7 @@ from console.services.documents import receipt
 from console.services.payments import counter
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel, MoneyEdit
+from console.views.common.keyboard import default_button_per_page
 from console.views.common.operations import Operation
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
@@ -69,6 +70,7 @@ class PaymentDialog(QDialog):
         self.stack.addWidget(self._done_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
+        default_button_per_page(self.stack, {0: self.submit, 1: self.print_button})
         self.submit.setEnabled(False)
         Operation(self, lambda: counter.account_dues(ctx.db, account_id)).success(
             self._loaded
@@ -141,6 +143,7 @@ class PaymentDialog(QDialog):
         self.change_label.setObjectName("changeLabel")
         self.cash_error = ErrorLabel(page)
         self.confirm = QCheckBox(self.tr("Итоговая сумма &верна"), page)
+        self.confirm.setObjectName("confirmCheck")
         self.confirm.toggled.connect(self._update_submit)
         self.confirm_error = ErrorLabel(page)
         self.error = ErrorLabel(page)
@@ -291,6 +294,10 @@ class PaymentDialog(QDialog):
             and not self.model.error
             and not self._below_minimum()
         )
+
+    def is_ready(self) -> bool:
+        """The dues have loaded: the form can be filled in."""
+        return self.dues is not None
 
     # --- taking the payment ------------------------------------------------------------
     def form(self) -> counter.PaymentForm:

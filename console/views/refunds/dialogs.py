@@ -32,6 +32,7 @@ from console.services.refunds import applications
 from console.services.refunds.queries import RefundContext, RefundDetails
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel, MoneyEdit
+from console.views.common.keyboard import default_button_per_page
 from console.views.common.operations import Operation, run_op
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
@@ -64,6 +65,7 @@ class RefundRegisterDialog(QDialog):
         self.stack.addWidget(self._form_page())
         self.stack.addWidget(self._done_page())
         QVBoxLayout(self).addWidget(self.stack)
+        default_button_per_page(self.stack, {0: self.submit, 1: self.print_button})
         run_op(
             ctx,
             self,
