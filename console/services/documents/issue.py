@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from console.models import Account, IssuedDocument
-from console.models.enums import DocumentKind
+from console.models.enums import AuditAction, DocumentKind
 from console.services.core.database import Database
 from console.services.core.errors import ConsoleError, NotFoundError
 from console.services.core.formatting import month_year
@@ -66,7 +66,7 @@ def issue_payment_document(
                     "сумма не совпадает): сообщите администратору."
                 )
             audit.record(
-                session, actor, "document.reprint", "issued_document", stored.id,
+                session, actor, AuditAction.DOCUMENT_REPRINT, "issued_document", stored.id,
                 account_id=account_id, after={"period": period, "sha256": stored.sha256},
             )  # fmt: skip
             return _result(stored, account.number, reprint=True)
@@ -80,7 +80,7 @@ def issue_payment_document(
         session.add(row)
         session.flush()
         audit.record(
-            session, actor, "document.issue", "issued_document", row.id,
+            session, actor, AuditAction.DOCUMENT_ISSUE, "issued_document", row.id,
             account_id=account_id,
             after={"period": period, "sha256": row.sha256, "amount_due": document.amount_due},
         )  # fmt: skip
