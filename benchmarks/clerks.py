@@ -46,7 +46,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, text
 
 from console.models import Account, AccountHolder, Appeal, AuditEvent, Customer, Payment, Reading
-from console.models.enums import AppealChannel, PaymentMethod, StaffRole
+from console.models.enums import AppealChannel, AuditAction, PaymentMethod, StaffRole
 from console.services.appeals import catalog, intake
 from console.services.core.database import Database, create_db_engine, normalise_url
 from console.services.core.errors import ConflictError, ValidationError
@@ -162,7 +162,7 @@ def op_audit(clerk: Clerk) -> None:
     """Record an action (what every write does), keyed so none may be lost or doubled."""
     key = uuid.uuid4().hex[:32]
     with clerk.db.transaction() as session:
-        audit.record(session, clerk.actor, "bench.action", "bench", key)
+        audit.record(session, clerk.actor, AuditAction.CUSTOMER_UPDATE, "bench", key)
     clerk.audit_keys.append(key)
 
 

@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from console.commands.common import connect, positive_int, print_json, settings_from
-from console.services.account.labels import ACCOUNT_STATUS, label
 from console.services.core.formatting import money
 from console.services.staff.auth import command_line_actor
 
@@ -54,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         for row in result.rows:
             print(
                 f"{row.number}\t{row.holder}\t{row.address}\t{money(row.balance)}\t"
-                f"{label(ACCOUNT_STATUS, row.status)}\t{row.supplier}"
+                f"{row.status_label}\t{row.supplier}"
             )
     if result.message:
         print(result.message, file=sys.stderr)

@@ -7,15 +7,15 @@ import getpass
 import sys
 
 from console.commands.common import connect, print_json, settings_from
+from console.models.enums import StaffRole
 from console.services.core import schema
 from console.services.core.database import Database
 from console.services.core.errors import ValidationError
+from console.services.core.labels import label
 from console.services.core.reference_data import ensure_reference_data
 from console.services.staff import auth
 from console.services.staff import members as staff
 from console.settings import Settings
-
-ROLE_LABELS = {"clerk": "специалист", "supervisor": "руководитель офиса", "admin": "администратор"}
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     add = staff_sub.add_parser("add", parents=[common], help="добавить сотрудника")
     add.add_argument("login", metavar="ЛОГИН", help="например, ivanova.a")
-    add.add_argument("--role", required=True, choices=sorted(ROLE_LABELS), help="роль")
+    add.add_argument("--role", required=True, choices=sorted(StaffRole), help="роль")
     add.add_argument("--office", metavar="КОД", default="", help="код офиса, например TMN-1")
     add.add_argument("--name", metavar="ФИО", default="", help="фамилия, имя, отчество")
     add.add_argument(
@@ -81,7 +81,7 @@ def run_add(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     office = f", офис {member.office_code}" if member.office_code else ""
-    print(f"Сотрудник {member.login} добавлен: {ROLE_LABELS[member.role.value]}{office}.")
+    print(f"Сотрудник {member.login} добавлен: {label(member.role).lower()}{office}.")
     return 0
 
 

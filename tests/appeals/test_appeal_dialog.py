@@ -102,7 +102,7 @@ def test_paid_service_order(qtbot, sqlite_db: Database) -> None:  # type: ignore
         qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
         assert dialog.result_number is not None
         d = queries.details(sqlite_db, dialog.result_number.id)
-        assert d.kind_label == "Заказ услуги" and d.price is not None
+        assert d.kind_label == "Заказ платной услуги" and d.price is not None
 
 
 def test_appeal_against_a_refund_decision(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]

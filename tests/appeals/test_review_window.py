@@ -76,7 +76,7 @@ def test_clerk_walks_the_appeal_to_the_end(qtbot, sqlite_db: Database) -> None: 
         wait_status(qtbot, review, AppealStatus.IN_PROGRESS)
         qtbot.waitUntil(lambda: review.history_model.rowCount() == 7)
         labels = [r.label for r in review.history_model.rows()]
-        assert "Выдано письмо с ответом" in labels and labels[-1] == "Открыто повторно"
+        assert "Выдано письмо с ответом" in labels and labels[-1] == "Обращение открыто повторно"
         grab(review, "review-reopened")
 
 

@@ -46,12 +46,12 @@ def test_the_whole_way_with_history(db: Database) -> None:
 
     steps = queries.history(db, done.id)
     assert [s.label for s in steps] == [
-        "Зарегистрировано",
+        "Зарегистрировано обращение",
         "Назначен исполнитель",
-        "Комментарий",
+        "Комментарий к обращению",
         "Подготовлен ответ",
-        "Закрыто",
-        "Открыто повторно",
+        "Обращение закрыто",
+        "Обращение открыто повторно",
     ]
     assert {s.staff_name for s in steps} == {"Сотрудник clerk1"}
     assert steps[2].detail == "Позвонил заявителю, уточнил период."

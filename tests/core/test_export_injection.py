@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from console.models import Staff
-from console.models.enums import PaymentMethod, StaffRole
+from console.models.enums import AuditAction, PaymentMethod, StaffRole
 from console.services.core.database import Database
 from console.services.documents import report_export, reports
 from console.services.payments import counter
@@ -64,7 +64,7 @@ def test_audit_export_neutralises_names_and_workstations(db: Database) -> None:
         session.execute(update(Staff).where(Staff.id == boss.staff_id).values(full_name="@SUM(A1)"))
     desk = dataclasses.replace(boss, workstation=DDE)
     with db.transaction() as session:
-        audit.record(session, desk, "customer.update", "customer", 1, after={"x": "+1+1"})
+        audit.record(session, desk, AuditAction.CUSTOMER_UPDATE, "customer", 1, after={"x": "+1+1"})
     out = io.StringIO()
     audit_trail.export_csv(db, boss, AuditFilter(), out)
     rows = list(csv.reader(io.StringIO(out.getvalue()), delimiter=";"))

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from console.models import Customer, Payment
-from console.models.enums import PaymentMethod, StaffRole
+from console.models.enums import AuditAction, PaymentMethod, StaffRole
 from console.services.core import health
 from console.services.core.concurrency import expect_version
 from console.services.core.database import Database
@@ -47,7 +47,7 @@ def save_phone(db: Database, actor: Actor, customer_id: int, seen_version: int, 
         customer.phone = phone
         session.flush()
         audit.record(
-            session, actor, "customer.update", "customer", customer.id,
+            session, actor, AuditAction.CUSTOMER_UPDATE, "customer", customer.id,
             before=before, after={"phone": phone},
         )  # fmt: skip
         return customer.version
@@ -102,7 +102,7 @@ def take_payment_once(
         )  # fmt: skip
         session.add(payment)
         session.flush()
-        audit.record(session, actor, "payment.create", "payment", payment.id)
+        audit.record(session, actor, AuditAction.PAYMENT_CREATE, "payment", payment.id)
         if slow:
             # A slow moment of the save (a busy server): the test stops the server here.
             session.execute(text("SELECT pg_sleep(60)"))

@@ -41,7 +41,7 @@ def test_slip_shows_number_date_and_deadline(db: Database, tmp_path: Path) -> No
     assert acc.number in text and "Иванов Пётр Сергеевич" in text
     assert appeal_papers.slip_pdf(db, clerk, done.id) == pdf  # a reprint is the same
     labels = [h.label for h in queries.history(db, done.id)]
-    assert labels.count("Напечатан талон") == 1
+    assert labels.count("Напечатан талон обращения") == 1
 
 
 def test_answer_letter_on_the_letterhead(db: Database, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from console.models import Reading
 from console.models.enums import ReadingSource, ReadingStatus, StaffRole
 from console.services.core.database import Database
 from console.services.core.errors import ValidationError
+from console.services.core.labels import label
 from console.services.documents import report_export, reports
 from tests.support.factories import AccountIds, make_account, make_closed_month, make_staff
 from tests.support.pdf_tools import pdf_text
@@ -81,11 +82,11 @@ def test_readings_report_with_consumption_and_statuses(db: Database, history: Ac
     report = reports.readings_history(
         db, history.account_id, "individual", AUG, dt.date(2026, 9, 30)
     )
-    accepted = [r for r in report.rows if r.status == "принято"]
+    accepted = [r for r in report.rows if r.status == label(ReadingStatus.ACCEPTED)]
     assert [r.consumption for r in accepted] == [Decimal("180"), Decimal("165")]
-    (rejected,) = [r for r in report.rows if r.status == "отклонено"]
+    (rejected,) = [r for r in report.rows if r.status == "Отклонено"]
     assert rejected.reason == "Меньше предыдущего показания" and rejected.consumption is None
-    assert rejected.source == "по телефону"
+    assert rejected.source == label(ReadingSource.PHONE)
     common = reports.readings_history(
         db, history.account_id, "common_house", AUG, dt.date(2026, 9, 30)
     )
@@ -93,7 +94,7 @@ def test_readings_report_with_consumption_and_statuses(db: Database, history: Ac
     with pytest.raises(ValidationError):
         reports.readings_history(db, history.account_id, "individual", SEP, AUG)
     text = " ".join(pdf_text(report_export.to_pdf(report)).split())
-    assert "Меньше предыдущего показания" in text and "отклонено" in text
+    assert "Меньше предыдущего показания" in text and "Отклонено" in text
     assert "За выбранный период данных нет." in pdf_text(report_export.to_pdf(common))
 
 

@@ -55,9 +55,9 @@ def test_each_row_checked_bad_rows_do_not_stop_the_others(db: Database, tmp_path
     assert "не распознана" in reasons[9]
     assert "5 столбцов" in reasons[10]
     history = entry.account_history(db, two.account_id)
-    rejected = [h for h in history if h.status_label == "отклонено"]
+    rejected = [h for h in history if h.status_label == "Отклонено"]
     assert len(rejected) == 1 and "меньше предыдущего" in (rejected[0].reason or "")
-    assert rejected[0].source_label == "загрузка из файла"
+    assert rejected[0].source_label == "Загрузка из файла"
 
     again = import_readings(db, clerk, path, today=TODAY)
     assert (again.accepted, again.duplicates) == (0, 3)  # 2 accepted + 1 stored rejection

@@ -84,7 +84,7 @@ def test_accepted_reading_is_stored_once_with_staff_and_period(db: Database) -> 
     assert count_readings(db, ids.meter_id) == 2
     history = entry.account_history(db, ids.account_id)
     assert history[0].staff_name == "Сотрудник clerk"
-    assert history[0].source_label == "по телефону" and history[0].status_label == "принято"
+    assert history[0].source_label == "По телефону" and history[0].status_label == "Принято"
     assert history[0].period == dt.date(2026, 11, 1)
     with db.read() as session:
         assert (
@@ -275,12 +275,12 @@ def test_newer_reading_of_the_same_period_supersedes_and_cancel_restores(db: Dat
         db, clerk, form_for(db, ids.account_id, "1390", confirmed=True), key(), today=TODAY
     )
     statuses = [(h.value, h.status_label) for h in entry.account_history(db, ids.account_id)]
-    assert statuses == [(Decimal("1390"), "принято"), (Decimal("1300"), "заменено"),
-                        (Decimal("1200"), "принято")]  # fmt: skip
+    assert statuses == [(Decimal("1390"), "Принято"), (Decimal("1300"), "Заменено"),
+                        (Decimal("1200"), "Принято")]  # fmt: skip
     with pytest.raises(PermissionDeniedError):
         entry.cancel_reading(db, clerk, second.readings[0].reading_id, "ошибка ввода")
     row = entry.cancel_reading(db, boss, second.readings[0].reading_id, "ошибка ввода")
-    assert row.status_label == "отклонено" and row.reason == "ошибка ввода"
+    assert row.status_label == "Отклонено" and row.reason == "ошибка ввода"
     state = entry.reading_state(db, ids.account_id, today=TODAY)
     assert state.meters[0].zone_states[0].previous_value == Decimal("1300")
 
@@ -302,7 +302,7 @@ def test_rejected_status_is_listed_in_history(db: Database) -> None:
     ids = make_account(db)
     add_reading(db, ids.meter_id, "5", TODAY, status=ReadingStatus.REJECTED)
     history = entry.account_history(db, ids.account_id)
-    assert history[0].status_label == "отклонено" and history[0].consumption is None
+    assert history[0].status_label == "Отклонено" and history[0].consumption is None
 
 
 def test_only_a_signed_in_supervisor_rejects_an_accepted_reading(db: Database) -> None:

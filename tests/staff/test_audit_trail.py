@@ -5,21 +5,26 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from console.models import AuditEvent
-from console.models.enums import StaffRole
+from console.models.enums import AuditAction, StaffRole
 from console.services.core.database import Database
 from console.services.core.errors import PermissionDeniedError, ValidationError
+from console.services.payments import registry
 from console.services.staff import audit, audit_trail
 from console.services.staff.actor import Actor
 from console.services.staff.audit_trail import AuditFilter
-from tests.support.factories import make_account, make_staff
+from tests.support.factories import add_charge, make_account, make_staff
 
 
-def _event(db: Database, actor: Actor, action: str, account_id: int | None = None, **kw) -> None:  # type: ignore[no-untyped-def]
+def _event(
+    db: Database, actor: Actor, action: AuditAction, account_id: int | None = None, **kw: Any
+) -> None:
     with db.transaction() as session:
         audit.record(session, actor, action, "customer", 7, account_id=account_id, **kw)
 
@@ -32,14 +37,18 @@ def test_trail_per_account_staff_and_period_newest_first(db: Database) -> None:
     _event(
         db,
         anna,
-        "customer.update",
+        AuditAction.CUSTOMER_UPDATE,
         one.account_id,
         before={"phone": "+7912"},
         after={"phone": "+7913"},
     )
-    _event(db, boris, "payment.create", two.account_id, after={"amount": "500.00"})
+    _event(db, boris, AuditAction.PAYMENT_CREATE, two.account_id, after={"amount": "500.00"})
     _event(
-        db, anna, "customer.reveal_passport", one.account_id, after={"passport_number": "123456"}
+        db,
+        anna,
+        AuditAction.CUSTOMER_REVEAL_PASSPORT,
+        one.account_id,
+        after={"passport_number": "123456"},
     )
 
     everything = audit_trail.page(db, boss, AuditFilter())
@@ -48,7 +57,7 @@ def test_trail_per_account_staff_and_period_newest_first(db: Database) -> None:
     ]  # fmt: skip
     first = everything[-1]
     assert first.staff == "Сотрудник anna (anna)" and first.office and first.workstation
-    assert first.changes == "phone: +7912 → +7913" and first.account_number == one.number
+    assert first.changes == "Телефон: +7912 → +7913" and first.account_number == one.number
     assert everything[0].changes == "passport_number: изменено"  # personal data stays masked
     assert everything[0].action_label == "Показаны паспортные данные"
 
@@ -92,13 +101,50 @@ def test_export_writes_every_row_and_is_itself_recorded(db: Database) -> None:
     anna = make_staff(db, "anna", StaffRole.CLERK)
     boss = make_staff(db, "boss", StaffRole.SUPERVISOR)
     for n in range(5):
-        _event(db, anna, "payment.create", after={"amount": f"{n}00.00"})
+        _event(db, anna, AuditAction.PAYMENT_CREATE, after={"amount": f"{n}00.00"})
     out = io.StringIO()
     assert audit_trail.export_csv(db, boss, AuditFilter(staff_id=anna.staff_id), out) == 5
     rows = list(csv.reader(io.StringIO(out.getvalue()), delimiter=";"))
     assert rows[0][:5] == ["Дата и время", "Сотрудник", "Офис", "Рабочее место", "Действие"]
-    assert len(rows) == 6 and rows[1][4] == "Принят платёж" and rows[1][9] == "amount: 400.00"
+    assert len(rows) == 6 and rows[1][4] == "Принят платёж" and rows[1][9] == "Сумма: 400.00"
     with db.read() as session:
         last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
         assert (last.action, last.staff_id) == ("audit.export", boss.staff_id)
         assert last.after == {"rows": 5, "filter": {"staff_id": anna.staff_id}}
+
+
+def test_the_trail_speaks_russian_actions_sources_and_changes(db: Database) -> None:
+    """Actions, payment sources and the keys of «Изменения» that were shown as raw codes."""
+    boss = make_staff(db, "boss", StaffRole.SUPERVISOR)
+    account = make_account(db)
+    add_charge(db, account.account_id, Decimal("300.00"))
+    content = f"9001;03.11.2026;{account.number};300,00;Иванов\n".encode()
+    registry.import_registry(db, boss, content, source="sberbank", filename="sber.txt")
+    _event(db, boss, AuditAction.ACCOUNT_HOLDER_BIND, after={"is_primary": True, "first": False})
+    _event(db, boss, AuditAction.REFUND_PAID, before={"status": "approved"},
+           after={"status": "paid"})  # fmt: skip
+
+    rows = {r.action: r for r in audit_trail.page(db, boss, AuditFilter())}
+    imported = rows["payments.import"]
+    assert imported.action_label == "Загружен реестр платежей"
+    assert imported.entity_label == "Реестр платежей"
+    assert imported.changes.startswith("Источник: ПАО Сбербанк; Строк: 1; Зачислено: 1")
+    taken = rows["payment.create"]
+    assert taken.action_label == "Принят платёж"
+    assert "Способ оплаты: Через банк" in taken.changes
+    assert "Источник: ПАО Сбербанк" in taken.changes and "sberbank" not in taken.changes
+    bound = rows["account_holder.bind"]
+    assert bound.action_label == "Клиент привязан к лицевому счёту"
+    assert bound.changes == "Основной владелец: да; Первый вход: нет"
+    paid = rows["refund.paid"]
+    assert paid.action_label == "Возврат выплачен"
+    assert paid.changes == "Статус: Одобрено → Выплачено"
+
+
+def test_unknown_codes_and_keys_are_shown_as_they_are() -> None:
+    assert audit_trail.label("legacy.action") == "legacy.action"
+    assert audit_trail.describe_changes(None, {"x": 1}, "legacy.action") == "x: 1"
+    assert (
+        audit_trail.describe_changes({"sha256": "ab"}, None)
+        == "Контрольная сумма (SHA-256): было ab"
+    )

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QLineEdit
 
-from console.models.enums import StaffRole
+from console.models.enums import AuditAction, StaffRole
 from console.services.core.database import Database
 from console.services.core.reference_data import ensure_reference_data
 from console.services.staff import audit, audit_trail, passwords
@@ -217,7 +217,7 @@ def _record_trail(ctx: ViewContext, actor: Actor, count: int) -> str:
     with ctx.db.transaction() as session:
         for n in range(count):
             audit.record(
-                session, actor, "customer.update", "customer", ids.customer_id,
+                session, actor, AuditAction.CUSTOMER_UPDATE, "customer", ids.customer_id,
                 account_id=ids.account_id,
                 before={"phone": f"+7912000{n:04d}"}, after={"phone": f"+7912100{n:04d}"},
             )  # fmt: skip
@@ -254,7 +254,7 @@ def test_audit_view_loads_pages_as_you_scroll_and_exports(  # type: ignore[no-un
     qtbot.waitUntil(lambda: view.status.text().startswith("Показано"), timeout=10000)
     first = view.model.rows[0]
     assert first.account_number == number and first.staff.endswith("(ivanova.a)")
-    assert view.model.data(view.model.index(0, 7)).startswith("phone: +7912000")
+    assert view.model.data(view.model.index(0, 7)).startswith("Телефон: +7912000")
 
     target = tmp_path / "журнал.csv"
     # «Выгрузить в CSV…» as the supervisor clicks it; the save dialog answers with the file.

@@ -21,6 +21,7 @@ from console.models import (
     Tariff,
 )
 from console.models.enums import (
+    AuditAction,
     PaymentMethod,
     PeriodStatus,
     ReadingSource,
@@ -97,7 +98,7 @@ def _payment(db: Database, actor: Actor, account: AccountIds, **extra: object) -
         )  # fmt: skip
         session.add(row)
         session.flush()
-        audit.record(session, actor, "payment.create", "payment", row.id)
+        audit.record(session, actor, AuditAction.PAYMENT_CREATE, "payment", row.id)
         return row.id
 
 
@@ -260,7 +261,7 @@ def test_nobody_rewrites_the_audit_trail_or_the_ledger(
 ) -> None:
     desk = desks[role]
     with desk.db.transaction() as session:
-        audit.record(session, desk.actor, "test.event", "test", 1)
+        audit.record(session, desk.actor, AuditAction.AUDIT_EXPORT, "test", 1)
     for statement in (
         "UPDATE audit_events SET action = 'x'",
         "DELETE FROM audit_events",
@@ -272,7 +273,7 @@ def test_nobody_rewrites_the_audit_trail_or_the_ledger(
         with pytest.raises(Exception, match="(permission denied|только для добавления)"):
             desk.sql(statement)
     with desk.db.read() as session:
-        assert session.scalar(select(AuditEvent.action).where(AuditEvent.action == "test.event"))
+        assert session.scalar(select(AuditEvent.action).where(AuditEvent.entity == "test"))
 
 
 def test_clerk_operations_work_as_a_clerk_role(
@@ -289,7 +290,7 @@ def test_clerk_operations_work_as_a_clerk_role(
         )  # fmt: skip
         session.add(reading)
         session.flush()
-        audit.record(session, clerk.actor, "reading.create", "reading", reading.id)
+        audit.record(session, clerk.actor, AuditAction.READING_ACCEPT, "reading", reading.id)
     payment_id = _payment(clerk.db, clerk.actor, account, idempotency_key=uuid.uuid4().hex)
     # The payment's money reaches the ledger only in the transaction that took it.
     with pytest.raises(Exception, match="вместе с принятым платежом"):
@@ -300,7 +301,7 @@ def test_clerk_operations_work_as_a_clerk_role(
         )  # fmt: skip
     with clerk.db.read() as session:
         actions = set(session.scalars(select(AuditEvent.action)))
-    assert {"reading.create", "payment.create"} <= actions
+    assert {AuditAction.READING_ACCEPT, AuditAction.PAYMENT_CREATE} <= actions
 
 
 def test_group_roles_are_nested(pg_db: Database) -> None:

@@ -27,17 +27,22 @@ from console.models import (
 )
 from console.models.enums import (
     AccountStatus,
+    BillDelivery,
+    ConsumptionCategory,
+    HolderRelation,
+    MeterKind,
     MeterStatus,
     PeriodStatus,
     ReadingStatus,
+    StoveType,
 )
-from console.services.account import labels as L
 from console.services.account.notifications import Notification, notifications
 from console.services.account.rows import account_place
 from console.services.core.address_format import format_address, full_name
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError, ValidationError
 from console.services.core.formatting import first_of_month
+from console.services.core.labels import label_of, zone_name
 
 __all__ = ["Notification"]
 
@@ -180,11 +185,11 @@ def load_card(
             supplier=supplier.short_name,
             supplier_full_name=supplier.name,
             status=account.status.value,
-            status_label=L.label(L.ACCOUNT_STATUS, account.status),
+            status_label=label_of(AccountStatus, account.status),
             opened_on=account.opened_on,
             closed_on=account.closed_on,
-            category_label=L.label(L.CATEGORY, account.category),
-            bill_delivery_label=L.label(L.BILL_DELIVERY, account.bill_delivery),
+            category_label=label_of(ConsumptionCategory, account.category),
+            bill_delivery_label=label_of(BillDelivery, account.bill_delivery),
             delivery_email=account.delivery_email,
             holder=holder,
             others=others,
@@ -200,7 +205,7 @@ def load_card(
             area=premise.area,
             rooms=premise.rooms,
             residents=premise.residents,
-            stove_label=L.label(L.STOVE, premise.stove_type),
+            stove_label=label_of(StoveType, premise.stove_type),
             balance=balance,
             amount_due=max(balance, Decimal("0.00")),
             last_payment_at=last_payment[0] if last_payment else None,
@@ -253,7 +258,7 @@ def _people(session: Session, account_id: int) -> tuple[Person | None, tuple[Per
             customer_id=c.id,
             name=full_name(c.last_name, c.first_name, c.middle_name),
             relation=h.relation.value,
-            relation_label=L.label(L.RELATION, h.relation),
+            relation_label=label_of(HolderRelation, h.relation),
             is_primary=h.is_primary,
             passport_masked=c.passport_masked or "",
             phone=c.phone,
@@ -292,7 +297,7 @@ def _meters(session: Session, account_id: int, period: dt.date) -> tuple[MeterIn
         zones = tuple(
             ZoneReading(
                 zone=z,
-                zone_name=L.zone_name(m.zones, z),
+                zone_name=zone_name(m.zones, z),
                 last_reading=last.get((m.id, z), (None, None))[0],
                 last_taken_on=last.get((m.id, z), (None, None))[1],
             )
@@ -304,7 +309,7 @@ def _meters(session: Session, account_id: int, period: dt.date) -> tuple[MeterIn
                 serial=m.serial,
                 model=m.model,
                 kind=m.kind.value,
-                kind_label=L.label(L.METER_KIND, m.kind),
+                kind_label=label_of(MeterKind, m.kind),
                 zones=m.zones,
                 digits=m.digits,
                 transformation_ratio=m.transformation_ratio,
@@ -313,7 +318,7 @@ def _meters(session: Session, account_id: int, period: dt.date) -> tuple[MeterIn
                 next_verification_on=m.next_verification_on,
                 place=m.place,
                 status=m.status.value,
-                status_label=L.label(L.METER_STATUS, m.status),
+                status_label=label_of(MeterStatus, m.status),
                 readings=zones,
                 submitted_this_period=m.id in submitted,
             )  # fmt: skip

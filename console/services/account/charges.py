@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from console.models import Charge, LedgerEntry, Meter, Service
 from console.models.enums import LedgerKind, VolumeMethod
-from console.services.account import labels as L
 from console.services.core.database import Database
 from console.services.core.formatting import money, rate, volume
+from console.services.core.labels import label_of, zone_name
 
 ZERO = Decimal("0.00")
 PAID_KINDS = (LedgerKind.PAYMENT, LedgerKind.PAYMENT_REVERSAL, LedgerKind.REFUND)
@@ -181,7 +181,7 @@ def _row(
 
 def _zone(charge: Charge, serial: str | None, unit: str, zones_count: int) -> ZoneCharge:
     method = charge.volume_method
-    origin = L.label(L.VOLUME_METHOD, method)
+    origin = label_of(VolumeMethod, method)
     if method is VolumeMethod.METER and serial:
         origin += f" № {serial}"
         if charge.reading_from is not None and charge.reading_to is not None:
@@ -192,7 +192,7 @@ def _zone(charge: Charge, serial: str | None, unit: str, zones_count: int) -> Zo
         origin += f" ({charge.explanation})"
     return ZoneCharge(
         zone=charge.zone,
-        zone_name=L.zone_name(zones_count, charge.zone),
+        zone_name=zone_name(zones_count, charge.zone),
         tariff=charge.tariff,
         volume=charge.volume,
         charged=charge.charged,

@@ -25,10 +25,18 @@ from console.models import (
     RefundApplication,
     Staff,
 )
-from console.models.enums import LedgerKind
-from console.services.account import labels as L
+from console.models.enums import (
+    AppealStatus,
+    DocumentKind,
+    LedgerKind,
+    PaymentMethod,
+    ReadingSource,
+    ReadingStatus,
+    RefundStatus,
+)
 from console.services.core.database import Database
 from console.services.core.formatting import add_months, first_of_month, money, month_year, volume
+from console.services.core.labels import label_of, zone_name
 
 
 @dataclass(frozen=True)
@@ -66,11 +74,11 @@ def history(
         for reading, serial, zones, staff in readings:
             key = (reading.taken_on, serial)
             grouped[key].append(
-                f"{L.zone_name(zones, reading.zone)} {volume(reading.value)} кВт·ч"
+                f"{zone_name(zones, reading.zone)} {volume(reading.value)} кВт·ч"
                 + ("" if reading.status.value == "accepted" else
-                   f" ({L.label(L.READING_STATUS, reading.status).lower()})")
+                   f" ({label_of(ReadingStatus, reading.status).lower()})")
             )  # fmt: skip
-            who = L.label(L.READING_SOURCE, reading.source) + (f", {staff}" if staff else "")
+            who = label_of(ReadingSource, reading.source) + (f", {staff}" if staff else "")
             meta[key] = f"учтены в счёте за {month_year(reading.period).lower()}; снял: {who}"
         for (day, serial), values in grouped.items():
             events.append(
@@ -112,8 +120,8 @@ def history(
             title = (
                 f"Сторно оплаты: {money(p.amount, currency=True)}"
                 if p.reversal_of_id
-                else f"Оплата {money(p.amount, currency=True)} "
-                f"{L.label(L.PAYMENT_METHOD, p.method)}"
+                else f"Оплата {money(p.amount, currency=True)}: "
+                f"{label_of(PaymentMethod, p.method).lower()}"
             )
             detail = "; ".join(x for x in (p.payer, p.receipt_number and f"чек {p.receipt_number}",
                                            p.reason) if x)  # fmt: skip
@@ -127,7 +135,7 @@ def history(
             about = f" за {month_year(doc.period).lower()}" if doc.period else ""
             events.append(
                 Event(_local_day(doc.issued_at), "document",
-                      f"Выдан документ: {L.label(L.DOCUMENT_KIND, doc.kind)}{about}", "")
+                      f"Выдан документ: {label_of(DocumentKind, doc.kind)}{about}", "")
             )  # fmt: skip
         for r in session.scalars(
             select(RefundApplication).where(RefundApplication.account_id == account_id)
@@ -136,7 +144,7 @@ def history(
                 events.append(
                     Event(_local_day(r.registered_at), "refund",
                           f"Заявление на возврат № {r.number}: {money(r.amount, currency=True)}",
-                          L.label(L.REFUND_STATUS, r.status), r.amount)
+                          label_of(RefundStatus, r.status), r.amount)
                 )  # fmt: skip
         for a, topic in session.execute(
             select(Appeal, AppealTopic.name)
@@ -146,7 +154,7 @@ def history(
             if a.registered_at.date() >= since:
                 events.append(
                     Event(_local_day(a.registered_at), "appeal",
-                          f"Обращение № {a.number} «{topic}»", L.label(L.APPEAL_STATUS, a.status))
+                          f"Обращение № {a.number} «{topic}»", label_of(AppealStatus, a.status))
                 )  # fmt: skip
     by_month: dict[dt.date, list[Event]] = defaultdict(list)
     for event in events:

@@ -23,8 +23,8 @@ from console.models.enums import (
     MeterStatus,
     RefundStatus,
 )
-from console.services.account import labels as L
 from console.services.core.formatting import date, money, month_year
+from console.services.core.labels import label_of
 
 if TYPE_CHECKING:
     from console.services.account.card import MeterInfo
@@ -158,7 +158,7 @@ def _open_cases(session: Session, account_id: int, today: dt.date) -> list[Notif
                 "warning" if overdue else "info",
                 "refund_open",
                 f"Заявление на возврат № {number} от {date(registered_at.date())} на "
-                f"{money(amount, currency=True)}: {L.label(L.REFUND_STATUS, refund_status)}"
+                f"{money(amount, currency=True)}: {label_of(RefundStatus, refund_status).lower()}"
                 + (f", срок {date(due_on)} прошёл." if overdue else f", срок {date(due_on)}."),
             )
         )
@@ -175,7 +175,7 @@ def _open_cases(session: Session, account_id: int, today: dt.date) -> list[Notif
                 "warning" if overdue else "info",
                 "appeal_open",
                 f"Обращение № {number} «{topic}» от {date(registered_at.date())}: "
-                f"{L.label(L.APPEAL_STATUS, status)}"
+                f"{label_of(AppealStatus, status).lower()}"
                 + (
                     f", срок ответа {date(due_on)} прошёл."
                     if overdue

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from console.models import Meter, Reading, Staff
-from console.models.enums import ReadingStatus
-from console.services.account import labels as L
+from console.models.enums import ReadingSource, ReadingStatus
 from console.services.core.database import Database
+from console.services.core.labels import label_of, zone_name
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,9 @@ def _row(
 ) -> ReadingRow:
     return ReadingRow(
         reading_id=reading.id, meter_id=reading.meter_id, serial=serial, zone=reading.zone,
-        zone_name=L.zone_name(zones, reading.zone), value=reading.value, consumption=consumption,
+        zone_name=zone_name(zones, reading.zone), value=reading.value, consumption=consumption,
         taken_on=reading.taken_on, entered_at=reading.entered_at, period=reading.period,
-        source_label=L.label(L.READING_SOURCE, reading.source), status=reading.status.value,
-        status_label=L.label(L.READING_STATUS, reading.status), reason=reading.reason,
+        source_label=label_of(ReadingSource, reading.source), status=reading.status.value,
+        status_label=label_of(ReadingStatus, reading.status), reason=reading.reason,
         entered_by=entered_by, approved_by=approved_by, is_rollover=reading.is_rollover,
     )  # fmt: skip

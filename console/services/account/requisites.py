@@ -9,9 +9,10 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from console.models import Charge, Meter, Service, Supplier, Tariff
-from console.services.account import labels as L
+from console.models.enums import ConsumptionCategory, StoveType
 from console.services.account.rows import account_place
 from console.services.core.database import Database
+from console.services.core.labels import label_of, zone_name
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,8 @@ def requisites(db: Database, account_id: int, *, today: dt.date | None = None) -
                 if other is not None:
                     recipients.append(_recipient(other, [s.name]))
         return Requisites(
-            category_label=L.label(L.CATEGORY, account.category),
-            stove_label=L.label(L.STOVE, premise.stove_type),
+            category_label=label_of(ConsumptionCategory, account.category),
+            stove_label=label_of(StoveType, premise.stove_type),
             zones=zones,
             current=current,
             history=lines,
@@ -101,7 +102,7 @@ def _line(t: Tariff, zones: int) -> TariffLine:
     return TariffLine(
         valid_from=t.valid_from,
         valid_to=t.valid_to,
-        zone_name=L.zone_name(zones, t.zone),
+        zone_name=zone_name(zones, t.zone),
         rate=t.rate,
         purchase=t.purchase_component,
         transmission=t.transmission_component,

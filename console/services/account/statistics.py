@@ -13,8 +13,8 @@ from decimal import Decimal
 from sqlalchemy import extract, func, select
 
 from console.models import Charge, Meter, Service
-from console.services.account import labels as L
 from console.services.core.database import Database
+from console.services.core.labels import zone_name
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def consumption(db: Database, account_id: int, year: int | None = None) -> Consu
     return Consumption(
         year=year,
         years=years,
-        zone_names=tuple(L.zone_name(zones, z) for z in range(1, zones + 1)),
+        zone_names=tuple(zone_name(zones, z) for z in range(1, zones + 1)),
         months=tuple(
             MonthConsumption(m, tuple(sums.get((m, z), Decimal(0)) for z in range(1, zones + 1)))
             for m in range(1, 13)

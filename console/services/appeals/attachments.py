@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from console.models import Appeal, Attachment
+from console.models.enums import AuditAction
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.errors import ValidationError as VE
@@ -74,7 +75,7 @@ def add(
         audit.record(
             session,
             actor,
-            "appeal.attach",
+            AuditAction.APPEAL_ATTACH,
             "appeal",
             appeal_id,
             account_id=appeal.account_id,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.models import AppealTopic, PaidService
+from console.models.enums import AuditAction
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from console.services.core.errors import ValidationError as VE
@@ -75,7 +76,7 @@ def set_deadline(db: Database, actor: Actor, topic_id: int, days: int) -> Topic:
         audit.record(
             session,
             actor,
-            "appeal_topic.deadline",
+            AuditAction.APPEAL_TOPIC_DEADLINE,
             "appeal_topic",
             row.id,
             before=before,
@@ -130,7 +131,7 @@ def add_paid_service(
         audit.record(
             session,
             actor,
-            "paid_service.add",
+            AuditAction.PAID_SERVICE_ADD,
             "paid_service",
             row.id,
             after=audit.snapshot(row, "code", "name", "price", "unit"),
@@ -169,7 +170,7 @@ def edit_paid_service(
         audit.record(
             session,
             actor,
-            "paid_service.edit",
+            AuditAction.PAID_SERVICE_EDIT,
             "paid_service",
             row.id,
             before=before,
@@ -191,7 +192,7 @@ def set_paid_service_active(
         audit.record(
             session,
             actor,
-            "paid_service.active",
+            AuditAction.PAID_SERVICE_ACTIVE,
             "paid_service",
             row.id,
             before=before,

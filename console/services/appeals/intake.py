@@ -25,6 +25,7 @@ from console.models import (
 from console.models.enums import AppealChannel as AppealChannel
 from console.models.enums import AppealKind as AppealKind
 from console.models.enums import AppealStatus as AppealStatus
+from console.models.enums import AuditAction
 from console.services.appeals import attachments as appeal_attachments
 from console.services.appeals import catalog, routing
 from console.services.appeals.attachments import AttachmentFile as AttachmentFile
@@ -35,19 +36,6 @@ from console.services.core.errors import ValidationError as VE
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 
-CHANNEL_LABELS = {
-    AppealChannel.IN_PERSON: "Лично",
-    AppealChannel.PHONE: "Телефон",
-    AppealChannel.LETTER: "Письмо",
-    AppealChannel.EMAIL: "E-mail",
-}
-STATUS_LABELS = {
-    AppealStatus.REGISTERED: "Зарегистрировано",
-    AppealStatus.IN_PROGRESS: "В работе",
-    AppealStatus.ANSWERED: "Ответ подготовлен",
-    AppealStatus.CLOSED: "Закрыто",
-}
-KIND_LABELS = {AppealKind.APPEAL: "Обращение", AppealKind.SERVICE_ORDER: "Заказ услуги"}
 OPEN_STATUSES = (AppealStatus.REGISTERED, AppealStatus.IN_PROGRESS)
 DUE_SOON_DAYS = 3
 MAX_TEXT = 10_000
@@ -330,7 +318,7 @@ def _register(
         audit.record(
             session,
             actor,
-            "appeal.register",
+            AuditAction.APPEAL_REGISTER,
             "appeal",
             row.id,
             account_id=row.account_id,
@@ -352,7 +340,7 @@ def _register(
             audit.record(
                 session,
                 actor,
-                "appeal.assign",
+                AuditAction.APPEAL_ASSIGN,
                 "appeal",
                 row.id,
                 account_id=row.account_id,

@@ -23,19 +23,14 @@ from console.models import (
     Staff,
     Supplier,
 )
-from console.models.enums import AppealKind, AppealStatus
+from console.models.enums import AppealKind, AppealStatus, AuditAction
 from console.services.appeals.attachments import ATTACHMENT_OWNER
-from console.services.appeals.intake import (
-    CHANNEL_LABELS,
-    KIND_LABELS,
-    STATUS_LABELS,
-    aware,
-    deadline_flags,
-)
+from console.services.appeals.intake import aware, deadline_flags
 from console.services.appeals.routing import decider_of
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import date, month_year
+from console.services.core.labels import label, label_of
 
 
 @dataclass(frozen=True)
@@ -88,7 +83,7 @@ class AppealDetails:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return label(self.kind)
 
 
 @dataclass(frozen=True)
@@ -120,18 +115,6 @@ class HistoryEntry:
     detail: str
 
 
-ACTION_LABELS = {
-    "appeal.register": "Зарегистрировано",
-    "appeal.assign": "Назначен исполнитель",
-    "appeal.answer": "Подготовлен ответ",
-    "appeal.close": "Закрыто",
-    "appeal.reopen": "Открыто повторно",
-    "appeal.comment": "Комментарий",
-    "appeal.attach": "Приложен файл",
-    "appeal.slip_printed": "Напечатан талон",
-    "appeal.letter_issued": "Выдано письмо с ответом",
-}
-
 Assignee = aliased(Staff)
 
 
@@ -151,9 +134,9 @@ def _row(values: Any, today: dt.date) -> AppealRow:
     return AppealRow(
         a.id,
         a.number,
-        KIND_LABELS[a.kind],
+        label(a.kind),
         a.status,
-        STATUS_LABELS[a.status],
+        label(a.status),
         topic,
         a.applicant_name,
         account_number or "",
@@ -219,8 +202,8 @@ def details(db: Database, appeal_id: int, *, today: dt.date | None = None) -> Ap
             number=a.number,
             kind=a.kind,
             status=a.status,
-            status_label=STATUS_LABELS[a.status],
-            channel_label=CHANNEL_LABELS[a.channel],
+            status_label=label(a.status),
+            channel_label=label(a.channel),
             topic_id=a.topic_id,
             topic_name=topic.name if topic else "",
             supplier_id=a.supplier_id,
@@ -255,15 +238,15 @@ def details(db: Database, appeal_id: int, *, today: dt.date | None = None) -> Ap
 
 def _detail(action: str, after: dict[str, Any] | None) -> str:
     after = after or {}
-    if action == "appeal.register":
+    if action == AuditAction.APPEAL_REGISTER:
         return f"№ {after.get('number', '')}, срок до {date(_iso(after.get('due_on')))}"
-    if action == "appeal.assign":
+    if action == AuditAction.APPEAL_ASSIGN:
         return str(after.get("assignee", ""))
-    if action in ("appeal.answer", "appeal.comment"):
+    if action in (AuditAction.APPEAL_ANSWER, AuditAction.APPEAL_COMMENT):
         return str(after.get("text", ""))
-    if action == "appeal.reopen":
+    if action == AuditAction.APPEAL_REOPEN:
         return f"Причина: {after.get('reason', '')}"
-    if action == "appeal.attach":
+    if action == AuditAction.APPEAL_ATTACH:
         return str(after.get("filename", ""))
     return ""
 
@@ -286,7 +269,7 @@ def history(db: Database, appeal_id: int) -> tuple[HistoryEntry, ...]:
                 aware(e.occurred_at),
                 name or "Система",
                 e.action,
-                ACTION_LABELS.get(e.action, e.action),
+                label_of(AuditAction, e.action),
                 _detail(e.action, e.after),
             )
             for e, name in events

@@ -14,6 +14,7 @@ from console.models.enums import AppealStatus, LedgerKind, RefundStatus, StaffRo
 from console.services.core.database import Database
 from console.services.core.errors import ValidationError as VE
 from console.services.core.formatting import date, money, month_year
+from console.services.core.labels import label
 
 DECIDED_REFUND = (
     RefundStatus.APPROVED,
@@ -21,12 +22,6 @@ DECIDED_REFUND = (
     RefundStatus.PAID,
     RefundStatus.CLOSED,
 )
-REFUND_LABELS = {
-    RefundStatus.APPROVED: "одобрено",
-    RefundStatus.REJECTED: "отказано",
-    RefundStatus.PAID: "выплачено",
-    RefundStatus.CLOSED: "закрыто",
-}
 _SUPERVISORS = (StaffRole.SUPERVISOR, StaffRole.ADMIN)
 
 
@@ -138,7 +133,7 @@ def disputable_decisions(db: Database, account_id: int) -> tuple[Decision, ...]:
                     "refund",
                     r.id,
                     f"Возврат № {r.number} на {money(r.amount, currency=True)}: "
-                    f"{REFUND_LABELS.get(r.status, r.status.value)} {decided}".strip(),
+                    f"{label(r.status).lower()} {decided}".strip(),
                     r.reviewed_by_staff_id,
                 )
             )
@@ -154,12 +149,10 @@ def disputable_decisions(db: Database, account_id: int) -> tuple[Decision, ...]:
         )
         for c in charges:
             what = "перерасчёт" if c.recalculation else "начисление"
-            how = {VolumeMethod.AVERAGE: "по среднему", VolumeMethod.NORM: "по нормативу"}.get(
-                c.volume_method, ""
-            )
+            how = "" if c.volume_method is VolumeMethod.METER else label(c.volume_method)
             total = money(c.charged + c.recalculation, currency=True)
-            label = f"{month_year(c.period)}: {what} {how} {total}"
+            text = f"{month_year(c.period)}: {what} {how} {total}"
             out.append(
-                Decision("charge", c.id, " ".join(label.split()), _charge_decider(session, c.id))
+                Decision("charge", c.id, " ".join(text.split()), _charge_decider(session, c.id))
             )
         return tuple(out)

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from console.models import Appeal, Staff
-from console.models.enums import AppealStatus, StaffRole
+from console.models.enums import AppealStatus, AuditAction, StaffRole
 from console.services.appeals.intake import MAX_TEXT
 from console.services.appeals.routing import decider_of
 from console.services.core.database import Database
@@ -156,7 +156,7 @@ def assign(
         audit.record(
             session,
             actor,
-            "appeal.assign",
+            AuditAction.APPEAL_ASSIGN,
             "appeal",
             a.id,
             account_id=a.account_id,
@@ -201,7 +201,7 @@ def answer(
         audit.record(
             session,
             actor,
-            "appeal.answer",
+            AuditAction.APPEAL_ANSWER,
             "appeal",
             a.id,
             account_id=a.account_id,
@@ -227,7 +227,7 @@ def close(
         audit.record(
             session,
             actor,
-            "appeal.close",
+            AuditAction.APPEAL_CLOSE,
             "appeal",
             a.id,
             account_id=a.account_id,
@@ -254,7 +254,7 @@ def reopen(
         audit.record(
             session,
             actor,
-            "appeal.reopen",
+            AuditAction.APPEAL_REOPEN,
             "appeal",
             a.id,
             account_id=a.account_id,
@@ -275,7 +275,7 @@ def comment(db: Database, actor: Actor, appeal_id: int, text: str) -> None:
         audit.record(
             session,
             actor,
-            "appeal.comment",
+            AuditAction.APPEAL_COMMENT,
             "appeal",
             a.id,
             account_id=a.account_id,

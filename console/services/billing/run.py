@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.models import AccountStatement, BillingPeriod, Charge, Service
-from console.models.enums import PeriodStatus, VolumeMethod
+from console.models.enums import AuditAction, PeriodStatus, VolumeMethod
 from console.services.billing import rules
 from console.services.billing import statements as billing_statements
 from console.services.billing.periods import lock_period
@@ -138,7 +138,7 @@ def close_period(
         row.closed_by_staff_id = actor.staff_id
         result = summarise(session, period, False, engine, time.perf_counter() - started)
         audit.record(
-            session, actor, "billing.close_period", "billing_period", row.id,
+            session, actor, AuditAction.BILLING_CLOSE_PERIOD, "billing_period", row.id,
             after=result.as_json(),
         )  # fmt: skip
         return result

@@ -15,6 +15,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
+from console.models.enums import AuditAction
 from console.services.core.database import Database
 from console.services.core.errors import ConsoleError, ValidationError
 from console.services.core.reference_data import ensure_reference_data
@@ -175,7 +176,7 @@ def generate(
             progress.finish()
     with db.transaction() as session:
         audit.record(
-            session, SYSTEM, "demo_data.generate", "database",
+            session, SYSTEM, AuditAction.DEMO_DATA_GENERATE, "database",
             after={"accounts": accounts, "seed": seed, "today": today, "rows": sum(rows.values())},
         )  # fmt: skip
     return DemoSummary(accounts, seed, time.perf_counter() - started, rows)

@@ -28,7 +28,7 @@ from reportlab.platypus import (
 from sqlalchemy import select
 
 from console.models import Account, IssuedDocument, Premise, Staff, Supplier
-from console.models.enums import AppealKind, DocumentKind, StaffRole
+from console.models.enums import AppealKind, AuditAction, DocumentKind, StaffRole
 from console.services.appeals import queries
 from console.services.appeals.intake import aware, format_address
 from console.services.appeals.queries import AppealDetails
@@ -254,7 +254,12 @@ def _stored(db: Database, kind: DocumentKind, appeal_id: int) -> _Issued | None:
 
 
 def _keep(
-    db: Database, actor: Actor, d: AppealDetails, kind: DocumentKind, pdf: bytes, action: str
+    db: Database,
+    actor: Actor,
+    d: AppealDetails,
+    kind: DocumentKind,
+    pdf: bytes,
+    action: AuditAction,
 ) -> None:
     with db.transaction() as session:
         row = IssuedDocument(
@@ -290,7 +295,7 @@ def slip_pdf(db: Database, actor: Actor, appeal_id: int) -> bytes:
         assert supplier is not None
         head = _head(supplier)
     pdf = render_slip(d, head)
-    _keep(db, actor, d, DocumentKind.APPEAL_SLIP, pdf, "appeal.slip_printed")
+    _keep(db, actor, d, DocumentKind.APPEAL_SLIP, pdf, AuditAction.APPEAL_SLIP_PRINTED)
     return pdf
 
 
@@ -316,7 +321,7 @@ def answer_letter_pdf(db: Database, actor: Actor, appeal_id: int) -> bytes:
             audit.record(
                 session,
                 actor,
-                "appeal.letter_issued",
+                AuditAction.APPEAL_LETTER_ISSUED,
                 "appeal",
                 d.id,
                 account_id=d.account_id,
@@ -324,7 +329,7 @@ def answer_letter_pdf(db: Database, actor: Actor, appeal_id: int) -> bytes:
             )
         return earlier.content
     pdf = render_letter(d, *_letter_context(db, d))
-    _keep(db, actor, d, DocumentKind.APPEAL_ANSWER, pdf, "appeal.letter_issued")
+    _keep(db, actor, d, DocumentKind.APPEAL_ANSWER, pdf, AuditAction.APPEAL_LETTER_ISSUED)
     return pdf
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from console.models import Account, AccountStatement, Premise
+from console.models.enums import AuditAction
 from console.services.core.database import Database
 from console.services.core.errors import PermissionDeniedError, ValidationError
 from console.services.core.normalize import tokens
@@ -159,7 +160,7 @@ def render_batch(
     def record() -> None:
         with db.transaction() as session:
             audit.record(
-                session, actor, "document.batch_print", "payment_document", None,
+                session, actor, AuditAction.DOCUMENT_BATCH_PRINT, "payment_document", None,
                 after={"period": period, "pages": total},
             )  # fmt: skip
 

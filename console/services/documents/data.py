@@ -29,16 +29,13 @@ from console.models.enums import MeterKind, PeriodStatus, ReadingStatus, VolumeM
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import add_months, month_year
+from console.services.core.labels import ZONE_NAMES, label
 
 ZERO = Decimal("0.00")
-METHOD_LABELS = {
-    VolumeMethod.METER: "по прибору учёта",
-    VolumeMethod.AVERAGE: "по среднему",
-    VolumeMethod.NORM: "по нормативу",
-}
-METER_METHOD = METHOD_LABELS[VolumeMethod.METER]
+METER_METHOD = label(VolumeMethod.METER)
 FIXED_FEE = "ежемесячная плата"
-ZONE_LABELS = {1: ("",), 2: ("день", "ночь"), 3: ("пик", "полупик", "ночь")}
+#: The zone names a document prints: none for a single-rate meter.
+ZONE_LABELS = {n: ("",) if n == 1 else names for n, names in ZONE_NAMES.items()}
 #: Bulk queries take ids in chunks: SQLite allows 32 766 parameters, keep far below.
 CHUNK = 500
 
@@ -351,7 +348,7 @@ def _sections(
         recipient = service.recipient_id or own.supplier_id
         zone = zone_names[c.zone - 1] if service.metered and c.zone <= len(zone_names) else ""
         name = f"{service.name} ({zone})" if zone else service.name
-        method = METHOD_LABELS[c.volume_method] if service.metered else FIXED_FEE
+        method = label(c.volume_method) if service.metered else FIXED_FEE
         by_recipient[recipient].append(
             ServiceLine(
                 name,

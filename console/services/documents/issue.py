@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.models import Account, IssuedDocument
-from console.models.enums import DocumentKind
+from console.models.enums import AuditAction, DocumentKind
 from console.services.core.database import Database
 from console.services.core.errors import ConsoleError, NotFoundError
 from console.services.core.formatting import month_year
@@ -67,7 +67,7 @@ def issue_payment_document(
         session.add(row)
         session.flush()
         audit.record(
-            session, actor, "document.issue", "issued_document", row.id,
+            session, actor, AuditAction.DOCUMENT_ISSUE, "issued_document", row.id,
             account_id=account_id,
             after={"period": period, "sha256": row.sha256, "amount_due": document.amount_due},
         )  # fmt: skip
@@ -104,7 +104,7 @@ def _reprint(
             "сумма не совпадает): сообщите администратору."
         )
     audit.record(
-        session, actor, "document.reprint", "issued_document", stored.id,
+        session, actor, AuditAction.DOCUMENT_REPRINT, "issued_document", stored.id,
         account_id=stored.account_id, after={"period": period, "sha256": stored.sha256},
     )  # fmt: skip
     return _result(stored, number, reprint=True)

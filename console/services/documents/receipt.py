@@ -19,12 +19,13 @@ from console.models import (
     Staff,
     Supplier,
 )
-from console.models.enums import DocumentKind, PaymentMethod
+from console.models.enums import AuditAction, DocumentKind, PaymentMethod
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import date, date_time, money
+from console.services.core.labels import label
 from console.services.documents.printout import Line, render_lines
-from console.services.payments.counter import METHOD_LABELS, holder_and_address
+from console.services.payments.counter import holder_and_address
 from console.services.payments.history import DayClosing, utc
 from console.services.staff import audit
 from console.services.staff.actor import Actor
@@ -122,7 +123,7 @@ def receipt_lines(data: ReceiptData) -> list[Line]:
     lines += [
         Line.rule(),
         Line("ИТОГО", money(data.total, currency=True), bold=True),
-        Line("Способ оплаты", METHOD_LABELS[data.method]),
+        Line("Способ оплаты", label(data.method)),
     ]
     if data.cash_received is not None:
         lines.append(Line("Получено", money(data.cash_received, currency=True)))
@@ -168,7 +169,7 @@ def receipt_pdf(db: Database, actor: Actor, payment_id: int, width_mm: int = 0) 
         session.add(doc)
         session.flush()
         audit.record(
-            session, actor, "document.issue", "issued_document", doc.id,
+            session, actor, AuditAction.DOCUMENT_ISSUE, "issued_document", doc.id,
             account_id=payment.account_id,
             after={"kind": DocumentKind.PAYMENT_RECEIPT, "payment_id": payment_id},
         )  # fmt: skip
@@ -186,14 +187,12 @@ def day_closing_pdf(closing: DayClosing, width_mm: int = 0) -> bytes:
     ]
     for row in closing.rows:
         lines.append(Line(row.clerk, money(row.total, currency=True)))
-        lines.append(
-            Line(f"  {METHOD_LABELS[row.method]}: {row.payments} / {row.reversals}", small=True)
-        )
+        lines.append(Line(f"  {label(row.method)}: {row.payments} / {row.reversals}", small=True))
     if not closing.rows:
         lines.append(Line("Платежей за день нет."))
     lines.append(Line.rule())
     for method, total in closing.by_method:
-        lines.append(Line(f"Итого: {METHOD_LABELS[method].lower()}", money(total, currency=True)))
+        lines.append(Line(f"Итого: {label(method).lower()}", money(total, currency=True)))
     lines += [
         Line("ВСЕГО", money(closing.total, currency=True), bold=True),
         Line(f"Платежей: {closing.payments}, сторно: {closing.reversals}"),

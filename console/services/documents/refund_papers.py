@@ -15,12 +15,11 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError
 from console.services.core.formatting import date, date_time, money
+from console.services.core.labels import label
 from console.services.documents import fonts
 from console.services.privacy import identity
 from console.services.refunds.applications import RefundPayout, RefundStatus
 from console.services.refunds.queries import (
-    PAYOUT_LABELS,
-    REASON_LABELS,
     RefundDetails,
     get_refund,
 )
@@ -66,9 +65,9 @@ def _build(story: Sequence[Flowable], title: str) -> bytes:
 
 def _payout_text(d: RefundDetails) -> str:
     if d.payout is RefundPayout.CASH:
-        return f"{PAYOUT_LABELS[d.payout]} ({_esc(d.office_address)})"
+        return f"{label(d.payout)} ({_esc(d.office_address)})"
     return (
-        f"{PAYOUT_LABELS[d.payout]}: получатель {_esc(d.recipient_name)}, БИК {d.bic}, "
+        f"{label(d.payout)}: получатель {_esc(d.recipient_name)}, БИК {d.bic}, "
         f"расчётный счёт {d.settlement_account}"
     )
 
@@ -103,7 +102,7 @@ def application_pdf(db: Database, actor: Actor, refund_id: int) -> bytes:
         Paragraph(
             f"Прошу вернуть денежные средства в сумме <b>{money(s.amount, currency=True)}</b> "
             f"по лицевому счёту № {s.account_number} ({_esc(d.address)}). "
-            f"Причина: {REASON_LABELS[s.reason].lower()}.",
+            f"Причина: {label(s.reason).lower()}.",
             st["body"],
         ),
         Paragraph(f"Способ возврата: {_payout_text(d)}.", st["body"]),

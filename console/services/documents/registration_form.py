@@ -29,12 +29,14 @@ from reportlab.platypus import (
 )
 
 from console.models import Customer
+from console.models.enums import BillDelivery
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import date, snils_text
+from console.services.core.labels import label_of
 from console.services.documents import fonts
 from console.services.privacy import identity
-from console.services.registration.forms import DELIVERY_LABELS, Person
+from console.services.registration.forms import Person
 from console.services.staff.actor import Actor
 
 
@@ -176,7 +178,7 @@ def _registration_page(data: RegistrationFormData, s: dict[str, ParagraphStyle])
     else:
         story.append(P("Лицевые счета не привязаны."))
     story.append(Paragraph("3. Доставка квитанций и рассылки", s["head"]))
-    delivery = DELIVERY_LABELS.get(data.bill_delivery, data.bill_delivery)
+    delivery = label_of(BillDelivery, data.bill_delivery)
     if data.bill_delivery == "email":
         delivery += (
             f" на адрес {p.email}. Прошу не доставлять платёжный документ на бумажном носителе."

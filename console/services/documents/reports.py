@@ -23,38 +23,16 @@ from console.models import (
     Service,
     Staff,
 )
-from console.models.enums import (
-    MeterKind,
-    PaymentMethod,
-    ReadingSource,
-    ReadingStatus,
-)
+from console.models.enums import MeterKind, PaymentMethod, ReadingSource, ReadingStatus
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError, ValidationError
 from console.services.core.formatting import add_months, date, money, month_year
-from console.services.documents.data import FIXED_FEE, METHOD_LABELS, ZONE_LABELS, format_address
+from console.services.core.labels import label, label_of, payment_source
+from console.services.documents.data import FIXED_FEE, ZONE_LABELS, format_address
 from console.services.staff.actor import Actor
 
 R = TypeVar("R")
 ZERO = Decimal("0.00")
-PAYMENT_METHODS = {
-    PaymentMethod.CASH: "наличные",
-    PaymentMethod.CARD: "банковская карта",
-    PaymentMethod.BANK: "через банк",
-}
-READING_SOURCES = {
-    ReadingSource.OFFICE: "в офисе",
-    ReadingSource.PHONE: "по телефону",
-    ReadingSource.INSPECTOR: "контролёр",
-    ReadingSource.WEB: "личный кабинет",
-    ReadingSource.IMPORT: "загрузка",
-    ReadingSource.REPLACEMENT: "замена прибора",
-}
-READING_STATUSES = {
-    ReadingStatus.ACCEPTED: "принято",
-    ReadingStatus.REJECTED: "отклонено",
-    ReadingStatus.SUPERSEDED: "заменено",
-}
 METER_KINDS = {"individual": MeterKind.INDIVIDUAL, "common_house": MeterKind.COMMON_HOUSE}
 TARIFF_NAMES = {1: "однотарифный", 2: "двухтарифный", 3: "трёхтарифный"}
 
@@ -190,8 +168,8 @@ def payment_history(
                 PaymentRow(
                     paid_at=payment.paid_at,
                     amount=-abs(payment.amount) if reversal else payment.amount,
-                    method=PAYMENT_METHODS.get(payment.method, str(payment.method)),
-                    place=office.name if office else (payment.source or "—"),
+                    method=label_of(PaymentMethod, payment.method),
+                    place=office.name if office else (payment_source(payment.source) or "—"),
                     receipt=payment.receipt_number or "",
                     clerk=staff.full_name if staff else "",
                     status=status,
@@ -248,7 +226,7 @@ def charge_history(
                 ChargeRow(
                     period=c.period, service=f"{service.name} ({zone})" if zone else service.name,
                     volume=c.volume, unit=service.unit, tariff=c.tariff,
-                    method=METHOD_LABELS[c.volume_method] if service.metered else FIXED_FEE,
+                    method=label(c.volume_method) if service.metered else FIXED_FEE,
                     charged=c.charged, recalculation=c.recalculation,
                     total=c.charged + c.recalculation,
                 )
@@ -309,8 +287,8 @@ def readings_history(
         raise ValidationError("Выберите вид прибора учёта: индивидуальный или общедомовой.", "kind")
     with db.read() as session:
         account, premise = _account(session, account_id)
-        label = "индивидуальные" if kind == "individual" else "общедомовые"
-        head = _subtitle(account, premise, f"{label}, с {date(start)} по {date(end)}")
+        which = "индивидуальные" if kind == "individual" else "общедомовые"
+        head = _subtitle(account, premise, f"{which}, с {date(start)} по {date(end)}")
         number = account.number
         query = select(Meter)
         if kind == "individual":
@@ -340,14 +318,13 @@ def readings_history(
                 last[(r.meter_id, r.zone)] = r.value
             if r.taken_on < start:
                 continue
-            kind_label = "индивидуальный" if meter.kind is MeterKind.INDIVIDUAL else "общедомовой"
             rows.append(
                 ReadingRow(
                     taken_on=r.taken_on, entered_at=r.entered_at, meter=meter.serial,
-                    meter_type=f"{kind_label}, {TARIFF_NAMES.get(meter.zones, '')}",
+                    meter_type=f"{label(meter.kind)}, {TARIFF_NAMES.get(meter.zones, '')}",
                     zone=ZONE_LABELS[meter.zones][r.zone - 1] or "—", value=r.value,
-                    consumption=consumption, source=READING_SOURCES.get(r.source, str(r.source)),
-                    status=READING_STATUSES.get(r.status, str(r.status)), reason=r.reason or "",
+                    consumption=consumption, source=label_of(ReadingSource, r.source),
+                    status=label_of(ReadingStatus, r.status), reason=r.reason or "",
                 )
             )  # fmt: skip
     rows.sort(key=lambda row: (row.taken_on, row.meter, row.zone))

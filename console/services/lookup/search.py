@@ -15,8 +15,10 @@ from typing import Any
 
 from sqlalchemy import TextClause, text
 
+from console.models.enums import AccountStatus
 from console.services.core.address_format import format_address
 from console.services.core.database import Database
+from console.services.core.labels import label_of
 from console.services.core.normalize import tokens
 from console.services.lookup import sql as lookup_sql
 from console.services.lookup.query import (
@@ -46,6 +48,10 @@ class SearchRow:
     status: str  # AccountStatus value: "active" / "closed"
     supplier: str
     match: str = ""  # how it matched: account_exact, serial_exact, phone, address, name, …
+
+    @property
+    def status_label(self) -> str:
+        return label_of(AccountStatus, self.status)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from console.models import (
     Service,
     Supplier,
 )
-from console.models.enums import LedgerKind, PaymentMethod
+from console.models.enums import AuditAction, LedgerKind, PaymentMethod
 from console.services.billing.periods import open_month
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, NotFoundError, PermissionDeniedError
@@ -39,7 +39,6 @@ from console.services.staff.actor import Actor
 from console.services.staff.permissions import require_staff
 
 __all__ = [
-    "METHOD_LABELS",
     "AccountDues",
     "DueLine",
     "PaymentForm",
@@ -52,12 +51,6 @@ __all__ = [
     "split",
     "take_payment",
 ]
-
-METHOD_LABELS = {
-    PaymentMethod.CASH: "Наличные",
-    PaymentMethod.CARD: "Банковская карта",
-    PaymentMethod.BANK: "Через банк (реестр)",
-}
 
 
 @dataclass(frozen=True)
@@ -364,7 +357,7 @@ def record_payment(
     after = audit.snapshot(payment, "amount", "method", "receipt_number", "source", "external_id")
     after["allocations"] = {str(k): v for k, v in parts.items()}
     audit.record(
-        session, actor, "payment.create", "payment", payment.id, account_id=account.id,
+        session, actor, AuditAction.PAYMENT_CREATE, "payment", payment.id, account_id=account.id,
         after=after,
     )  # fmt: skip
     return payment
@@ -461,7 +454,7 @@ def reverse_payment(db: Database, actor: Actor, payment_id: int, reason: str) ->
                 )  # fmt: skip
             session.flush()
             audit.record(
-                session, actor, "payment.reverse", "payment", original.id,
+                session, actor, AuditAction.PAYMENT_REVERSE, "payment", original.id,
                 account_id=account.id,
                 after={"reversal_id": reversal.id, "amount": reversal.amount, "reason": reason},
             )  # fmt: skip

@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.models import Account, Payment
-from console.models.enums import PaymentMethod
+from console.models.enums import AuditAction, PaymentMethod
 from console.services.core.database import Database
 from console.services.payments.counter import (
     lock_account,
@@ -219,7 +219,7 @@ def import_registry(
     report = ImportReport(source, encoding, count, applied, duplicates, amount, tuple(problems))
     with db.transaction() as session:
         audit.record(
-            session, actor, "payments.import", "payment_registry", filename or source,
+            session, actor, AuditAction.PAYMENTS_IMPORT, "payment_registry", filename or source,
             after={"source": source, "lines": count, "applied": applied,
                    "duplicates": duplicates, "amount": amount, "problems": len(problems)},
         )  # fmt: skip

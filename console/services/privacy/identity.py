@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from console.models import AccountHolder, ConsoleSecret, Customer, CustomerIdentity, PassportRecord
+from console.models.enums import AuditAction
 from console.services.core.formatting import mask_passport
 from console.services.staff import audit
 from console.services.staff.actor import Actor
@@ -167,7 +168,11 @@ def _set_plain(session: Session, actor: Actor, customer_id: int, given: dict[str
     changed = {k: "изменено" for k in ("snils", "birth_date") if (old or {}).get(k) != new.get(k)}
     after = _strip({"passport": masked, "passport_issued_on": new.get("issued_on"),
                     "passport_division_code": new.get("division_code"), **changed})  # fmt: skip
-    action = "customer.replace_passport" if outcome == "replaced" else "customer.set_identity"
+    action = (
+        AuditAction.CUSTOMER_REPLACE_PASSPORT
+        if outcome == "replaced"
+        else AuditAction.CUSTOMER_SET_IDENTITY
+    )
     audit.record(session, actor, action, "customer", customer_id, before=before, after=after)
     return outcome
 
@@ -229,7 +234,11 @@ def reveal(
             .order_by(AccountHolder.is_primary.desc(), AccountHolder.id)
             .limit(1)
         )
-    action = "customer.print_identity" if purpose == "print" else "customer.reveal_passport"
+    action = (
+        AuditAction.CUSTOMER_PRINT_IDENTITY
+        if purpose == "print"
+        else AuditAction.CUSTOMER_REVEAL_PASSPORT
+    )
     audit.record(session, actor, action, "customer", customer_id, account_id=account_id)
     values = json.loads(stored.sealed)
     for key in _DATES:
@@ -254,7 +263,7 @@ def find(
         )
     )
     audit.record(
-        session, actor, "customer.search_passport", "customer", found,
+        session, actor, AuditAction.CUSTOMER_SEARCH_PASSPORT, "customer", found,
         after={"passport": f"{s[:2]} ** ******", "found": int(found is not None),
                "purpose": purpose},
     )  # fmt: skip
@@ -275,7 +284,9 @@ def matches(session: Session, actor: Actor, customer_id: int, series: str, numbe
     )
     yes = stored is not None and stored == _hash(session, _digits(series), _digits(number))
     if not yes:
-        audit.record(session, actor, "customer.passport_mismatch", "customer", customer_id)
+        audit.record(
+            session, actor, AuditAction.CUSTOMER_PASSPORT_MISMATCH, "customer", customer_id
+        )
     return yes
 
 
@@ -300,7 +311,7 @@ def same_person(session: Session, actor: Actor, prefix: str, birth_date: dt.date
     ids = [i for i, sealed in rows if json.loads(sealed).get("birth_date") == born]
     ids = ids[:_SAME_PERSON_LIMIT]
     if ids:
-        audit.record(session, actor, "customer.search_person", "customer",
+        audit.record(session, actor, AuditAction.CUSTOMER_SEARCH_PERSON, "customer",
                      after={"found": len(ids)})  # fmt: skip
     return ids
 

@@ -8,22 +8,15 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from console.models.enums import ReadingSource, ReadingStatus
+from console.models.enums import ReadingSource
 from console.services.core.formatting import date, month_year, plain, to_kopecks
+from console.services.core.labels import zone_name
 from console.settings import ReadingLimits
 
 VOLUME_PLACES = Decimal("0.001")
 MAX_DECIMALS = 3
 MIN_JUDGED_DAYS = 7
 
-SOURCE_LABELS: dict[ReadingSource, str] = {
-    ReadingSource.OFFICE: "клиент в офисе",
-    ReadingSource.PHONE: "по телефону",
-    ReadingSource.INSPECTOR: "контролёр",
-    ReadingSource.WEB: "личный кабинет",
-    ReadingSource.IMPORT: "загрузка из файла",
-    ReadingSource.REPLACEMENT: "замена счётчика",
-}
 #: Sources a clerk may pick in the entry dialog (import and replacement are set by the system).
 CLERK_SOURCES = (
     ReadingSource.OFFICE,
@@ -31,19 +24,12 @@ CLERK_SOURCES = (
     ReadingSource.INSPECTOR,
     ReadingSource.WEB,
 )
-STATUS_LABELS: dict[ReadingStatus, str] = {
-    ReadingStatus.ACCEPTED: "принято",
-    ReadingStatus.REJECTED: "отклонено",
-    ReadingStatus.SUPERSEDED: "заменено",
-}
 
 
 def zone_label(zones: int, zone: int) -> str:
     """ "Круглосуточно", "День (Т1)", "Ночь (Т2)", "Пик (Т1)", "Полупик (Т2)", "Ночь (Т3)"."""
-    if zones == 1:
-        return "Круглосуточно"
-    names = ("День", "Ночь") if zones == 2 else ("Пик", "Полупик", "Ночь")
-    return f"{names[zone - 1]} (Т{zone})"
+    name = zone_name(zones, zone).capitalize()
+    return name if zones == 1 else f"{name} (Т{zone})"
 
 
 Level = Literal["error", "confirm", "supervisor", "info"]

@@ -13,16 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.models import Account, AuditEvent, Meter, Premise, Reading, Staff
-from console.models.enums import ReadingSource, ReadingStatus
+from console.models.enums import AuditAction, ReadingSource, ReadingStatus
 from console.services.billing import rules
 from console.services.billing.periods import ensure_open_period, first_open_period
 from console.services.billing.tariffs import tariff_rate
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, NotFoundError, ValidationError, ZoneField
 from console.services.core.formatting import date, date_time, month_year, plain, to_kopecks
+from console.services.core.labels import label
 from console.services.readings.checks import (
-    SOURCE_LABELS,
-    STATUS_LABELS,
     MeterState,
     ReadingCheck,
     check_reading,
@@ -31,7 +30,7 @@ from console.services.readings.checks import (
 from console.services.readings.state import AccountReadingState, load_state
 from console.services.staff import audit
 from console.services.staff.actor import Actor
-from console.services.staff.approvals import SUPERVISOR_APPROVAL, SupervisorApproval
+from console.services.staff.approvals import SupervisorApproval
 from console.services.staff.permissions import require_staff, require_supervisor
 from console.settings import Settings
 
@@ -238,7 +237,8 @@ def _submit(
         session.add(reading)
         session.flush()
         audit.record(
-            session, actor, "reading.accept", "reading", reading.id, account_id=form.account_id,
+            session, actor, AuditAction.READING_ACCEPT, "reading", reading.id,
+            account_id=form.account_id,
             after={"meter": meter.serial, "zone": entry.zone, "value": check.value,
                    "taken_on": form.taken_on, "period": period, "source": form.source,
                    "consumption": check.consumption, "rollover": check.is_rollover,
@@ -296,7 +296,7 @@ def _confirmed_lately(session: Session, staff_id: int) -> bool:
     found = session.scalar(
         select(AuditEvent.id)
         .where(
-            AuditEvent.action == SUPERVISOR_APPROVAL,
+            AuditEvent.action == AuditAction.SUPERVISOR_APPROVAL.value,
             AuditEvent.staff_id == staff_id,
             AuditEvent.occurred_at >= since,
         )
@@ -320,7 +320,7 @@ def supersede_same_period(
         old.status = ReadingStatus.SUPERSEDED
         old.reason = f"Заменено показанием от {date(taken_on)}"
         audit.record(
-            session, actor, "reading.supersede", "reading", old.id,
+            session, actor, AuditAction.READING_SUPERSEDE, "reading", old.id,
             before={"status": "accepted"}, after={"status": "superseded"},
         )  # fmt: skip
 
@@ -457,7 +457,7 @@ def _history_rows(
                 reading.id, meter.id, meter.serial, reading.zone,
                 zone_label(meter.zones, reading.zone), reading.value, consumption,
                 reading.taken_on, _aware(reading.entered_at), reading.period, reading.source,
-                SOURCE_LABELS[reading.source], reading.status, STATUS_LABELS[reading.status],
+                label(reading.source), reading.status, label(reading.status),
                 reading.reason, staff_name or "",
                 approvers.get(reading.approved_by_staff_id or 0, ""),
                 reading.is_rollover,
@@ -505,7 +505,8 @@ def cancel_reading(
             restored.status = ReadingStatus.ACCEPTED
             restored.reason = None
         audit.record(
-            session, actor, "reading.reject", "reading", reading.id, account_id=meter.account_id,
+            session, actor, AuditAction.READING_REJECT, "reading", reading.id,
+            account_id=meter.account_id,
             before={"status": "accepted"}, after={"status": "rejected", "reason": reason,
                                                   "restored": restored.id if restored else None},
         )  # fmt: skip

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from console.models import Account, Meter, Reading
-from console.models.enums import MeterStatus, ReadingSource, ReadingStatus
+from console.models.enums import AuditAction, MeterStatus, ReadingSource, ReadingStatus
 from console.services.billing.periods import first_open_period
 from console.services.core.database import Database
 from console.services.core.errors import ConsoleError, ValidationError
@@ -238,7 +238,7 @@ def _store_rejection(
         session.add(reading)
         session.flush()
         audit.record(
-            session, actor, "reading.reject", "reading", reading.id,
+            session, actor, AuditAction.READING_REJECT, "reading", reading.id,
             after={"meter_id": meter_id, "zone": zone, "value": value, "reason": reason},
         )  # fmt: skip
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.models import Meter, Reading
-from console.models.enums import MeterKind, MeterStatus, ReadingSource, ReadingStatus
+from console.models.enums import AuditAction, MeterKind, MeterStatus, ReadingSource, ReadingStatus
 from console.services.billing.periods import ensure_open_period
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, NotFoundError, ValidationError, ZoneField
@@ -158,7 +158,7 @@ def replace_meter(
             session.flush()
             first.append(_stored(reading, new, None, None))
         audit.record(
-            session, actor, "meter.replace", "meter", old.id, account_id=form.account_id,
+            session, actor, AuditAction.METER_REPLACE, "meter", old.id, account_id=form.account_id,
             before={"serial": old.serial, "status": "active"},
             after={"removed_on": form.removed_on, "final": [c.value for c in checks],
                    "new_meter_id": new.id, "new_serial": new.serial, "new_model": new.model,

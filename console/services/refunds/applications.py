@@ -24,7 +24,7 @@ from console.models import (
     RefundApplication,
     RefundApplicationPayment,
 )
-from console.models.enums import LedgerKind, RefundPayout, RefundReason, RefundStatus
+from console.models.enums import AuditAction, LedgerKind, RefundPayout, RefundReason, RefundStatus
 from console.services.billing.periods import open_month
 from console.services.core import validators
 from console.services.core.database import Database
@@ -35,13 +35,11 @@ from console.services.core.errors import (
     ValidationError,
 )
 from console.services.core.formatting import KOPECK, money
+from console.services.core.labels import label
 from console.services.core.sequences import next_value
 from console.services.payments.counter import account_balance, lock_account, main_service_id
 from console.services.privacy import identity
 from console.services.refunds.queries import (
-    PAYOUT_LABELS,
-    REASON_LABELS,
-    STATUS_LABELS,
     RefundDetails,
     get_refund,
     reserved_amount,
@@ -58,9 +56,6 @@ from console.services.staff.permissions import (
 )
 
 __all__ = [
-    "PAYOUT_LABELS",
-    "REASON_LABELS",
-    "STATUS_LABELS",
     "AttachmentFile",
     "RefundPayout",
     "RefundReason",
@@ -208,7 +203,7 @@ def register_refund(
     """Register an application; returns it with its number and due date."""
     if actor.staff_id is None:
         raise PermissionDeniedError("Заявление регистрирует сотрудник офиса.")
-    if request.reason not in REASON_LABELS:
+    if request.reason not in frozenset(RefundReason):
         raise ValidationError("Выберите причину возврата.", "reason")
     recipient, bic, settlement = _payout(request)
     files = [(item, media_type(item, attachment_max_bytes)) for item in request.attachments]
@@ -248,7 +243,7 @@ def register_refund(
             after = audit.snapshot(refund, "number", "amount", "reason", "payout", "due_on")
             after |= {"payments": sorted(set(request.payment_ids)), "attachments": len(files)}
             audit.record(
-                session, actor, "refund.register", "refund_application", refund.id,
+                session, actor, AuditAction.REFUND_REGISTER, "refund_application", refund.id,
                 account_id=request.account_id, after=after,
             )  # fmt: skip
             refund_id = refund.id
@@ -299,18 +294,27 @@ def _decider(actor: Actor, refund: RefundApplication) -> None:
     require_second_person(actor, refund.registered_by_staff_id, "Заявление")
 
 
+#: The audit action of each step an application takes.
+_MOVE_ACTION: dict[RefundStatus, AuditAction] = {
+    RefundStatus.UNDER_REVIEW: AuditAction.REFUND_UNDER_REVIEW,
+    RefundStatus.APPROVED: AuditAction.REFUND_APPROVED,
+    RefundStatus.REJECTED: AuditAction.REFUND_REJECTED,
+    RefundStatus.PAID: AuditAction.REFUND_PAID,
+    RefundStatus.CLOSED: AuditAction.REFUND_CLOSED,
+}
+
+
 def _move(
     session: Session, actor: Actor, refund: RefundApplication, to: RefundStatus, **extra: object
 ) -> None:
     before = refund.status
     if to not in ALLOWED_MOVES[before]:
         raise ConflictError(
-            f"Заявление в статусе «{STATUS_LABELS[before]}» нельзя перевести в статус "
-            f"«{STATUS_LABELS[to]}»."
+            f"Заявление в статусе «{label(before)}» нельзя перевести в статус «{label(to)}»."
         )
     refund.status = to
     audit.record(
-        session, actor, f"refund.{to.value}", "refund_application", refund.id,
+        session, actor, _MOVE_ACTION[to], "refund_application", refund.id,
         account_id=refund.account_id, before={"status": before},
         after={"status": to} | {k: v for k, v in extra.items() if v is not None},
     )  # fmt: skip
@@ -322,7 +326,7 @@ def start_review(db: Database, actor: Actor, refund_id: int) -> RefundDetails:
         refund = _load(session, refund_id)
         _decider(actor, refund)
         if refund.status is not RefundStatus.REGISTERED:
-            raise ConflictError(f"Заявление уже в статусе «{STATUS_LABELS[refund.status]}».")
+            raise ConflictError(f"Заявление уже в статусе «{label(refund.status)}».")
         refund.reviewed_by_staff_id = actor.staff_id
         _move(session, actor, refund, RefundStatus.UNDER_REVIEW)
     return get_refund(db, refund_id)
@@ -333,7 +337,7 @@ def _take_into_review(session: Session, actor: Actor, refund: RefundApplication)
     if refund.status is RefundStatus.REGISTERED:
         _move(session, actor, refund, RefundStatus.UNDER_REVIEW)
     elif refund.status is not RefundStatus.UNDER_REVIEW:
-        raise ConflictError(f"Заявление уже в статусе «{STATUS_LABELS[refund.status]}».")
+        raise ConflictError(f"Заявление уже в статусе «{label(refund.status)}».")
 
 
 def approve(db: Database, actor: Actor, refund_id: int, note: str = "") -> RefundDetails:

@@ -21,37 +21,13 @@ from console.models import (
     Staff,
     Supplier,
 )
-from console.models.enums import HolderRelation, RefundPayout, RefundReason, RefundStatus
+from console.models.enums import RefundPayout, RefundReason, RefundStatus
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
+from console.services.core.labels import label
 from console.services.payments.counter import account_balance, holder_and_address
 from console.services.payments.history import PaymentRow, account_payments, utc
 
-REASON_LABELS = {
-    RefundReason.OVERPAYMENT: "Переплата",
-    RefundReason.WRONG_PAYMENT: "Ошибочный платёж",
-    RefundReason.DOUBLE_PAYMENT: "Двойная оплата",
-    RefundReason.ACCOUNT_CLOSED: "Закрытие счёта",
-}
-STATUS_LABELS = {
-    RefundStatus.REGISTERED: "Зарегистрировано",
-    RefundStatus.UNDER_REVIEW: "На рассмотрении",
-    RefundStatus.APPROVED: "Одобрено",
-    RefundStatus.REJECTED: "Отклонено",
-    RefundStatus.PAID: "Выплачено",
-    RefundStatus.CLOSED: "Закрыто",
-}
-PAYOUT_LABELS = {
-    RefundPayout.BANK_TRANSFER: "Перевод на банковский счёт",
-    RefundPayout.CASH: "Наличными в кассе офиса",
-}
-RELATION_LABELS = {
-    HolderRelation.OWNER: "Собственник",
-    HolderRelation.TENANT: "Наниматель",
-    HolderRelation.REGISTERED: "Зарегистрированный",
-    HolderRelation.RESIDENT: "Проживает",
-    HolderRelation.OTHER: "Другое",
-}
 #: Still to be paid out: the deadline runs.
 OPEN = (RefundStatus.REGISTERED, RefundStatus.UNDER_REVIEW, RefundStatus.APPROVED)
 #: Awaiting a decision: their amounts are reserved against the overpayment.
@@ -168,7 +144,7 @@ def refund_context(db: Database, account_id: int) -> RefundContext:
             .order_by(AccountHolder.is_primary.desc(), AccountHolder.id)
         ).all()
         applicants = tuple(
-            Applicant(c.id, full_name(c), RELATION_LABELS[relation], c.passport_masked or "")
+            Applicant(c.id, full_name(c), label(relation), c.passport_masked or "")
             for c, relation in rows
         )  # fmt: skip
         balance = account_balance(session, account_id)

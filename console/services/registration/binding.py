@@ -19,13 +19,12 @@ from console.models import (
     Premise,
     Supplier,
 )
-from console.models.enums import AccountStatus, BindingProof, HolderRelation
+from console.models.enums import AccountStatus, AuditAction, BindingProof, HolderRelation
 from console.services.core.database import Database, fold
 from console.services.core.errors import ConflictError, NotFoundError, ValidationError
 from console.services.core.formatting import add_months, first_of_month, to_kopecks
+from console.services.core.labels import label
 from console.services.registration.forms import (
-    PROOF_LABELS,
-    RELATION_LABELS,
     AccountBrief,
     BindingRequest,
     HolderRow,
@@ -185,9 +184,9 @@ def bind_in_session(
     session: Session, actor: Actor, customer: Customer, request: BindingRequest
 ) -> Account:
     """Bind inside the caller's transaction (registration binds several accounts at once)."""
-    if request.relation not in RELATION_LABELS:
+    if request.relation not in frozenset(HolderRelation):
         raise ValidationError("Выберите отношение к лицевому счёту.", "relation")
-    if request.proof not in PROOF_LABELS:
+    if request.proof not in frozenset(BindingProof):
         raise ValidationError("Выберите, чем клиент подтвердил связь со счётом.", "proof")
     account = session.get(Account, request.account_id, with_for_update=True)
     if account is None:
@@ -226,7 +225,7 @@ def bind_in_session(
     audit.record(
         session,
         actor,
-        "account_holder.bind",
+        AuditAction.ACCOUNT_HOLDER_BIND,
         "account_holder",
         holder.id,
         account_id=account.id,
@@ -274,7 +273,7 @@ def unbind(db: Database, actor: Actor, holder_id: int, version: int, reason: str
         audit.record(
             session,
             actor,
-            "account_holder.unbind",
+            AuditAction.ACCOUNT_HOLDER_UNBIND,
             "account_holder",
             holder.id,
             account_id=holder.account_id,
@@ -297,8 +296,8 @@ def _people(session: Session, account_id: int) -> tuple[HolderRow, ...]:
             customer_id=c.id,
             full_name=full_name(c.last_name, c.first_name, c.middle_name),
             relation=h.relation.value,
-            relation_label=RELATION_LABELS[h.relation.value],
-            proof_label=PROOF_LABELS[h.proof.value] if h.proof else "",
+            relation_label=label(h.relation),
+            proof_label=label(h.proof),
             is_primary=h.is_primary,
             bound_at=h.bound_at,
             passport_masked=c.passport_masked or "",
@@ -318,9 +317,9 @@ def preview_binding(
     db: Database, request: BindingRequest, names: tuple[str, str, str | None]
 ) -> AccountBrief:
     """Check the proof before saving (the wizard's «Добавить»); saving checks it again."""
-    if request.relation not in RELATION_LABELS:
+    if request.relation not in frozenset(HolderRelation):
         raise ValidationError("Выберите отношение к лицевому счёту.", "relation")
-    if request.proof not in PROOF_LABELS:
+    if request.proof not in frozenset(BindingProof):
         raise ValidationError("Выберите, чем клиент подтвердил связь со счётом.", "proof")
     with db.read() as session:
         account = session.get(Account, request.account_id)

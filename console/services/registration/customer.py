@@ -15,7 +15,7 @@ from sqlalchemy import exc, select
 from sqlalchemy.orm import Session
 
 from console.models import Account, Customer
-from console.models.enums import BillDelivery
+from console.models.enums import AuditAction, BillDelivery
 from console.services.core import validators
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, NotFoundError, ValidationError
@@ -24,7 +24,6 @@ from console.services.core.normalize import person_search_text
 from console.services.privacy import identity
 from console.services.registration.binding import bind_in_session
 from console.services.registration.forms import (
-    DELIVERY_LABELS,
     EDITABLE_FIELDS,
     CustomerSummary,
     DuplicateCheck,
@@ -165,7 +164,7 @@ def register(db: Database, actor: Actor, request: RegistrationRequest) -> Regist
             "Без согласия на обработку персональных данных клиента зарегистрировать нельзя.",
             "pd_consent",
         )
-    if request.bill_delivery not in DELIVERY_LABELS:
+    if request.bill_delivery not in frozenset(BillDelivery):
         raise ValidationError("Выберите способ доставки квитанций.", "bill_delivery")
     if request.bill_delivery == BillDelivery.EMAIL and not request.person.email:
         raise ValidationError(
@@ -226,7 +225,7 @@ def _create(
     audit.record(
         session,
         actor,
-        "customer.create",
+        AuditAction.CUSTOMER_CREATE,
         "customer",
         customer.id,
         after={
@@ -277,7 +276,7 @@ def _continue_existing(
         audit.record(
             session,
             actor,
-            "customer.pd_consent",
+            AuditAction.CUSTOMER_PD_CONSENT,
             "customer",
             customer.id,
             after={"pd_consent_at": now, "pd_consent_staff_id": actor.staff_id},
@@ -321,7 +320,13 @@ def apply_changes(
     )
     session.flush()
     audit.record(
-        session, actor, "customer.update", "customer", customer.id, before=before, after=after
+        session,
+        actor,
+        AuditAction.CUSTOMER_UPDATE,
+        "customer",
+        customer.id,
+        before=before,
+        after=after,
     )
     return after
 
@@ -339,7 +344,7 @@ def _set_delivery(
     audit.record(
         session,
         actor,
-        "account.bill_delivery",
+        AuditAction.ACCOUNT_BILL_DELIVERY,
         "account",
         account.id,
         account_id=account.id,

@@ -1,4 +1,4 @@
-"""What the registration services take and return: typed forms, frozen results, Russian labels."""
+"""What the registration services take and return: typed forms and frozen results."""
 
 from __future__ import annotations
 
@@ -10,23 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.models import Account, AccountHolder, Customer
-
-#: Отношение к лицевому счёту (seed 004), in the order the clerk picks from.
-RELATION_LABELS: dict[str, str] = {
-    "owner": "Собственник",
-    "tenant": "Наниматель",
-    "registered": "Зарегистрированный",
-    "resident": "Проживает",
-    "other": "Другое",
-}
-#: How the customer proved the link to the account.
-PROOF_LABELS: dict[str, str] = {
-    "holder_name": "ФИО совпадает с владельцем счёта",
-    "bill_total": "Сумма квитанции за последние 6 месяцев",
-    "meter_serial": "Заводской номер счётчика",
-    "document": "Документ (право собственности, договор найма)",
-}
-DELIVERY_LABELS: dict[str, str] = {"paper": "Бумажная квитанция", "email": "По электронной почте"}
+from console.models.enums import BindingProof as BindingProof
+from console.models.enums import HolderRelation as HolderRelation
 
 #: Fields of a customer that people edit; the audit trail keeps their before/after values.
 #: СНИЛС and birth date are personal data kept sealed (services/identity.py).
@@ -101,8 +86,8 @@ class BindingRequest:
     """Bind the customer to an account, proving the link with ``proof`` and ``answer``."""
 
     account_id: int
-    relation: str  # a key of RELATION_LABELS
-    proof: str  # a key of PROOF_LABELS
+    relation: str  # a HolderRelation code
+    proof: str  # a BindingProof code
     answer: str = ""  # bill total, meter serial or the document's description
     account_version: int | None = None  # what the clerk saw; a change meanwhile is a conflict
 
@@ -120,7 +105,7 @@ class RegistrationRequest:
     person: Person
     consents: Consents
     bindings: tuple[BindingRequest, ...] = ()
-    bill_delivery: str = "paper"  # a key of DELIVERY_LABELS, applied to the bound accounts
+    bill_delivery: str = "paper"  # a BillDelivery code, applied to the bound accounts
     existing_customer_id: int | None = None  # continue with a customer already on file
     existing_version: int | None = None
     replace_passport: bool = False  # the existing customer's passport is replaced (history kept)

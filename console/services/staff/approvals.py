@@ -6,13 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from console.models.enums import AuditAction
 from console.services.core.database import Database
 from console.services.core.errors import PermissionDeniedError
 from console.services.staff.actor import Actor
 from console.services.staff.auth import authenticate, open_as
-
-#: The audit action of a supervisor's confirmation at a clerk's desk (and of its token).
-SUPERVISOR_APPROVAL = "reading.supervisor_approval"
 
 
 @dataclass(frozen=True)
@@ -40,14 +38,15 @@ def verify_supervisor(db: Database, login: str, password: str) -> SupervisorAppr
     the supervisor's, written by the database from that login.
     """
     if not db.is_postgres:
-        actor = authenticate(db, login, password, action=SUPERVISOR_APPROVAL)
+        actor = authenticate(db, login, password, action=AuditAction.SUPERVISOR_APPROVAL)
         return SupervisorApproval(_supervisor_id(actor), actor.full_name)
     probe, actor = open_as(db, login, password)
     try:
         staff_id = _supervisor_id(actor)
         with probe.transaction() as session:
             token = session.scalar(
-                text("SELECT console_issue_approval(:p)"), {"p": SUPERVISOR_APPROVAL}
+                text("SELECT console_issue_approval(:p)"),
+                {"p": AuditAction.SUPERVISOR_APPROVAL.value},
             )
     finally:
         probe.dispose()

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from console.models import AuditEvent
+from console.models.enums import AuditAction
 from console.services.staff.actor import Actor
 
 
@@ -30,7 +31,7 @@ def _jsonable(value: Any) -> Any:
 def record(
     session: Session,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     entity: str,
     entity_id: object = None,
     *,
@@ -46,7 +47,7 @@ def record(
             login=actor.login[:63] or None,
             office_id=actor.office_id,
             workstation=actor.workstation or None,
-            action=action,
+            action=action.value,
             entity=entity,
             entity_id=None if entity_id is None else str(entity_id),
             account_id=account_id,

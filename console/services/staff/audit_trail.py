@@ -17,10 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from console.models import Account, AuditEvent, Office, Staff
+from console.models.enums import AuditAction
 from console.services.core.cell_safety import csv_row
 from console.services.core.database import Database
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import date_time
+from console.services.core.labels import AUDIT_ENTITY, detail_key, detail_value, label_of
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 from console.services.staff.permissions import require_supervisor
@@ -28,41 +30,6 @@ from console.services.staff.permissions import require_supervisor
 PAGE_SIZE = 200
 MAX_CHANGES = 300
 
-ACTION_LABELS = {
-    "staff.sign_in": "Вход в пульт",
-    "staff.sign_in_failed": "Неудачная попытка входа",
-    "staff.unlock": "Разблокировка пульта",
-    "staff.unlock_failed": "Неудачная разблокировка",
-    "staff.sign_out": "Выход из пульта",
-    "staff.create": "Добавлен сотрудник",
-    "staff.disable": "Отключён сотрудник",
-    "staff.set_password": "Сменён пароль",
-    "audit.export": "Выгрузка журнала действий",
-    "customer.create": "Зарегистрирован клиент",
-    "customer.update": "Изменены данные клиента",
-    "customer.reveal_passport": "Показаны паспортные данные",
-    "customer.search_passport": "Поиск по паспорту",
-    "reading.create": "Приняты показания",
-    "payment.create": "Принят платёж",
-    "payment.reverse": "Сторно платежа",
-    "refund.create": "Заявление на возврат",
-    "refund.approve": "Возврат одобрен",
-    "refund.reject": "Возврат отклонён",
-    "appeal.create": "Зарегистрировано обращение",
-    "document.print": "Напечатан документ",
-}
-ENTITY_LABELS = {
-    "account": "лицевой счёт",
-    "customer": "клиент",
-    "meter": "счётчик",
-    "reading": "показания",
-    "payment": "платёж",
-    "refund_application": "заявление на возврат",
-    "appeal": "обращение",
-    "document": "документ",
-    "staff": "сотрудник",
-    "audit_events": "журнал действий",
-}
 # Personal data stays masked in the trail's window and export: that it changed is enough there.
 _SECRET_FIELD = re.compile(r"passport|snils|password", re.IGNORECASE)
 
@@ -139,7 +106,7 @@ def export_csv(db: Database, actor: Actor, flt: AuditFilter, out: IO[str]) -> in
         before = rows[-1].id
     with db.transaction() as session:
         audit.record(
-            session, actor, "audit.export", "audit_events",
+            session, actor, AuditAction.AUDIT_EXPORT, "audit_events",
             after={"rows": written, "filter": _jsonable_filter(flt)},
         )  # fmt: skip
     return written
@@ -163,25 +130,30 @@ def parse_account_number(text: str) -> str:
 
 
 def label(action: str) -> str:
-    """The Russian name of an action code (the code itself when unknown)."""
-    return ACTION_LABELS.get(action, action)
+    """The Russian name of a stored action code (the code itself when unknown)."""
+    return label_of(AuditAction, action)
 
 
-def describe_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
-    """ "поле: было → стало; …", personal data masked, cut to a readable length."""
+def describe_changes(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, action: str = ""
+) -> str:
+    """ "Поле: было → стало; …" in Russian (the words of ``action``'s codes), personal data
+    masked, cut to a readable length."""
     before, after = before or {}, after or {}
     parts = []
     for key in list(dict.fromkeys([*before, *after])):
+        name = detail_key(key)
         if _SECRET_FIELD.search(key):
-            parts.append(f"{key}: изменено")
+            parts.append(f"{name}: изменено")
             continue
-        old, new = before.get(key), after.get(key)
+        old = _short(detail_value(action, key, before.get(key)))
+        new = _short(detail_value(action, key, after.get(key)))
         if key in before and key in after:
-            parts.append(f"{key}: {_short(old)} → {_short(new)}")
+            parts.append(f"{name}: {old} → {new}")
         elif key in after:
-            parts.append(f"{key}: {_short(new)}")
+            parts.append(f"{name}: {new}")
         else:
-            parts.append(f"{key}: было {_short(old)}")
+            parts.append(f"{name}: было {old}")
     text = "; ".join(parts)
     return text if len(text) <= MAX_CHANGES else text[: MAX_CHANGES - 1] + "…"
 
@@ -229,9 +201,9 @@ def _row(
         action_label=label(event.action),
         entity=event.entity,
         entity_id=event.entity_id or "",
-        entity_label=ENTITY_LABELS.get(event.entity, event.entity),
+        entity_label=AUDIT_ENTITY.get(event.entity, event.entity),
         account_number=account.number if account else "",
-        changes=describe_changes(event.before, event.after),
+        changes=describe_changes(event.before, event.after, event.action),
     )
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import exc, select, text
 from sqlalchemy.orm import Session
 
 from console.models import Office, Staff
-from console.models.enums import StaffRole
+from console.models.enums import AuditAction, StaffRole
 from console.services.core.database import (
     Database,
     create_db_engine,
@@ -65,7 +65,7 @@ def authenticate(
     office_code: str = "",
     workstation: str = "",
     settings: Settings | None = None,
-    action: str = "staff.sign_in",
+    action: AuditAction = AuditAction.STAFF_SIGN_IN,
 ) -> Actor:
     """Check ``login``/``password`` and return the Actor; on failure a generic Russian error.
 
@@ -87,7 +87,7 @@ def authenticate(
             audit.record(
                 session,
                 _anonymous(workstation),
-                f"{action}_failed",
+                action.failed,
                 "staff",
                 staff.id if staff else None,
                 after={"login": name[:63]},
@@ -134,7 +134,7 @@ def connect_as(settings: Settings, login: str, password: str, *, office_code: st
             db, office_code=office_code or settings.office_code, workstation=settings.workstation
         )
         with db.transaction() as session:
-            audit.record(session, actor, "staff.sign_in", "staff", actor.staff_id)
+            audit.record(session, actor, AuditAction.STAFF_SIGN_IN, "staff", actor.staff_id)
     except BaseException:
         db.dispose()
         raise
@@ -175,20 +175,22 @@ def verify_password(
     try:
         authenticate(
             db, actor.login, password, workstation=actor.workstation, settings=settings,
-            action="staff.unlock",
+            action=AuditAction.STAFF_UNLOCK,
         )  # fmt: skip
     except BadCredentialsError:
         if db.is_postgres:
-            _record(db, actor, "staff.unlock_failed")
+            _record(db, actor, AuditAction.STAFF_UNLOCK_FAILED)
         raise
 
 
 def sign_out(db: Database, actor: Actor, reason: str) -> None:
     """Record that the console signed ``actor`` out (``reason``: a code, e.g. unlock_failed)."""
-    _record(db, actor, "staff.sign_out", {"reason": reason})
+    _record(db, actor, AuditAction.STAFF_SIGN_OUT, {"reason": reason})
 
 
-def _record(db: Database, actor: Actor, action: str, after: dict[str, str] | None = None) -> None:
+def _record(
+    db: Database, actor: Actor, action: AuditAction, after: dict[str, str] | None = None
+) -> None:
     """An audit event about the session itself; a failure to write it never hides the reason
     the person is being told about (a wrong password, a sign-out)."""
     try:
@@ -216,7 +218,9 @@ def actor_for_login(
         if staff is None:
             raise ConsoleError(f"Сотрудника «{name}» для автоматического входа нет в базе.")
         actor = _actor(session, staff, office_code, workstation)
-        audit.record(session, actor, "staff.sign_in", "staff", staff.id, after={"auto": True})
+        audit.record(
+            session, actor, AuditAction.STAFF_SIGN_IN, "staff", staff.id, after={"auto": True}
+        )
     return actor
 
 
@@ -251,8 +255,10 @@ def first_start(
         actor = _actor(session, admin, office_code, workstation)
         if password is not None:
             admin.password_hash = passwords.hash_password(password)
-            audit.record(session, actor, "staff.set_password", "staff", admin.id)
-        audit.record(session, actor, "staff.sign_in", "staff", admin.id, after={"first": True})
+            audit.record(session, actor, AuditAction.STAFF_SET_PASSWORD, "staff", admin.id)
+        audit.record(
+            session, actor, AuditAction.STAFF_SIGN_IN, "staff", admin.id, after={"first": True}
+        )
     return actor
 
 

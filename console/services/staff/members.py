@@ -16,7 +16,7 @@ from sqlalchemy import exc, func, select, text
 from sqlalchemy.orm import Session
 
 from console.models import Office, Staff
-from console.models.enums import StaffRole
+from console.models.enums import AuditAction, StaffRole
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError, ValidationError
 from console.services.staff import audit, passwords
@@ -115,7 +115,7 @@ def add_staff(
         audit.record(
             session,
             actor,
-            "staff.create",
+            AuditAction.STAFF_CREATE,
             "staff",
             staff.id,
             after={
@@ -152,7 +152,7 @@ def disable_staff(db: Database, actor: Actor, login: str) -> StaffMember:
         audit.record(
             session,
             actor,
-            "staff.disable",
+            AuditAction.STAFF_DISABLE,
             "staff",
             staff.id,
             before={"is_active": was_active},
@@ -179,7 +179,7 @@ def set_password(db: Database, actor: Actor, login: str, password: str) -> None:
             return
         staff.password_hash = passwords.hash_password(secret)
         # Never the password, not even its hash: only that it changed.
-        audit.record(session, actor, "staff.set_password", "staff", staff.id)
+        audit.record(session, actor, AuditAction.STAFF_SET_PASSWORD, "staff", staff.id)
 
 
 # --- helpers --------------------------------------------------------------------------------

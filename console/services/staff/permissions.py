@@ -8,13 +8,8 @@ from __future__ import annotations
 
 from console.models.enums import StaffRole
 from console.services.core.errors import PermissionDeniedError
+from console.services.core.labels import label
 from console.services.staff.actor import Actor
-
-ROLE_NAMES = {
-    StaffRole.CLERK: "специалист",
-    StaffRole.SUPERVISOR: "руководитель офиса",
-    StaffRole.ADMIN: "администратор",
-}
 
 # A supervisor may do everything a clerk may, an administrator everything a supervisor may.
 _RANK = {StaffRole.CLERK: 1, StaffRole.SUPERVISOR: 2, StaffRole.ADMIN: 3}
@@ -31,8 +26,8 @@ def require_role(actor: Actor, role: StaffRole, action: str = "") -> None:
         return
     what = f"«{action}»" if action else "это действие"
     raise PermissionDeniedError(
-        f"Выполнить {what} может только {ROLE_NAMES[role]} "
-        f"(вы вошли как {ROLE_NAMES[actor.role]}). Обратитесь к руководителю офиса."
+        f"Выполнить {what} может только {label(role).lower()} "
+        f"(вы вошли как {label(actor.role).lower()}). Обратитесь к руководителю офиса."
     )
 
 

@@ -25,13 +25,10 @@ from console.services.appeals.queries import rows, rows_stmt
 from console.services.core.database import Database
 from console.services.core.errors import PermissionDeniedError
 from console.services.core.formatting import money
+from console.services.core.labels import label
 from console.services.staff.actor import Actor
 
 AWAITING_REVIEW = (RefundStatus.REGISTERED, RefundStatus.UNDER_REVIEW)
-REFUND_STATUS_LABELS = {
-    RefundStatus.REGISTERED: "Зарегистрировано",
-    RefundStatus.UNDER_REVIEW: "На рассмотрении",
-}
 MAX_ITEMS = 1000
 TOTAL = "Итого"
 
@@ -278,7 +275,7 @@ def _refund_items(session: Session, filt: QueueFilter, today: dt.date) -> tuple[
                 name,
                 number,
                 f"Возврат {money(r.amount, currency=True)}",
-                REFUND_STATUS_LABELS.get(r.status, r.status.value),
+                label(r.status),
                 office or "",
                 reviewer or "",
                 r.due_on < today,

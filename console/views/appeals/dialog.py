@@ -38,6 +38,7 @@ from console.services.appeals.intake import (
 )
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import date, money
+from console.services.core.labels import choices
 from console.services.documents import appeal_papers
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
@@ -116,16 +117,11 @@ class AppealDialog(QDialog):
         self.rows: dict[str, QWidget] = {}
         self.inputs: dict[str, QWidget] = {}
         self.kind = QComboBox(page)
-        self.kind.addItem(self.tr("Обращение"), AppealKind.APPEAL)
-        self.kind.addItem(self.tr("Заказ платной услуги"), AppealKind.SERVICE_ORDER)
+        for kind, text in choices(AppealKind):
+            self.kind.addItem(self.tr(text), kind)
         self.channel = QComboBox(page)
-        for channel, text in (
-            (AppealChannel.IN_PERSON, self.tr("Лично")),
-            (AppealChannel.PHONE, self.tr("Телефон")),
-            (AppealChannel.LETTER, self.tr("Письмо")),
-            (AppealChannel.EMAIL, self.tr("E-mail")),
-        ):
-            self.channel.addItem(text, channel)
+        for channel, text in choices(AppealChannel):
+            self.channel.addItem(self.tr(text), channel)
         self.topic = QComboBox(page)
         self.service = QComboBox(page)
         self.decision = QComboBox(page)

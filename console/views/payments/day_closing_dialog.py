@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.core.formatting import date, money
+from console.services.core.labels import label
 from console.services.documents import receipt
 from console.services.payments import counter
 from console.services.payments.history import ClosingRow, DayClosing
@@ -42,7 +43,7 @@ class DayClosingModel(RowsModel[ClosingRow]):
         super().__init__(
             [
                 Column(tr("Сотрудник"), lambda r: r.clerk),
-                Column(tr("Способ оплаты"), lambda r: counter.METHOD_LABELS[r.method]),
+                Column(tr("Способ оплаты"), lambda r: label(r.method)),
                 Column(tr("Платежей"), lambda r: str(r.payments), align_right=True),
                 Column(tr("Сторно"), lambda r: str(r.reversals), align_right=True),
                 Column(tr("Сумма"), lambda r: money(r.total, currency=True), align_right=True),
@@ -120,7 +121,7 @@ class DayClosingDialog(QDialog):
     def _loaded(self, closing: DayClosing) -> None:
         self.closing = closing
         self.model.set_rows(closing.rows)
-        parts = [f"{counter.METHOD_LABELS[m]}: {money(t, currency=True)}"
+        parts = [f"{label(m)}: {money(t, currency=True)}"
                  for m, t in closing.by_method]  # fmt: skip
         self.totals.setText(
             self.tr("За {0}: платежей {1}, сторно {2}. {3}<br/><b>Всего: {4}</b>").format(

@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QColor
 
 from console.services.core.formatting import date_time, money
-from console.services.payments.counter import METHOD_LABELS
+from console.services.core.labels import label, payment_source
 from console.services.payments.history import PaymentRow
 from console.views.common.rows_model import Column, RowsModel
 
@@ -35,8 +35,8 @@ class PaymentHistoryModel(RowsModel[PaymentRow]):
             [
                 Column(tr("Дата"), lambda r: date_time(r.paid_at)),
                 Column(tr("Сумма"), lambda r: money(r.amount, currency=True), align_right=True),
-                Column(tr("Способ"), lambda r: METHOD_LABELS[r.method]),
-                Column(tr("Квитанция"), lambda r: r.receipt_number or r.source or ""),
+                Column(tr("Способ"), lambda r: label(r.method)),
+                Column(tr("Квитанция"), lambda r: r.receipt_number or payment_source(r.source)),
                 Column(tr("Кассир"), lambda r: r.clerk),
                 Column(tr("Отметка"), _note),
             ],

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from console.services.core.errors import ConflictError, FieldRef, ZoneField
 from console.services.core.formatting import date, date_time, money, plain
+from console.services.core.labels import label
 from console.services.readings.checks import (
     CLERK_SOURCES,
-    SOURCE_LABELS,
     MeterState,
     ReadingCheck,
     estimate,
@@ -152,7 +152,7 @@ class ReadingEntryDialog(QDialog):
         self.source = QComboBox(page)
         self.source.setObjectName("source")
         for source in CLERK_SOURCES:
-            self.source.addItem(self.tr(SOURCE_LABELS[source]), source)
+            self.source.addItem(self.tr(label(source)), source)
         form.addRow(self.tr("Дата снятия:"), self.taken_on)
         form.addRow("", self.date_message)
         form.addRow(self.tr("Источник:"), self.source)

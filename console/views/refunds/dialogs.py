@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import date, date_time, money
+from console.services.core.labels import choices, payment_source
 from console.services.documents import refund_papers
 from console.services.refunds import applications
 from console.services.refunds.queries import RefundContext, RefundDetails
@@ -91,8 +92,8 @@ class RefundRegisterDialog(QDialog):
         self.amount.setObjectName("amountEdit")
         self.amount.setMaximumWidth(200)
         self.reason = QComboBox(page)
-        for code, label in applications.REASON_LABELS.items():
-            self.reason.addItem(label, code)
+        for code, text in choices(applications.RefundReason):
+            self.reason.addItem(text, code)
         self.payments = QListWidget(page)
         self.payments.setMaximumHeight(110)
         self.bank = QRadioButton(self.tr("Перевод на банковский счёт"), page)
@@ -213,7 +214,7 @@ class RefundRegisterDialog(QDialog):
         for p in context.payments:
             item = QListWidgetItem(
                 f"{date_time(p.paid_at)} · {money(p.amount, currency=True)} · "
-                f"{p.receipt_number or p.source or ''}"
+                f"{p.receipt_number or payment_source(p.source)}"
             )
             item.setData(Qt.ItemDataRole.UserRole, p.payment_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -6,7 +6,8 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QColor
 
 from console.services.core.formatting import date, money
-from console.services.refunds.queries import REASON_LABELS, STATUS_LABELS, RefundSummary
+from console.services.core.labels import label
+from console.services.refunds.queries import RefundSummary
 from console.views.common.rows_model import Column, RowsModel
 
 OVERDUE = QColor("#f8d7da")
@@ -32,8 +33,8 @@ def refund_columns(*, show_account: bool = False) -> list[Column[RefundSummary]]
         Column(tr("Зарегистрировано"), lambda r: date(r.registered_at.astimezone().date())),
         Column(tr("Заявитель"), lambda r: r.applicant),
         Column(tr("Сумма"), lambda r: money(r.amount, currency=True), align_right=True),
-        Column(tr("Причина"), lambda r: REASON_LABELS[r.reason]),
-        Column(tr("Статус"), lambda r: STATUS_LABELS[r.status]),
+        Column(tr("Причина"), lambda r: label(r.reason)),
+        Column(tr("Статус"), lambda r: label(r.status)),
         Column(tr("Срок"), deadline_text),
     ]
     if show_account:

@@ -21,12 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.core.formatting import date, date_time, mask_passport, money
+from console.services.core.labels import label
 from console.services.documents import refund_papers
 from console.services.refunds import applications
 from console.services.refunds.queries import (
-    PAYOUT_LABELS,
-    REASON_LABELS,
-    STATUS_LABELS,
     RefundDetails,
     attachment_content,
     get_refund,
@@ -129,7 +127,7 @@ class RefundReviewDialog(QDialog):
         s = d.summary
         f = self.fields
         f["number"].setText(f"<b>{s.number}</b>")
-        f["status"].setText(STATUS_LABELS[s.status])
+        f["status"].setText(label(s.status))
         deadline = date(s.due_on)
         if s.deadline == "overdue":
             deadline += self.tr(" — просрочено на {0} дн.").format(-s.days_left)
@@ -145,8 +143,8 @@ class RefundReviewDialog(QDialog):
             self.tr("{0}, паспорт {1}").format(s.applicant, mask_passport(series, number))
         )
         f["amount"].setText(f"<b>{money(s.amount, currency=True)}</b>")
-        f["reason"].setText(REASON_LABELS[s.reason])
-        payout = PAYOUT_LABELS[d.payout]
+        f["reason"].setText(label(s.reason))
+        payout = label(d.payout)
         if d.bic:
             payout += self.tr(": {0}, БИК {1}, р/с {2}").format(
                 d.recipient_name, d.bic, d.settlement_account

@@ -30,15 +30,16 @@ from PySide6.QtWidgets import (
 from console.services.core import validators as v
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import date
+from console.services.core.labels import choices, label_of, proof_hint
 from console.services.lookup import search
 from console.services.lookup.search import SearchRow
 from console.services.registration import binding, customer
 from console.services.registration.forms import (
-    PROOF_LABELS,
-    RELATION_LABELS,
     AccountBrief,
+    BindingProof,
     BindingRequest,
     Consents,
+    HolderRelation,
     RegistrationRequest,
     RegistrationResult,
 )
@@ -54,12 +55,6 @@ from console.views.registration.widgets import (
 from console.views.registration.wizard import RegistrationWizard
 
 SEARCH_LIMIT = 50
-ANSWER_HINTS = {
-    "holder_name": "не нужен: сверяются ФИО",
-    "bill_total": "сумма «Итого» из квитанции, например 1500,00",
-    "meter_serial": "заводской номер счётчика",
-    "document": "вид, номер и дата документа",
-}
 
 
 class EnterLineEdit(QLineEdit):
@@ -103,12 +98,12 @@ class BindingPage(QWizardPage):
         self.results.setUniformItemSizes(True)
         self.relation = QComboBox(self)
         self.relation.setObjectName("relation")
-        for code, label in RELATION_LABELS.items():
-            self.relation.addItem(label, code)
+        for relation, text in choices(HolderRelation):
+            self.relation.addItem(text, relation.value)
         self.proof = QComboBox(self)
         self.proof.setObjectName("proof")
-        for code, label in PROOF_LABELS.items():
-            self.proof.addItem(label, code)
+        for proof, text in choices(BindingProof):
+            self.proof.addItem(text, proof.value)
         self.answer = EnterLineEdit(self)
         self.answer.setObjectName("answer")
         self.answer_error = error_label(self)
@@ -193,7 +188,7 @@ class BindingPage(QWizardPage):
 
     def _proof_changed(self) -> None:
         code = self.proof.currentData()
-        self.answer.setPlaceholderText(self.tr(ANSWER_HINTS.get(code, "")))
+        self.answer.setPlaceholderText(self.tr(proof_hint(code)))
         self.answer.setEnabled(code != "holder_name")
         show_error(self.answer_error, None)
 
@@ -256,8 +251,8 @@ class BindingPage(QWizardPage):
             cells = (
                 brief.number,
                 brief.address,
-                RELATION_LABELS[request.relation],
-                PROOF_LABELS[request.proof],
+                label_of(HolderRelation, request.relation),
+                label_of(BindingProof, request.proof),
             )
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(text))

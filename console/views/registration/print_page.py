@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from console.services.core.labels import label_of
 from console.services.documents import registration_form
-from console.services.registration.forms import RELATION_LABELS
+from console.services.registration.forms import HolderRelation
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
@@ -72,7 +73,7 @@ class PrintPage(QWizardPage):
         assert result is not None
         request = wizard.contacts_page.request()
         accounts = tuple(
-            registration_form.FormAccount(b.number, b.address, RELATION_LABELS[r.relation])
+            registration_form.FormAccount(b.number, b.address, label_of(HolderRelation, r.relation))
             for b, r in wizard.bindings
         )
         suppliers = sorted({b.supplier for b, _ in wizard.bindings if b.supplier})

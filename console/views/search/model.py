@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from console.services.account.labels import ACCOUNT_STATUS, label
 from console.services.core.formatting import money
 from console.services.lookup.search import SearchRow
 
@@ -111,5 +110,5 @@ class SearchResultsModel(QAbstractTableModel):
         if column == 3:
             return money(row.balance)
         if column == 4:
-            return label(ACCOUNT_STATUS, row.status)
+            return row.status_label
         return row.supplier
