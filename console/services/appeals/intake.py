@@ -12,10 +12,8 @@ from sqlalchemy.orm import Session
 
 from console.models import (
     Account,
-    AccountHolder,
     Appeal,
     AppealTopic,
-    Customer,
     Office,
     PaidService,
     Premise,
@@ -25,10 +23,12 @@ from console.models import (
 from console.models.enums import AppealChannel as AppealChannel
 from console.models.enums import AppealKind as AppealKind
 from console.models.enums import AppealStatus as AppealStatus
+from console.services.account.holders import holder_of
 from console.services.appeals import attachments as appeal_attachments
 from console.services.appeals import catalog, routing
 from console.services.appeals.attachments import AttachmentFile as AttachmentFile
 from console.services.core import sequences
+from console.services.core.address_format import premise_address
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.errors import ValidationError as VE
@@ -138,26 +138,6 @@ def normalise_email(value: str) -> str | None:
     return value
 
 
-def format_address(p: Premise) -> str:
-    parts = [f"{p.settlement_type} {p.settlement}"]
-    if p.street:
-        parts.append(f"{p.street_type or ''} {p.street}".strip())
-    parts.append(f"д. {p.house}" + (f", корп. {p.building}" if p.building else ""))
-    if p.flat:
-        parts.append(f"кв. {p.flat}")
-    return ", ".join(parts)
-
-
-def _holder(session: Session, account_id: int) -> Customer | None:
-    return session.scalar(
-        select(Customer)
-        .join(AccountHolder, AccountHolder.customer_id == Customer.id)
-        .where(AccountHolder.account_id == account_id, AccountHolder.unbound_at.is_(None))
-        .order_by(AccountHolder.is_primary.desc(), AccountHolder.id)
-        .limit(1)
-    )
-
-
 def applicant_for_account(db: Database, account_id: int) -> Applicant:
     """The account's holder with contacts and address: the form starts filled in."""
     with db.read() as session:
@@ -166,7 +146,7 @@ def applicant_for_account(db: Database, account_id: int) -> Applicant:
             raise NotFoundError("Лицевой счёт не найден.")
         supplier = session.get(Supplier, account.supplier_id)
         premise = session.get(Premise, account.premise_id)
-        holder = _holder(session, account_id)
+        holder = holder_of(session, account_id)
         name = ""
         if holder is not None:
             name = " ".join(
@@ -181,7 +161,7 @@ def applicant_for_account(db: Database, account_id: int) -> Applicant:
             name=name,
             phone=(holder.phone if holder else None) or "",
             email=(holder.email if holder else None) or account.delivery_email or "",
-            address=format_address(premise) if premise else "",
+            address=premise_address(premise) if premise else "",
         )
 
 
@@ -286,7 +266,7 @@ def _register(
             account = session.get(Account, draft.account_id)
             if account is None:
                 raise NotFoundError("Лицевой счёт не найден.")
-            holder = _holder(session, account.id)
+            holder = holder_of(session, account.id)
             customer_id = holder.id if holder else None
         supplier = _supplier(session, actor, account, draft.supplier_id)
         service = _paid_service(session, draft)

@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 
 from console.models import (
     Account,
-    AccountHolder,
-    Customer,
     LedgerEntry,
     Office,
     Payment,
@@ -24,7 +22,9 @@ from console.models import (
     Supplier,
 )
 from console.models.enums import LedgerKind, PaymentMethod
+from console.services.account.holders import holder_of
 from console.services.billing.periods import open_month
+from console.services.core.address_format import premise_address
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from console.services.core.errors import ValidationError as ValidationError
@@ -151,30 +151,14 @@ def account_balance(session: Session, account_id: int) -> Decimal:
 
 
 def holder_and_address(session: Session, account: Account) -> tuple[str, str]:
-    customer = session.scalar(
-        select(Customer)
-        .join(AccountHolder, AccountHolder.customer_id == Customer.id)
-        .where(AccountHolder.account_id == account.id, AccountHolder.unbound_at.is_(None))
-        .order_by(AccountHolder.is_primary.desc(), AccountHolder.id)
-        .limit(1)
-    )
+    customer = holder_of(session, account.id)
     holder = ""
     if customer is not None:
         holder = " ".join(
             p for p in (customer.last_name, customer.first_name, customer.middle_name) if p
         )
     premise = session.get(Premise, account.premise_id)
-    address = ""
-    if premise is not None:
-        parts = [f"{premise.settlement_type} {premise.settlement}"]
-        if premise.street:
-            parts.append(f"{premise.street_type or ''} {premise.street}".strip())
-        parts.append(f"д. {premise.house}")
-        if premise.building:
-            parts.append(f"корп. {premise.building}")
-        if premise.flat:
-            parts.append(f"кв. {premise.flat}")
-        address = ", ".join(parts)
+    address = premise_address(premise) if premise is not None else ""
     return holder, address
 
 

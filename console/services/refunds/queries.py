@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, aliased
 
 from console.models import (
     Account,
-    AccountHolder,
     Attachment,
     Customer,
     Office,
@@ -22,6 +21,7 @@ from console.models import (
     Supplier,
 )
 from console.models.enums import HolderRelation, RefundPayout, RefundReason, RefundStatus
+from console.services.account.holders import bound_people
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.payments.counter import account_balance, holder_and_address
@@ -161,15 +161,9 @@ def refund_context(db: Database, account_id: int) -> RefundContext:
         account = session.get(Account, account_id)
         if account is None:
             raise NotFoundError("Лицевой счёт не найден.")
-        rows = session.execute(
-            select(Customer, AccountHolder.relation)
-            .join(AccountHolder, AccountHolder.customer_id == Customer.id)
-            .where(AccountHolder.account_id == account_id, AccountHolder.unbound_at.is_(None))
-            .order_by(AccountHolder.is_primary.desc(), AccountHolder.id)
-        ).all()
         applicants = tuple(
-            Applicant(c.id, full_name(c), RELATION_LABELS[relation], c.passport_masked or "")
-            for c, relation in rows
+            Applicant(c.id, full_name(c), RELATION_LABELS[h.relation], c.passport_masked or "")
+            for h, c in bound_people(session, account_id)
         )  # fmt: skip
         balance = account_balance(session, account_id)
         reserved = reserved_amount(session, account_id)
