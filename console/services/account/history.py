@@ -29,6 +29,7 @@ from console.models.enums import LedgerKind
 from console.services.account import labels as L
 from console.services.core.database import Database
 from console.services.core.formatting import add_months, first_of_month, money, month_year, volume
+from console.services.core.moments import local_date
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def history(
             )
             detail = "; ".join(x for x in (p.payer, p.receipt_number and f"чек {p.receipt_number}",
                                            p.reason) if x)  # fmt: skip
-            events.append(Event(_local_day(p.paid_at), "payment", title, detail, p.amount))
+            events.append(Event(local_date(p.paid_at), "payment", title, detail, p.amount))
         for doc in session.scalars(
             select(IssuedDocument).where(
                 IssuedDocument.account_id == account_id,
@@ -126,7 +127,7 @@ def history(
         ):
             about = f" за {month_year(doc.period).lower()}" if doc.period else ""
             events.append(
-                Event(_local_day(doc.issued_at), "document",
+                Event(local_date(doc.issued_at), "document",
                       f"Выдан документ: {L.label(L.DOCUMENT_KIND, doc.kind)}{about}", "")
             )  # fmt: skip
         for r in session.scalars(
@@ -134,7 +135,7 @@ def history(
         ):
             if r.registered_at.date() >= since:
                 events.append(
-                    Event(_local_day(r.registered_at), "refund",
+                    Event(local_date(r.registered_at), "refund",
                           f"Заявление на возврат № {r.number}: {money(r.amount, currency=True)}",
                           L.label(L.REFUND_STATUS, r.status), r.amount)
                 )  # fmt: skip
@@ -145,7 +146,7 @@ def history(
         ):
             if a.registered_at.date() >= since:
                 events.append(
-                    Event(_local_day(a.registered_at), "appeal",
+                    Event(local_date(a.registered_at), "appeal",
                           f"Обращение № {a.number} «{topic}»", L.label(L.APPEAL_STATUS, a.status))
                 )  # fmt: skip
     by_month: dict[dt.date, list[Event]] = defaultdict(list)
@@ -159,7 +160,3 @@ def history(
 
 def _end_of_month(period: dt.date) -> dt.date:
     return add_months(period, 1) - dt.timedelta(days=1)
-
-
-def _local_day(moment: dt.datetime) -> dt.date:
-    return (moment.astimezone() if moment.tzinfo else moment).date()

@@ -28,10 +28,11 @@ from console.services.appeals import attachments as appeal_attachments
 from console.services.appeals import catalog, routing
 from console.services.appeals.attachments import AttachmentFile as AttachmentFile
 from console.services.core import sequences
-from console.services.core.address_format import premise_address
+from console.services.core.address_format import person_name, premise_address
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.errors import ValidationError as VE
+from console.services.core.moments import stored_utc
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 
@@ -99,15 +100,6 @@ class Registered:
     created: bool  # False when the same form was submitted again (idempotency key)
 
 
-def aware(value: dt.datetime) -> dt.datetime:
-    """SQLite gives back naive datetimes; every stored one is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def local_date(value: dt.datetime) -> dt.date:
-    return aware(value).astimezone().date()
-
-
 def deadline_flags(status: AppealStatus, due_on: dt.date, today: dt.date) -> tuple[bool, bool]:
     """(overdue, due soon): only an unanswered appeal can be late."""
     if status not in OPEN_STATUSES:
@@ -147,11 +139,7 @@ def applicant_for_account(db: Database, account_id: int) -> Applicant:
         supplier = session.get(Supplier, account.supplier_id)
         premise = session.get(Premise, account.premise_id)
         holder = holder_of(session, account_id)
-        name = ""
-        if holder is not None:
-            name = " ".join(
-                p for p in (holder.last_name, holder.first_name, holder.middle_name) if p
-            )
+        name = person_name(holder) if holder is not None else ""
         return Applicant(
             account_id=account.id,
             account_number=account.number,
@@ -231,7 +219,7 @@ def _registered(session: Session, row: Appeal, *, created: bool) -> Registered:
     return Registered(
         row.id,
         row.number,
-        aware(row.registered_at),
+        stored_utc(row.registered_at),
         row.due_on,
         assignee.full_name if assignee else None,
         created,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.models import Premise
+from console.models import Customer, Premise
 
 
 def format_address(
@@ -27,6 +27,11 @@ def format_address(
     if flat:
         parts.append(f"кв. {flat}")
     return ", ".join(parts)
+
+
+def person_name(person: Customer) -> str:
+    """A customer's full name as the services write it: "Иванов Пётр Сергеевич"."""
+    return full_name(person.last_name, person.first_name, person.middle_name)
 
 
 def premise_address(premise: Premise) -> str:

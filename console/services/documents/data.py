@@ -25,7 +25,7 @@ from console.models import (
 )
 from console.models.enums import MeterKind, PeriodStatus, ReadingStatus, VolumeMethod
 from console.services.account.holders import holders_of
-from console.services.core.address_format import premise_address
+from console.services.core.address_format import full_name, premise_address
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import add_months, month_year
@@ -147,7 +147,7 @@ class PaymentDocumentData:
 
     @property
     def holder(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+        return full_name(self.last_name, self.first_name, self.middle_name)
 
 
 def requisites_of(s: Supplier) -> Requisites:

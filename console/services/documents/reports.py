@@ -34,8 +34,9 @@ from console.services.core.database import Database
 from console.services.core.errors import NotFoundError, ValidationError
 from console.services.core.formatting import add_months, date, money, month_year
 from console.services.core.metering import metered_volume
+from console.services.core.moments import local_day_bounds
 from console.services.documents.data import FIXED_FEE, METHOD_LABELS, ZONE_LABELS
-from console.services.payments.history import day_payments, local_day_bounds
+from console.services.payments.history import day_payments
 from console.services.staff.actor import Actor
 
 R = TypeVar("R")

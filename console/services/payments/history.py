@@ -13,12 +13,8 @@ from console.models import Office, Payment, Staff
 from console.models.enums import PaymentMethod
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
+from console.services.core.moments import local_day_bounds, stored_utc
 from console.services.staff.actor import Actor
-
-
-def utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; everything is stored in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ def account_payments(db: Database, account_id: int, limit: int = 100) -> tuple[P
         return tuple(
             PaymentRow(
                 payment_id=p.id,
-                paid_at=utc(p.paid_at),
+                paid_at=stored_utc(p.paid_at),
                 amount=p.amount,
                 method=p.method,
                 receipt_number=p.receipt_number,
@@ -97,14 +93,6 @@ class DayClosing:
     total: Decimal
     payments: int
     reversals: int
-
-
-def local_day_bounds(day: dt.date, last: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
-    """The office's days ``day`` … ``last`` (this desk's time zone) as a UTC half-open interval:
-    in UTC, because the embedded database compares the stored UTC times as written."""
-    start = dt.datetime.combine(day, dt.time()).astimezone()
-    end = dt.datetime.combine((last or day) + dt.timedelta(days=1), dt.time()).astimezone()
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from console.services.core.database import Database
 from console.services.core.errors import ConflictError, NotFoundError, ValidationError
 from console.services.core.formatting import date, date_time, month_year, plain, to_kopecks
 from console.services.core.metering import metered_volume
+from console.services.core.moments import stored_utc
 from console.services.readings.checks import (
     MeterState,
     ReadingCheck,
@@ -309,7 +310,7 @@ def _existing(session: Session, keys: list[str]) -> SubmitResult | None:
         return None
     stored = []
     for reading, meter, category, region_id in rows:
-        entered = _aware(reading.entered_at)
+        entered = stored_utc(reading.entered_at)
         base = session.scalar(
             select(Reading.value)
             .where(
@@ -336,13 +337,8 @@ def _existing(session: Session, keys: list[str]) -> SubmitResult | None:
         stored.append(_stored(reading, meter.serial, meter.zones, consumption, amount))
     first = rows[0][0]
     return SubmitResult(
-        tuple(stored), first.period, _aware(first.entered_at), _moved_note(first.period), True
+        tuple(stored), first.period, stored_utc(first.entered_at), _moved_note(first.period), True
     )
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _stored(

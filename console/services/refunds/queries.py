@@ -22,10 +22,12 @@ from console.models import (
 )
 from console.models.enums import HolderRelation, RefundPayout, RefundReason, RefundStatus
 from console.services.account.holders import bound_people
+from console.services.core.address_format import person_name
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
+from console.services.core.moments import stored_utc
 from console.services.payments.counter import account_balance, holder_and_address
-from console.services.payments.history import PaymentRow, account_payments, utc
+from console.services.payments.history import PaymentRow, account_payments
 
 REASON_LABELS = {
     RefundReason.OVERPAYMENT: "Переплата",
@@ -68,10 +70,6 @@ def deadline_state(status: RefundStatus, due_on: dt.date, today: dt.date) -> str
     if (due_on - today).days <= DUE_SOON_DAYS:
         return "due_soon"
     return "ok"
-
-
-def full_name(customer: Customer) -> str:
-    return " ".join(p for p in (customer.last_name, customer.first_name, customer.middle_name) if p)
 
 
 @dataclass(frozen=True)
@@ -162,7 +160,7 @@ def refund_context(db: Database, account_id: int) -> RefundContext:
         if account is None:
             raise NotFoundError("Лицевой счёт не найден.")
         applicants = tuple(
-            Applicant(c.id, full_name(c), RELATION_LABELS[h.relation], c.passport_masked or "")
+            Applicant(c.id, person_name(c), RELATION_LABELS[h.relation], c.passport_masked or "")
             for h, c in bound_people(session, account_id)
         )  # fmt: skip
         balance = account_balance(session, account_id)
@@ -189,11 +187,11 @@ def _summaries(
             number=r.number,
             account_id=r.account_id,
             account_number=number,
-            applicant=full_name(customer),
+            applicant=person_name(customer),
             amount=r.amount,
             reason=r.reason,
             status=r.status,
-            registered_at=utc(r.registered_at),
+            registered_at=stored_utc(r.registered_at),
             registered_by=clerk_name,
             due_on=r.due_on,
             deadline=deadline_state(r.status, r.due_on, today),
@@ -265,10 +263,10 @@ def get_refund(db: Database, refund_id: int, today: dt.date | None = None) -> Re
             address=address, applicant_passport=passport, payout=r.payout,
             recipient_name=r.recipient_name, bic=r.bic, settlement_account=r.settlement_account,
             reviewed_by=reviewer.full_name if reviewer else None,
-            decided_at=utc(r.decided_at) if r.decided_at else None,
+            decided_at=stored_utc(r.decided_at) if r.decided_at else None,
             decision_reason=r.decision_reason,
-            paid_at=utc(r.paid_at) if r.paid_at else None,
-            payments=tuple((pid, receipt or ext or str(pid), utc(at), amount)
+            paid_at=stored_utc(r.paid_at) if r.paid_at else None,
+            payments=tuple((pid, receipt or ext or str(pid), stored_utc(at), amount)
                            for pid, receipt, ext, at, amount in paid),
             attachments=tuple(AttachmentInfo(*row) for row in files),
         )  # fmt: skip

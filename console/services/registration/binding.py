@@ -21,7 +21,7 @@ from console.models import (
 )
 from console.models.enums import AccountStatus, BindingProof, HolderRelation
 from console.services.account.holders import bound_people, holder_of, is_bound
-from console.services.core.address_format import premise_address
+from console.services.core.address_format import person_name, premise_address
 from console.services.core.database import Database, fold
 from console.services.core.errors import ConflictError, NotFoundError, ValidationError
 from console.services.core.formatting import add_months, first_of_month, to_kopecks
@@ -31,7 +31,6 @@ from console.services.registration.forms import (
     AccountBrief,
     BindingRequest,
     HolderRow,
-    full_name,
 )
 from console.services.staff import audit
 from console.services.staff.actor import Actor
@@ -47,7 +46,7 @@ def _brief(session: Session, account: Account) -> AccountBrief:
     return AccountBrief(
         account_id=account.id,
         number=account.number,
-        holder=full_name(holder.last_name, holder.first_name, holder.middle_name) if holder else "",
+        holder=person_name(holder) if holder else "",
         address=premise_address(premise) if premise else "",
         supplier=supplier.short_name if supplier else "",
         active=account.status is AccountStatus.ACTIVE,
@@ -259,7 +258,7 @@ def _people(session: Session, account_id: int) -> tuple[HolderRow, ...]:
             holder_id=h.id,
             version=h.version,
             customer_id=c.id,
-            full_name=full_name(c.last_name, c.first_name, c.middle_name),
+            full_name=person_name(c),
             relation=h.relation.value,
             relation_label=RELATION_LABELS[h.relation.value],
             proof_label=PROOF_LABELS[h.proof.value] if h.proof else "",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.models import Account, AccountHolder, Customer
+from console.services.core.address_format import full_name, person_name
 
 #: Отношение к лицевому счёту (seed 004), in the order the clerk picks from.
 RELATION_LABELS: dict[str, str] = {
@@ -210,10 +211,6 @@ class CustomerDetails:
         return full_name(self.last_name, self.first_name, self.middle_name)
 
 
-def full_name(last: str, first: str, middle: str | None) -> str:
-    return " ".join(part for part in (last, first, middle) if part)
-
-
 def bound_accounts(session: Session, customer_id: int) -> tuple[str, ...]:
     rows = session.scalars(
         select(Account.number)
@@ -230,7 +227,7 @@ def summarize(
     return CustomerSummary(
         id=customer.id,
         version=customer.version,
-        full_name=full_name(customer.last_name, customer.first_name, customer.middle_name),
+        full_name=person_name(customer),
         birth_date=birth_date,
         passport_masked=customer.passport_masked or "",
         phone=customer.phone,
