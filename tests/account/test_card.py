@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from console.models import AccountHolder, AuditEvent, Customer, Meter
-from console.models.enums import HolderRelation, LedgerKind, StaffRole, VolumeMethod
+from console.models import AccountHolder, AuditEvent, Customer, Meter, Payment
+from console.models.enums import (
+    HolderRelation,
+    LedgerKind,
+    PaymentMethod,
+    StaffRole,
+    VolumeMethod,
+)
 from console.services.account import card as account_card
 from console.services.account import charges, history, readings, requisites, statistics
 from console.services.core.database import Database, fold
@@ -197,6 +204,31 @@ def test_history_by_month(db: Database, seeded: AccountIds) -> None:
     assert "Итого долг 728,50" in statement.title
     only_last = history.history(db, seeded.account_id, months=1, today=TODAY)
     assert only_last == ()
+
+
+def test_history_shows_a_payment_on_the_desks_calendar_day(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One rule for stored moments (core.moments): a naive time from the embedded database is
+    UTC; the history tab used to take its date as if it were the desk's local time."""
+    monkeypatch.setenv("TZ", "Asia/Yekaterinburg")  # UTC+5
+    time.tzset()
+    try:
+        ids = make_account(db)
+        with db.transaction() as session:
+            session.add(
+                Payment(
+                    account_id=ids.account_id, amount=Decimal("500.00"),
+                    paid_at=dt.datetime(2026, 9, 14, 22, 30, tzinfo=dt.UTC),
+                    method=PaymentMethod.CASH,
+                )
+            )  # fmt: skip
+        months = history.history(db, ids.account_id, months=None, today=dt.date(2026, 9, 30))
+        days = [e.day for m in months for e in m.events if e.kind == "payment"]
+        assert days == [dt.date(2026, 9, 15)]  # 03:30 at the desk
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_requisites(db: Database, seeded: AccountIds) -> None:

@@ -161,8 +161,10 @@ def test_attachments_are_kept_and_checked(db: Database) -> None:
         ("фото.png", "image/png"),
     ]
     assert attachments.content(db, d.attachments[0].id).content == PDF
-    with pytest.raises(ValidationError, match="PDF, JPEG или PNG"):
+    with pytest.raises(ValidationError, match="PDF, JPEG и PNG"):
         attachments.add(db, clerk, done.id, AttachmentFile("a.exe", b"MZ\x90"))
+    with pytest.raises(ValidationError, match="PDF, JPEG и PNG"):  # the strict «%PDF-» header
+        attachments.add(db, clerk, done.id, AttachmentFile("c.pdf", b"%PDF1.4 no dash"))
     with pytest.raises(ValidationError, match="больше"):
         attachments.add(db, clerk, done.id, AttachmentFile("b.pdf", PDF), max_bytes=4)
 

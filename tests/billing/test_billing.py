@@ -27,10 +27,13 @@ from console.models.enums import (
     StaffRole,
     VolumeMethod,
 )
+from console.services.account.readings import reading_history
+from console.services.account.statistics import consumption
 from console.services.billing import run
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, PermissionDeniedError
 from console.services.core.formatting import add_months, parse_period
+from console.services.documents import reports
 from console.services.readings import entry as readings
 from console.services.readings.meter_replacement import NewMeter, ReplacementForm, replace_meter
 from console.services.staff.actor import Actor
@@ -217,6 +220,38 @@ def test_rollover_and_transformation_ratio(db: Database, boss: Actor) -> None:
     assert charge.explanation == (
         "По показаниям прибора учёта: 99950 → 120, коэффициент трансформации 40"
     )
+
+
+def test_a_meter_with_ratio_40_shows_the_billed_kwh_everywhere(db: Database, boss: Actor) -> None:
+    """The bill, the card's «Показания» and «Статистика» tabs, the readings report and the
+    entry dialog's answer count one consumption (core.metering): ratio and wrap included."""
+    ids = make_account(db, last_reading=Decimal("99950"))  # 99950 on 20.10.2026
+    update_row(db, Meter, ids.meter_id, transformation_ratio=Decimal("40"))
+    add_reading(db, ids.meter_id, "120", dt.date(2026, 11, 20))  # stored without the mark
+    close(db, boss, "2026-11")
+    [charge] = charges(db, ids.account_id)
+    billed = Decimal("6800")  # (100 000 − 99 950 + 120) × 40
+    assert charge.volume == billed
+    tab = reading_history(db, ids.account_id)
+    assert tab[0].consumption == billed
+    stats = consumption(db, ids.account_id, 2026)
+    assert stats.months[10].by_zone == (billed,)
+    report = reports.readings_history(db, ids.account_id, "individual", NOV, dt.date(2026, 11, 30))
+    assert [r.consumption for r in report.rows] == [billed]
+    clerk = make_staff(db, "clerk", StaffRole.CLERK)
+    state = readings.reading_state(db, ids.account_id, today=dt.date(2026, 12, 10))
+    zone = state.meters[0].zone_states[0]
+    form = readings.ReadingForm(
+        ids.account_id,
+        (readings.ZoneEntry(ids.meter_id, 1, "125", False, zone.previous_reading_id),),
+        dt.date(2026, 12, 10),
+        confirmed=True,
+    )
+    stored = readings.submit_readings(
+        db, clerk, form, uuid.uuid4().hex, today=dt.date(2026, 12, 10)
+    )
+    assert stored.readings[0].consumption == Decimal("200")  # (125 − 120) × 40
+    assert reading_history(db, ids.account_id)[0].consumption == Decimal("200")
 
 
 def test_replacement_month_adds_both_meters(db: Database, boss: Actor) -> None:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import time
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
-from console.models import Reading
-from console.models.enums import ReadingSource, ReadingStatus, StaffRole
+from console.models import Payment, Reading
+from console.models.enums import PaymentMethod, ReadingSource, ReadingStatus, StaffRole
 from console.services.core.database import Database
 from console.services.core.errors import ValidationError
 from console.services.core.labels import label
 from console.services.documents import report_export, reports
+from console.services.payments.history import day_closing
 from tests.support.factories import AccountIds, make_account, make_closed_month, make_staff
 from tests.support.pdf_tools import pdf_text
 
@@ -114,3 +116,50 @@ def test_office_day_per_clerk(db: Database) -> None:
     own = reports.office_day_payments(db, other, day)
     assert [r.clerk for r in own.rows] == ["Сотрудник kassa3"]
     assert "Платежи за день по сотрудникам" in pdf_text(report_export.to_pdf(report))
+
+
+def test_the_day_report_and_the_day_closing_count_the_same_payments(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One query of an office day's payments (payments.history.day_payments): the per-clerk
+    report used its own, with the desk's local midnight compared to UTC times on the embedded
+    database and reversals counted as payments."""
+    monkeypatch.setenv("TZ", "Asia/Yekaterinburg")  # UTC+5: the desk's day starts at 19:00 UTC
+    time.tzset()
+    try:
+        kassa = make_staff(db, "kassa4", StaffRole.CLERK)
+        boss = make_staff(db, "boss10", StaffRole.SUPERVISOR)
+        account = make_account(db)
+        late = dt.datetime(2026, 9, 14, 22, 30, tzinfo=dt.UTC)  # 15.09 03:30 at the desk
+        with db.transaction() as session:
+            paid = Payment(
+                account_id=account.account_id, amount=Decimal("500.00"), paid_at=late,
+                method=PaymentMethod.CASH, office_id=kassa.office_id, staff_id=kassa.staff_id,
+            )  # fmt: skip
+            session.add(paid)
+            session.flush()
+            session.add_all([
+                Payment(
+                    account_id=account.account_id, amount=Decimal("120.00"),
+                    paid_at=late + dt.timedelta(hours=1), method=PaymentMethod.CARD,
+                    office_id=kassa.office_id, staff_id=kassa.staff_id,
+                ),
+                Payment(
+                    account_id=account.account_id, amount=Decimal("-500.00"),
+                    paid_at=late + dt.timedelta(hours=2), method=PaymentMethod.CASH,
+                    office_id=kassa.office_id, staff_id=kassa.staff_id, reversal_of_id=paid.id,
+                ),
+            ])  # fmt: skip
+        day = dt.date(2026, 9, 15)
+        assert kassa.office_id is not None
+        closing = day_closing(db, kassa.office_id, day)
+        report = reports.office_day_payments(db, boss, day)
+        assert (closing.payments, closing.reversals, closing.total) == (2, 1, Decimal("120.00"))
+        assert [(r.clerk, r.count, r.cash, r.card, r.total) for r in report.rows] == [
+            ("Сотрудник kassa4", 2, Decimal("0.00"), Decimal("120.00"), Decimal("120.00"))
+        ]
+        own = reports.office_day_payments(db, kassa, day)
+        assert own.rows == report.rows
+    finally:
+        monkeypatch.undo()
+        time.tzset()

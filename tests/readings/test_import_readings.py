@@ -11,9 +11,9 @@ import pytest
 
 from console.commands import close_period as close_period_command
 from console.commands import import_readings as import_command
-from console.models.enums import StaffRole
+from console.models.enums import ReadingSource, StaffRole
+from console.services.account.readings import reading_history
 from console.services.core.database import Database
-from console.services.readings import entry
 from console.services.readings.importing import import_readings
 from tests.support.factories import make_account, make_staff
 
@@ -54,14 +54,14 @@ def test_each_row_checked_bad_rows_do_not_stop_the_others(db: Database, tmp_path
     assert "должно быть числом" in reasons[8]
     assert "не распознана" in reasons[9]
     assert "5 столбцов" in reasons[10]
-    history = entry.account_history(db, two.account_id)
-    rejected = [h for h in history if h.status_label == "Отклонено"]
+    history = reading_history(db, two.account_id)
+    rejected = [h for h in history if h.status == "rejected"]
     assert len(rejected) == 1 and "меньше предыдущего" in (rejected[0].reason or "")
-    assert rejected[0].source_label == "Загрузка из файла"
+    assert rejected[0].source is ReadingSource.IMPORT
 
     again = import_readings(db, clerk, path, today=TODAY)
     assert (again.accepted, again.duplicates) == (0, 3)  # 2 accepted + 1 stored rejection
-    assert len(entry.account_history(db, two.account_id)) == len(history)
+    assert len(reading_history(db, two.account_id)) == len(history)
 
 
 def test_comma_separated_utf8_with_a_warning_row(db: Database, tmp_path: Path) -> None:

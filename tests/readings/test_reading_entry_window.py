@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from console.models.enums import StaffRole
+from console.services.account.readings import reading_history
 from console.services.core.database import Database
-from console.services.readings import entry
 from console.services.staff.actor import Actor
 from console.settings import Settings
 from console.views.common.context import ViewContext
@@ -80,7 +80,7 @@ def test_live_figures_confirmation_and_accepted(qtbot: QtBot, clerk_ctx: ViewCon
     assert child(dialog, QLabel, "doneTitle").text() == "Показания приняты"
     assert "Ноябрь 2026" in child(dialog, QLabel, "doneDetails").text()
     shot(dialog, "reading-done")
-    values = [h.value for h in entry.account_history(clerk_ctx.db, ids.account_id)[:2]]
+    values = [h.value for h in reading_history(clerk_ctx.db, ids.account_id)[:2]]
     assert sorted(values) == [Decimal("1260"), Decimal("1350")]
 
 
@@ -139,4 +139,4 @@ def test_supervisor_approves_at_their_own_desk(qtbot: QtBot, sqlite_db: Database
         child(dialog, QCheckBox, "supervisorSelf").setChecked(True)
         qtbot.mouseClick(child(dialog, QPushButton, "confirmButton"), Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda d=dialog: d.pages.currentIndex() == 2)  # type: ignore[misc]
-        assert entry.account_history(sqlite_db, ids.account_id)[0].approved_by == "Сотрудник boss"
+        assert reading_history(sqlite_db, ids.account_id)[0].approved_by == "Сотрудник boss"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from console.models import AuditEvent, BillingPeriod, Meter, Reading
 from console.models.enums import PeriodStatus, ReadingSource, ReadingStatus, StaffRole
+from console.services.account.readings import reading_history
 from console.services.core.database import Database
 from console.services.core.errors import (
     ConflictError,
@@ -82,9 +83,9 @@ def test_accepted_reading_is_stored_once_with_staff_and_period(db: Database) -> 
     assert first.readings[0].consumption == again.readings[0].consumption == Decimal("150")
     assert first.readings[0].amount == again.readings[0].amount == Decimal("799.50")
     assert count_readings(db, ids.meter_id) == 2
-    history = entry.account_history(db, ids.account_id)
-    assert history[0].staff_name == "Сотрудник clerk"
-    assert history[0].source_label == "По телефону" and history[0].status_label == "Принято"
+    history = reading_history(db, ids.account_id)
+    assert history[0].entered_by == "Сотрудник clerk"
+    assert history[0].source is ReadingSource.PHONE and history[0].status == "accepted"
     assert history[0].period == dt.date(2026, 11, 1)
     with db.read() as session:
         assert (
@@ -130,7 +131,7 @@ def test_rollover_needs_the_mark_and_a_confirmation(db: Database) -> None:
     confirmed = form_for(db, ids.account_id, "120", rollover=True, confirmed=True)
     result = entry.submit_readings(db, clerk, confirmed, key(), today=TODAY)
     assert result.readings[0].consumption == Decimal("170")
-    assert entry.account_history(db, ids.account_id)[0].is_rollover
+    assert reading_history(db, ids.account_id)[0].is_rollover
 
 
 def test_rollover_value_must_fit_the_meter_digits(db: Database) -> None:
@@ -193,7 +194,7 @@ def test_very_high_consumption_needs_a_supervisor(db: Database) -> None:
     approval = verify_supervisor(db, login, "Верный-пароль-1")
     approved = form_for(db, account_id, "5300", confirmed=True, approval=approval)
     entry.submit_readings(db, clerk, approved, key(), today=TODAY)
-    assert entry.account_history(db, account_id)[0].approved_by == f"Сотрудник {login}"
+    assert reading_history(db, account_id)[0].approved_by == f"Сотрудник {login}"
     with pytest.raises(PermissionDeniedError):
         SupervisorApproval.of(clerk)
     # The supervisor at their own desk confirms for themselves.
@@ -274,13 +275,13 @@ def test_newer_reading_of_the_same_period_supersedes_and_cancel_restores(db: Dat
     second = entry.submit_readings(
         db, clerk, form_for(db, ids.account_id, "1390", confirmed=True), key(), today=TODAY
     )
-    statuses = [(h.value, h.status_label) for h in entry.account_history(db, ids.account_id)]
-    assert statuses == [(Decimal("1390"), "Принято"), (Decimal("1300"), "Заменено"),
-                        (Decimal("1200"), "Принято")]  # fmt: skip
+    statuses = [(h.value, h.status) for h in reading_history(db, ids.account_id)]
+    assert statuses == [(Decimal("1390"), "accepted"), (Decimal("1300"), "superseded"),
+                        (Decimal("1200"), "accepted")]  # fmt: skip
     with pytest.raises(PermissionDeniedError):
         entry.cancel_reading(db, clerk, second.readings[0].reading_id, "ошибка ввода")
     row = entry.cancel_reading(db, boss, second.readings[0].reading_id, "ошибка ввода")
-    assert row.status_label == "Отклонено" and row.reason == "ошибка ввода"
+    assert row.status == "rejected" and row.reason == "ошибка ввода"
     state = entry.reading_state(db, ids.account_id, today=TODAY)
     assert state.meters[0].zone_states[0].previous_value == Decimal("1300")
 
@@ -301,8 +302,8 @@ def test_two_zone_meter_stores_one_reading_per_zone(db: Database) -> None:
 def test_rejected_status_is_listed_in_history(db: Database) -> None:
     ids = make_account(db)
     add_reading(db, ids.meter_id, "5", TODAY, status=ReadingStatus.REJECTED)
-    history = entry.account_history(db, ids.account_id)
-    assert history[0].status_label == "Отклонено" and history[0].consumption is None
+    history = reading_history(db, ids.account_id)
+    assert history[0].status == "rejected" and history[0].consumption is None
 
 
 def test_only_a_signed_in_supervisor_rejects_an_accepted_reading(db: Database) -> None:

@@ -13,9 +13,12 @@ from sqlalchemy import event, func, select
 from console.models import Account as AccountRow
 from console.models import AccountHolder, AuditEvent, Customer, PassportRecord
 from console.models.enums import StaffRole
+from console.services.account.card import load_card
+from console.services.appeals import intake
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, ValidationError
 from console.services.core.formatting import add_months, first_of_month
+from console.services.payments.counter import holder_and_address
 from console.services.registration import binding, edit
 from console.services.registration import customer as reg
 from console.services.registration.forms import BindingRequest, Consents, RegistrationRequest
@@ -301,6 +304,36 @@ def test_unbind_with_reason(db: Database, clerk: Actor, account: AccountIds) -> 
         BindingRequest(account.account_id, "owner", "document", "Выписка ЕГРН"),
     )
     assert again.relation_label == "Собственник"
+
+
+def test_once_the_holder_is_unbound_no_resident_is_named_the_holder(
+    db: Database, clerk: Actor, account: AccountIds
+) -> None:
+    """One account-holder query (account.holders): the card, the binding brief, the payment
+    counter's receipt and the appeal form agree on who holds the account."""
+    bind = BindingRequest(account.account_id, "resident", "bill_total", "1523,40")
+    resident = reg.register(db, clerk, request(bindings=(bind,))).customer
+    people = binding.account_people(db, account.account_id)
+    assert [(p.customer_id, p.is_primary) for p in people] == [
+        (account.customer_id, True), (resident.id, False),
+    ]  # fmt: skip
+    holder = people[0]
+    binding.unbind(db, clerk, holder.holder_id, holder.version, "Продал квартиру")
+    assert load_card(db, account.account_id).holder is None
+    assert binding.account_brief(db, account.account_id).holder == ""
+    with db.read() as session:
+        acc = session.get(AccountRow, account.account_id)
+        assert acc is not None
+        assert holder_and_address(session, acc)[0] == ""
+    prefill = intake.applicant_for_account(db, account.account_id)
+    assert (prefill.customer_id, prefill.name) == (None, "")
+    # The next binding makes a holder again (bind_in_session asks the same query).
+    owner = binding.bind_account(
+        db, clerk, holder.customer_id,
+        BindingRequest(account.account_id, "owner", "document", "Выписка ЕГРН"),
+    )  # fmt: skip
+    assert owner.is_primary
+    assert binding.account_brief(db, account.account_id).holder == "Иванов Пётр Сергеевич"
 
 
 def test_consent_required_and_email_needed_for_email_delivery(db: Database, clerk: Actor) -> None:

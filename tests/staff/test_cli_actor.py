@@ -13,7 +13,7 @@ from sqlalchemy import select
 from console.models import AuditEvent
 from console.models.enums import StaffRole
 from console.services.core.database import Database
-from console.services.core.errors import NotFoundError
+from console.services.core.errors import NotFoundError, ValidationError
 from console.services.staff import auth
 from console.services.staff.members import resolve_actor
 from tests.support.factories import (
@@ -100,3 +100,23 @@ def test_resolve_actor_names_nobody_in_place_of_an_unknown_login(db: Database) -
     for login in ("", "nobody"):
         with pytest.raises(NotFoundError):
             resolve_actor(db, login, "TMN-1", "desk")
+
+
+def test_one_rule_builds_the_actor_an_unknown_office_is_refused(db: Database) -> None:
+    """members.resolve_actor used to fall back to the home office for an office code that
+    names no office; signing in refused it. One builder (actor.staff_actor), the refusal."""
+    boss = make_staff(db, "officeboss", StaffRole.SUPERVISOR)
+    with pytest.raises(ValidationError, match="не найден") as err:
+        resolve_actor(db, "officeboss", "NOPE", "desk")
+    assert err.value.field == "office"
+    actor = resolve_actor(db, "officeboss", " TMN-1 ", "desk")
+    assert (actor.staff_id, actor.office_id, actor.office_name) == (
+        boss.staff_id, boss.office_id, boss.office_name,
+    )  # fmt: skip
+    if not db.is_postgres:  # signing in without a password: embedded only
+        with pytest.raises(ValidationError, match="не найден"):
+            auth.actor_for_login(db, "officeboss", office_code="NOPE", workstation="desk")
+        assert (
+            auth.actor_for_login(db, "officeboss", office_code=" TMN-1 ", workstation="desk")
+            == actor
+        )

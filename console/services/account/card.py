@@ -15,10 +15,8 @@ from sqlalchemy.orm import Session, aliased
 
 from console.models import (
     Account,
-    AccountHolder,
     AccountStatement,
     BillingPeriod,
-    Customer,
     LedgerEntry,
     Meter,
     Payment,
@@ -36,9 +34,10 @@ from console.models.enums import (
     ReadingStatus,
     StoveType,
 )
+from console.services.account.holders import bound_people
 from console.services.account.notifications import Notification, notifications
 from console.services.account.rows import account_place
-from console.services.core.address_format import format_address, full_name
+from console.services.core.address_format import full_name, premise_address
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError, ValidationError
 from console.services.core.formatting import first_of_month
@@ -193,15 +192,7 @@ def load_card(
             delivery_email=account.delivery_email,
             holder=holder,
             others=others,
-            address=format_address(
-                premise.settlement_type,
-                premise.settlement,
-                premise.street_type,
-                premise.street,
-                premise.house,
-                premise.building,
-                premise.flat,
-            ),  # fmt: skip
+            address=premise_address(premise),
             area=premise.area,
             rooms=premise.rooms,
             residents=premise.residents,
@@ -247,12 +238,7 @@ def _last_payment(session: Session, account_id: int) -> tuple[dt.datetime, Decim
 
 
 def _people(session: Session, account_id: int) -> tuple[Person | None, tuple[Person, ...]]:
-    rows = session.execute(
-        select(AccountHolder, Customer)
-        .join(Customer, Customer.id == AccountHolder.customer_id)
-        .where(AccountHolder.account_id == account_id, AccountHolder.unbound_at.is_(None))
-        .order_by(AccountHolder.is_primary.desc(), AccountHolder.bound_at, AccountHolder.id)
-    ).all()
+    rows = bound_people(session, account_id)
     people = [
         Person(
             customer_id=c.id,

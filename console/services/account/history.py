@@ -37,6 +37,7 @@ from console.models.enums import (
 from console.services.core.database import Database
 from console.services.core.formatting import add_months, first_of_month, money, month_year, volume
 from console.services.core.labels import label_of, zone_name
+from console.services.core.moments import local_date
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def history(
             )
             detail = "; ".join(x for x in (p.payer, p.receipt_number and f"чек {p.receipt_number}",
                                            p.reason) if x)  # fmt: skip
-            events.append(Event(_local_day(p.paid_at), "payment", title, detail, p.amount))
+            events.append(Event(local_date(p.paid_at), "payment", title, detail, p.amount))
         for doc in session.scalars(
             select(IssuedDocument).where(
                 IssuedDocument.account_id == account_id,
@@ -134,7 +135,7 @@ def history(
         ):
             about = f" за {month_year(doc.period).lower()}" if doc.period else ""
             events.append(
-                Event(_local_day(doc.issued_at), "document",
+                Event(local_date(doc.issued_at), "document",
                       f"Выдан документ: {label_of(DocumentKind, doc.kind)}{about}", "")
             )  # fmt: skip
         for r in session.scalars(
@@ -142,7 +143,7 @@ def history(
         ):
             if r.registered_at.date() >= since:
                 events.append(
-                    Event(_local_day(r.registered_at), "refund",
+                    Event(local_date(r.registered_at), "refund",
                           f"Заявление на возврат № {r.number}: {money(r.amount, currency=True)}",
                           label_of(RefundStatus, r.status), r.amount)
                 )  # fmt: skip
@@ -153,7 +154,7 @@ def history(
         ):
             if a.registered_at.date() >= since:
                 events.append(
-                    Event(_local_day(a.registered_at), "appeal",
+                    Event(local_date(a.registered_at), "appeal",
                           f"Обращение № {a.number} «{topic}»", label_of(AppealStatus, a.status))
                 )  # fmt: skip
     by_month: dict[dt.date, list[Event]] = defaultdict(list)
@@ -167,7 +168,3 @@ def history(
 
 def _end_of_month(period: dt.date) -> dt.date:
     return add_months(period, 1) - dt.timedelta(days=1)
-
-
-def _local_day(moment: dt.datetime) -> dt.date:
-    return (moment.astimezone() if moment.tzinfo else moment).date()

@@ -13,6 +13,7 @@ from console.models import Meter, Reading, Staff
 from console.models.enums import ReadingSource, ReadingStatus
 from console.services.core.database import Database
 from console.services.core.labels import label_of, zone_name
+from console.services.core.metering import metered_volume
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,11 @@ class ReadingRow:
     zone: int
     zone_name: str
     value: Decimal
-    consumption: Decimal | None  # since the previous accepted reading of the zone
+    consumption: Decimal | None  # kWh since the previous accepted reading of the zone
     taken_on: dt.date
     entered_at: dt.datetime
     period: dt.date
+    source: ReadingSource
     source_label: str
     status: str
     status_label: str
@@ -42,8 +44,8 @@ def reading_history(
     """Every reading of the account's meters (or of one meter), newest first."""
     entered_by, approved_by = aliased(Staff), aliased(Staff)
     stmt = (
-        select(Reading, Meter.serial, Meter.zones, Meter.digits, entered_by.full_name,
-               approved_by.full_name)
+        select(Reading, Meter.serial, Meter.zones, Meter.digits, Meter.transformation_ratio,
+               entered_by.full_name, approved_by.full_name)
         .join(Meter, Meter.id == Reading.meter_id)
         .outerjoin(entered_by, entered_by.id == Reading.staff_id)
         .outerjoin(approved_by, approved_by.id == Reading.approved_by_staff_id)
@@ -56,15 +58,13 @@ def reading_history(
         rows = session.execute(stmt).all()
         previous: dict[tuple[int, int], Decimal] = {}
         result = []
-        for reading, serial, zones, digits, entered_name, approved_name in rows:
+        for reading, serial, zones, digits, ratio, entered_name, approved_name in rows:
             key = (reading.meter_id, reading.zone)
             consumption = None
             if reading.status is ReadingStatus.ACCEPTED:
                 before = previous.get(key)
-                if before is not None:
-                    consumption = reading.value - before
-                    if reading.is_rollover and consumption < 0:
-                        consumption += Decimal(10) ** digits  # the register wrapped round
+                if before is not None:  # as the bill counts it: the ratio, the wrap
+                    consumption = metered_volume(before, reading.value, digits, ratio)
                 previous[key] = reading.value
             result.append(
                 _row(reading, serial, zones, consumption, entered_name or "", approved_name or "")
@@ -85,7 +85,8 @@ def _row(
         reading_id=reading.id, meter_id=reading.meter_id, serial=serial, zone=reading.zone,
         zone_name=zone_name(zones, reading.zone), value=reading.value, consumption=consumption,
         taken_on=reading.taken_on, entered_at=reading.entered_at, period=reading.period,
-        source_label=label_of(ReadingSource, reading.source), status=reading.status.value,
-        status_label=label_of(ReadingStatus, reading.status), reason=reading.reason,
+        source=reading.source, source_label=label_of(ReadingSource, reading.source),
+        status=reading.status.value, status_label=label_of(ReadingStatus, reading.status),
+        reason=reading.reason,
         entered_by=entered_by, approved_by=approved_by, is_rollover=reading.is_rollover,
     )  # fmt: skip

@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.orm import Session
 
 from console.models import Appeal, Attachment
 from console.models.enums import AuditAction
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
-from console.services.core.errors import ValidationError as VE
+from console.services.core.scans import AttachmentFile as AttachmentFile
+from console.services.core.scans import media_type as media_type
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 
 ATTACHMENT_OWNER = "appeal"
-_MEDIA = (
-    (b"%PDF", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
-@dataclass(frozen=True)
-class AttachmentFile:
-    filename: str
-    content: bytes
-
-
-def media_type(att: AttachmentFile, max_bytes: int) -> str:
-    if not att.content:
-        raise VE(f"Файл «{att.filename}» пуст.", "attachments")
-    if len(att.content) > max_bytes:
-        mb = max_bytes // (1024 * 1024)
-        raise VE(f"Файл «{att.filename}» больше {mb} МБ.", "attachments")
-    for magic, kind in _MEDIA:
-        if att.content.startswith(magic):
-            return kind
-    raise VE(f"Файл «{att.filename}»: приложить можно только PDF, JPEG или PNG.", "attachments")
 
 
 def store(

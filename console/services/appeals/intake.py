@@ -12,10 +12,8 @@ from sqlalchemy.orm import Session
 
 from console.models import (
     Account,
-    AccountHolder,
     Appeal,
     AppealTopic,
-    Customer,
     Office,
     PaidService,
     Premise,
@@ -26,13 +24,16 @@ from console.models.enums import AppealChannel as AppealChannel
 from console.models.enums import AppealKind as AppealKind
 from console.models.enums import AppealStatus as AppealStatus
 from console.models.enums import AuditAction
+from console.services.account.holders import holder_of
 from console.services.appeals import attachments as appeal_attachments
 from console.services.appeals import catalog, routing
 from console.services.appeals.attachments import AttachmentFile as AttachmentFile
 from console.services.core import sequences
+from console.services.core.address_format import person_name, premise_address
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.errors import ValidationError as VE
+from console.services.core.moments import stored_utc
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 
@@ -87,15 +88,6 @@ class Registered:
     created: bool  # False when the same form was submitted again (idempotency key)
 
 
-def aware(value: dt.datetime) -> dt.datetime:
-    """SQLite gives back naive datetimes; every stored one is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def local_date(value: dt.datetime) -> dt.date:
-    return aware(value).astimezone().date()
-
-
 def deadline_flags(status: AppealStatus, due_on: dt.date, today: dt.date) -> tuple[bool, bool]:
     """(overdue, due soon): only an unanswered appeal can be late."""
     if status not in OPEN_STATUSES:
@@ -126,26 +118,6 @@ def normalise_email(value: str) -> str | None:
     return value
 
 
-def format_address(p: Premise) -> str:
-    parts = [f"{p.settlement_type} {p.settlement}"]
-    if p.street:
-        parts.append(f"{p.street_type or ''} {p.street}".strip())
-    parts.append(f"д. {p.house}" + (f", корп. {p.building}" if p.building else ""))
-    if p.flat:
-        parts.append(f"кв. {p.flat}")
-    return ", ".join(parts)
-
-
-def _holder(session: Session, account_id: int) -> Customer | None:
-    return session.scalar(
-        select(Customer)
-        .join(AccountHolder, AccountHolder.customer_id == Customer.id)
-        .where(AccountHolder.account_id == account_id, AccountHolder.unbound_at.is_(None))
-        .order_by(AccountHolder.is_primary.desc(), AccountHolder.id)
-        .limit(1)
-    )
-
-
 def applicant_for_account(db: Database, account_id: int) -> Applicant:
     """The account's holder with contacts and address: the form starts filled in."""
     with db.read() as session:
@@ -154,12 +126,8 @@ def applicant_for_account(db: Database, account_id: int) -> Applicant:
             raise NotFoundError("Лицевой счёт не найден.")
         supplier = session.get(Supplier, account.supplier_id)
         premise = session.get(Premise, account.premise_id)
-        holder = _holder(session, account_id)
-        name = ""
-        if holder is not None:
-            name = " ".join(
-                p for p in (holder.last_name, holder.first_name, holder.middle_name) if p
-            )
+        holder = holder_of(session, account_id)
+        name = person_name(holder) if holder is not None else ""
         return Applicant(
             account_id=account.id,
             account_number=account.number,
@@ -169,7 +137,7 @@ def applicant_for_account(db: Database, account_id: int) -> Applicant:
             name=name,
             phone=(holder.phone if holder else None) or "",
             email=(holder.email if holder else None) or account.delivery_email or "",
-            address=format_address(premise) if premise else "",
+            address=premise_address(premise) if premise else "",
         )
 
 
@@ -239,7 +207,7 @@ def _registered(session: Session, row: Appeal, *, created: bool) -> Registered:
     return Registered(
         row.id,
         row.number,
-        aware(row.registered_at),
+        stored_utc(row.registered_at),
         row.due_on,
         assignee.full_name if assignee else None,
         created,
@@ -274,7 +242,7 @@ def _register(
             account = session.get(Account, draft.account_id)
             if account is None:
                 raise NotFoundError("Лицевой счёт не найден.")
-            holder = _holder(session, account.id)
+            holder = holder_of(session, account.id)
             customer_id = holder.id if holder else None
         supplier = _supplier(session, actor, account, draft.supplier_id)
         service = _paid_service(session, draft)

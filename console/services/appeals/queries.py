@@ -25,12 +25,13 @@ from console.models import (
 )
 from console.models.enums import AppealKind, AppealStatus, AuditAction
 from console.services.appeals.attachments import ATTACHMENT_OWNER
-from console.services.appeals.intake import aware, deadline_flags
+from console.services.appeals.intake import deadline_flags
 from console.services.appeals.routing import decider_of
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import date, month_year
 from console.services.core.labels import label, label_of
+from console.services.core.moments import stored_utc
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def _row(values: Any, today: dt.date) -> AppealRow:
         a.applicant_name,
         account_number or "",
         office or "",
-        aware(a.registered_at),
+        stored_utc(a.registered_at),
         a.due_on,
         assignee or "",
         overdue,
@@ -216,14 +217,14 @@ def details(db: Database, appeal_id: int, *, today: dt.date | None = None) -> Ap
             phone=a.phone or "",
             email=a.email or "",
             text=a.text,
-            registered_at=aware(a.registered_at),
+            registered_at=stored_utc(a.registered_at),
             registered_by_name=_name(session, a.registered_by_staff_id),
             due_on=a.due_on,
             assigned_to_staff_id=a.assigned_to_staff_id,
             assigned_to_name=_name(session, a.assigned_to_staff_id),
             answer_text=a.answer_text or "",
-            answered_at=aware(a.answered_at) if a.answered_at else None,
-            closed_at=aware(a.closed_at) if a.closed_at else None,
+            answered_at=stored_utc(a.answered_at) if a.answered_at else None,
+            closed_at=stored_utc(a.closed_at) if a.closed_at else None,
             paid_service_name=service.name if service else "",
             price=a.price,
             disputes_label=_dispute_label(session, a),
@@ -266,7 +267,7 @@ def history(db: Database, appeal_id: int) -> tuple[HistoryEntry, ...]:
         )
         return tuple(
             HistoryEntry(
-                aware(e.occurred_at),
+                stored_utc(e.occurred_at),
                 name or "Система",
                 e.action,
                 label_of(AuditAction, e.action),

@@ -21,6 +21,7 @@ from console.models.enums import (
 )
 from console.services.billing import rules
 from console.services.core.formatting import add_months, to_kopecks
+from console.services.core.metering import metered_volume, round_volume
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def _bill_account(
                 continue
             base = bases.get((meter.id, zone)) or min(now, key=_key)
             last = max(now, key=_key)
-            volume = rules.metered_volume(
+            volume = metered_volume(
                 base.value, last.value, meter.digits, meter.transformation_ratio
             )
             metered.append(_Metered(zone, meter, base, last, volume))
@@ -249,7 +250,7 @@ def _estimated_line(
         for c in charges
         if c.zone == zone and window <= c.period < period and c.volume_method == VolumeMethod.METER
     ]
-    average = rules.round_volume(sum(history, Decimal(0)) / len(history)) if history else None
+    average = round_volume(sum(history, Decimal(0)) / len(history)) if history else None
     method = rules.estimated_method(gap, max_estimated, average)
     nv = cur.next_verification_on
     expired_on = nv if nv is not None and nv <= rules.month_end(period) else None

@@ -5,8 +5,10 @@ set-based SQL of :mod:`console.services.billing.sql_path` computes the same numb
 explanation text (the tests run both on the same data and compare them row by row).
 
 - By meter: volume = (current − base) × transformation ratio; a register that wrapped past its
-  digits adds 10^digits. The base is the last billable reading of an earlier period, or the first
-  one of this period (the initial reading of a new meter).
+  digits adds 10^digits (:func:`console.services.core.metering.metered_volume`, the one home of
+  consumption, which the readings tab, the reports and the entry dialog use as well). The base
+  is the last billable reading of an earlier period, or the first one of this period (the
+  initial reading of a new meter).
 - A reading taken on or after the meter's next verification date is stored but not billable.
 - No billable reading: the average monthly metered volume of the last 6 periods, for at most
   ``max_estimated_periods`` periods in a row, then the norm × residents (also when there is no
@@ -21,12 +23,12 @@ explanation text (the tests run both on the same data and compare them row by ro
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from console.models.enums import VolumeMethod
 from console.services.core.formatting import date, month_year, plain
+from console.services.core.metering import VOLUME, round_volume
 
-VOLUME = Decimal("0.001")
 AVERAGE_WINDOW_MONTHS = 6
 
 
@@ -44,18 +46,9 @@ def month_end(period: dt.date) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
-def round_volume(value: Decimal) -> Decimal:
-    return value.quantize(VOLUME, rounding=ROUND_HALF_UP)
-
-
 def is_billable(taken_on: dt.date, next_verification_on: dt.date | None) -> bool:
     """A reading taken after the verification lapsed is kept but not billed."""
     return next_verification_on is None or taken_on < next_verification_on
-
-
-def metered_volume(base: Decimal, current: Decimal, digits: int, ratio: Decimal) -> Decimal:
-    wrap = Decimal(10) ** digits if current < base else Decimal(0)
-    return round_volume((current - base + wrap) * ratio)
 
 
 def estimated_method(gap: int, max_periods: int, average: Decimal | None) -> VolumeMethod:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from console.models import Customer, Premise
+
 
 def format_address(
     settlement_type: str | None,
@@ -25,6 +27,19 @@ def format_address(
     if flat:
         parts.append(f"кв. {flat}")
     return ", ".join(parts)
+
+
+def person_name(person: Customer) -> str:
+    """A customer's full name as the services write it: "Иванов Пётр Сергеевич"."""
+    return full_name(person.last_name, person.first_name, person.middle_name)
+
+
+def premise_address(premise: Premise) -> str:
+    """A premise's address as printed on a bill: the one way the services write it."""
+    return format_address(
+        premise.settlement_type, premise.settlement, premise.street_type, premise.street,
+        premise.house, premise.building, premise.flat,
+    )  # fmt: skip
 
 
 def full_name(last_name: str | None, first_name: str | None, middle_name: str | None) -> str:

@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from console.services.core.address_format import format_address
 from console.services.core.normalize import tokens
 from console.services.demo.context import Context, RegionPlan
 from console.services.demo.places import VILLAGE_STREETS
@@ -154,11 +155,7 @@ class PremiseMaker:
             f"{building or n}\t{flat or n}\t{area}e-1\t{rooms}\t{residents}\t"
             f"{'electric' if electric else 'gas'}\t{search}\n"
         )
-        address = f"{stype} {settlement}, {street_type} {street}, д. {house}"
-        if building:
-            address += f", корп. {building}"
-        if flat:
-            address += f", кв. {flat}"
+        address = format_address(stype, settlement, street_type, street, house, building, flat)
         return PremiseInfo(
             premise_id, plan, kind == 0, rural, not electric, category, rooms, residents, address
         )

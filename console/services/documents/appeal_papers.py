@@ -30,12 +30,13 @@ from sqlalchemy import select
 from console.models import Account, IssuedDocument, Premise, Staff, Supplier
 from console.models.enums import AppealKind, AuditAction, DocumentKind, StaffRole
 from console.services.appeals import queries
-from console.services.appeals.intake import aware, format_address
 from console.services.appeals.queries import AppealDetails
 from console.services.appeals.workflow import Action, allowed_actions
+from console.services.core.address_format import premise_address
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from console.services.core.formatting import date, date_time, money
+from console.services.core.moments import stored_utc
 from console.services.documents import fonts
 from console.services.staff import audit
 from console.services.staff.actor import Actor
@@ -250,7 +251,7 @@ def _stored(db: Database, kind: DocumentKind, appeal_id: int) -> _Issued | None:
             .order_by(IssuedDocument.id.desc())
             .limit(1)
         ).first()
-        return None if row is None else _Issued(row[0], row[1], aware(row[2]))
+        return None if row is None else _Issued(row[0], row[1], stored_utc(row[2]))
 
 
 def _keep(
@@ -342,7 +343,7 @@ def _letter_context(db: Database, d: AppealDetails) -> tuple[Letterhead, LetterE
         if d.account_id is not None:
             account = session.get(Account, d.account_id)
             premise = session.get(Premise, account.premise_id) if account else None
-            address = format_address(premise) if premise else ""
+            address = premise_address(premise) if premise else ""
         signer = session.get(Staff, d.assigned_to_staff_id) if d.assigned_to_staff_id else None
         title = "Специалист клиентского офиса"
         if signer is not None and signer.role is not StaffRole.CLERK:

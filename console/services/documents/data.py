@@ -13,11 +13,9 @@ from sqlalchemy.orm import Session
 
 from console.models import (
     Account,
-    AccountHolder,
     AccountStatement,
     BillingPeriod,
     Charge,
-    Customer,
     Meter,
     Premise,
     Reading,
@@ -26,6 +24,8 @@ from console.models import (
     Tariff,
 )
 from console.models.enums import MeterKind, PeriodStatus, ReadingStatus, VolumeMethod
+from console.services.account.holders import holders_of
+from console.services.core.address_format import full_name, premise_address
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import add_months, month_year
@@ -144,20 +144,7 @@ class PaymentDocumentData:
 
     @property
     def holder(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
-
-
-def format_address(p: Premise) -> str:
-    """ "г. Тюмень, ул. Ленина, д. 12, корп. 1, кв. 34"."""
-    parts = [f"{p.settlement_type} {p.settlement}".strip()]
-    if p.street:
-        parts.append(f"{p.street_type} {p.street}".strip() if p.street_type else p.street)
-    parts.append(f"д. {p.house}")
-    if p.building:
-        parts.append(f"корп. {p.building}")
-    if p.flat:
-        parts.append(f"кв. {p.flat}")
-    return ", ".join(parts)
+        return full_name(self.last_name, self.first_name, self.middle_name)
 
 
 def requisites_of(s: Supplier) -> Requisites:
@@ -256,18 +243,7 @@ def _gather_chunk(
             )
         )
     }
-    holders: dict[int, Customer] = {}
-    for holder_account, holder in session.execute(
-        select(AccountHolder.account_id, Customer)
-        .join(Customer)
-        .where(
-            AccountHolder.account_id.in_(ids),
-            AccountHolder.is_primary,
-            AccountHolder.unbound_at.is_(None),
-        )
-        .order_by(AccountHolder.bound_at)
-    ):
-        holders[holder_account] = holder
+    holders = holders_of(session, ids)
     charges: dict[int, list[Charge]] = defaultdict(list)
     for charge in session.scalars(
         select(Charge)
@@ -325,7 +301,7 @@ def _gather_chunk(
                 last_name=customer.last_name if customer else "",
                 first_name=customer.first_name if customer else "",
                 middle_name=customer.middle_name if customer else None,
-                address=format_address(premise), area=premise.area, rooms=premise.rooms,
+                address=premise_address(premise), area=premise.area, rooms=premise.rooms,
                 residents=premise.residents, supplier=supplier, recipients=sections,
                 balance=balance, amount_due=max(statement.closing, ZERO),
                 meters=tuple(meter_lines), components=components,

@@ -24,9 +24,10 @@ from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import date, date_time, money
 from console.services.core.labels import label
+from console.services.core.moments import stored_utc
 from console.services.documents.printout import Line, render_lines
 from console.services.payments.counter import holder_and_address
-from console.services.payments.history import DayClosing, utc
+from console.services.payments.history import DayClosing
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 
@@ -83,7 +84,7 @@ def receipt_data(db: Database, payment_id: int) -> ReceiptData:
             office=office.name if office else "",
             office_address=office.address if office else "",
             clerk=staff.full_name if staff else "",
-            paid_at=utc(payment.paid_at),
+            paid_at=stored_utc(payment.paid_at),
             account_number=account.number,
             payer=payment.payer or holder,
             address=address,

@@ -24,11 +24,15 @@ from console.models import (
     Staff,
 )
 from console.models.enums import MeterKind, PaymentMethod, ReadingSource, ReadingStatus
+from console.services.core.address_format import premise_address
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError, ValidationError
 from console.services.core.formatting import add_months, date, money, month_year
 from console.services.core.labels import label, label_of, payment_source
-from console.services.documents.data import FIXED_FEE, ZONE_LABELS, format_address
+from console.services.core.metering import metered_volume
+from console.services.core.moments import local_day_bounds
+from console.services.documents.data import FIXED_FEE, ZONE_LABELS
+from console.services.payments.history import day_payments
 from console.services.staff.actor import Actor
 
 R = TypeVar("R")
@@ -122,19 +126,12 @@ def _check_range(start: dt.date, end: dt.date) -> None:
         raise ValidationError("Начало периода позже его конца: поменяйте даты местами.", "start")
 
 
-def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """From the start of ``start`` to the end of ``end`` in the desk's local time."""
-    first = dt.datetime.combine(start, dt.time()).astimezone()
-    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time()).astimezone()
-    return first, after
-
-
 def payment_history(
     db: Database, account_id: int, start: dt.date, end: dt.date
 ) -> Report[PaymentRow]:
     """История платежей: where, when and how much, with reversals shown as such."""
     _check_range(start, end)
-    first, after = _local_bounds(start, end)
+    first, after = local_day_bounds(start, end)
     with db.read() as session:
         account, premise = _account(session, account_id)
         head, number = (
@@ -312,9 +309,9 @@ def readings_history(
             if r.status is ReadingStatus.ACCEPTED:
                 previous = last.get((r.meter_id, r.zone))
                 if previous is not None:
-                    consumption = r.value - previous
-                    if r.is_rollover:
-                        consumption += Decimal(10) ** meter.digits
+                    consumption = metered_volume(
+                        previous, r.value, meter.digits, meter.transformation_ratio
+                    )
                 last[(r.meter_id, r.zone)] = r.value
             if r.taken_on < start:
                 continue
@@ -355,31 +352,23 @@ def office_day_payments(
     office_id = office_id or actor.office_id
     if office_id is None:
         raise ValidationError("Выберите офис: рабочее место не привязано к офису.", "office")
-    first, after = _local_bounds(day, day)
     with db.read() as session:
         office = session.get(Office, office_id)
         if office is None:
             raise NotFoundError("Офис не найден.")
-        query = (
-            select(Payment, Staff)
-            .outerjoin(Staff, Staff.id == Payment.staff_id)
-            .where(
-                Payment.office_id == office_id, Payment.paid_at >= first, Payment.paid_at < after
-            )
+        taken = day_payments(
+            session, office_id, day, only_of=None if actor.is_supervisor else actor
         )
-        if not actor.is_supervisor:
-            query = query.where(Payment.staff_id == actor.staff_id)
-        sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-        counts: dict[str, int] = defaultdict(int)
-        for payment, staff in session.execute(query):
-            clerk = staff.full_name if staff else "без сотрудника"
-            amount = -abs(payment.amount) if payment.reversal_of_id is not None else payment.amount
-            bucket = {PaymentMethod.CASH: "cash", PaymentMethod.CARD: "card"}.get(
-                payment.method, "other"
-            )
-            sums[clerk][bucket] += amount
-            counts[clerk] += 1
         office_name = office.name
+    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    counts: dict[str, int] = defaultdict(int)
+    for payment in taken:
+        clerk = payment.clerk or "без сотрудника"
+        bucket = {PaymentMethod.CASH: "cash", PaymentMethod.CARD: "card"}.get(
+            payment.method, "other"
+        )
+        sums[clerk][bucket] += payment.amount
+        counts[clerk] += 0 if payment.is_reversal else 1  # as the day's closing counts them
     rows = tuple(
         ClerkPaymentRow(
             clerk=clerk,
@@ -415,4 +404,4 @@ def office_day_payments(
 
 
 def _subtitle(account: Account, premise: Premise, period: str) -> str:
-    return f"Лицевой счёт {account.number}, {format_address(premise)}; {period}"
+    return f"Лицевой счёт {account.number}, {premise_address(premise)}; {period}"

@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 
 from console.models import (
     Account,
-    AccountHolder,
-    Customer,
     LedgerEntry,
     Office,
     Payment,
@@ -24,15 +22,17 @@ from console.models import (
     Supplier,
 )
 from console.models.enums import AuditAction, LedgerKind, PaymentMethod
+from console.services.account.holders import holder_of
 from console.services.billing.periods import open_month
+from console.services.core.address_format import person_name, premise_address
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from console.services.core.errors import ValidationError as ValidationError
 from console.services.core.formatting import KOPECK, money
+from console.services.core.moments import stored_utc
 from console.services.core.sequences import next_value
 from console.services.payments.history import account_payments as account_payments
 from console.services.payments.history import day_closing as day_closing
-from console.services.payments.history import utc
 from console.services.payments.split import split as split
 from console.services.staff import audit
 from console.services.staff.actor import Actor
@@ -144,30 +144,10 @@ def account_balance(session: Session, account_id: int) -> Decimal:
 
 
 def holder_and_address(session: Session, account: Account) -> tuple[str, str]:
-    customer = session.scalar(
-        select(Customer)
-        .join(AccountHolder, AccountHolder.customer_id == Customer.id)
-        .where(AccountHolder.account_id == account.id, AccountHolder.unbound_at.is_(None))
-        .order_by(AccountHolder.is_primary.desc(), AccountHolder.id)
-        .limit(1)
-    )
-    holder = ""
-    if customer is not None:
-        holder = " ".join(
-            p for p in (customer.last_name, customer.first_name, customer.middle_name) if p
-        )
+    customer = holder_of(session, account.id)
+    holder = person_name(customer) if customer is not None else ""
     premise = session.get(Premise, account.premise_id)
-    address = ""
-    if premise is not None:
-        parts = [f"{premise.settlement_type} {premise.settlement}"]
-        if premise.street:
-            parts.append(f"{premise.street_type or ''} {premise.street}".strip())
-        parts.append(f"д. {premise.house}")
-        if premise.building:
-            parts.append(f"корп. {premise.building}")
-        if premise.flat:
-            parts.append(f"кв. {premise.flat}")
-        address = ", ".join(parts)
+    address = premise_address(premise) if premise is not None else ""
     return holder, address
 
 
@@ -251,7 +231,7 @@ def _result(session: Session, payment: Payment, *, replayed: bool) -> PaymentRes
         amount=payment.amount,
         method=payment.method,
         cash_received=payment.cash_received,
-        paid_at=utc(payment.paid_at),
+        paid_at=stored_utc(payment.paid_at),
         allocations=tuple((name, amount) for name, amount in rows),
         replayed=replayed,
         reversal_of_id=payment.reversal_of_id,

@@ -6,18 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy import false, select
+from sqlalchemy.orm import Session, aliased
 
 from console.models import Office, Payment, Staff
 from console.models.enums import PaymentMethod
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
-
-
-def utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; everything is stored in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+from console.services.core.moments import local_day_bounds, stored_utc
+from console.services.staff.actor import Actor
 
 
 @dataclass(frozen=True)
@@ -56,7 +53,7 @@ def account_payments(db: Database, account_id: int, limit: int = 100) -> tuple[P
         return tuple(
             PaymentRow(
                 payment_id=p.id,
-                paid_at=utc(p.paid_at),
+                paid_at=stored_utc(p.paid_at),
                 amount=p.amount,
                 method=p.method,
                 receipt_number=p.receipt_number,
@@ -98,33 +95,52 @@ class DayClosing:
     reversals: int
 
 
-def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The office's day (this desk's time zone) as a UTC half-open interval."""
-    start = dt.datetime.combine(day, dt.time()).astimezone()
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).astimezone()
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+@dataclass(frozen=True)
+class DayPayment:
+    """A payment or a reversal taken at an office on a day."""
+
+    staff_id: int | None
+    clerk: str  # "" when nobody of the staff took it (a registry)
+    method: PaymentMethod
+    amount: Decimal  # a reversal's is negative
+    is_reversal: bool
+
+
+def day_payments(
+    session: Session, office_id: int, day: dt.date, *, only_of: Actor | None = None
+) -> tuple[DayPayment, ...]:
+    """The one query of an office day's payments (the day's closing, the per-clerk report):
+    the desk's local day, reversals included; ``only_of``: just what that person took."""
+    start, end = local_day_bounds(day)
+    stmt = (
+        select(Payment.staff_id, Staff.full_name, Payment.method, Payment.amount,
+               Payment.reversal_of_id)
+        .outerjoin(Staff, Staff.id == Payment.staff_id)
+        .where(Payment.office_id == office_id, Payment.paid_at >= start, Payment.paid_at < end)
+        .order_by(Payment.paid_at, Payment.id)
+    )  # fmt: skip
+    if only_of is not None:
+        mine = Payment.staff_id == only_of.staff_id if only_of.staff_id is not None else false()
+        stmt = stmt.where(mine)
+    return tuple(
+        DayPayment(staff_id, clerk or "", method, amount, reversal_of is not None)
+        for staff_id, clerk, method, amount, reversal_of in session.execute(stmt)
+    )
 
 
 def day_closing(db: Database, office_id: int, day: dt.date) -> DayClosing:
     """Payments taken at ``office_id`` on ``day``, per clerk and method, with totals."""
-    start, end = local_day_bounds(day)
     with db.read() as session:
         office = session.get(Office, office_id)
         if office is None:
             raise NotFoundError("Офис не найден.")
         office_name, office_address = office.name, office.address
-        rows = session.execute(
-            select(Payment.staff_id, Staff.full_name, Payment.method, Payment.amount,
-                   Payment.reversal_of_id)
-            .outerjoin(Staff, Staff.id == Payment.staff_id)
-            .where(Payment.office_id == office_id, Payment.paid_at >= start,
-                   Payment.paid_at < end)
-        ).all()  # fmt: skip
+        rows = day_payments(session, office_id, day)
     groups: dict[tuple[int | None, str, PaymentMethod], list[int | Decimal]] = {}
-    for staff_id, clerk, method, amount, reversal_of in rows:
-        bucket = groups.setdefault((staff_id, clerk or "—", method), [0, 0, Decimal("0.00")])
-        bucket[1 if reversal_of is not None else 0] += 1
-        bucket[2] += amount
+    for p in rows:
+        bucket = groups.setdefault((p.staff_id, p.clerk or "—", p.method), [0, 0, Decimal("0.00")])
+        bucket[1 if p.is_reversal else 0] += 1
+        bucket[2] += p.amount
     closing_rows = tuple(
         ClosingRow(staff_id=sid, clerk=clerk, method=method, payments=int(b[0]),
                    reversals=int(b[1]), total=Decimal(b[2]))

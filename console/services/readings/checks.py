@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal
 
 from console.models.enums import ReadingSource
 from console.services.core.formatting import date, month_year, plain, to_kopecks
 from console.services.core.labels import zone_name
+from console.services.core.metering import metered_volume
 from console.settings import ReadingLimits
 
 VOLUME_PLACES = Decimal("0.001")
@@ -170,17 +171,8 @@ def parse_value(text: str) -> Decimal:
     return Decimal(f"{integer}.{frac or '0'}").quantize(VOLUME_PLACES)
 
 
-def _volume(value: Decimal) -> Decimal:
-    return value.quantize(VOLUME_PLACES, rounding=ROUND_HALF_UP)
-
-
 def integer_digits(value: Decimal) -> int:
     return len(str(int(value))) if value >= 1 else 1
-
-
-def rollover_consumption(previous: Decimal, value: Decimal, digits: int) -> Decimal:
-    """Consumption across the register's wrap: 99 950 → 00 120 on 5 digits is 170."""
-    return value + Decimal(10) ** digits - previous
 
 
 def check_reading(
@@ -276,7 +268,7 @@ def _consumption(
     if previous is None:
         return None, False
     if value >= previous:
-        return _volume((value - previous) * meter.ratio), False
+        return metered_volume(previous, value, meter.digits, meter.ratio), False
     if not rollover:
         issues.append(
             Issue(
@@ -289,7 +281,7 @@ def _consumption(
             )
         )
         return None, False
-    consumption = _volume(rollover_consumption(previous, value, meter.digits) * meter.ratio)
+    consumption = metered_volume(previous, value, meter.digits, meter.ratio)
     issues.append(
         Issue(
             "rollover",

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Row, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.models import Account, AuditEvent, Meter, Premise, Reading, Staff
 from console.models.enums import AuditAction, ReadingSource, ReadingStatus
+from console.services.account.readings import ReadingRow, reading_history
 from console.services.billing import rules
 from console.services.billing.periods import ensure_open_period, first_open_period
 from console.services.billing.tariffs import tariff_rate
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, NotFoundError, ValidationError, ZoneField
 from console.services.core.formatting import date, date_time, month_year, plain, to_kopecks
-from console.services.core.labels import label
+from console.services.core.metering import metered_volume
+from console.services.core.moments import stored_utc
 from console.services.readings.checks import (
     MeterState,
     ReadingCheck,
@@ -36,13 +37,11 @@ from console.settings import Settings
 
 __all__ = [
     "AccountReadingState",
-    "HistoryRow",
     "ReadingForm",
     "StoredReading",
     "SubmitResult",
     "SupervisorApproval",
     "ZoneEntry",
-    "account_history",
     "cancel_reading",
     "reading_state",
     "submit_readings",
@@ -98,30 +97,6 @@ class SubmitResult:
     entered_at: dt.datetime
     period_note: str
     duplicate: bool  # True when a retried submission found the first one
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One line of a meter's reading history."""
-
-    reading_id: int
-    meter_id: int
-    serial: str
-    zone: int
-    zone_label: str
-    value: Decimal
-    consumption: Decimal | None
-    taken_on: dt.date
-    entered_at: dt.datetime
-    period: dt.date
-    source: ReadingSource
-    source_label: str
-    status: ReadingStatus
-    status_label: str
-    reason: str | None
-    staff_name: str
-    approved_by: str
-    is_rollover: bool
 
 
 def reading_state(
@@ -338,7 +313,7 @@ def _existing(session: Session, keys: list[str]) -> SubmitResult | None:
         return None
     stored = []
     for reading, meter, category, region_id in rows:
-        entered = _aware(reading.entered_at)
+        entered = stored_utc(reading.entered_at)
         base = session.scalar(
             select(Reading.value)
             .where(
@@ -354,7 +329,7 @@ def _existing(session: Session, keys: list[str]) -> SubmitResult | None:
         # As check_reading: past its verification a meter is billed by norm, so no sum is shown.
         expired = not rules.is_billable(entered.date(), meter.next_verification_on)
         if base is not None:
-            consumption = rules.metered_volume(
+            consumption = metered_volume(
                 base, reading.value, meter.digits, meter.transformation_ratio
             )
             rate = tariff_rate(
@@ -365,13 +340,8 @@ def _existing(session: Session, keys: list[str]) -> SubmitResult | None:
         stored.append(_stored(reading, meter.serial, meter.zones, consumption, amount))
     first = rows[0][0]
     return SubmitResult(
-        tuple(stored), first.period, _aware(first.entered_at), _moved_note(first.period), True
+        tuple(stored), first.period, stored_utc(first.entered_at), _moved_note(first.period), True
     )
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _stored(
@@ -412,64 +382,9 @@ def _conflict_message(session: Session, meter: MeterState, zone: int) -> str:
     )
 
 
-def account_history(
-    db: Database, account_id: int, *, meter_id: int | None = None
-) -> tuple[HistoryRow, ...]:
-    """Every reading of the account's meters (removed ones too), newest first."""
-    with db.read() as session:
-        stmt = (
-            select(Reading, Meter, Staff.full_name)
-            .join(Meter, Meter.id == Reading.meter_id)
-            .outerjoin(Staff, Staff.id == Reading.staff_id)
-            .where(Meter.account_id == account_id)
-        )
-        if meter_id is not None:
-            stmt = stmt.where(Meter.id == meter_id)
-        rows = session.execute(stmt.order_by(Reading.taken_on, Reading.id)).all()
-        approver_ids = {r.approved_by_staff_id for r, _m, _n in rows} - {None}
-        approvers: dict[int, str] = {
-            staff_id: name
-            for staff_id, name in session.execute(
-                select(Staff.id, Staff.full_name).where(Staff.id.in_(approver_ids))
-            )
-        }
-        return _history_rows(rows, approvers)
-
-
-def _history_rows(
-    rows: Sequence[Row[Reading, Meter, str]], approvers: dict[int, str]
-) -> tuple[HistoryRow, ...]:
-    previous: dict[tuple[int, int], Decimal] = {}
-    out: list[HistoryRow] = []
-    for reading, meter, staff_name in rows:
-        slot = (meter.id, reading.zone)
-        consumption = None
-        if reading.status is ReadingStatus.ACCEPTED:
-            base = previous.get(slot)
-            if base is not None:
-                wrap = Decimal(10) ** meter.digits if reading.value < base else Decimal(0)
-                consumption = rules.round_volume(
-                    (reading.value - base + wrap) * meter.transformation_ratio
-                )
-            previous[slot] = reading.value
-        out.append(
-            HistoryRow(
-                reading.id, meter.id, meter.serial, reading.zone,
-                zone_label(meter.zones, reading.zone), reading.value, consumption,
-                reading.taken_on, _aware(reading.entered_at), reading.period, reading.source,
-                label(reading.source), reading.status, label(reading.status),
-                reading.reason, staff_name or "",
-                approvers.get(reading.approved_by_staff_id or 0, ""),
-                reading.is_rollover,
-            )
-        )  # fmt: skip
-    out.reverse()
-    return tuple(out)
-
-
 def cancel_reading(
     db: Database, actor: Actor, reading_id: int, reason: str, *, today: dt.date | None = None
-) -> HistoryRow:
+) -> ReadingRow:
     """A supervisor rejects a mistaken accepted reading of an open period (with the reason)."""
     require_staff(actor, "отклонение принятого показания")
     require_supervisor(actor, "отклонение принятого показания")
@@ -511,7 +426,7 @@ def cancel_reading(
                                                   "restored": restored.id if restored else None},
         )  # fmt: skip
         account_id, meter_id = meter.account_id, meter.id
-    rows = account_history(db, account_id, meter_id=meter_id)
+    rows = reading_history(db, account_id, meter_id)
     return next(r for r in rows if r.reading_id == reading_id)
 
 

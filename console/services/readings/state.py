@@ -27,12 +27,12 @@ from console.services.billing.periods import first_open_period
 from console.services.billing.tariffs import clamp_rooms, norm_per_person, tariff_rate
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import add_months, date, month_year
+from console.services.core.metering import metered_volume
 from console.services.readings.checks import (
     MeterState,
     PeriodChoice,
     ZoneState,
     choose_period,
-    rollover_consumption,
     zone_label,
 )
 from console.settings import Settings
@@ -139,12 +139,10 @@ def _zone_state(
             .order_by(Reading.taken_on, Reading.id)
         ).first()
         if older is not None:
-            diff = (
-                prev.value - older.value
-                if prev.value >= older.value
-                else rollover_consumption(older.value, prev.value, meter.digits)
+            volume = metered_volume(
+                older.value, prev.value, meter.digits, meter.transformation_ratio
             )
-            usual = diff * meter.transformation_ratio / (prev.taken_on - older.taken_on).days
+            usual = volume / (prev.taken_on - older.taken_on).days
             basis = f"по показаниям с {date(older.taken_on)} по {date(prev.taken_on)}"
     if (usual is None or usual <= 0) and norm_monthly:
         usual = norm_monthly / meter.zones / DAYS_PER_MONTH

@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.models import (
-    AccountHolder,
     Attachment,
     Customer,
     LedgerEntry,
@@ -25,6 +24,7 @@ from console.models import (
     RefundApplicationPayment,
 )
 from console.models.enums import AuditAction, LedgerKind, RefundPayout, RefundReason, RefundStatus
+from console.services.account.holders import is_bound
 from console.services.billing.periods import open_month
 from console.services.core import validators
 from console.services.core.database import Database
@@ -36,6 +36,7 @@ from console.services.core.errors import (
 )
 from console.services.core.formatting import KOPECK, money
 from console.services.core.labels import label
+from console.services.core.scans import AttachmentFile, media_type
 from console.services.core.sequences import next_value
 from console.services.payments.counter import account_balance, lock_account, main_service_id
 from console.services.privacy import identity
@@ -72,18 +73,6 @@ __all__ = [
     "start_review",
 ]
 
-_MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
-@dataclass(frozen=True)
-class AttachmentFile:
-    filename: str
-    content: bytes
-
 
 @dataclass(frozen=True)
 class RefundRequest:
@@ -102,34 +91,10 @@ class RefundRequest:
     attachments: tuple[AttachmentFile, ...] = ()
 
 
-def media_type(item: AttachmentFile, max_bytes: int) -> str:
-    """The scan's type from its first bytes; PDF, JPEG and PNG up to ``max_bytes`` only."""
-    if not item.content:
-        raise ValidationError(f"Файл «{item.filename}» пуст.", "attachments")
-    if len(item.content) > max_bytes:
-        raise ValidationError(
-            f"Файл «{item.filename}» больше {max_bytes / 1024 / 1024:.0f} МБ: "
-            "отсканируйте с меньшим разрешением.",
-            "attachments",
-        )
-    for magic, kind in _MAGIC:
-        if item.content.startswith(magic):
-            return kind
-    raise ValidationError(
-        f"Файл «{item.filename}»: принимаются только сканы PDF, JPEG и PNG.", "attachments"
-    )
-
-
 def _check_applicant(session: Session, actor: Actor, request: RefundRequest) -> Customer:
-    bound = session.scalar(
-        select(AccountHolder.id).where(
-            AccountHolder.account_id == request.account_id,
-            AccountHolder.customer_id == request.applicant_id,
-            AccountHolder.unbound_at.is_(None),
-        )
-    )
+    bound = is_bound(session, request.account_id, request.applicant_id)
     customer = session.get(Customer, request.applicant_id)
-    if bound is None or customer is None:
+    if not bound or customer is None:
         raise ValidationError("Заявитель не привязан к этому лицевому счёту.", "applicant")
     if not customer.passport_masked:
         raise ValidationError(

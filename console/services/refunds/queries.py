@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, aliased
 
 from console.models import (
     Account,
-    AccountHolder,
     Attachment,
     Customer,
     Office,
@@ -22,11 +21,14 @@ from console.models import (
     Supplier,
 )
 from console.models.enums import RefundPayout, RefundReason, RefundStatus
+from console.services.account.holders import bound_people
+from console.services.core.address_format import person_name
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.labels import label
+from console.services.core.moments import stored_utc
 from console.services.payments.counter import account_balance, holder_and_address
-from console.services.payments.history import PaymentRow, account_payments, utc
+from console.services.payments.history import PaymentRow, account_payments
 
 #: Still to be paid out: the deadline runs.
 OPEN = (RefundStatus.REGISTERED, RefundStatus.UNDER_REVIEW, RefundStatus.APPROVED)
@@ -44,10 +46,6 @@ def deadline_state(status: RefundStatus, due_on: dt.date, today: dt.date) -> str
     if (due_on - today).days <= DUE_SOON_DAYS:
         return "due_soon"
     return "ok"
-
-
-def full_name(customer: Customer) -> str:
-    return " ".join(p for p in (customer.last_name, customer.first_name, customer.middle_name) if p)
 
 
 @dataclass(frozen=True)
@@ -137,15 +135,9 @@ def refund_context(db: Database, account_id: int) -> RefundContext:
         account = session.get(Account, account_id)
         if account is None:
             raise NotFoundError("Лицевой счёт не найден.")
-        rows = session.execute(
-            select(Customer, AccountHolder.relation)
-            .join(AccountHolder, AccountHolder.customer_id == Customer.id)
-            .where(AccountHolder.account_id == account_id, AccountHolder.unbound_at.is_(None))
-            .order_by(AccountHolder.is_primary.desc(), AccountHolder.id)
-        ).all()
         applicants = tuple(
-            Applicant(c.id, full_name(c), label(relation), c.passport_masked or "")
-            for c, relation in rows
+            Applicant(c.id, person_name(c), label(h.relation), c.passport_masked or "")
+            for h, c in bound_people(session, account_id)
         )  # fmt: skip
         balance = account_balance(session, account_id)
         reserved = reserved_amount(session, account_id)
@@ -171,11 +163,11 @@ def _summaries(
             number=r.number,
             account_id=r.account_id,
             account_number=number,
-            applicant=full_name(customer),
+            applicant=person_name(customer),
             amount=r.amount,
             reason=r.reason,
             status=r.status,
-            registered_at=utc(r.registered_at),
+            registered_at=stored_utc(r.registered_at),
             registered_by=clerk_name,
             due_on=r.due_on,
             deadline=deadline_state(r.status, r.due_on, today),
@@ -247,10 +239,10 @@ def get_refund(db: Database, refund_id: int, today: dt.date | None = None) -> Re
             address=address, applicant_passport=passport, payout=r.payout,
             recipient_name=r.recipient_name, bic=r.bic, settlement_account=r.settlement_account,
             reviewed_by=reviewer.full_name if reviewer else None,
-            decided_at=utc(r.decided_at) if r.decided_at else None,
+            decided_at=stored_utc(r.decided_at) if r.decided_at else None,
             decision_reason=r.decision_reason,
-            paid_at=utc(r.paid_at) if r.paid_at else None,
-            payments=tuple((pid, receipt or ext or str(pid), utc(at), amount)
+            paid_at=stored_utc(r.paid_at) if r.paid_at else None,
+            payments=tuple((pid, receipt or ext or str(pid), stored_utc(at), amount)
                            for pid, receipt, ext, at, amount in paid),
             attachments=tuple(AttachmentInfo(*row) for row in files),
         )  # fmt: skip

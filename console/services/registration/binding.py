@@ -20,6 +20,8 @@ from console.models import (
     Supplier,
 )
 from console.models.enums import AccountStatus, AuditAction, BindingProof, HolderRelation
+from console.services.account.holders import bound_people, holder_of, is_bound
+from console.services.core.address_format import person_name, premise_address
 from console.services.core.database import Database, fold
 from console.services.core.errors import ConflictError, NotFoundError, ValidationError
 from console.services.core.formatting import add_months, first_of_month, to_kopecks
@@ -28,7 +30,6 @@ from console.services.registration.forms import (
     AccountBrief,
     BindingRequest,
     HolderRow,
-    full_name,
 )
 from console.services.staff import audit
 from console.services.staff.actor import Actor
@@ -37,40 +38,14 @@ from console.services.staff.actor import Actor
 BILL_MONTHS = 6
 
 
-def premise_address(premise: Premise) -> str:
-    parts = [f"{premise.settlement_type} {premise.settlement}"]
-    if premise.street:
-        parts.append(f"{premise.street_type or ''} {premise.street}".strip())
-    parts.append(f"д. {premise.house}")
-    if premise.building:
-        parts.append(f"корп. {premise.building}")
-    if premise.flat:
-        parts.append(f"кв. {premise.flat}")
-    return ", ".join(parts)
-
-
-def _primary_holder(session: Session, account_id: int) -> Customer | None:
-    return session.scalar(
-        select(Customer)
-        .join(AccountHolder, AccountHolder.customer_id == Customer.id)
-        .where(
-            AccountHolder.account_id == account_id,
-            AccountHolder.is_primary,
-            AccountHolder.unbound_at.is_(None),
-        )
-        .order_by(AccountHolder.id)
-        .limit(1)
-    )
-
-
 def _brief(session: Session, account: Account) -> AccountBrief:
-    holder = _primary_holder(session, account.id)
+    holder = holder_of(session, account.id)
     premise = session.get(Premise, account.premise_id)
     supplier = session.get(Supplier, account.supplier_id)
     return AccountBrief(
         account_id=account.id,
         number=account.number,
-        holder=full_name(holder.last_name, holder.first_name, holder.middle_name) if holder else "",
+        holder=person_name(holder) if holder else "",
         address=premise_address(premise) if premise else "",
         supplier=supplier.short_name if supplier else "",
         active=account.status is AccountStatus.ACTIVE,
@@ -136,7 +111,7 @@ def check_proof(
     proof = BindingProof(request.proof)
     answer = (request.answer or "").strip()
     if proof is BindingProof.HOLDER_NAME:
-        holder = _primary_holder(session, request.account_id)
+        holder = holder_of(session, request.account_id)
         if holder is None or not _same_name(holder, names):
             raise ValidationError(
                 "ФИО клиента не совпадает с владельцем лицевого счёта: выберите другое "
@@ -198,19 +173,12 @@ def bind_in_session(
         )
     if account.status is not AccountStatus.ACTIVE:
         raise ValidationError(f"Лицевой счёт {account.number} закрыт: привязка невозможна.")
-    already = session.scalar(
-        select(AccountHolder.id).where(
-            AccountHolder.account_id == account.id,
-            AccountHolder.customer_id == customer.id,
-            AccountHolder.unbound_at.is_(None),
-        )
-    )
-    if already is not None:
+    if is_bound(session, account.id, customer.id):
         raise ValidationError(f"Клиент уже привязан к лицевому счёту {account.number}.")
     evidence = check_proof(
         session, request, (customer.last_name, customer.first_name, customer.middle_name)
     )
-    has_primary = _primary_holder(session, account.id) is not None
+    has_primary = holder_of(session, account.id) is not None
     holder = AccountHolder(
         account_id=account.id,
         customer_id=customer.id,
@@ -283,18 +251,13 @@ def unbind(db: Database, actor: Actor, holder_id: int, version: int, reason: str
 
 
 def _people(session: Session, account_id: int) -> tuple[HolderRow, ...]:
-    rows = session.execute(
-        select(AccountHolder, Customer)
-        .join(Customer, Customer.id == AccountHolder.customer_id)
-        .where(AccountHolder.account_id == account_id, AccountHolder.unbound_at.is_(None))
-        .order_by(AccountHolder.is_primary.desc(), AccountHolder.id)
-    )
+    rows = bound_people(session, account_id)
     return tuple(
         HolderRow(
             holder_id=h.id,
             version=h.version,
             customer_id=c.id,
-            full_name=full_name(c.last_name, c.first_name, c.middle_name),
+            full_name=person_name(c),
             relation=h.relation.value,
             relation_label=label(h.relation),
             proof_label=label(h.proof),

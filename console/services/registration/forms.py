@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from console.models import Account, AccountHolder, Customer
 from console.models.enums import BindingProof as BindingProof
 from console.models.enums import HolderRelation as HolderRelation
+from console.services.core.address_format import full_name, person_name
 
 #: Fields of a customer that people edit; the audit trail keeps their before/after values.
 #: СНИЛС and birth date are personal data kept sealed (services/identity.py).
@@ -195,10 +196,6 @@ class CustomerDetails:
         return full_name(self.last_name, self.first_name, self.middle_name)
 
 
-def full_name(last: str, first: str, middle: str | None) -> str:
-    return " ".join(part for part in (last, first, middle) if part)
-
-
 def bound_accounts(session: Session, customer_id: int) -> tuple[str, ...]:
     rows = session.scalars(
         select(Account.number)
@@ -215,7 +212,7 @@ def summarize(
     return CustomerSummary(
         id=customer.id,
         version=customer.version,
-        full_name=full_name(customer.last_name, customer.first_name, customer.middle_name),
+        full_name=person_name(customer),
         birth_date=birth_date,
         passport_masked=customer.passport_masked or "",
         phone=customer.phone,

@@ -23,6 +23,7 @@ from console.services.core.database import Database
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import date_time
 from console.services.core.labels import AUDIT_ENTITY, detail_key, detail_value, label_of
+from console.services.core.moments import local_midnight, local_time
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 from console.services.staff.permissions import require_supervisor
@@ -175,10 +176,10 @@ def _query(flt: AuditFilter) -> Any:  # a Select; its generic form differs in SQ
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
         raise ValidationError("Начало периода позже его конца.", "date_from")
     if flt.date_from:
-        stmt = stmt.where(AuditEvent.occurred_at >= _local_midnight(flt.date_from))
+        stmt = stmt.where(AuditEvent.occurred_at >= local_midnight(flt.date_from))
     if flt.date_to:
         next_day = flt.date_to + dt.timedelta(days=1)
-        stmt = stmt.where(AuditEvent.occurred_at < _local_midnight(next_day))
+        stmt = stmt.where(AuditEvent.occurred_at < local_midnight(next_day))
     return stmt
 
 
@@ -193,7 +194,7 @@ def _row(
         who = "Система"
     return AuditRow(
         id=event.id,
-        occurred_at=_aware(event.occurred_at),
+        occurred_at=local_time(event.occurred_at),
         staff=who,
         office=office.name if office else "",
         workstation=event.workstation or "",
@@ -205,17 +206,6 @@ def _row(
         account_number=account.number if account else "",
         changes=describe_changes(event.before, event.after, event.action),
     )
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive UTC; show every time in the desk's local zone.
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone()
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min).astimezone().astimezone(dt.UTC)
 
 
 def _short(value: object) -> str:

@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import exc, select, text
-from sqlalchemy.orm import Session
 
 from console.models import Office, Staff
 from console.models.enums import AuditAction, StaffRole
@@ -29,7 +28,7 @@ from console.services.core.errors import (
     ValidationError,
 )
 from console.services.staff import audit, passwords
-from console.services.staff.actor import Actor
+from console.services.staff.actor import Actor, staff_actor
 from console.settings import Settings
 
 BAD_CREDENTIALS = "Неверный логин или пароль. Проверьте раскладку клавиатуры и Caps Lock."
@@ -97,7 +96,7 @@ def authenticate(
             failed = False
             if staff.password_hash and passwords.needs_rehash(staff.password_hash):
                 staff.password_hash = passwords.hash_password(password)
-            actor = _actor(session, staff, office_code, workstation)
+            actor = staff_actor(session, staff, office_code, workstation)
             audit.record(session, actor, action, "staff", staff.id)
     if failed:
         # Raised after the commit so the failed attempt stays in the audit trail.
@@ -156,7 +155,7 @@ def current_actor(db: Database, *, office_code: str = "", workstation: str = "")
                 f"Пароль верный, но «{role}» нет среди действующих сотрудников пульта. "
                 "Обратитесь к администратору."
             )
-        return _actor(session, staff, office_code, workstation)
+        return staff_actor(session, staff, office_code, workstation)
 
 
 def verify_password(
@@ -217,7 +216,7 @@ def actor_for_login(
         staff = session.scalar(select(Staff).where(Staff.login == name, Staff.is_active))
         if staff is None:
             raise ConsoleError(f"Сотрудника «{name}» для автоматического входа нет в базе.")
-        actor = _actor(session, staff, office_code, workstation)
+        actor = staff_actor(session, staff, office_code, workstation)
         audit.record(
             session, actor, AuditAction.STAFF_SIGN_IN, "staff", staff.id, after={"auto": True}
         )
@@ -252,7 +251,7 @@ def first_start(
         )
         if admin is None:
             raise ConsoleError("В базе нет администратора: выполните «console db upgrade».")
-        actor = _actor(session, admin, office_code, workstation)
+        actor = staff_actor(session, admin, office_code, workstation)
         if password is not None:
             admin.password_hash = passwords.hash_password(password)
             audit.record(session, actor, AuditAction.STAFF_SET_PASSWORD, "staff", admin.id)
@@ -379,28 +378,6 @@ def _no_connect_privilege(reason: str) -> bool:
 
 def _anonymous(workstation: str) -> Actor:
     return Actor(None, "", "", StaffRole.CLERK, None, "", workstation)
-
-
-def _actor(session: Session, staff: Staff, office_code: str, workstation: str) -> Actor:
-    office = None
-    code = (office_code or "").strip()
-    if code:
-        office = session.scalar(select(Office).where(Office.code == code))
-        if office is None:
-            raise ValidationError(
-                f"Офис с кодом «{code[:16]}» не найден: выберите из списка.", "office"
-            )
-    elif staff.office_id is not None:
-        office = session.get(Office, staff.office_id)
-    return Actor(
-        staff_id=staff.id,
-        login=staff.login,
-        full_name=staff.full_name,
-        role=staff.role,
-        office_id=office.id if office else None,
-        office_name=office.name if office else "",
-        workstation=workstation,
-    )
 
 
 def command_line_actor(db: Database, workstation: str = "", office_code: str = "") -> Actor:

@@ -20,7 +20,7 @@ from console.models.enums import AuditAction, StaffRole
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError, ValidationError
 from console.services.staff import audit, passwords
-from console.services.staff.actor import Actor
+from console.services.staff.actor import Actor, staff_actor
 from console.services.staff.permissions import require_admin
 
 
@@ -43,20 +43,7 @@ def resolve_actor(db: Database, login: str, office_code: str, workstation: str) 
         staff = session.scalar(select(Staff).where(Staff.login == login, Staff.is_active))
         if staff is None:
             raise NotFoundError(f"Действующего сотрудника с логином «{login[:63]}» нет.")
-        office = None
-        if office_code:
-            office = session.scalar(select(Office).where(Office.code == office_code))
-        if office is None and staff.office_id is not None:
-            office = session.get(Office, staff.office_id)
-        return Actor(
-            staff_id=staff.id,
-            login=staff.login,
-            full_name=staff.full_name,
-            role=staff.role,
-            office_id=office.id if office else None,
-            office_name=office.name if office else "",
-            workstation=workstation,
-        )
+        return staff_actor(session, staff, office_code, workstation)
 
 
 def list_staff(db: Database) -> tuple[StaffMember, ...]:

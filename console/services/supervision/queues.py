@@ -20,12 +20,14 @@ from console.models import (
     Staff,
 )
 from console.models.enums import AppealStatus, RefundStatus, StaffRole
-from console.services.appeals.intake import DUE_SOON_DAYS, OPEN_STATUSES, aware, local_date
+from console.services.appeals.intake import DUE_SOON_DAYS, OPEN_STATUSES
 from console.services.appeals.queries import rows, rows_stmt
+from console.services.core.address_format import person_name
 from console.services.core.database import Database
 from console.services.core.errors import PermissionDeniedError
 from console.services.core.formatting import money
 from console.services.core.labels import label
+from console.services.core.moments import local_date, local_midnight, stored_utc
 from console.services.staff.actor import Actor
 
 AWAITING_REVIEW = (RefundStatus.REGISTERED, RefundStatus.UNDER_REVIEW)
@@ -130,12 +132,10 @@ def require_supervisor(actor: Actor) -> None:
 
 def _utc_bounds(filt: QueueFilter) -> tuple[dt.datetime | None, dt.datetime | None]:
     """Local calendar days → UTC instants (registered_at is stored in UTC)."""
-    start = end = None
-    if filt.date_from is not None:
-        start = dt.datetime.combine(filt.date_from, dt.time.min).astimezone().astimezone(dt.UTC)
+    start = local_midnight(filt.date_from) if filt.date_from is not None else None
+    end = None
     if filt.date_to is not None:
-        nxt = filt.date_to + dt.timedelta(days=1)
-        end = dt.datetime.combine(nxt, dt.time.min).astimezone().astimezone(dt.UTC)
+        end = local_midnight(filt.date_to + dt.timedelta(days=1))
     return start, end
 
 
@@ -263,14 +263,14 @@ def _refund_items(session: Session, filt: QueueFilter, today: dt.date) -> tuple[
     )
     out = []
     for r, c, number, office, reviewer in session.execute(stmt):
-        name = " ".join(p for p in (c.last_name, c.first_name, c.middle_name) if p)
+        name = person_name(c)
         soon = today <= r.due_on <= today + dt.timedelta(days=DUE_SOON_DAYS)
         out.append(
             QueueItem(
                 "refund",
                 r.id,
                 r.number,
-                aware(r.registered_at),
+                stored_utc(r.registered_at),
                 r.due_on,
                 name,
                 number,
