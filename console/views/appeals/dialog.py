@@ -40,7 +40,7 @@ from console.services.core.errors import ValidationError
 from console.services.core.formatting import date, money
 from console.services.documents import appeal_papers
 from console.views.common.context import ViewContext
-from console.views.common.pdf_printing import ask_and_print
+from console.views.common.printing import print_pdf
 from console.views.common.tasks import message_for
 from console.views.common.widget_tasks import run_for
 
@@ -74,8 +74,8 @@ class AppealDialog(QDialog):
         self.result_number: Registered | None = None
         self.attachments: list[AttachmentFile] = []
         self.form: FormData | None = None
-        self.slip_printer: Callable[[bytes, str], object] = lambda pdf, title: ask_and_print(
-            self, pdf, title
+        self.slip_printer: Callable[[bytes, str], object] = lambda pdf, title: print_pdf(
+            self, pdf, ctx.settings, title
         )
         self.setObjectName("AppealDialog")
         self.setWindowTitle(

@@ -37,7 +37,7 @@ def open_document(card: Any) -> MonthPickerDialog:
         title = card.tr("Документ {0} · {1}").format(
             document.account_number, month_year(document.period)
         )
-        show_preview(card, document.content, document.file_name, title)
+        show_preview(card, document.content, document.file_name, title, ctx.settings)
 
     def chosen() -> None:
         period = picker.selected_period()
@@ -60,7 +60,7 @@ def open_reports(card: Any) -> ReportsDialog:
         card.ctx,
         card.account_id,
         card.account_number,
-        on_preview=lambda pdf, name, title: show_preview(card, pdf, name, title),
+        on_preview=lambda pdf, name, title: show_preview(card, pdf, name, title, card.ctx.settings),
         parent=card,
     )
     dialog.show()
@@ -82,7 +82,9 @@ def install_window(window: Any) -> None:
 def open_batch(window: Any) -> BatchPrintDialog:
     dialog = BatchPrintDialog(
         window.ctx,
-        on_ready=lambda pdf, name, title: show_preview(window, pdf, name, title),
+        on_ready=lambda pdf, name, title: show_preview(
+            window, pdf, name, title, window.ctx.settings
+        ),
         parent=window,
     )
     dialog.show()
@@ -92,7 +94,9 @@ def open_batch(window: Any) -> BatchPrintDialog:
 def open_office_reports(window: Any) -> ReportsDialog:
     dialog = ReportsDialog(
         window.ctx,
-        on_preview=lambda pdf, name, title: show_preview(window, pdf, name, title),
+        on_preview=lambda pdf, name, title: show_preview(
+            window, pdf, name, title, window.ctx.settings
+        ),
         parent=window,
     )
     dialog.show()
