@@ -9,12 +9,14 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from console import __version__
+from console.logs import configure_logging
 from console.services.core import schema
 from console.services.core.database import Database
 from console.services.core.errors import ConsoleError
 from console.services.staff import auth
 from console.services.staff.credentials import open_database
-from console.settings import Settings, data_dir
+from console.settings import Settings
 
 if TYPE_CHECKING:
     from console.views.common.tasks import TaskRunner
@@ -34,16 +36,6 @@ def prepare_embedded(db: Database) -> None:
         from console.services.demo import api
 
         api.generate(db, accounts=EMBEDDED_DEMO_ACCOUNTS, seed=1)
-
-
-def configure_logging() -> None:
-    folder = data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        filename=folder / "console.log",
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
 
 
 def _headless_fallback() -> None:
@@ -99,7 +91,12 @@ def sign_in(settings: Settings, tasks: TaskRunner, db: Database | None) -> auth.
 def bootstrap(settings: Settings, argv: Sequence[str] | None = None) -> int:
     """Start the GUI and run it until the window closes; returns the exit code."""
     started = time.perf_counter()
-    configure_logging()
+    configure_logging()  # done already when started by console.cli.main: the same log
+    log.info(
+        "console %s starting on the %s database",
+        __version__,
+        "embedded" if settings.is_embedded else "PostgreSQL",
+    )
     _headless_fallback()
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -127,6 +124,7 @@ def bootstrap(settings: Settings, argv: Sequence[str] | None = None) -> int:
             embedded.dispose()
         return 2
     if signed is None:  # the sign-in window was cancelled
+        log.info("sign-in cancelled; exiting")
         tasks.shutdown()
         if embedded is not None:
             embedded.dispose()
@@ -137,6 +135,7 @@ def bootstrap(settings: Settings, argv: Sequence[str] | None = None) -> int:
     window.show()
     log.info("main window shown in %.3f s", time.perf_counter() - started)
     code = app.exec()
+    log.info("main window closed (exit code %s)", code)
     tasks.shutdown()
     signed.db.dispose()
     return int(code)

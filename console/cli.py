@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
 from console import __version__, argparse_ru
 from console.commands import COMMAND_MODULES
+from console.logs import configure_logging
 from console.services.core.errors import ConsoleError
+
+log = logging.getLogger(__name__)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,9 +59,12 @@ def _window_only(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    configure_logging()  # the window and every sub-command: one log (console/logs.py)
     arguments = list(sys.argv[1:] if argv is None else argv)
     args = _window_only(arguments) or build_parser().parse_args(arguments)
     handler = getattr(args, "handler", None)
+    if handler is not None:
+        log.info("console %s %s", __version__, args.command)
     try:
         if handler is None:
             from console.app import bootstrap
@@ -66,8 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return bootstrap(load_settings(getattr(args, "database", None)))
         return int(handler(args))
     except ConsoleError as err:
+        log.warning("console %s refused: %s", getattr(args, "command", None) or "window",
+                    type(err).__name__)  # fmt: skip
         print(f"console: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("console: прервано.", file=sys.stderr)
         return 130
+    except Exception:
+        log.exception("console %s failed", getattr(args, "command", None) or "window")
+        raise

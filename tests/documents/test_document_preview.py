@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from console.services.core.database import Database
 from console.services.documents import data, payment_document
-from console.views.documents.preview import DocumentPreview, print_pdf
+from console.views.common.printing import print_document
+from console.views.documents.preview import DocumentPreview
 from tests.support.factories import make_account, make_closed_month
 from tests.support.pdf_tools import decode_qr, page_count, page_image, parse_gost, pdf_text
 
@@ -78,7 +79,7 @@ def test_printed_pages_are_a4_one_to_one_and_the_qr_still_reads(
     printer = _printer(out)
     printer.setPrintRange(QPrinter.PrintRange.PageRange)  # a range: pages go through the painter
     printer.setFromTo(2, 2)
-    assert print_pdf(preview.document, printer, pdf) == 1
+    assert print_document(preview.document, printer, pdf) == 1
     printed = out.read_bytes()
     assert page_count(printed) == 1
     info = subprocess.run(["pdfinfo", "-"], input=printed, capture_output=True, check=True)

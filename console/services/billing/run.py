@@ -9,6 +9,7 @@ set-based SQL of :mod:`billing_sql`; SQLite runs the same rules in Python
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from console.services.staff import audit
 from console.services.staff.actor import Actor
 from console.services.staff.permissions import require_admin
 from console.settings import Settings
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -113,6 +116,7 @@ def close_period(
         )
     engine = engine or ("sql" if db.is_postgres else "python")
     started = time.perf_counter()
+    log.info("billing run for %s started by %s (%s engine)", f"{period:%Y-%m}", actor.login, engine)
     _ensure_row(db, period)
     with db.transaction() as session:
         lock_period(session, period, exclusive=True)  # waits for readings being stored into it
@@ -121,6 +125,7 @@ def close_period(
         )
         assert row is not None
         if row.status is PeriodStatus.CLOSED:
+            log.info("billing run for %s: the period was closed already", f"{period:%Y-%m}")
             return summarise(session, period, True, engine, time.perf_counter() - started)
         _check_order(session, period)
         service_id = session.scalar(select(Service.id).where(Service.code == "electricity"))
@@ -141,7 +146,8 @@ def close_period(
             session, actor, AuditAction.BILLING_CLOSE_PERIOD, "billing_period", row.id,
             after=result.as_json(),
         )  # fmt: skip
-        return result
+    log.info("billing run for %s closed the period: %s", f"{period:%Y-%m}", result.as_json())
+    return result
 
 
 def _ensure_row(db: Database, period: dt.date) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ from console.services.core.errors import (
     PermissionDeniedError,
 )
 from console.services.core.lookup_line import LookupLine
+
+log = logging.getLogger(__name__)
 
 
 def fold(text: str | None) -> str | None:
@@ -76,8 +79,13 @@ def create_db_engine(
     if parsed.drivername.startswith("sqlite"):
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(
+            parsed,
+            connect_args={"check_same_thread": False, "timeout": 10},
+            hide_parameters=True,  # statement parameters carry customers' data: not in errors
+        )
         event.listen(engine, "connect", _sqlite_on_connect)
+        _log_connections(engine)
         return engine
     if password is not None:
         parsed = parsed.set(password=password)
@@ -93,14 +101,40 @@ def create_db_engine(
         connect_args["sslmode"] = sslmode
     if sslrootcert:
         connect_args["sslrootcert"] = sslrootcert
-    return create_engine(
+    engine = create_engine(
         parsed,
         pool_size=pool_size,
         max_overflow=2,
         pool_recycle=1800,
         pool_pre_ping=True,  # a restarted server or a dropped link costs the clerk nothing
         connect_args=connect_args,
+        hide_parameters=True,  # statement parameters carry customers' data: not in errors/logs
     )
+    _log_connections(engine)
+    return engine
+
+
+def _log_connections(engine: Engine) -> None:
+    """The log's account of the link: the first connection, connections lost and made again."""
+    where = engine.url.render_as_string(hide_password=True)
+    lost = [False]
+
+    def first_connect(_dbapi_conn: Any, _record: Any) -> None:
+        log.info("connected to %s", where)
+
+    def connect(_dbapi_conn: Any, _record: Any) -> None:
+        if lost[0]:
+            lost[0] = False
+            log.info("reconnected to %s", where)
+
+    def invalidate(_dbapi_conn: Any, _record: Any, error: BaseException | None) -> None:
+        lost[0] = True
+        reason = type(error).__name__ if error is not None else "closed"
+        log.warning("connection to %s lost (%s); the next use reconnects", where, reason)
+
+    event.listen(engine, "first_connect", first_connect)
+    event.listen(engine, "connect", connect)
+    event.listen(engine, "invalidate", invalidate)
 
 
 class Database:
@@ -137,6 +171,7 @@ class Database:
                 yield session
         except exc.OperationalError as err:
             if err.connection_invalidated or _is_disconnect(err):
+                log.warning("transaction lost its database connection (%s)", type(err).__name__)
                 raise DatabaseUnavailableError(
                     "Нет связи с базой данных. Введённые данные сохранены — повторите попытку."
                 ) from err
@@ -192,6 +227,7 @@ def _read_connection_lost() -> Iterator[None]:
         yield
     except exc.OperationalError as err:
         if _is_disconnect(err):
+            log.warning("read lost its database connection (%s)", type(err).__name__)
             raise DatabaseUnavailableError(
                 "Нет связи с базой данных. Повторите попытку позже."
             ) from err

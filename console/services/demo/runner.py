@@ -4,6 +4,7 @@ history in blocks — built by worker processes for big loads — through a bulk
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import multiprocessing
 import os
 import signal
@@ -33,6 +34,8 @@ from console.services.demo.presence import has_accounts
 from console.services.demo.progress import Progress
 from console.services.staff import audit
 from console.services.staff.actor import SYSTEM
+
+log = logging.getLogger(__name__)
 
 BLOCK_SIZE = 1000  # accounts per block; part of what the seed means, so never change lightly
 PARALLEL_FROM = 20_000  # below this, worker processes cost more than they save
@@ -141,6 +144,7 @@ def generate(
         )
     started = time.perf_counter()
     today = today or dt.date.today()
+    log.info("demo data: %d accounts (seed %d) into %s", accounts, seed, db.describe())
     with db.transaction() as session:
         ensure_reference_data(session)
         ensure_staff(session, seed)
@@ -169,6 +173,7 @@ def generate(
                     progress.advance(counts["accounts"])
         loader.finish()
     except BaseException:
+        log.warning("demo data load stopped; rolling back", exc_info=True)
         loader.abort()
         raise
     finally:
@@ -179,4 +184,6 @@ def generate(
             session, SYSTEM, AuditAction.DEMO_DATA_GENERATE, "database",
             after={"accounts": accounts, "seed": seed, "today": today, "rows": sum(rows.values())},
         )  # fmt: skip
-    return DemoSummary(accounts, seed, time.perf_counter() - started, rows)
+    seconds = time.perf_counter() - started
+    log.info("demo data loaded: %d accounts, %d rows, %.1fs", accounts, sum(rows.values()), seconds)
+    return DemoSummary(accounts, seed, seconds, rows)

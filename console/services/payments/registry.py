@@ -25,6 +25,7 @@ windows-1251, определяется автоматически. Строки 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -45,6 +46,8 @@ from console.services.payments.counter import (
 from console.services.payments.split import split
 from console.services.staff import audit
 from console.services.staff.actor import Actor
+
+log = logging.getLogger(__name__)
 
 CHUNK = 200
 _AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
@@ -185,6 +188,10 @@ def import_registry(
     db: Database, actor: Actor, content: bytes, *, source: str = "registry", filename: str = ""
 ) -> ImportReport:
     """Apply every new line of a registry file; report unknown accounts and malformed lines."""
+    log.info(
+        "payment registry import (%s, %s, %d bytes) started by %s",
+        source, filename or "-", len(content), actor.login,
+    )  # fmt: skip
     text, encoding = decode(content)
     good, problems, count = parse(text)
     applied = duplicates = 0
@@ -223,4 +230,8 @@ def import_registry(
             after={"source": source, "lines": count, "applied": applied,
                    "duplicates": duplicates, "amount": amount, "problems": len(problems)},
         )  # fmt: skip
+    log.info(
+        "payment registry import (%s): %d lines, %d applied for %s, %d duplicates, %d problems",
+        source, count, applied, amount, duplicates, len(problems),
+    )  # fmt: skip
     return report

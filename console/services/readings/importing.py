@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from console.services.readings.entry import ReadingForm, ZoneEntry, entry_keys, 
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 from console.settings import Settings
+
+log = logging.getLogger(__name__)
 
 HEADER_WORDS = {"account", "лс", "лицевой счёт", "лицевой счет", "счёт", "счет"}
 MAX_BYTES = 50 * 1024 * 1024
@@ -98,6 +101,8 @@ def import_readings(
 ) -> ImportResult:
     """Import every row of the file; return what happened to each."""
     raw = source if isinstance(source, bytes) else _read(source)
+    label = source.name if isinstance(source, Path) else f"{len(raw)} bytes"
+    log.info("readings import of %s started by %s", label, actor.login)
     text = decode(raw)
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     today = today or dt.date.today()
@@ -109,12 +114,17 @@ def import_readings(
         if line == 1 and cells[0].casefold() in HEADER_WORDS:
             continue
         rows.append(_import_row(db, actor, line, cells, today, settings))
-    return ImportResult(
+    result = ImportResult(
         sum(r.status == "accepted" for r in rows),
         sum(r.status == "rejected" for r in rows),
         sum(r.status == "duplicate" for r in rows),
         tuple(rows),
     )
+    log.info(
+        "readings import of %s: %d accepted, %d rejected, %d duplicates",
+        label, result.accepted, result.rejected, result.duplicates,
+    )  # fmt: skip
+    return result
 
 
 def _read(path: Path) -> bytes:

@@ -78,6 +78,7 @@ def authenticate(
             workstation=workstation,
         )  # fmt: skip
         probe.dispose()
+        log.info("%s: %s (PostgreSQL)", action, name)
         return actor
     with db.transaction() as session:
         staff = session.scalar(select(Staff).where(Staff.login == name))
@@ -100,7 +101,9 @@ def authenticate(
             audit.record(session, actor, action, "staff", staff.id)
     if failed:
         # Raised after the commit so the failed attempt stays in the audit trail.
+        log.warning("%s refused for %s: wrong login or password, or not active", action, name)
         raise BadCredentialsError(BAD_CREDENTIALS)
+    log.info("%s: %s", action, name)
     return actor
 
 
@@ -137,6 +140,7 @@ def connect_as(settings: Settings, login: str, password: str, *, office_code: st
     except BaseException:
         db.dispose()
         raise
+    log.info("staff.sign_in: %s on %s", name, db.describe())
     return SignedIn(db, actor)
 
 
@@ -151,6 +155,7 @@ def current_actor(db: Database, *, office_code: str = "", workstation: str = "")
                 raise
             staff = None  # a role outside the console's groups may not even read the staff list
         if staff is None or not staff.is_active:
+            log.warning("sign-in refused for %s: not an active staff member", role)
             raise PermissionDeniedError(
                 f"Пароль верный, но «{role}» нет среди действующих сотрудников пульта. "
                 "Обратитесь к администратору."
@@ -307,7 +312,9 @@ def _plain_login(login: str) -> str:
     try:
         return passwords.login(login)
     except ValidationError:
-        # A login that cannot exist fails like a wrong password: no hint what was wrong.
+        # A login that cannot exist fails like a wrong password: no hint what was wrong. It is
+        # not logged: what was typed may well be the password, in the wrong field.
+        log.warning("sign-in refused: not a possible login")
         raise BadCredentialsError(BAD_CREDENTIALS) from None
 
 
@@ -338,14 +345,20 @@ def _connect(
         db.dispose()
         reason = str(getattr(err, "orig", err)).strip()
         if _refused_login(reason):
+            log.warning("sign-in refused for %s by the server: wrong password or login", login)
             raise BadCredentialsError(BAD_CREDENTIALS) from None
         if _no_connect_privilege(reason):
+            log.warning("sign-in refused for %s: no CONNECT on this database", login)
             # The password was right, but the login is not in this database's staff groups.
             raise PermissionDeniedError(
                 f"Пароль верный, но «{login}» нет среди действующих сотрудников пульта этой "
                 "базы. Обратитесь к администратору."
             ) from None
         first_line = reason.splitlines()[0] if reason else type(err).__name__
+        log.warning(
+            "cannot reach %s:%s as %s (%s)",
+            parsed.host or "localhost", parsed.port or 5432, login, type(err).__name__,
+        )  # fmt: skip
         raise DatabaseUnavailableError(
             f"Нет связи с базой данных {parsed.host or 'localhost'}:{parsed.port or 5432} "
             f"({first_line}). Проверьте сеть и повторите вход."

@@ -42,7 +42,7 @@ from console.services.core.labels import choices
 from console.services.documents import appeal_papers
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
-from console.views.common.pdf_printing import ask_and_print
+from console.views.common.printing import print_pdf
 from console.views.common.tasks import message_for
 
 ERROR_STYLE = "color: #b00020;"
@@ -75,8 +75,8 @@ class AppealDialog(QDialog):
         self.result_number: Registered | None = None
         self.attachments: list[AttachmentFile] = []
         self.form: FormData | None = None
-        self.slip_printer: Callable[[bytes, str], object] = lambda pdf, title: ask_and_print(
-            self, pdf, title
+        self.slip_printer: Callable[[bytes, str], object] = lambda pdf, title: print_pdf(
+            self, pdf, ctx.settings, title
         )
         self.setObjectName("AppealDialog")
         self.setWindowTitle(

@@ -39,7 +39,7 @@ from console.services.staff.actor import Actor
 from console.views.appeals.model import HistoryModel
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
-from console.views.common.pdf_printing import ask_and_print
+from console.views.common.printing import print_pdf
 from console.views.common.tasks import message_for
 
 ERROR_STYLE = "color: #b00020;"
@@ -63,8 +63,8 @@ class AppealReview(QWidget):
         self.appeal_id = appeal_id
         self.details: AppealDetails | None = None
         self.allowed: frozenset[Action] = frozenset()
-        self.letter_printer: Callable[[bytes, str], object] = lambda pdf, title: ask_and_print(
-            self, pdf, title
+        self.letter_printer: Callable[[bytes, str], object] = lambda pdf, title: print_pdf(
+            self, pdf, ctx.settings, title
         )
         self.setObjectName("AppealReview")
         self._build()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
-from PySide6.QtGui import QKeySequence, QPainter, QShortcut
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
+from console.views.common.printing import print_pdf
 from console.views.common.tasks import message_for
 
 
@@ -85,26 +85,7 @@ class PdfPreviewDialog(QDialog):
     def print_document(self) -> None:
         if not self.content:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if self.ctx.settings.printer_name:
-            printer.setPrinterName(self.ctx.settings.printer_name)
-        if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
-            return
-        painter = QPainter(printer)
-        try:
-            for page in range(self.document.pageCount()):
-                if page:
-                    printer.newPage()
-                rect = painter.viewport()
-                size = (
-                    self.document.pagePointSize(page)
-                    .toSize()
-                    .scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                )
-                image = self.document.render(page, QSize(size.width(), size.height()))
-                painter.drawImage(0, 0, image)
-        finally:
-            painter.end()
+        print_pdf(self, self.content, self.ctx.settings, self.windowTitle())
 
     def save_document(self) -> None:
         if not self.content:

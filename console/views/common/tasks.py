@@ -96,9 +96,14 @@ class TaskRunner(QObject):
             if on_done is not None:
                 on_done(future.result())
             return
-        if not isinstance(error, ConsoleError):
+        if isinstance(error, ConsoleError):
+            # Expected refusals (a validation, a conflict, a lost link): the class only — their
+            # Russian texts may quote what was typed (a passport, a phone).
+            log.info("task %s refused: %s", key or "-", type(error).__name__)
+        else:
             log.error(
-                "task failed:\n%s",
+                "task %s failed:\n%s",
+                key or "-",
                 "".join(traceback.format_exception(type(error), error, error.__traceback__)),
             )
         if on_error is not None and isinstance(error, Exception):

@@ -39,7 +39,7 @@ def open_document(card: Any) -> MonthPickerDialog:
         title = card.tr("Документ {0} · {1}").format(
             document.account_number, month_year(document.period)
         )
-        show_preview(card, document.content, document.file_name, title)
+        show_preview(card, document.content, document.file_name, title, ctx.settings)
 
     def chosen() -> None:
         period = picker.selected_period()
@@ -64,7 +64,7 @@ def open_reports(card: Any) -> ReportsDialog:
         card.ctx,
         card.account_id,
         card.account_number,
-        on_preview=lambda pdf, name, title: show_preview(card, pdf, name, title),
+        on_preview=lambda pdf, name, title: show_preview(card, pdf, name, title, card.ctx.settings),
         parent=card,
     )
     dialog.show()
@@ -86,7 +86,9 @@ def install_window(window: WindowHost) -> None:
 def open_batch(window: Any) -> BatchPrintDialog:
     dialog = BatchPrintDialog(
         window.ctx,
-        on_ready=lambda pdf, name, title: show_preview(window, pdf, name, title),
+        on_ready=lambda pdf, name, title: show_preview(
+            window, pdf, name, title, window.ctx.settings
+        ),
         parent=window,
     )
     dialog.show()
@@ -96,7 +98,9 @@ def open_batch(window: Any) -> BatchPrintDialog:
 def open_office_reports(window: Any) -> ReportsDialog:
     dialog = ReportsDialog(
         window.ctx,
-        on_preview=lambda pdf, name, title: show_preview(window, pdf, name, title),
+        on_preview=lambda pdf, name, title: show_preview(
+            window, pdf, name, title, window.ctx.settings
+        ),
         parent=window,
     )
     dialog.show()

@@ -6,10 +6,9 @@ import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtGui import QKeySequence
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from console.services.documents import registration_form
 from console.services.registration.forms import HolderRelation
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
+from console.views.common.printing import print_pdf
 from console.views.common.tasks import message_for
 from console.views.registration.pages import wizard_of
 from console.views.registration.widgets import error_label, show_error
@@ -132,23 +132,7 @@ class PrintPage(QWizardPage):
     def print_form(self) -> None:
         if self.pdf is None:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return
-        self.paint(printer)
-
-    def paint(self, printer: QPrinter) -> None:
-        painter = QPainter(printer)
-        try:
-            for index in range(self.document.pageCount()):
-                if index:
-                    printer.newPage()
-                target = painter.viewport()
-                image = self.document.render(index, target.size())
-                painter.drawImage(target, image)
-        finally:
-            painter.end()
+        print_pdf(self, self.pdf, self.ctx.settings, self.tr("Анкета клиента"))
 
     def _save_pdf(self) -> None:
         if self.pdf is None:

@@ -14,14 +14,29 @@ from PySide6.QtCharts import (
     QChartView,
     QValueAxis,
 )
-from PySide6.QtCore import QCoreApplication, QDate, QSortFilterProxyModel, Qt, QUrl
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import (
+    QBuffer,
+    QCoreApplication,
+    QDate,
+    QIODevice,
+    QSortFilterProxyModel,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import (
+    QColor,
+    QKeySequence,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QShortcut,
+    QTextDocument,
+)
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +52,7 @@ from console.services.supervision import queues
 from console.services.supervision.queues import Choice, FilterChoices, Summary, SummaryRow
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
+from console.views.common.printing import load_pdf, print_document, print_pdf
 from console.views.common.rows_model import SORT_ROLE
 from console.views.common.tasks import message_for
 from console.views.supervision.model import SummaryModel
@@ -238,13 +254,29 @@ class SummaryPage(QWidget):
         out.append("</table>")
         return "".join(out)
 
-    def print_to(self, printer: QPrinter) -> None:
-        self.document().print_(printer)
+    def pdf(self) -> bytes:
+        """The printable summary as an A4 PDF: what every printer receives."""
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        writer = QPdfWriter(buffer)
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setResolution(300)
+        writer.setTitle(self.tr("Сводка по обращениям"))
+        self.document().print_(writer)
+        del writer  # finishes the file
+        return bytes(buffer.data().data())
+
+    def print_to(self, printer: QPrinter) -> int:
+        """The summary on ``printer`` as chosen (a PDF file gets the PDF as it is)."""
+        pdf = self.pdf()
+        document, buffer = load_pdf(pdf)
+        try:
+            return print_document(document, printer, pdf)
+        finally:
+            document.close()
+            buffer.close()
 
     def ask_and_print(self) -> None:
         if self.data is None:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(self.tr("Сводка по обращениям"))
-        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
-            self.print_to(printer)
+        print_pdf(self, self.pdf(), self.ctx.settings, self.tr("Сводка по обращениям"))
