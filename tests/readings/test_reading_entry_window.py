@@ -48,6 +48,8 @@ def open_dialog(qtbot: QtBot, ctx: ViewContext, account_id: int) -> ReadingEntry
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(dialog.is_ready)
+    # The meter boxes are added to a shown dialog: Qt shows them on its next turn of the loop.
+    qtbot.waitUntil(lambda: all(row.edit.isVisibleTo(dialog) for row in dialog.rows))
     return dialog
 
 
