@@ -21,7 +21,6 @@ from console.services.core.schema import (
     upgrade_if_needed,
 )
 
-
 PHONE_TAIL_INDEX = "ix_customers_phone_reversed"
 
 
