@@ -12,7 +12,7 @@ from PySide6.QtPrintSupport import QPrinter
 from console.models.enums import StaffRole
 from console.services.appeals import intake, workflow
 from console.services.core.database import Database
-from console.services.supervision.queues import QueueItem, SummaryRow
+from console.services.supervision.queues import Queue, QueueItem, SummaryRow
 from console.views.supervision.model import QueueItemsModel, SummaryModel
 from console.views.supervision.workspace import SupervisorWorkspace, to_qdate
 from tests.appeals.helpers import grab, view_context
@@ -54,7 +54,8 @@ def test_queues_filters_sorting_and_opening(qtbot, sqlite_db: Database) -> None:
         assert texts == [
             "Возвраты: ждут рассмотрения — 1",
             "Обращения без исполнителя — 4",
-            "Назначены мне — 0",
+            "Мои (назначены мне) — 0",
+            "Все открытые в офисе — 4",
             "Срок истекает в ближайшие 3 дня — 1",
             "Просрочены — 2",
         ]
@@ -66,7 +67,7 @@ def test_queues_filters_sorting_and_opening(qtbot, sqlite_db: Database) -> None:
         ws.topic.setCurrentIndex(0)
         qtbot.waitUntil(lambda: ws.queues.item(1).text().endswith("— 5"))
 
-        ws.queues.setCurrentRow(4)  # overdue
+        ws.queues.setCurrentRow(list(Queue).index(Queue.OVERDUE))
         qtbot.waitUntil(lambda: ws.model.rowCount() == 2)
         first = ws.proxy.index(0, 0).data()
         ws.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
