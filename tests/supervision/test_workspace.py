@@ -13,6 +13,7 @@ from console.models.enums import StaffRole
 from console.services.appeals import intake, workflow
 from console.services.core.database import Database
 from console.services.supervision.queues import Queue, QueueItem, SummaryRow
+from console.views.refunds.review_dialog import RefundReviewDialog
 from console.views.supervision.model import QueueItemsModel, SummaryModel
 from console.views.supervision.workspace import SupervisorWorkspace, to_qdate
 from tests.appeals.helpers import grab, view_context
@@ -38,6 +39,12 @@ def seed(db: Database):  # type: ignore[no-untyped-def]
     workflow.close(db, clerk, done.id)
     intake.register(db, orb, draft(db))
     return clerk, boss
+
+
+def _review_dialog(ws: SupervisorWorkspace) -> RefundReviewDialog:
+    shown = [d for d in ws.findChildren(RefundReviewDialog) if d.isVisible()]
+    assert len(shown) == 1, "Enter on a refund opens its review dialog"
+    return shown[0]
 
 
 def test_queues_filters_sorting_and_opening(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -77,11 +84,24 @@ def test_queues_filters_sorting_and_opening(qtbot, sqlite_db: Database) -> None:
         qtbot.keyClick(ws.table, Qt.Key.Key_Return)
         assert [o.number for o in opened] == [ws.proxy.index(0, 0).data()]
 
-        ws.queues.setCurrentRow(0)  # refunds: no opener given → a hint, not a crash
+        ws.queues.setCurrentRow(0)  # refunds: Enter opens the review dialog right here (#19c)
         qtbot.waitUntil(lambda: ws.model.rowCount() == 1 and ws.model.rows()[0].kind == "refund")
+        refund = ws.model.rows()[0]
         ws.table.setCurrentIndex(ws.proxy.index(0, 0))
         qtbot.keyClick(ws.table, Qt.Key.Key_Return)
-        assert "Заявление на возврат" in ws.status.text()
+        review = _review_dialog(ws)
+        assert review.refund_id == refund.id
+        qtbot.waitUntil(lambda: review.details is not None)
+        assert refund.number in review.fields["number"].text()
+        review.reject()
+        review.deleteLater()
+        qtbot.waitUntil(lambda: not ws.findChildren(RefundReviewDialog))
+        rect = ws.table.visualRect(ws.proxy.index(0, 1))
+        # A real double click: the press of the first click, then the double click.
+        qtbot.mouseClick(ws.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(ws.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert _review_dialog(ws).refund_id == refund.id  # a double click does the same
+        _review_dialog(ws).reject()
 
         ws.queues.setCurrentRow(1)
         qtbot.waitUntil(lambda: ws.model.rowCount() == 5)

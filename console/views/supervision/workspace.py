@@ -37,6 +37,7 @@ from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
 from console.views.common.rows_model import SORT_ROLE
 from console.views.common.tasks import message_for
+from console.views.refunds.review_dialog import RefundReviewDialog
 from console.views.supervision.model import QueueItemsModel
 from console.views.supervision.summary import SummaryPage, fill_choices
 
@@ -236,11 +237,17 @@ class SupervisorWorkspace(QWidget):
         if opener is not None:
             opener(item)
         elif item.kind == "refund":
-            self.status.setText(
-                self.tr("Заявление на возврат № {0}: откройте карточку лицевого счёта {1}.").format(
-                    item.number, item.account_number
-                )
-            )
+            self.review_refund(item.id)
+
+    def review_refund(self, refund_id: int) -> RefundReviewDialog:
+        """The refund's review dialog right here; a decision refreshes the queues."""
+        dialog = RefundReviewDialog(self.ctx, refund_id, self)
+        dialog.changed.connect(self._reviewed)
+        dialog.open()
+        return dialog
+
+    def _reviewed(self, _details: object) -> None:
+        self.refresh()
 
     def _failed(self, err: Exception) -> None:
         self.status.setText(message_for(err))
