@@ -13,11 +13,13 @@ from console.models.enums import StaffRole
 from console.services.appeals import intake, workflow
 from console.services.core.database import Database
 from console.services.supervision.queues import Queue, QueueItem, SummaryRow
+from console.views.common.watch import ChangeWatcher
 from console.views.refunds.review_dialog import RefundReviewDialog
 from console.views.supervision.model import QueueItemsModel, SummaryModel
 from console.views.supervision.workspace import SupervisorWorkspace, to_qdate
 from tests.appeals.helpers import grab, view_context
 from tests.appeals.test_appeals import draft, topic_id
+from tests.staff.test_changes import another_desk
 from tests.support.factories import make_account, make_decided_refund, make_staff
 
 
@@ -184,3 +186,31 @@ def test_workspace_models_pass_the_model_tester(qtmodeltester) -> None:  # type:
     summary.set_rows([SummaryRow("Офис", 3, 1, 1, 1), SummaryRow("Итого", 3, 1, 1, 1)])
     qtmodeltester.check(summary)
     assert summary.data(summary.index(0, 1), Qt.ItemDataRole.TextAlignmentRole) is not None
+
+
+def test_another_desks_write_shows_up_without_f5(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    """Issue #19b: the queues refresh by themselves, and open cards hear of their account."""
+    clerk, boss = seed(db)
+    acc = make_account(db, number="7200000099", last_name="Сидоров")
+    with view_context(db, boss) as ctx:
+        ws = SupervisorWorkspace(ctx)
+        qtbot.addWidget(ws)
+        ws.show()
+        unassigned = list(Queue).index(Queue.UNASSIGNED)
+        qtbot.waitUntil(lambda: ws.queues.item(unassigned).text().endswith("— 4"))
+        ws.table.setCurrentIndex(ws.proxy.index(1, 0))
+        chosen = ws.proxy.index(1, 0).data()
+        watcher = ChangeWatcher(ctx, ws, every_ms=100)
+        watcher.start()
+        qtbot.waitUntil(lambda: watcher.mark is not None)
+
+        heard: list[int] = []
+        ctx.changes.account_changed.connect(heard.append)
+        with another_desk(db) as other:  # a clerk at another desk registers an appeal
+            done = intake.register(other, clerk, draft(other, account_id=acc.account_id))
+        qtbot.waitUntil(lambda: ws.queues.item(unassigned).text().endswith("— 5"), timeout=5000)
+        qtbot.waitUntil(lambda: ws.model.rowCount() == 5)
+        assert done.number in {i.number for i in ws.model.rows()}
+        assert ws.proxy.index(ws.table.currentIndex().row(), 0).data() == chosen  # kept
+        assert acc.account_id in heard  # an open card of the account reloads on this
+        watcher.stop()
