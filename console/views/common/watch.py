@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer
 from console.services.staff import changes
 from console.services.staff.changes import ChangeMark, Changes
 from console.views.common.context import ViewContext
-from console.views.common.operations import run_op
+from console.views.common.operations import Operation
 from console.views.common.plugins import WindowHost
 
 POLL_EVERY_MS = 5_000
@@ -55,11 +55,11 @@ class ChangeWatcher(QObject):
         self._pending = True
         db, mark = self.ctx.db, self.mark
         if mark is None:
-            run_op(self.ctx, self, lambda: changes.current_mark(db), self._marked, self._failed)
-        else:
-            run_op(
-                self.ctx, self, lambda: changes.changes_since(db, mark), self._changed, self._failed
-            )
+            first = Operation(self, lambda: changes.current_mark(db)).success(self._marked)
+            first.failure(self._failed).quiet().run(self.ctx)
+            return
+        ask = Operation(self, lambda: changes.changes_since(db, mark)).success(self._changed)
+        ask.failure(self._failed).quiet().run(self.ctx)
 
     def _marked(self, mark: ChangeMark) -> None:
         self._pending = False
