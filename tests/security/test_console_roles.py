@@ -11,14 +11,17 @@ from decimal import Decimal
 import pytest
 
 from console.models.enums import PaymentMethod, RefundPayout, RefundReason, RefundStatus
+from console.services.appeals import intake
 from console.services.core.errors import PermissionDeniedError
 from console.services.payments import counter
 from console.services.readings import entry
 from console.services.refunds import applications
-from console.services.staff import auth, members
+from console.services.staff import auth, changes, members
 from console.services.staff.approvals import verify_supervisor
 from console.services.staff.auth import SignedIn
+from console.services.supervision import queues
 from console.settings import Settings
+from tests.appeals.test_appeals import draft
 from tests.readings.test_readings import TODAY, form_for, key
 from tests.security.conftest import PASSWORD, STAFF, Hostile
 from tests.support.factories import add_reading, stored_identity
@@ -185,3 +188,18 @@ def test_a_month_cannot_close_under_a_row_typed_in_psql(hostile: Hostile) -> Non
         taken = hostile.owner_sql("SELECT pg_try_advisory_xact_lock(5105, :k)", k=month_key)
         assert taken[0][0] is False
     assert hostile.owner_sql("SELECT pg_try_advisory_xact_lock(5105, :k)", k=month_key)[0][0]
+
+
+def test_every_role_polls_what_another_desk_wrote(
+    hostile: Hostile, desks: dict[str, SignedIn]
+) -> None:
+    """The refresh poll (#19b) reads the journal with each role's own grants, no new ones."""
+    clerk, boss = desks["clerk.a"], desks["boss.a"]
+    marks = {login: changes.current_mark(desk.db) for login, desk in desks.items()}
+    intake.register(clerk.db, clerk.actor, draft(clerk.db, account_id=hostile.account.account_id))
+    for login, desk in desks.items():
+        found = changes.changes_since(desk.db, marks[login])
+        assert "appeal" in found.entities, login
+        assert hostile.account.account_id in found.account_ids, login
+    waiting = {c.queue: c.count for c in queues.queue_counts(boss.db, boss.actor)}
+    assert waiting[queues.Queue.UNASSIGNED] >= 1

@@ -45,6 +45,7 @@ def test_queues_count_what_waits(db: Database) -> None:
         Queue.REFUNDS: 1,
         Queue.UNASSIGNED: 3,
         Queue.MINE: 1,
+        Queue.OFFICE_OPEN: 3,  # TMN's open appeals: late, soon, mine (ORB's is another office)
         Queue.DUE_SOON: 1,
         Queue.OVERDUE: 1,
     }
@@ -65,6 +66,34 @@ def test_queues_count_what_waits(db: Database) -> None:
     assert [(r.kind, r.applicant, r.subject) for r in refunds] == [
         ("refund", "Иванов Пётр Сергеевич", "Возврат 250,00\u00a0₽")
     ]
+
+
+def test_every_supervisor_of_the_office_sees_an_appeal_routed_to_another(db: Database) -> None:
+    """Issue #19: a dispute is auto-assigned to one supervisor; the other one of the office saw
+    0 in every queue. «Все открытые в офисе» shows it to both; «Мои» only to the assignee."""
+    clerk = make_staff(db, "clerk1", StaffRole.CLERK)
+    first = make_staff(db, "sup1", StaffRole.SUPERVISOR)
+    second = make_staff(db, "sup2", StaffRole.SUPERVISOR)
+    decider = make_staff(db, "orb_boss", StaffRole.SUPERVISOR, "ORB-1")
+    elsewhere = make_staff(db, "orb_clerk", StaffRole.CLERK, "ORB-1")
+    acc = make_account(db)
+    refund = make_decided_refund(db, acc.account_id, registered_by=clerk, reviewed_by=decider)
+    dispute = intake.register(
+        db, clerk, draft(db, account_id=acc.account_id, disputes_refund_id=refund)
+    )
+    intake.register(db, elsewhere, draft(db))  # another office's: not in this office's queue
+
+    assigned = counts(db, first, ALL)
+    other = counts(db, second, ALL)
+    assert assigned[Queue.MINE] == 1 and other[Queue.MINE] == 0
+    assert assigned[Queue.OFFICE_OPEN] == other[Queue.OFFICE_OPEN] == 1
+    seen = queues.queue_items(db, second, Queue.OFFICE_OPEN)
+    assert [(i.number, i.assigned_to_name) for i in seen] == [(dispute.number, first.full_name)]
+    # The office filter of the workspace (its own office by default) gives the same.
+    own = QueueFilter(office_id=second.office_id)
+    assert counts(db, second, own)[Queue.OFFICE_OPEN] == 1
+    orb = QueueFilter(office_id=elsewhere.office_id)
+    assert counts(db, second, orb)[Queue.OFFICE_OPEN] == 1  # the chosen office's, not the own
 
 
 def test_a_clerk_cannot_open_the_workspace(sqlite_db: Database) -> None:

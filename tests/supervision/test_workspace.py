@@ -12,11 +12,14 @@ from PySide6.QtPrintSupport import QPrinter
 from console.models.enums import StaffRole
 from console.services.appeals import intake, workflow
 from console.services.core.database import Database
-from console.services.supervision.queues import QueueItem, SummaryRow
+from console.services.supervision.queues import Queue, QueueItem, SummaryRow
+from console.views.common.watch import ChangeWatcher
+from console.views.refunds.review_dialog import RefundReviewDialog
 from console.views.supervision.model import QueueItemsModel, SummaryModel
 from console.views.supervision.workspace import SupervisorWorkspace, to_qdate
 from tests.appeals.helpers import grab, view_context
 from tests.appeals.test_appeals import draft, topic_id
+from tests.staff.test_changes import another_desk
 from tests.support.factories import make_account, make_decided_refund, make_staff
 
 
@@ -40,6 +43,12 @@ def seed(db: Database):  # type: ignore[no-untyped-def]
     return clerk, boss
 
 
+def _review_dialog(ws: SupervisorWorkspace) -> RefundReviewDialog:
+    shown = [d for d in ws.findChildren(RefundReviewDialog) if d.isVisible()]
+    assert len(shown) == 1, "Enter on a refund opens its review dialog"
+    return shown[0]
+
+
 def test_queues_filters_sorting_and_opening(qtbot, sqlite_db: Database) -> None:  # type: ignore[no-untyped-def]
     _, boss = seed(sqlite_db)
     opened: list[QueueItem] = []
@@ -54,7 +63,8 @@ def test_queues_filters_sorting_and_opening(qtbot, sqlite_db: Database) -> None:
         assert texts == [
             "Возвраты: ждут рассмотрения — 1",
             "Обращения без исполнителя — 4",
-            "Назначены мне — 0",
+            "Мои (назначены мне) — 0",
+            "Все открытые в офисе — 4",
             "Срок истекает в ближайшие 3 дня — 1",
             "Просрочены — 2",
         ]
@@ -66,7 +76,7 @@ def test_queues_filters_sorting_and_opening(qtbot, sqlite_db: Database) -> None:
         ws.topic.setCurrentIndex(0)
         qtbot.waitUntil(lambda: ws.queues.item(1).text().endswith("— 5"))
 
-        ws.queues.setCurrentRow(4)  # overdue
+        ws.queues.setCurrentRow(list(Queue).index(Queue.OVERDUE))
         qtbot.waitUntil(lambda: ws.model.rowCount() == 2)
         first = ws.proxy.index(0, 0).data()
         ws.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
@@ -76,11 +86,24 @@ def test_queues_filters_sorting_and_opening(qtbot, sqlite_db: Database) -> None:
         qtbot.keyClick(ws.table, Qt.Key.Key_Return)
         assert [o.number for o in opened] == [ws.proxy.index(0, 0).data()]
 
-        ws.queues.setCurrentRow(0)  # refunds: no opener given → a hint, not a crash
+        ws.queues.setCurrentRow(0)  # refunds: Enter opens the review dialog right here (#19c)
         qtbot.waitUntil(lambda: ws.model.rowCount() == 1 and ws.model.rows()[0].kind == "refund")
+        refund = ws.model.rows()[0]
         ws.table.setCurrentIndex(ws.proxy.index(0, 0))
         qtbot.keyClick(ws.table, Qt.Key.Key_Return)
-        assert "Заявление на возврат" in ws.status.text()
+        review = _review_dialog(ws)
+        assert review.refund_id == refund.id
+        qtbot.waitUntil(lambda: review.details is not None)
+        assert refund.number in review.fields["number"].text()
+        review.reject()
+        review.deleteLater()
+        qtbot.waitUntil(lambda: not ws.findChildren(RefundReviewDialog))
+        rect = ws.table.visualRect(ws.proxy.index(0, 1))
+        # A real double click: the press of the first click, then the double click.
+        qtbot.mouseClick(ws.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(ws.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert _review_dialog(ws).refund_id == refund.id  # a double click does the same
+        _review_dialog(ws).reject()
 
         ws.queues.setCurrentRow(1)
         qtbot.waitUntil(lambda: ws.model.rowCount() == 5)
@@ -163,3 +186,31 @@ def test_workspace_models_pass_the_model_tester(qtmodeltester) -> None:  # type:
     summary.set_rows([SummaryRow("Офис", 3, 1, 1, 1), SummaryRow("Итого", 3, 1, 1, 1)])
     qtmodeltester.check(summary)
     assert summary.data(summary.index(0, 1), Qt.ItemDataRole.TextAlignmentRole) is not None
+
+
+def test_another_desks_write_shows_up_without_f5(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    """Issue #19b: the queues refresh by themselves, and open cards hear of their account."""
+    clerk, boss = seed(db)
+    acc = make_account(db, number="7200000099", last_name="Сидоров")
+    with view_context(db, boss) as ctx:
+        ws = SupervisorWorkspace(ctx)
+        qtbot.addWidget(ws)
+        ws.show()
+        unassigned = list(Queue).index(Queue.UNASSIGNED)
+        qtbot.waitUntil(lambda: ws.queues.item(unassigned).text().endswith("— 4"))
+        ws.table.setCurrentIndex(ws.proxy.index(1, 0))
+        chosen = ws.proxy.index(1, 0).data()
+        watcher = ChangeWatcher(ctx, ws, every_ms=100)
+        watcher.start()
+        qtbot.waitUntil(lambda: watcher.mark is not None)
+
+        heard: list[int] = []
+        ctx.changes.account_changed.connect(heard.append)
+        with another_desk(db) as other:  # a clerk at another desk registers an appeal
+            done = intake.register(other, clerk, draft(other, account_id=acc.account_id))
+        qtbot.waitUntil(lambda: ws.queues.item(unassigned).text().endswith("— 5"), timeout=5000)
+        qtbot.waitUntil(lambda: ws.model.rowCount() == 5)
+        assert done.number in {i.number for i in ws.model.rows()}
+        assert ws.proxy.index(ws.table.currentIndex().row(), 0).data() == chosen  # kept
+        assert acc.account_id in heard  # an open card of the account reloads on this
+        watcher.stop()

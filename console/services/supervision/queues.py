@@ -39,6 +39,7 @@ class Queue(enum.StrEnum):
     REFUNDS = "refunds"
     UNASSIGNED = "unassigned"
     MINE = "mine"
+    OFFICE_OPEN = "office_open"
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
 
@@ -46,7 +47,8 @@ class Queue(enum.StrEnum):
 QUEUE_LABELS = {
     Queue.REFUNDS: "Возвраты: ждут рассмотрения",
     Queue.UNASSIGNED: "Обращения без исполнителя",
-    Queue.MINE: "Назначены мне",
+    Queue.MINE: "Мои (назначены мне)",
+    Queue.OFFICE_OPEN: "Все открытые в офисе",
     Queue.DUE_SOON: f"Срок истекает в ближайшие {DUE_SOON_DAYS} дня",
     Queue.OVERDUE: "Просрочены",
 }
@@ -175,15 +177,23 @@ def _refund_filters(filt: QueueFilter) -> list[ColumnElement[bool]]:
     return out
 
 
-def _queue_condition(queue: Queue, actor: Actor, today: dt.date) -> ColumnElement[bool]:
+def _queue_condition(
+    queue: Queue, actor: Actor, today: dt.date, filt: QueueFilter
+) -> ColumnElement[bool]:
     open_ = Appeal.status.in_(OPEN_STATUSES)
     if queue is Queue.UNASSIGNED:
         return and_(Appeal.status == AppealStatus.REGISTERED, Appeal.assigned_to_staff_id.is_(None))
     if queue is Queue.MINE:
         return and_(
             Appeal.assigned_to_staff_id == actor.staff_id,
-            Appeal.status.in_((AppealStatus.IN_PROGRESS, AppealStatus.ANSWERED)),
+            Appeal.status.in_((*OPEN_STATUSES, AppealStatus.ANSWERED)),
         )
+    if queue is Queue.OFFICE_OPEN:
+        # Whoever they are assigned to: an appeal routed to one supervisor of the office is
+        # still seen by the others. The office is the filter's, else the supervisor's own.
+        if filt.office_id is None and actor.office_id is not None:
+            return and_(open_, Appeal.office_id == actor.office_id)
+        return open_
     if queue is Queue.DUE_SOON:
         soon = today + dt.timedelta(days=DUE_SOON_DAYS)
         return and_(open_, Appeal.due_on >= today, Appeal.due_on <= soon)
@@ -205,7 +215,7 @@ def queue_counts(
         ]
         base = _appeal_filters(filt)
         for queue in list(Queue)[1:]:
-            cond = _queue_condition(queue, actor, today)
+            cond = _queue_condition(queue, actor, today, filt)
             counts.append(session.scalar(select(func.count(Appeal.id)).where(cond, *base)) or 0)
     return tuple(QueueCount(q, QUEUE_LABELS[q], n) for q, n in zip(Queue, counts, strict=True))
 
@@ -226,7 +236,7 @@ def queue_items(
             return _refund_items(session, filt, today)
         stmt = (
             rows_stmt()
-            .where(_queue_condition(queue, actor, today), *_appeal_filters(filt))
+            .where(_queue_condition(queue, actor, today, filt), *_appeal_filters(filt))
             .order_by(Appeal.due_on, Appeal.registered_at, Appeal.id)
             .limit(MAX_ITEMS)
         )

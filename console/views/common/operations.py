@@ -63,6 +63,7 @@ class Operation(Generic[T]):
         self._busy_widget: QWidget | None = None
         self._key: str | None = None
         self._account: int | None = None
+        self._quiet = False
 
     # --- configuration -----------------------------------------------------------------
     def success(self, fn: Callable[[T], object]) -> Operation[T]:
@@ -96,6 +97,11 @@ class Operation(Generic[T]):
         self._key = key
         return self
 
+    def quiet(self) -> Operation[T]:
+        """A background poll: not shown as busy («Выполняется…») while it runs."""
+        self._quiet = True
+        return self
+
     def changes_account(self, account_id: int) -> Operation[T]:
         """On success announce that ``account_id`` changed (ViewContext.changes)."""
         self._account = account_id
@@ -117,6 +123,7 @@ class Operation(Generic[T]):
             key=self._key,
             heavy=self._render,
             settled=self._settled if self._busy else None,
+            quiet=self._quiet,
         )
         if self._busy and not future.cancelled():
             self._enter_busy()

@@ -66,6 +66,7 @@ WINDOW_PLUGINS: list[str] = [
     "search.panel",  # first: it replaces the welcome page as workspace tab 0
     "staff.lock",
     "common.connection_status",
+    "common.watch",
     "appeals.plugin",
     "supervision.plugin",
     "payments.plugin",

@@ -50,11 +50,13 @@ class TaskRunner(QObject):
         key: str | None = None,
         heavy: bool = False,
         settled: Callable[[], None] | None = None,
+        quiet: bool = False,
     ) -> Future[T]:
         """Run ``fn`` on the database thread (``heavy``: the render thread).
 
         ``settled`` is called on the GUI thread when the call is over, even when its result is
-        dropped as stale (an operation's busy state ends there).
+        dropped as stale (an operation's busy state ends there). A ``quiet`` call (a background
+        poll) does not count as busy: the status bar does not blink «Выполняется…» for it.
         """
         if self._closed:
             # A timer of a window being torn down may still fire; there is nobody to answer.
@@ -65,11 +67,12 @@ class TaskRunner(QObject):
         if key is not None:
             generation = self._generation.get(key, 0) + 1
             self._generation[key] = generation
-        self._set_running(+1)
+        if not quiet:
+            self._set_running(+1)
         pool = self._heavy if heavy else self._db
         future: Future[T] = pool.submit(fn)
         future.add_done_callback(
-            lambda f: self._finished.emit((f, key, generation, on_done, on_error, settled))
+            lambda f: self._finished.emit((f, key, generation, on_done, on_error, settled, quiet))
         )
         return future
 
@@ -84,9 +87,12 @@ class TaskRunner(QObject):
         return generation is not None and self._generation.get(key) != generation
 
     @Slot(object)
-    def _deliver(self, packet: tuple[Future[Any], str | None, int | None, Any, Any, Any]) -> None:
-        future, key, generation, on_done, on_error, settled = packet
-        self._set_running(-1)
+    def _deliver(
+        self, packet: tuple[Future[Any], str | None, int | None, Any, Any, Any, bool]
+    ) -> None:
+        future, key, generation, on_done, on_error, settled, quiet = packet
+        if not quiet:
+            self._set_running(-1)
         if settled is not None:
             settled()
         if future.cancelled() or (key is not None and self.is_stale(key, generation)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -131,7 +131,14 @@ class RefundQueueWidget(_RefundList):
     ) -> None:
         super().__init__(ctx, parent, show_account=True)
         self.office_id = office_id
+        # Refunds registered or decided at other desks show up by themselves (#19b).
+        ctx.changes.data_changed.connect(self._data_changed)
         self.reload()
+
+    @Slot(object)
+    def _data_changed(self, entities: frozenset[str]) -> None:
+        if "refund_application" in entities:
+            self.reload()
 
     def load(self) -> tuple[RefundSummary, ...]:
         return applications.review_queue(self.ctx.db, self.office_id)

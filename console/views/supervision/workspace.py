@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QDate, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,10 +37,13 @@ from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
 from console.views.common.rows_model import SORT_ROLE
 from console.views.common.tasks import message_for
+from console.views.refunds.review_dialog import RefundReviewDialog
 from console.views.supervision.model import QueueItemsModel
 from console.views.supervision.summary import SummaryPage, fill_choices
 
 ItemOpener = Callable[[QueueItem], None]
+#: Journal entities whose writes can change a queue (ChangeHub.data_changed).
+QUEUE_ENTITIES = frozenset({"appeal", "refund_application"})
 
 
 def to_qdate(day: dt.date) -> QDate:
@@ -83,6 +86,9 @@ class SupervisorWorkspace(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs)
         QShortcut(QKeySequence("F5"), self, self.refresh)
+        # Writes of any desk refresh the queues by themselves (views/common/watch.py).
+        self._refresh_pending = False
+        ctx.changes.data_changed.connect(self._data_changed)
         run_op(
             self.ctx,
             self,
@@ -203,8 +209,37 @@ class SupervisorWorkspace(QWidget):
 
         run_op(self.ctx, self, load, self._loaded, self._failed, key=f"queues-{id(self)}")
 
+    @Slot(object)
+    def _data_changed(self, entities: frozenset[str]) -> None:
+        """Someone wrote an appeal or a refund: reload the queues once, keeping the selection."""
+        if self._refresh_pending or not (set(entities) & QUEUE_ENTITIES):
+            return
+        self._refresh_pending = True
+        QTimer.singleShot(0, self, self._refresh_announced)
+
+    def _refresh_announced(self) -> None:
+        self._refresh_pending = False
+        self.refresh()
+
+    def _selected(self) -> tuple[str, int] | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        item = self.model.row_at(self.proxy.mapToSource(index).row())
+        return (item.kind, item.id) if item is not None else None
+
+    def _reselect(self, key: tuple[str, int] | None) -> None:
+        if key is None:
+            return
+        for row, item in enumerate(self.model.rows()):
+            if (item.kind, item.id) == key:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                self.table.setCurrentIndex(index)
+                return
+
     def _loaded(self, data: tuple[tuple[QueueCount, ...], tuple[QueueItem, ...]]) -> None:
         counts, items = data
+        selected = self._selected()
         for row, count in enumerate(counts):
             item = self.queues.item(row)
             if item is not None:
@@ -213,6 +248,7 @@ class SupervisorWorkspace(QWidget):
                 font.setBold(count.count > 0 and count.queue in (Queue.OVERDUE, Queue.REFUNDS))
                 item.setFont(font)
         self.model.set_rows(items)
+        self._reselect(selected)
         self.table.resizeColumnsToContents()
         shown = self.tr("Показано: {0}").format(len(items))
         if len(items) >= queues.MAX_ITEMS:
@@ -236,11 +272,17 @@ class SupervisorWorkspace(QWidget):
         if opener is not None:
             opener(item)
         elif item.kind == "refund":
-            self.status.setText(
-                self.tr("Заявление на возврат № {0}: откройте карточку лицевого счёта {1}.").format(
-                    item.number, item.account_number
-                )
-            )
+            self.review_refund(item.id)
+
+    def review_refund(self, refund_id: int) -> RefundReviewDialog:
+        """The refund's review dialog right here; a decision refreshes the queues."""
+        dialog = RefundReviewDialog(self.ctx, refund_id, self)
+        dialog.changed.connect(self._reviewed)
+        dialog.open()
+        return dialog
+
+    def _reviewed(self, _details: object) -> None:
+        self.refresh()
 
     def _failed(self, err: Exception) -> None:
         self.status.setText(message_for(err))
