@@ -129,8 +129,13 @@ class CustomerSummary:
 
 @dataclass(frozen=True)
 class DuplicateCheck:
+    """``similar``: the same birth date and a name a letter or two off (a possible duplicate);
+    ``warnings``: what the clerk must know before going on (a minor)."""
+
     same_passport: CustomerSummary | None
     same_person: tuple[CustomerSummary, ...] = ()
+    similar: tuple[CustomerSummary, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
