@@ -235,7 +235,7 @@ def test_a_resident_does_not_switch_the_owners_bills_to_email(
         db, clerk,
         RegistrationRequest(person, Consents(True), bindings=(resident,), bill_delivery="email"),
     )  # fmt: skip
-    assert result.bound == (account.number,)
+    assert result.bound == (account.number,) and result.delivery_kept == (account.number,)
     with db.read() as session:
         row = session.get(Account, account.account_id)
         assert row is not None
@@ -247,10 +247,11 @@ def test_the_owner_of_a_second_account_sets_its_delivery(db: Database, clerk: Ac
     other = make_account(db)
     owner = BindingRequest(other.account_id, "owner", "meter_serial", other.serial)
     person = reg.validate_person(person_form())
-    reg.register(
+    result = reg.register(
         db, clerk,
         RegistrationRequest(person, Consents(True), bindings=(owner,), bill_delivery="email"),
     )  # fmt: skip
+    assert result.delivery_kept == ()
     with db.read() as session:
         row = session.get(Account, other.account_id)
         assert row is not None and row.bill_delivery is BillDelivery.EMAIL

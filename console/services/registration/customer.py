@@ -263,15 +263,20 @@ def _register(session: Session, actor: Actor, request: RegistrationRequest) -> R
     else:
         customer = _continue_existing(session, actor, request, now)
         created = False
-    bound = []
+    bound, kept = [], []
     for binding in request.bindings:
         account = bind_in_session(session, actor, customer, binding)
         if may_manage_account(session, account.id, customer.id):
             _set_delivery(session, actor, account, request.bill_delivery, person.email)
+        else:
+            kept.append(account.number)
         bound.append(account.number)
     session.flush()
     return RegistrationResult(
-        customer=summarize(session, customer), created=created, bound=tuple(bound)
+        customer=summarize(session, customer),
+        created=created,
+        bound=tuple(bound),
+        delivery_kept=tuple(kept),
     )
 
 

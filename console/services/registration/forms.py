@@ -146,6 +146,9 @@ class RegistrationResult:
     created: bool
     duplicate: bool = False
     bound: tuple[str, ...] = ()
+    #: Bound accounts whose bill delivery was left as it was: the customer is neither the
+    #: owner nor the account's holder, so the choice on the form is not theirs to make.
+    delivery_kept: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
