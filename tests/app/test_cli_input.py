@@ -326,3 +326,33 @@ def test_subprocess_cases(desk: Desk, command: str, content: bytes) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert _russian(result.stdout + result.stderr)
+
+
+def test_bad_lines_never_reach_the_database_on_either_dialect(db: Database) -> None:
+    """PostgreSQL refuses a NUL and an overlong payer with the statement's values in the
+    error; the lines are refused before, on both databases, and the good ones applied."""
+    from console.services.payments import registry
+    from console.services.readings.importing import import_readings
+    from console.services.staff.actor import SYSTEM
+
+    acc = make_account(db)
+    good = [f"{i};01.11.2026;{acc.number};1,00;Плательщик" for i in range(1, 60)]
+    bad = [
+        f"100;01.11.2026;{acc.number};1,00;{SECRET_NAME}\x00",  # a NUL past the first 1 KB
+        f"101;01.11.2026;{acc.number};1,00;{SECRET_NAME}{'Ж' * 200}",
+        f"102;01.01.0001;{acc.number};1,00;{SECRET_NAME}",
+        f"103;01.11.2026;{'9' * 40};1,00;{SECRET_NAME}",
+    ]
+    report = registry.import_registry(db, SYSTEM, "\n".join(good + bad).encode())
+    assert report.applied == len(good) and len(report.problems) == len(bad)
+    assert not [p for p in report.problems if SECRET_NAME in p.message + p.text]
+    readings = "\n".join([
+        f"{acc.number};{acc.serial};1;1300\x00;01.11.2026",
+        f"{acc.number};{'S' * 300};1;1300;01.11.2026",
+        f"{'7' * 400};{acc.serial};1;1300;01.11.2026",
+        f"{acc.number};{acc.serial};²;1300;01.11.2026",
+        f"{acc.number};{acc.serial};1;{'9' * 300};01.11.2026",
+        f"{acc.number};{acc.serial};1;1300;01.01.0001",
+    ])  # fmt: skip
+    result = import_readings(db, SYSTEM, ("x;" * 600 + "\n" + readings).encode())
+    assert result.accepted == 0 and result.rejected == 7
