@@ -6,6 +6,7 @@ import argparse
 import importlib
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 
 from console import __version__, argparse_ru
@@ -80,6 +81,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("console: прервано.", file=sys.stderr)
         return 130
-    except Exception:
-        log.exception("console %s failed", getattr(args, "command", None) or "window")
-        raise
+    except Exception as err:
+        command = getattr(args, "command", None) or "window"
+        if handler is None:
+            log.exception("console %s failed", command)
+            raise
+        print(f"console: {_unexpected(command, err)}", file=sys.stderr)
+        return 1
+
+
+def _unexpected(command: str, err: Exception) -> str:
+    """A sub-command's unforeseen failure: one Russian line, and the log gets where it happened
+    — the frames and the exception's type, never its text (it may quote a statement's values,
+    a payer or a passport)."""
+    from sqlalchemy import exc
+
+    from console.services.core.database import permission_denied, storage_failure
+
+    frames = "".join(traceback.format_tb(err.__traceback__))
+    log.error("console %s failed: %s\n%s", command, type(err).__name__, frames.rstrip())
+    if isinstance(err, exc.DBAPIError):
+        known = permission_denied(err) or storage_failure(err)
+        if known is not None:
+            return str(known)
+        return (
+            "база данных отказала в операции. Подробности (без персональных данных) — "
+            "в журнале программы; повторите или обратитесь к администратору."
+        )
+    if isinstance(err, OSError):
+        return f"ошибка ввода-вывода ({err.strerror or type(err).__name__})."
+    return (
+        f"внутренняя ошибка программы ({type(err).__name__}): команда не выполнена. "
+        "Подробности — в журнале программы."
+    )

@@ -7,6 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from console.commands.common import connect, print_json, settings_from
+from console.services.core import textfile
 from console.services.core.errors import ConsoleError
 from console.services.core.formatting import money
 from console.services.payments import registry
@@ -33,9 +34,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def run(args: argparse.Namespace) -> int:
     try:
+        if args.file.is_dir():
+            raise ConsoleError(f"{args.file.name} — папка, а не файл реестра.")
+        textfile.check_size(args.file.stat().st_size, args.file.name)
         content = args.file.read_bytes()
     except OSError as err:
-        raise ConsoleError(f"Не удалось прочитать файл {args.file}: {err.strerror}.") from err
+        raise ConsoleError(f"Не удалось прочитать файл {args.file.name}: {err.strerror}.") from err
     settings = settings_from(args)
     database = connect(settings)
     try:
@@ -47,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
         database.dispose()
     if args.json:
         print_json(dataclasses.asdict(report))
+    elif not report.lines:
+        print(f"В реестре {args.file.name} нет ни одной строки с платежом: ничего не зачислено.")
+        return 1
     else:
         print(
             f"Реестр {args.file.name} ({report.encoding}): строк {report.lines}, "
@@ -55,4 +62,4 @@ def run(args: argparse.Namespace) -> int:
         )
         for problem in report.problems:
             print(f"  {problem.message}")
-    return 1 if report.problems else 0
+    return 1 if report.problems or not report.lines else 0

@@ -31,7 +31,10 @@ def run(args: argparse.Namespace) -> int:
         database.dispose()
     if args.json:
         print_json(result.as_json())
-        return 0
+        return 1 if result.rejected or not result.rows else 0
+    if not result.rows:
+        print(f"В файле {args.file.name} нет ни одной строки с показаниями: ничего не загружено.")
+        return 1
     for row in result.rows:
         if row.status != "accepted":
             status = "отклонено" if row.status == "rejected" else "повтор"
@@ -40,4 +43,4 @@ def run(args: argparse.Namespace) -> int:
         f"Принято: {result.accepted}, отклонено: {result.rejected}, "
         f"уже было загружено: {result.duplicates}."
     )
-    return 0
+    return 1 if result.rejected else 0

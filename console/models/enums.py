@@ -194,6 +194,8 @@ class AuditAction(enum.StrEnum):
     ACCOUNT_BILL_DELIVERY = "account.bill_delivery"
     ACCOUNT_HOLDER_BIND = "account_holder.bind"
     ACCOUNT_HOLDER_UNBIND = "account_holder.unbind"
+    ACCOUNT_PROOF_PASSED = "account_holder.proof_passed"
+    ACCOUNT_PROOF_FAILED = "account_holder.proof_failed"
     # Readings, meters and billing
     READING_ACCEPT = "reading.accept"
     READING_REJECT = "reading.reject"

@@ -332,6 +332,10 @@ def test_birth_date_rules(day: dt.date) -> None:
 @given(dates, dates)
 def test_passport_issue_date_rules(issued: dt.date, born: dt.date) -> None:
     ok = issued <= TODAY and issued >= v.anniversary(born, 14)
+    for age in (20, 45):  # ПП РФ № 828: replaced at 20 and 45, 90 days' grace
+        birthday = v.anniversary(born, age)
+        if issued < birthday and birthday + dt.timedelta(days=90) < TODAY:
+            ok = False
     if ok:
         assert v.passport_issue_date(issued, born, today=TODAY) == issued
     else:

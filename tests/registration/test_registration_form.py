@@ -75,6 +75,14 @@ def test_form_without_accounts_and_mailing(tmp_path: Path) -> None:
     assert "Отдельно даю согласие" not in text
 
 
+def test_form_of_a_resident_does_not_promise_a_delivery(tmp_path: Path) -> None:
+    pdf = tmp_path / "form.pdf"
+    pdf.write_bytes(render(sample(delivery_kept=("7200000001",))))
+    text = " ".join(pdftotext(pdf).split())
+    assert "не меняется: его выбирает собственник или владелец лицевого счёта" in text
+    assert "anna@example.ru. Прошу не доставлять" not in text
+
+
 def test_render_png_for_a_look(tmp_path: Path) -> None:
     pdf = tmp_path / "form.pdf"
     pdf.write_bytes(render(sample()))

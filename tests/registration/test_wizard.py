@@ -208,8 +208,10 @@ def test_walk_through_the_whole_wizard(
         events = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
         # The printed form reads the stored passport through the audited function.
         # Each visit of the duplicates page searches (and records) again: the test goes back once.
+        # Each answer to the control question is recorded: the wrong one, then the right one.
         assert events == [
-            "customer.search_passport", "customer.search_passport", "customer.create",
+            "customer.search_passport", "customer.search_passport",
+            "account_holder.proof_failed", "account_holder.proof_passed", "customer.create",
             "customer.set_identity", "account_holder.bind", "account.bill_delivery",
             "customer.print_identity",
         ]  # fmt: skip
@@ -226,6 +228,7 @@ def test_same_passport_continues_with_existing_customer(
     fill_person(
         qtbot, wizard, last_name="Иванов", first_name="Пётр", middle_name="Сергеевич",
         birth_date="17.05.1980", passport_series="7101", passport_number=number,
+        passport_issued_on="20.06.2025",  # replaced at 45 (ПП РФ № 828): still valid
     )  # fmt: skip
     press_next(qtbot, wizard)
     dup = wizard.duplicates_page
@@ -266,3 +269,37 @@ def test_cancel_asks_first(qtbot, ctx: ViewContext) -> None:  # type: ignore[no-
     QTimer.singleShot(0, answer)
     wizard.reject()
     assert not wizard.isVisible()
+
+
+def test_a_passport_of_another_name_stops_at_the_duplicates_page(
+    qtbot, ctx: ViewContext, db: Database, account: AccountIds
+) -> None:  # type: ignore[no-untyped-def]
+    wizard = open_wizard(qtbot, ctx)
+    number = stored_identity(db, account.customer_id).number or ""
+    fill_person(
+        qtbot, wizard, last_name="Сидоров", first_name="Андрей", middle_name="Петрович",
+        passport_series="7101", passport_number=number,
+    )  # fmt: skip
+    press_next(qtbot, wizard)
+    dup = wizard.duplicates_page
+    qtbot.waitUntil(lambda: "другими ФИО" in dup.error.text(), timeout=10000)
+    assert not dup.isComplete() and not dup.choices.buttons()  # no «Продолжить с этим клиентом»
+    assert "Иванов" not in dup.error.text() and number not in dup.error.text()
+
+
+def test_one_letter_off_and_a_minor_are_shown(
+    qtbot, ctx: ViewContext, db: Database, account: AccountIds
+) -> None:  # type: ignore[no-untyped-def]
+    wizard = open_wizard(qtbot, ctx)
+    number = stored_identity(db, account.customer_id).number or ""
+    assert number  # the holder «Иванов Пётр Сергеевич», born 17.05.1980
+    fill_person(
+        qtbot, wizard, last_name="Иваноф", first_name="Пётр", middle_name="Сергеевич",
+        birth_date="17.05.1980", passport_issued_on="20.06.2025",
+    )  # fmt: skip
+    press_next(qtbot, wizard)
+    dup = wizard.duplicates_page
+    qtbot.waitUntil(lambda: dup.isComplete() or "Возможный" in dup.status.text(), timeout=10000)
+    assert "Возможный дубликат" in dup.status.text()
+    keys = [b.property("choiceKey") for b in dup.choices.buttons()]
+    assert keys == ["replace", "new"]

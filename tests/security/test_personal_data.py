@@ -212,7 +212,7 @@ def test_every_personal_data_function_is_definer_with_a_fixed_search_path(pg_db:
                 "FROM pg_proc p WHERE p.proname LIKE 'console\\_pd\\_%'"
             )
         ).all()
-    assert len(rows) == 11
+    assert len(rows) == 12  # 0006 and 0008_similar_person
     for name, definer, config, acl in rows:
         assert definer, name
         assert config == ["search_path=pg_catalog, public, pg_temp"], name

@@ -18,6 +18,7 @@ from console.services.core.errors import (
     ConflictError,
     ConsoleError,
     DatabaseUnavailableError,
+    DatabaseWriteError,
     PermissionDeniedError,
 )
 from console.services.core.lookup_line import LookupLine
@@ -175,6 +176,9 @@ class Database:
                 raise DatabaseUnavailableError(
                     "Нет связи с базой данных. Введённые данные сохранены — повторите попытку."
                 ) from err
+            failure = storage_failure(err)
+            if failure is not None:
+                raise failure from err
             raise
         except StaleDataError as err:
             raise ConflictError(
@@ -250,6 +254,37 @@ def permission_denied(err: exc.DBAPIError) -> PermissionDeniedError | None:
         "Недостаточно прав: база данных не разрешает вашей роли это действие. "
         "Обратитесь к руководителю офиса или администратору."
     )
+
+
+#: (what the driver says, in lower case) → the Russian sentence; SQLite's and PostgreSQL's words.
+_STORAGE_FAILURES = (
+    (("readonly database", "read-only file system"),
+     "База данных открыта только для чтения (файл или папка защищены от записи): "
+     "изменения не сохранены. Проверьте права на файл базы данных."),
+    (("disk is full", "no space left", "disk full", "could not extend file"),
+     "На диске базы данных закончилось место: изменения не сохранены. Освободите место "
+     "и повторите."),
+    (("unable to open database file",),
+     "Не удалось открыть файл базы данных: проверьте путь и права на папку."),
+    (("database is locked",),
+     "База данных занята другой программой: изменения не сохранены, повторите позже."),
+    (("file is not a database", "malformed"),
+     "Файл базы данных повреждён или это не база данных пульта."),
+)  # fmt: skip
+
+
+def storage_failure(err: BaseException) -> DatabaseWriteError | None:
+    """A database that cannot store (read-only, full disk, locked, not a database): the Russian
+    sentence, never the driver's text (it may quote the statement). None for anything else."""
+    orig = getattr(err, "orig", err)
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlstate == "53100":
+        return DatabaseWriteError(_STORAGE_FAILURES[1][1])
+    said = str(orig).lower()
+    for words, sentence in _STORAGE_FAILURES:
+        if any(word in said for word in words):
+            return DatabaseWriteError(sentence)
+    return None
 
 
 def _is_disconnect(err: exc.DBAPIError) -> bool:

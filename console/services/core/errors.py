@@ -50,3 +50,7 @@ class PermissionDeniedError(ConsoleError):
 
 class DatabaseUnavailableError(ConsoleError):
     """The database cannot be reached; the input is kept and the action can be retried."""
+
+
+class DatabaseWriteError(ConsoleError):
+    """The database cannot store anything: a read-only file, a full disk, no rights."""

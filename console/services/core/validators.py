@@ -237,6 +237,11 @@ def email(value: str) -> str:
 
 PASSPORT_AGE = 14
 OLDEST_AGE = 120
+ADULT_AGE = 18
+#: ПП РФ от 23.12.2023 № 828 (п. 16, 30): the passport is replaced at 20 and at 45; the old one
+#: stays valid until the new one is issued, at most 90 days after the birthday.
+REPLACEMENT_AGES = (20, 45)
+REPLACEMENT_GRACE_DAYS = 90
 
 
 def parse_date(text: str, *, what: str, field: str) -> dt.date:
@@ -295,7 +300,38 @@ def passport_issue_date(
             "Дата выдачи раньше 14-летия клиента: паспорт выдают с 14 лет. Проверьте обе даты.",
             "passport_issued_on",
         )
+    if birth is not None:
+        for age in REPLACEMENT_AGES:
+            birthday = anniversary(birth, age)
+            deadline = birthday + dt.timedelta(days=REPLACEMENT_GRACE_DAYS)
+            if issued_on < birthday and today > deadline:
+                raise ValidationError(
+                    f"Паспорт недействителен: выдан до {age}-летия клиента и не заменён в срок "
+                    f"(паспорт меняют в {age} лет, старый действует 90 дней после дня рождения — "
+                    f"до {deadline:%d.%m.%Y}; ПП РФ № 828). Попросите действующий паспорт "
+                    "или проверьте даты.",
+                    "passport_issued_on",
+                )
     return issued_on
+
+
+def age_on(birth: dt.date, today: dt.date) -> int:
+    """Full years on ``today``."""
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def minor_warning(birth: dt.date, *, today: dt.date | None = None) -> str | None:
+    """A 14–17-year-old may be registered (the passport is theirs) but is flagged: the contract
+    and the consent are signed with a legal representative (ГК РФ ст. 26)."""
+    age = age_on(birth, today or dt.date.today())
+    if age >= ADULT_AGE:
+        return None
+    years = plural(age, "год", "года", "лет")
+    return (
+        f"Клиенту {age} {years} — несовершеннолетний. Согласие на обработку персональных "
+        "данных и заявление подписывает законный представитель (родитель, опекун): проверьте "
+        "его документ."
+    )
 
 
 def required_text(value: str, *, what: str, field: str, max_length: int) -> str:

@@ -60,6 +60,8 @@ class RegistrationFormData:
     staff_name: str
     signed_on: dt.date
     customer_id: int | None = None
+    #: Accounts whose delivery this customer may not change (not the owner nor the holder).
+    delivery_kept: tuple[str, ...] = ()
 
 
 def form_person(db: Database, actor: Actor, customer_id: int, typed: Person) -> Person:
@@ -178,12 +180,26 @@ def _registration_page(data: RegistrationFormData, s: dict[str, ParagraphStyle])
     else:
         story.append(P("Лицевые счета не привязаны."))
     story.append(Paragraph("3. Доставка квитанций и рассылки", s["head"]))
-    delivery = label_of(BillDelivery, data.bill_delivery)
-    if data.bill_delivery == "email":
-        delivery += (
-            f" на адрес {p.email}. Прошу не доставлять платёжный документ на бумажном носителе."
+    kept = set(data.delivery_kept)
+    if data.accounts and {a.number for a in data.accounts} <= kept:
+        story.append(
+            P(
+                "Способ доставки платёжного документа не меняется: его выбирает собственник "
+                "или владелец лицевого счёта."
+            )
         )
-    story.append(P(f"Способ доставки платёжного документа: {delivery}"))
+    else:
+        delivery = label_of(BillDelivery, data.bill_delivery)
+        if data.bill_delivery == "email":
+            delivery += (
+                f" на адрес {p.email}. Прошу не доставлять платёжный документ на бумажном носителе."
+            )
+        if kept:
+            delivery += (
+                f" (кроме счетов {', '.join(sorted(kept))}: по ним способ доставки выбирает "
+                "собственник или владелец счёта)"
+            )
+        story.append(P(f"Способ доставки платёжного документа: {delivery}"))
     mailing = "согласен(на)" if data.mailing_consent else "не согласен(на)"
     story.append(P(f"На получение информационных сообщений (рассылок): {mailing}."))
     story.append(Spacer(1, 4 * mm))

@@ -36,7 +36,9 @@ from sqlalchemy.orm import Session
 
 from console.models import Account, Payment
 from console.models.enums import AuditAction, PaymentMethod
+from console.services.core import textfile
 from console.services.core.database import Database
+from console.services.core.errors import ConsoleError, DatabaseUnavailableError, DatabaseWriteError
 from console.services.payments.counter import (
     lock_account,
     main_service_id,
@@ -50,6 +52,10 @@ from console.services.staff.actor import Actor
 log = logging.getLogger(__name__)
 
 CHUNK = 200
+#: The columns' widths (payments.payer, accounts.number) and the oldest payment date accepted.
+PAYER_LENGTH = 200
+ACCOUNT_DIGITS = 13
+EARLIEST = dt.date(2000, 1, 1)
 _AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
 
 
@@ -89,34 +95,49 @@ class ImportReport:
 
 
 def decode(content: bytes) -> tuple[str, str]:
-    """The text and the encoding name: UTF-8 if the bytes are valid UTF-8, else windows-1251."""
-    try:
-        return content.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return content.decode("cp1251", errors="replace"), "windows-1251"
+    """The text and the encoding name; each line UTF-8 if it is valid UTF-8, else windows-1251."""
+    decoded = textfile.decode_lines(content, "реестра")
+    return "\n".join(decoded.lines), decoded.encoding
 
 
-def _date(text: str) -> dt.date:
+def _date(text: str, today: dt.date) -> dt.date:
     for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
-            return dt.datetime.strptime(text, pattern).date()
+            day = dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"дата «{text}» не распознана: нужен формат ДД.ММ.ГГГГ")
+        if day < EARLIEST or day > today + dt.timedelta(days=1):
+            raise ValueError(
+                f"дата {day.day:02d}.{day.month:02d}.{day.year:04d} вне допустимого диапазона: "
+                f"с {EARLIEST:%d.%m.%Y} по сегодняшний день"
+            )
+        return day
+    raise ValueError(f"дата «{textfile.shown(text)}» не распознана: нужен формат ДД.ММ.ГГГГ")
 
 
 def _amount(text: str) -> Decimal:
     cleaned = re.sub(r"[\s\u00a0]", "", text).replace(",", ".")
     if not _AMOUNT.match(cleaned):
-        raise ValueError(f"сумма «{text}» не распознана: нужны рубли и копейки, например 1234,56")
+        raise ValueError(
+            f"сумма «{textfile.shown(text)}» не распознана: нужны рубли и копейки, например 1234,56"
+        )
     value = Decimal(cleaned)
     if value <= 0:
         raise ValueError("сумма должна быть больше нуля")
     return value.quantize(Decimal("0.01"))
 
 
-def parse(text: str) -> tuple[list[RegistryLine], list[LineProblem], int]:
+def _brief(fields: list[str]) -> str:
+    """What a problem shows of its line: the operation, date, account and amount — never the
+    payer's name."""
+    return textfile.shown(";".join(fields[:4]), 120)
+
+
+def parse(
+    text: str, today: dt.date | None = None
+) -> tuple[list[RegistryLine], list[LineProblem], int]:
     """Split the registry into good lines and problems; also the number of data lines."""
+    today = today or dt.date.today()
     good: list[RegistryLine] = []
     problems: list[LineProblem] = []
     seen: set[str] = set()
@@ -130,18 +151,27 @@ def parse(text: str) -> tuple[list[RegistryLine], list[LineProblem], int]:
             continue  # a header line
         count += 1
         try:
+            if textfile.has_control(line):
+                raise ValueError("в строке управляющие символы или нечитаемые байты (не текст)")
             if len(fields) != 5:
                 raise ValueError(f"ожидается 5 полей через «;», а их {len(fields)}")
             op_id, day, number, amount, payer = fields
             if not op_id or len(op_id) > 64:
                 raise ValueError("номер операции пуст или длиннее 64 знаков")
-            if not number.isdigit():
-                raise ValueError(f"лицевой счёт «{number}»: допустимы только цифры")
+            if not (number.isascii() and number.isdigit()) or len(number) > ACCOUNT_DIGITS:
+                raise ValueError(
+                    f"лицевой счёт «{textfile.shown(number)}»: допустимы только цифры, "
+                    f"не больше {ACCOUNT_DIGITS}"
+                )
+            if len(payer) > PAYER_LENGTH:
+                raise ValueError(f"плательщик длиннее {PAYER_LENGTH} знаков")
             if op_id in seen:
-                raise ValueError(f"номер операции {op_id} повторяется в файле")
-            parsed = RegistryLine(line_no, op_id, _date(day), number, _amount(amount), payer, line)
+                raise ValueError(f"номер операции {textfile.shown(op_id)} повторяется в файле")
+            parsed = RegistryLine(
+                line_no, op_id, _date(day, today), number, _amount(amount), payer, _brief(fields)
+            )
         except (ValueError, InvalidOperation) as err:
-            problems.append(LineProblem(line_no, line, f"Строка {line_no}: {err}."))
+            problems.append(LineProblem(line_no, _brief(fields), f"Строка {line_no}: {err}."))
             continue
         seen.add(op_id)
         good.append(parsed)
@@ -184,6 +214,21 @@ def _loaded(db: Database, source: str, ids: list[str]) -> set[str]:
         )
 
 
+class ImportInterrupted(ConsoleError):
+    """The database stopped storing mid-file; the message says what was applied."""
+
+
+def _interrupted(
+    applied: int, amount: Decimal, batch: list[RegistryLine], err: ConsoleError
+) -> str:
+    first = batch[0].line_no if batch else 0
+    return (
+        f"Загрузка реестра остановлена на строке {first}: {err} До сбоя зачислено {applied} "
+        f"строк на {amount:.2f} руб. (строки до {first}); строки с {first} не зачислены — "
+        "загрузите реестр ещё раз, зачисленное не повторится."
+    )
+
+
 def import_registry(
     db: Database, actor: Actor, content: bytes, *, source: str = "registry", filename: str = ""
 ) -> ImportReport:
@@ -210,6 +255,8 @@ def import_registry(
                     notes = [
                         (line, _apply(session, actor, line, source, main_id)) for line in batch
                     ]
+            except (DatabaseWriteError, DatabaseUnavailableError) as err:
+                raise ImportInterrupted(_interrupted(applied, amount, batch, err)) from err
             except IntegrityError:
                 if attempt == 0 and len(batch) > 1:
                     batches.extend([line] for line in batch)
@@ -224,14 +271,26 @@ def import_registry(
                     problems.append(LineProblem(line.line_no, line.raw, note))
     problems.sort(key=lambda p: p.line_no)
     report = ImportReport(source, encoding, count, applied, duplicates, amount, tuple(problems))
+    try:
+        _record_import(db, actor, report, filename)
+    except (DatabaseWriteError, DatabaseUnavailableError) as err:
+        raise ImportInterrupted(
+            f"Реестр обработан (зачислено {applied} строк на {amount:.2f} руб.), но запись "
+            f"о загрузке в журнал не сохранена: {err}"
+        ) from err
+    log.info(
+        "payment registry import (%s): %d lines, %d applied for %s, %d duplicates, %d problems",
+        source, count, applied, amount, duplicates, len(problems),
+    )  # fmt: skip
+    return report
+
+
+def _record_import(db: Database, actor: Actor, report: ImportReport, filename: str) -> None:
+    source, count, applied = report.source, report.lines, report.applied
+    duplicates, amount, problems = report.duplicates, report.amount, report.problems
     with db.transaction() as session:
         audit.record(
             session, actor, AuditAction.PAYMENTS_IMPORT, "payment_registry", filename or source,
             after={"source": source, "lines": count, "applied": applied,
                    "duplicates": duplicates, "amount": amount, "problems": len(problems)},
         )  # fmt: skip
-    log.info(
-        "payment registry import (%s): %d lines, %d applied for %s, %d duplicates, %d problems",
-        source, count, applied, amount, duplicates, len(problems),
-    )  # fmt: skip
-    return report

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any, Literal
 
 from sqlalchemy import select, text
@@ -31,6 +32,7 @@ Purpose = Literal["reveal", "print"]
 PASSPORT_KEYS = ("series", "number", "issued_by", "issued_on", "division_code")
 _DATES = ("issued_on", "birth_date")
 _SAME_PERSON_LIMIT = 50
+_SIMILAR_FLOOR = 0.5  # difflib's ratio of the whole search text (the service narrows further)
 
 
 @dataclass(frozen=True)
@@ -313,6 +315,37 @@ def same_person(session: Session, actor: Actor, prefix: str, birth_date: dt.date
     if ids:
         audit.record(session, actor, AuditAction.CUSTOMER_SEARCH_PERSON, "customer",
                      after={"found": len(ids)})  # fmt: skip
+    return ids
+
+
+def similar_person(session: Session, actor: Actor, name: str, birth_date: dt.date) -> list[int]:
+    """Customers born that day whose search text is like ``name`` (ids, ≤ 50, best first):
+    the candidates of registration's possible-duplicate warning. pg_trgm on PostgreSQL
+    (``console_pd_similar_person``, 0008), difflib here."""
+    if _pg(session):
+        return list(
+            session.scalars(
+                text("SELECT public.console_pd_similar_person(:p, :b, CAST(:context AS jsonb))"),
+                {"p": name, "b": birth_date, "context": _context(actor)},
+            )
+        )
+    if len(name) < 3:
+        return []
+    rows = session.execute(
+        select(Customer.id, Customer.search_text, CustomerIdentity.sealed)
+        .join(CustomerIdentity, CustomerIdentity.customer_id == Customer.id)
+        .order_by(Customer.id)
+    )
+    born = birth_date.isoformat()
+    scored = [
+        (-SequenceMatcher(None, name, search or "").ratio(), i)
+        for i, search, sealed in rows
+        if json.loads(sealed).get("birth_date") == born
+    ]
+    ids = [i for score, i in sorted(scored) if -score >= _SIMILAR_FLOOR][:_SAME_PERSON_LIMIT]
+    if ids:
+        audit.record(session, actor, AuditAction.CUSTOMER_SEARCH_PERSON, "customer",
+                     after={"found": len(ids), "similar": 1})  # fmt: skip
     return ids
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +20,14 @@ from sqlalchemy import func, select
 from console.models import Account, Meter, Reading
 from console.models.enums import AuditAction, MeterStatus, ReadingSource, ReadingStatus
 from console.services.billing.periods import first_open_period
+from console.services.core import textfile
 from console.services.core.database import Database
-from console.services.core.errors import ConsoleError, ValidationError
+from console.services.core.errors import (
+    ConsoleError,
+    DatabaseUnavailableError,
+    DatabaseWriteError,
+    ValidationError,
+)
 from console.services.readings.checks import BadValue, choose_period, integer_digits, parse_value
 from console.services.readings.entry import ReadingForm, ZoneEntry, entry_keys, submit_readings
 from console.services.staff import audit
@@ -32,7 +37,8 @@ from console.settings import Settings
 log = logging.getLogger(__name__)
 
 HEADER_WORDS = {"account", "лс", "лицевой счёт", "лицевой счет", "счёт", "счет"}
-MAX_BYTES = 50 * 1024 * 1024
+#: The oldest reading date a file may carry.
+EARLIEST = dt.date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -63,26 +69,42 @@ class RowError(Exception):
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else windows-1251 (what Excel saves on Russian Windows)."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1251")
+    """Each line UTF-8 (the file may start with a BOM), else windows-1251 (what Excel saves on
+    Russian Windows): a mixed file keeps both kinds of lines readable."""
+    return "\n".join(textfile.decode_lines(raw, "показаний").lines)
 
 
-def _delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
+def _delimiter(lines: list[str]) -> str:
+    first = next((line for line in lines if line.strip()), "")
     return ";" if first.count(";") >= first.count(",") and ";" in first else ","
 
 
-def parse_date(text: str) -> dt.date:
+def parse_date(text: str, today: dt.date | None = None) -> dt.date:
     text = text.strip()
+    today = today or dt.date.today()
     for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise RowError(f"дата «{text}» не распознана: нужен формат ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")
+        if day < EARLIEST or day > today:
+            raise RowError(
+                f"дата {day.day:02d}.{day.month:02d}.{day.year:04d} вне допустимого диапазона: "
+                f"с {EARLIEST:%d.%m.%Y} по сегодняшний день"
+            )
+        return day
+    raise RowError(
+        f"дата «{textfile.shown(text)}» не распознана: нужен формат ДД.ММ.ГГГГ или ГГГГ-ММ-ДД"
+    )
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    if textfile.has_control(line):
+        raise RowError("в строке управляющие символы или нечитаемые байты (не текст)")
+    try:
+        return [c.strip() for c in next(csv.reader([line], delimiter=delimiter), [])]
+    except csv.Error as err:
+        raise RowError("строку не удалось разобрать как CSV") from err
 
 
 def row_key(cells: list[str]) -> str:
@@ -103,17 +125,24 @@ def import_readings(
     raw = source if isinstance(source, bytes) else _read(source)
     label = source.name if isinstance(source, Path) else f"{len(raw)} bytes"
     log.info("readings import of %s started by %s", label, actor.login)
-    text = decode(raw)
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    lines = list(textfile.decode_lines(raw, label).lines)
+    delimiter = _delimiter(lines)
     today = today or dt.date.today()
     rows: list[ImportRow] = []
-    for line, cells in enumerate(reader, start=1):
-        cells = [c.strip() for c in cells]
+    for line, text in enumerate(lines, start=1):
+        try:
+            cells = _cells(text, delimiter)
+        except RowError as err:
+            rows.append(ImportRow(line, "rejected", str(err)))
+            continue
         if not any(cells):
             continue
         if line == 1 and cells[0].casefold() in HEADER_WORDS:
             continue
-        rows.append(_import_row(db, actor, line, cells, today, settings))
+        try:
+            rows.append(_import_row(db, actor, line, cells, today, settings))
+        except (DatabaseWriteError, DatabaseUnavailableError) as err:
+            raise ImportInterrupted(_interrupted(rows, line, err)) from err
     result = ImportResult(
         sum(r.status == "accepted" for r in rows),
         sum(r.status == "rejected" for r in rows),
@@ -127,13 +156,32 @@ def import_readings(
     return result
 
 
+class ImportInterrupted(ConsoleError):
+    """The database stopped storing mid-file; the message says which lines were applied."""
+
+
+def _interrupted(rows: list[ImportRow], line: int, err: ConsoleError) -> str:
+    accepted = [r.line for r in rows if r.status == "accepted"]
+    done = (
+        f"до сбоя принято {len(accepted)} (строки {', '.join(map(str, accepted[:20]))}"
+        f"{' …' if len(accepted) > 20 else ''})"
+        if accepted
+        else "до сбоя ничего не принято"
+    )
+    return (
+        f"Загрузка остановлена на строке {line}: {err} Из файла {done}; строки с {line} "
+        "не загружены — загрузите файл ещё раз, принятое не повторится."
+    )
+
+
 def _read(path: Path) -> bytes:
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ConsoleError(f"Файл {path.name} больше 50 МБ: разделите его на части.")
+        if path.is_dir():
+            raise ConsoleError(f"{path.name} — папка, а не файл показаний.")
+        textfile.check_size(path.stat().st_size, path.name)
         return path.read_bytes()
     except OSError as err:
-        raise ConsoleError(f"Не удалось прочитать файл {path}: {err.strerror}") from err
+        raise ConsoleError(f"Не удалось прочитать файл {path.name}: {err.strerror}.") from err
 
 
 def _import_row(
@@ -148,9 +196,11 @@ def _import_row(
         return ImportRow(line, "rejected", f"ожидается 5 столбцов, а в строке {len(cells)}")
     key = row_key(cells)
     number, serial, zone_text, value_text, date_text = cells
+    if len(value_text) > 20:
+        return ImportRow(line, "rejected", "показание длиннее 20 знаков")
     try:
         meter_id, zone = _find_meter(db, number, serial, zone_text)
-        taken_on = parse_date(date_text)
+        taken_on = parse_date(date_text, today)
     except RowError as err:
         return ImportRow(line, "rejected", str(err))
     stored = _stored_rejection(db, key, meter_id, zone)
@@ -181,8 +231,12 @@ def _import_row(
 
 
 def _find_meter(db: Database, number: str, serial: str, zone_text: str) -> tuple[int, int]:
-    if not number.isdigit():
-        raise RowError(f"номер лицевого счёта «{number}» должен состоять из цифр")
+    if not (number.isascii() and number.isdigit()) or len(number) > 13:
+        raise RowError(
+            f"номер лицевого счёта «{textfile.shown(number)}» должен состоять из цифр (до 13)"
+        )
+    if len(serial) > 32 or len(zone_text) > 2:
+        raise RowError("номер счётчика длиннее 32 знаков или зона длиннее 2 знаков")
     with db.read() as session:
         found = session.execute(
             select(Meter.id, Meter.zones, Meter.status)
@@ -193,14 +247,14 @@ def _find_meter(db: Database, number: str, serial: str, zone_text: str) -> tuple
         if not found:
             exists = session.scalar(select(func.count()).where(Account.number == number))
             raise RowError(
-                f"счётчик № {serial} не найден на лицевом счёте {number}"
+                f"счётчик № {textfile.shown(serial)} не найден на лицевом счёте {number}"
                 if exists
                 else f"лицевой счёт {number} не найден"
             )
     meter_id, zones, status = found[0]
     if status is not MeterStatus.ACTIVE:
         raise RowError(f"счётчик № {serial} снят: показания по нему не принимаются")
-    if not zone_text.isdigit() or not 1 <= int(zone_text) <= zones:
+    if not (zone_text.isascii() and zone_text.isdigit()) or not 1 <= int(zone_text) <= zones:
         raise RowError(f"зона «{zone_text}»: у счётчика № {serial} зоны с 1 по {zones}")
     return int(meter_id), int(zone_text)
 

@@ -13,6 +13,7 @@ from console.models import (
     Account,
     AccountHolder,
     AccountStatement,
+    AuditEvent,
     Charge,
     Customer,
     Meter,
@@ -36,6 +37,68 @@ from console.services.staff.actor import Actor
 
 #: The control question of seed 004 looks back this many months.
 BILL_MONTHS = 6
+#: Wrong answers to the control questions (holder's name, a bill's total, a meter's serial)
+#: per account in the last 24 hours before those questions are closed for the account; a
+#: document (checked by the clerk's own eyes) is still accepted.
+MAX_PROOF_FAILURES = 3
+PROOF_WINDOW = dt.timedelta(hours=24)
+_GUESSABLE = frozenset(
+    {BindingProof.HOLDER_NAME, BindingProof.BILL_TOTAL, BindingProof.METER_SERIAL}
+)
+
+
+class ProofMismatch(ValidationError):
+    """A wrong answer to a control question: recorded, and counted towards the limit."""
+
+    def __init__(self, message: str, field: str, *, account_id: int, proof: str) -> None:
+        super().__init__(message, field)
+        self.account_id = account_id
+        self.proof = proof
+
+
+def failed_attempts(session: Session, account_id: int, now: dt.datetime | None = None) -> int:
+    """Wrong control-question answers for the account in the last 24 hours."""
+    since = (now or dt.datetime.now(dt.UTC)) - PROOF_WINDOW
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                AuditEvent.action == AuditAction.ACCOUNT_PROOF_FAILED.value,
+                AuditEvent.account_id == account_id,
+                AuditEvent.occurred_at >= since,
+            )
+        )
+        or 0
+    )
+
+
+def _refuse_when_locked(session: Session, request: BindingRequest, number: str) -> None:
+    if BindingProof(request.proof) not in _GUESSABLE:
+        return
+    if failed_attempts(session, request.account_id) >= MAX_PROOF_FAILURES:
+        raise ValidationError(
+            f"По лицевому счёту {number} уже {MAX_PROOF_FAILURES} неверных ответа на "
+            "контрольный вопрос за сутки: вопросы по этому счёту закрыты до завтра. "
+            "Подтвердите связь со счётом документом (выписка ЕГРН, договор найма) "
+            "или повторите через сутки.",
+            "proof",
+        )
+
+
+def record_attempt(
+    db: Database, actor: Actor, account_id: int, proof: str, *, passed: bool
+) -> None:
+    """One control-question answer in the audit trail, in its own transaction (a refused
+    binding rolls its own transaction back, the attempt must stay)."""
+    with db.transaction() as session:
+        _record_attempt(session, actor, account_id, proof, passed=passed)
+
+
+def _record_attempt(
+    session: Session, actor: Actor, account_id: int, proof: str, *, passed: bool
+) -> None:
+    action = AuditAction.ACCOUNT_PROOF_PASSED if passed else AuditAction.ACCOUNT_PROOF_FAILED
+    audit.record(session, actor, action, "account", account_id, account_id=account_id,
+                 after={"proof": proof})  # fmt: skip
 
 
 def _brief(session: Session, account: Account) -> AccountBrief:
@@ -113,20 +176,20 @@ def check_proof(
     if proof is BindingProof.HOLDER_NAME:
         holder = holder_of(session, request.account_id)
         if holder is None or not _same_name(holder, names):
-            raise ValidationError(
+            raise ProofMismatch(
                 "ФИО клиента не совпадает с владельцем лицевого счёта: выберите другое "
                 "подтверждение (сумма квитанции, номер счётчика или документ).",
-                "proof",
-            )
+                "proof", account_id=request.account_id, proof=request.proof,
+            )  # fmt: skip
         return {"holder_customer_id": str(holder.id)}
     if proof is BindingProof.BILL_TOTAL:
         amount = parse_amount(answer)
         if amount not in recent_bill_totals(session, request.account_id, today or dt.date.today()):
-            raise ValidationError(
+            raise ProofMismatch(
                 "Сумма не совпадает ни с одной квитанцией за последние 6 месяцев: попросите "
                 "клиента проверить квитанцию (итого по счёту или итого переплата, с копейками).",
-                "answer",
-            )
+                "answer", account_id=request.account_id, proof=request.proof,
+            )  # fmt: skip
         return {"bill_total": str(amount)}
     if proof is BindingProof.METER_SERIAL:
         if not answer:
@@ -135,9 +198,10 @@ def check_proof(
             select(Meter.serial).where(Meter.account_id == request.account_id)
         )
         if _serial_key(answer) not in {_serial_key(s) for s in serials}:
-            raise ValidationError(
-                "Такого заводского номера нет у счётчиков этого лицевого счёта.", "answer"
-            )
+            raise ProofMismatch(
+                "Такого заводского номера нет у счётчиков этого лицевого счёта.",
+                "answer", account_id=request.account_id, proof=request.proof,
+            )  # fmt: skip
         return {"meter_serial": answer}
     if len(answer) < 5:
         raise ValidationError(
@@ -175,9 +239,11 @@ def bind_in_session(
         raise ValidationError(f"Лицевой счёт {account.number} закрыт: привязка невозможна.")
     if is_bound(session, account.id, customer.id):
         raise ValidationError(f"Клиент уже привязан к лицевому счёту {account.number}.")
+    _refuse_when_locked(session, request, account.number)
     evidence = check_proof(
         session, request, (customer.last_name, customer.first_name, customer.middle_name)
     )
+    # A right answer here is recorded by the binding's own event (proof and evidence).
     has_primary = holder_of(session, account.id) is not None
     holder = AccountHolder(
         account_id=account.id,
@@ -212,14 +278,18 @@ def bind_account(
     db: Database, actor: Actor, customer_id: int, request: BindingRequest
 ) -> HolderRow:
     """Bind an already registered customer to one more account."""
-    with db.transaction() as session:
-        customer = session.get(Customer, customer_id)
-        if customer is None:
-            raise NotFoundError("Клиент не найден.")
-        account = bind_in_session(session, actor, customer, request)
-        session.flush()
-        rows = _people(session, account.id)
-        return next(r for r in rows if r.customer_id == customer_id)
+    try:
+        with db.transaction() as session:
+            customer = session.get(Customer, customer_id)
+            if customer is None:
+                raise NotFoundError("Клиент не найден.")
+            account = bind_in_session(session, actor, customer, request)
+            session.flush()
+            rows = _people(session, account.id)
+            return next(r for r in rows if r.customer_id == customer_id)
+    except ProofMismatch as err:
+        record_attempt(db, actor, err.account_id, err.proof, passed=False)
+        raise
 
 
 def unbind(db: Database, actor: Actor, holder_id: int, version: int, reason: str) -> None:
@@ -277,18 +347,28 @@ def account_people(db: Database, account_id: int) -> tuple[HolderRow, ...]:
 
 
 def preview_binding(
-    db: Database, request: BindingRequest, names: tuple[str, str, str | None]
+    db: Database, actor: Actor, request: BindingRequest, names: tuple[str, str, str | None]
 ) -> AccountBrief:
-    """Check the proof before saving (the wizard's «Добавить»); saving checks it again."""
+    """Check the proof before saving (the wizard's «Добавить»); saving checks it again.
+
+    Each answer to a control question is recorded; after MAX_PROOF_FAILURES wrong ones in 24
+    hours the account's control questions are closed (a document is still accepted)."""
     if request.relation not in frozenset(HolderRelation):
         raise ValidationError("Выберите отношение к лицевому счёту.", "relation")
     if request.proof not in frozenset(BindingProof):
         raise ValidationError("Выберите, чем клиент подтвердил связь со счётом.", "proof")
-    with db.read() as session:
-        account = session.get(Account, request.account_id)
-        if account is None:
-            raise NotFoundError("Лицевой счёт не найден: возможно, его удалили.")
-        if account.status is not AccountStatus.ACTIVE:
-            raise ValidationError(f"Лицевой счёт {account.number} закрыт: привязка невозможна.")
-        check_proof(session, request, names)
-        return _brief(session, account)
+    try:
+        with db.transaction() as session:
+            account = session.get(Account, request.account_id)
+            if account is None:
+                raise NotFoundError("Лицевой счёт не найден: возможно, его удалили.")
+            if account.status is not AccountStatus.ACTIVE:
+                raise ValidationError(f"Лицевой счёт {account.number} закрыт: привязка невозможна.")
+            _refuse_when_locked(session, request, account.number)
+            check_proof(session, request, names)
+            if BindingProof(request.proof) in _GUESSABLE:
+                _record_attempt(session, actor, account.id, request.proof, passed=True)
+            return _brief(session, account)
+    except ProofMismatch as err:
+        record_attempt(db, actor, err.account_id, err.proof, passed=False)
+        raise

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from difflib import SequenceMatcher
 from typing import Any
 
 from sqlalchemy import exc, select
 from sqlalchemy.orm import Session
 
-from console.models import Account, Customer
-from console.models.enums import AuditAction, BillDelivery
+from console.models import Account, AccountHolder, Customer
+from console.models.enums import AuditAction, BillDelivery, HolderRelation
+from console.services.account.holders import holder_of
 from console.services.core import validators
-from console.services.core.database import Database
+from console.services.core.database import Database, fold
 from console.services.core.errors import ConflictError, NotFoundError, ValidationError
 from console.services.core.formatting import mask_passport
 from console.services.core.normalize import person_search_text
 from console.services.privacy import identity
-from console.services.registration.binding import bind_in_session
+from console.services.registration.binding import ProofMismatch, bind_in_session, record_attempt
 from console.services.registration.forms import (
     EDITABLE_FIELDS,
     CustomerSummary,
@@ -130,12 +132,41 @@ def _by_passport(session: Session, actor: Actor, person: Person) -> Customer | N
     return None if found is None else session.get(Customer, found)
 
 
-def find_duplicates(db: Database, actor: Actor, person: Person) -> DuplicateCheck:
-    """The same passport on file; and the same surname + name + birth date with another one.
+#: The passport is on file under another name: never "continue" with it (the printed form
+#: would carry one person's name and another's contacts).
+PASSPORT_OF_ANOTHER = (
+    "Паспорт {passport} уже записан в базе на клиента с другими ФИО. Регистрировать по нему "
+    "другого человека нельзя: сверьте серию, номер и ФИО с паспортом. Если клиент сменил "
+    "фамилию, найдите его карточку через поиск и замените паспорт там."
+)
 
-    Both go through the audited identity functions (a write: the audit event)."""
+
+def same_name(customer: Customer, last: str, first: str, middle: str | None) -> bool:
+    """The surname and the name agree (any case, ё = е); the patronymic when both have one."""
+    if fold(customer.last_name) != fold(last) or fold(customer.first_name) != fold(first):
+        return False
+    return not (customer.middle_name and middle) or fold(customer.middle_name) == fold(middle)
+
+
+def _refuse_other_name(customer: Customer, person: Person) -> None:
+    if not same_name(customer, person.last_name, person.first_name, person.middle_name):
+        passport = mask_passport(person.passport_series, person.passport_number)
+        raise ValidationError(PASSPORT_OF_ANOTHER.format(passport=passport), "passport_number")
+
+
+def find_duplicates(
+    db: Database, actor: Actor, person: Person, *, today: dt.date | None = None
+) -> DuplicateCheck:
+    """The same passport on file; the same surname + name + birth date with another one; and
+    names a letter or two off with the same birth date (possible duplicates).
+
+    A passport on file under another name is refused (ValidationError). All go through the
+    audited identity functions (a write: the audit event)."""
+    warning = validators.minor_warning(person.birth_date, today=today)
     with db.transaction() as session:
         same = _by_passport(session, actor, person)
+        if same is not None:
+            _refuse_other_name(same, person)
         prefix = person_search_text(person.last_name, person.first_name, None)
         ids = identity.same_person(session, actor, prefix, person.birth_date)
         # The prefix "иванов иван" also finds "иванов иванович …": same surname and name only.
@@ -146,9 +177,41 @@ def find_duplicates(db: Database, actor: Actor, person: Person) -> DuplicateChec
             if (same is None or c.id != same.id)
             and person_search_text(c.last_name, c.first_name, None) == prefix
         )  # fmt: skip
-        return DuplicateCheck(
-            same_passport=summarize(session, same) if same else None, same_person=others
+        taken = {c.id for c in others} | ({same.id} if same else set())
+        similar = tuple(
+            summarize(session, c, birth_date=person.birth_date)
+            for c in _similar(session, actor, person)
+            if c.id not in taken
         )
+        return DuplicateCheck(
+            same_passport=summarize(session, same) if same else None,
+            same_person=others,
+            similar=similar,
+            warnings=(warning,) if warning else (),
+        )
+
+
+#: Possible duplicates: difflib's ratio of "фамилия имя" at least this (Островской/Островская
+#: 0.92; Иванов/Иванова 0.96; Петров/Сидоров 0.5). PostgreSQL preselects by pg_trgm.
+SIMILAR_RATIO = 0.85
+
+
+def _similar(session: Session, actor: Actor, person: Person) -> list[Customer]:
+    typed = person_search_text(person.last_name, person.first_name, None)
+    full = person_search_text(person.last_name, person.first_name, person.middle_name)
+    ids = identity.similar_person(session, actor, full, person.birth_date)
+    if not ids:
+        return []
+    found = session.scalars(select(Customer).where(Customer.id.in_(ids)).order_by(Customer.id))
+    return [
+        c
+        for c in found
+        if typed != person_search_text(c.last_name, c.first_name, None)
+        and SequenceMatcher(
+            None, typed, person_search_text(c.last_name, c.first_name, None)
+        ).ratio()
+        >= SIMILAR_RATIO
+    ]
 
 
 # --- saving --------------------------------------------------------------------------------
@@ -173,6 +236,9 @@ def register(db: Database, actor: Actor, request: RegistrationRequest) -> Regist
     try:
         with db.transaction() as session:
             return _register(session, actor, request)
+    except ProofMismatch as err:
+        record_attempt(db, actor, err.account_id, err.proof, passed=False)
+        raise
     except exc.IntegrityError:
         # Another desk saved the same passport a moment ago: show that customer instead.
         existing = _duplicate(db, actor, request.person)
@@ -197,14 +263,20 @@ def _register(session: Session, actor: Actor, request: RegistrationRequest) -> R
     else:
         customer = _continue_existing(session, actor, request, now)
         created = False
-    bound = []
+    bound, kept = [], []
     for binding in request.bindings:
         account = bind_in_session(session, actor, customer, binding)
-        _set_delivery(session, actor, account, request.bill_delivery, person.email)
+        if may_manage_account(session, account.id, customer.id):
+            _set_delivery(session, actor, account, request.bill_delivery, person.email)
+        else:
+            kept.append(account.number)
         bound.append(account.number)
     session.flush()
     return RegistrationResult(
-        customer=summarize(session, customer), created=created, bound=tuple(bound)
+        customer=summarize(session, customer),
+        created=created,
+        bound=tuple(bound),
+        delivery_kept=tuple(kept),
     )
 
 
@@ -233,6 +305,7 @@ def _create(
             "passport": mask_passport(person.passport_series, person.passport_number),
             "pd_consent_at": now,
             "pd_consent_staff_id": actor.staff_id,
+            **({"minor": True} if validators.minor_warning(person.birth_date) else {}),
         },
     )
     # The unique passport hash fires here (IntegrityError) when the passport is on file.
@@ -267,7 +340,9 @@ def _continue_existing(
         session, actor, customer.id, person.passport_series, person.passport_number
     ):
         raise ConflictError("Паспорт клиента на файле не совпадает с введённым.")
-    elif person.snils:
+    else:
+        _refuse_other_name(customer, person)
+    if person.snils and not request.replace_passport:
         identity.set_identity(session, actor, customer.id, snils=person.snils)
     apply_changes(session, actor, customer, changes)
     if customer.pd_consent_at is None:
@@ -329,6 +404,22 @@ def apply_changes(
         after=after,
     )
     return after
+
+
+def may_manage_account(session: Session, account_id: int, customer_id: int) -> bool:
+    """Only the owner or the account's holder (the primary person) decides how the account's
+    bills are delivered: a resident or a tenant registering must not switch them."""
+    holder = holder_of(session, account_id)
+    if holder is not None and holder.id == customer_id:
+        return True
+    relation = session.scalar(
+        select(AccountHolder.relation).where(
+            AccountHolder.account_id == account_id,
+            AccountHolder.customer_id == customer_id,
+            AccountHolder.unbound_at.is_(None),
+        )
+    )
+    return relation is HolderRelation.OWNER
 
 
 def _set_delivery(

@@ -129,8 +129,13 @@ class CustomerSummary:
 
 @dataclass(frozen=True)
 class DuplicateCheck:
+    """``similar``: the same birth date and a name a letter or two off (a possible duplicate);
+    ``warnings``: what the clerk must know before going on (a minor)."""
+
     same_passport: CustomerSummary | None
     same_person: tuple[CustomerSummary, ...] = ()
+    similar: tuple[CustomerSummary, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,9 @@ class RegistrationResult:
     created: bool
     duplicate: bool = False
     bound: tuple[str, ...] = ()
+    #: Bound accounts whose bill delivery was left as it was: the customer is neither the
+    #: owner nor the account's holder, so the choice on the form is not theirs to make.
+    delivery_kept: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,7 @@ class BindingPage(QWizardPage):
         run_op(
             self.ctx,
             self,
-            lambda: binding.preview_binding(self.ctx.db, request, names),
+            lambda: binding.preview_binding(self.ctx.db, self.ctx.actor, request, names),
             lambda brief: self._added(brief, request),
             self._add_failed,
         )

@@ -88,6 +88,7 @@ class PrintPage(QWizardPage):
             staff_name=actor.full_name,
             signed_on=dt.date.today(),
             customer_id=result.customer.id,
+            delivery_kept=result.delivery_kept,
         )
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
@@ -95,11 +96,15 @@ class PrintPage(QWizardPage):
         assert result is not None
         verb = self.tr("зарегистрирован(а)") if result.created else self.tr("обновлён(а)")
         accounts = ", ".join(result.bound) or self.tr("нет")
-        self.summary.setText(
-            self.tr("Клиент {0} {1}, № {2}. Привязанные счета: {3}.").format(
-                result.customer.full_name, verb, result.customer.id, accounts
-            )
+        text = self.tr("Клиент {0} {1}, № {2}. Привязанные счета: {3}.").format(
+            result.customer.full_name, verb, result.customer.id, accounts
         )
+        if result.delivery_kept:
+            text += " " + self.tr(
+                "Способ доставки квитанций по счетам {0} не изменён: его меняет собственник "
+                "или владелец счёта."
+            ).format(", ".join(result.delivery_kept))
+        self.summary.setText(text)
         data = self.form_data()
         db, actor, customer_id = self.ctx.db, self.ctx.actor, result.customer.id
         # The printed passport is the stored one, read through the audited function.

@@ -245,10 +245,12 @@ class DuplicatesPage(QWizardPage):
 
     def _found(self, check: DuplicateCheck) -> None:
         self.check = check
+        notes = "".join(f"{w}\n\n" for w in check.warnings)
         if check.same_passport is not None:
             c = check.same_passport
             self.status.setText(
-                self.tr(
+                notes
+                + self.tr(
                     "Этот паспорт уже есть в базе: {0}. Второго клиента с тем же паспортом "
                     "создать нельзя — продолжите с найденным."
                 ).format(describe(c))
@@ -258,14 +260,21 @@ class DuplicatesPage(QWizardPage):
                 "existing",
                 c,
             ).setChecked(True)
-        elif check.same_person:
-            self.status.setText(
-                self.tr(
+        elif check.same_person or check.similar:
+            if check.same_person:
+                text = self.tr(
                     "В базе есть клиент с теми же ФИО и датой рождения, но другим паспортом. "
                     "Возможно, паспорт заменён. Выберите, как поступить:"
                 )
-            )
-            for c in check.same_person:
+            else:
+                text = self.tr(
+                    "Возможный дубликат: в базе есть клиент с той же датой рождения и почти "
+                    "такими же ФИО (отличие в букву-две). Сверьте написание с паспортом; "
+                    "если это тот же человек, вернитесь и исправьте ФИО или замените паспорт. "
+                    "Выберите, как поступить:"
+                )
+            self.status.setText(notes + text)
+            for c in (*check.same_person, *check.similar):
                 self._choice(
                     self.tr(
                         "Это он(а): заменить паспорт у клиента {0} (старый сохранится в истории)"
@@ -277,7 +286,9 @@ class DuplicatesPage(QWizardPage):
                 self.tr("Это другой человек: зарегистрировать нового клиента"), "new", None
             )
         else:
-            self.status.setText(self.tr("Дубликатов не найдено: будет создан новый клиент."))
+            self.status.setText(
+                notes + self.tr("Дубликатов не найдено: будет создан новый клиент.")
+            )
             self._choice(self.tr("Зарегистрировать нового клиента"), "new", None).setChecked(True)
         first = self.choices.checkedButton() or next(iter(self.choices.buttons()), None)
         if first is not None:
@@ -293,7 +304,7 @@ class DuplicatesPage(QWizardPage):
         key = button.property("choiceKey")
         wizard = self._wizard()
         customer_id = button.property("customerId")
-        pool = (self.check.same_passport, *self.check.same_person)
+        pool = (self.check.same_passport, *self.check.same_person, *self.check.similar)
         wizard.existing = next((c for c in pool if c is not None and c.id == customer_id), None)
         wizard.replace_passport = key == "replace"
         return True
