@@ -65,7 +65,7 @@ class PgServer:
         opts = (
             f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200 -c shared_buffers=256MB"
+            "-c max_connections=200 -c shared_buffers=256MB -c wal_level=replica"
         )
         self._run(
             "pg_ctl", "-D", str(self.data_dir), "-o", opts, "-l",
@@ -104,6 +104,74 @@ def start_server(bin_dir: Path | None = None) -> PgServer:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"PostgreSQL did not start: see {data / 'server.log'}")
+
+
+@dataclass
+class Standby:
+    """A primary and a hot standby streaming from it, and the database the tests use."""
+
+    primary: PgServer
+    replica: PgServer
+    database: str
+
+    def caught_up(self, timeout: float = 20) -> None:
+        """Wait until the standby has replayed everything the primary has written so far."""
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=self.primary.port, user=self.primary.user, dbname="postgres",
+            autocommit=True,
+        ) as conn:  # fmt: skip
+            row = conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()
+            assert row is not None
+            target = row[0]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with psycopg.connect(
+                host="127.0.0.1", port=self.replica.port, user=self.replica.user,
+                dbname="postgres", autocommit=True,
+            ) as conn:  # fmt: skip
+                done = conn.execute(
+                    "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,)
+                ).fetchone()
+            if done and done[0]:
+                return
+            time.sleep(0.05)
+        raise RuntimeError("the standby did not catch up")
+
+    def replica_sql(self, statement: str) -> object:
+        """One statement on the standby as its superuser (pg_wal_replay_pause(), say)."""
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=self.replica.port, user=self.replica.user,
+            dbname="postgres", autocommit=True,
+        ) as conn:  # fmt: skip
+            row = conn.execute(statement).fetchone()
+            return row[0] if row else None
+
+
+def start_standby(primary: PgServer) -> PgServer:
+    """A hot standby of ``primary``: pg_basebackup -R (streaming, the primary's default
+    wal_level=replica and trusted replication from loopback), started on a free port."""
+    root = Path(tempfile.mkdtemp(prefix="console-standby-"))
+    data = root / "data"
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+    standby = PgServer(bin_dir=primary.bin_dir, data_dir=data, port=_free_port(), user=primary.user)
+    standby._run(
+        "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", primary.user,
+        "-D", str(data), "-R", "-X", "stream", "-c", "fast",
+    )  # fmt: skip
+    standby.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", standby.port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    return standby
 
 
 def require_server_binaries(what: str) -> None:
