@@ -289,6 +289,7 @@ def seat(desk: Desk) -> list[Clerk]:
 def run_desk(desk: Desk) -> dict[str, Any]:
     """A worker process: its clerks work in threads until the deadline; what they were told."""
     random.seed(desk.seed)
+    cpu_started = time.process_time()
     clerks = seat(desk)
     if desk.sabotage and clerks:
         clerks[0].doomed = True
@@ -311,6 +312,7 @@ def run_desk(desk: Desk) -> dict[str, Any]:
         "errors": sum(c.errors for c in clerks) + sum(1 for c in clerks if not c.finished),
         "error_samples": sorted({e for c in clerks for e in c.error_samples}),
         "saves": clerks[0].shared.saves if clerks else {},
+        "client_cpu_s": time.process_time() - cpu_started,
     }
 
 
@@ -591,6 +593,8 @@ def main(argv: list[str] | None = None) -> None:
         "pooler": settings.db_pooler,
         "prepared_statements": settings.db_prepared_statements,
         "replicas": len(settings.db_read_urls),
+        "client_cpu_s": round(sum(r["client_cpu_s"] for r in results), 1),
+        "load_avg": round(os.getloadavg()[0], 1),
         **watched,
     }
     print(json.dumps(figures, ensure_ascii=False))

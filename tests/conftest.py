@@ -130,7 +130,9 @@ def standby() -> Iterator[Standby]:
     """A primary of its own (wal_level=replica) and a hot standby streaming from it
     (pg_basebackup -R), on two ports, with a migrated database ``console_rr``."""
     require_server_binaries("replica tests")
-    primary = start_server()
+    # As a deployment runs it: a commit returns once its WAL is flushed, and so on its way to
+    # the standby (the session's server turns that off for speed).
+    primary = start_server(options="-c synchronous_commit=on")
     try:
         admin = create_db_engine(primary.url("postgres"))
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -48,6 +48,7 @@ class PgServer:
     data_dir: Path
     port: int
     user: str
+    options: str = ""  # more -c settings, after (and over) the defaults of start()
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
@@ -67,6 +68,8 @@ class PgServer:
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=200 -c shared_buffers=256MB -c wal_level=replica"
         )
+        if self.options:
+            opts = f"{opts} {self.options}"
         self._run(
             "pg_ctl", "-D", str(self.data_dir), "-o", opts, "-l",
             str(self.data_dir / "server.log"), "-w", "-t", "30", "start",
@@ -78,8 +81,9 @@ class PgServer:
         shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
 
-def start_server(bin_dir: Path | None = None) -> PgServer:
-    """initdb a fresh cluster in a temporary folder and start it on a free loopback port."""
+def start_server(bin_dir: Path | None = None, options: str = "") -> PgServer:
+    """initdb a fresh cluster in a temporary folder and start it on a free loopback port
+    (``options``: more ``-c`` settings)."""
     bin_dir = bin_dir or find_pg_bin()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
@@ -90,7 +94,7 @@ def start_server(bin_dir: Path | None = None) -> PgServer:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         shutil.chown(data, "postgres")
-    server = PgServer(bin_dir=bin_dir, data_dir=data, port=_free_port(), user=user)
+    server = PgServer(bin_dir=bin_dir, data_dir=data, port=_free_port(), user=user, options=options)
     server._run(
         "initdb", "-D", str(data), "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8",
         "-U", user,

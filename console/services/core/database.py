@@ -257,7 +257,7 @@ class Database:
             denied = permission_denied(err)
             if denied is not None:
                 raise denied from err
-            if getattr(err.orig, "sqlstate", None) == "25006":  # read_only_sql_transaction
+            if _read_only_server(err):
                 raise DatabaseUnavailableError(
                     "Сервер базы данных сейчас только для чтения (резервная копия или "
                     "переключение серверов): изменения не сохранены. Укажите в настройках "
@@ -347,6 +347,13 @@ class Database:
         for replica in self.router.replicas if self.router is not None else ():
             replica.engine.dispose()
         self.engine.dispose()
+
+
+def _read_only_server(err: exc.DBAPIError) -> bool:
+    """A hot standby refused a write: "cannot set transaction read-write mode during recovery"
+    (0A000) at BEGIN, or "cannot execute … in a read-only transaction" (25006)."""
+    state = getattr(err.orig, "sqlstate", None)
+    return state == "25006" or (state == "0A000" and "recovery" in str(err.orig))
 
 
 def _one_row(conn: Connection, sql: str) -> Sequence[Any]:

@@ -1,10 +1,9 @@
 """Which server a read goes to: a hot standby when it is up, close behind and has the desk's own
 writes, else the primary.
 
-Read-your-writes: after every committed transaction the desk asks the primary for its WAL
-insert position (``pg_current_wal_insert_lsn()``, taken after the commit, so the commit record
-is before it; the insert position rather than the write position because with
-``synchronous_commit = off`` the commit returns before its WAL is written). A read may go to a
+Read-your-writes: after every committed transaction the desk asks the primary where its WAL
+stands (:data:`WRITTEN_SQL`, taken after the commit, so the commit record is before it). A
+read may go to a
 replica only once the replica has replayed up to there (``pg_last_wal_replay_lsn()``); if it
 has not, the read waits for it a little (``wait_s``) on the replica's connection, then reads
 the primary. The replica's position is remembered, so while the desk writes nothing new a read
@@ -39,8 +38,15 @@ MEASURE_SQL = (
     "  ELSE COALESCE(EXTRACT(epoch FROM pg_catalog.now()"
     "   - pg_catalog.pg_last_xact_replay_timestamp()), 0)::float8 END"
 )
-#: On the primary after a commit: a WAL position at or after that commit's record.
-WRITTEN_SQL = "SELECT (pg_catalog.pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint"
+#: On the primary after a commit: a WAL position at or after that commit's record, that the
+#: primary sends the standbys soon: the flushed position when a commit waits for its flush
+#: (synchronous_commit on, the default), else the insert position (the WAL writer flushes an
+#: asynchronous commit within three wal_writer_delay).
+WRITTEN_SQL = (
+    "SELECT (CASE WHEN pg_catalog.current_setting('synchronous_commit') = 'off'"
+    " THEN pg_catalog.pg_current_wal_insert_lsn() ELSE pg_catalog.pg_current_wal_flush_lsn() END"
+    " - '0/0'::pg_lsn)::bigint"
+)
 
 Run = Callable[[str], Sequence[Any]]  # one statement on the connection at hand → its one row
 
