@@ -298,7 +298,10 @@ def run_desk(desk: Desk) -> dict[str, Any]:
         t.start()
     for t in threads:
         t.join()
+    reads = {"replica": 0, "primary": 0}
     for db in {id(c.db): c.db for c in clerks}.values():
+        for where, n in (db.router.served if db.router is not None else {}).items():
+            reads[where] += n
         db.dispose()
     return {
         "latencies_ms": [ms for c in clerks for ms in c.latencies_ms],
@@ -313,6 +316,7 @@ def run_desk(desk: Desk) -> dict[str, Any]:
         "error_samples": sorted({e for c in clerks for e in c.error_samples}),
         "saves": clerks[0].shared.saves if clerks else {},
         "client_cpu_s": time.process_time() - cpu_started,
+        "reads": reads,
     }
 
 
@@ -593,6 +597,9 @@ def main(argv: list[str] | None = None) -> None:
         "pooler": settings.db_pooler,
         "prepared_statements": settings.db_prepared_statements,
         "replicas": len(settings.db_read_urls),
+        "reads_routed": {
+            where: sum(r["reads"][where] for r in results) for where in ("replica", "primary")
+        },
         "client_cpu_s": round(sum(r["client_cpu_s"] for r in results), 1),
         "load_avg": round(os.getloadavg()[0], 1),
         **watched,

@@ -114,6 +114,7 @@ def test_a_write_is_on_the_next_card_read(
             assert shown.holder is not None and shown.holder.phone == phone
         # and those reads were the standby's: it has the writes (the desk waited for them)
         assert _where(desk.db) == (True, standby.replica.port)
+        assert desk.db.router is not None and desk.db.router.served["replica"] >= 15
     finally:
         desk.db.dispose()
 
@@ -236,3 +237,42 @@ def test_the_status_bar_says_when_reads_go_to_the_primary(  # type: ignore[no-un
     finally:
         tasks.shutdown()
         desk.db.dispose()
+
+
+def test_read_urls_come_from_a_list_or_one_string() -> None:
+    from console.settings import read_urls
+
+    assert read_urls("postgresql://r1/db, postgresql://r2/db") == (
+        "postgresql://r1/db",
+        "postgresql://r2/db",
+    )
+    assert read_urls(["postgresql://r1/db"]) == ("postgresql://r1/db",)
+    assert load_settings("postgresql://p/db", db_read_urls="postgresql://r1").db_read_urls == (
+        "postgresql://r1",
+    )
+
+
+def test_a_replica_url_takes_the_login_and_database_of_the_primary() -> None:
+    from console.services.core.database import normalise_url, replica_url
+
+    primary = normalise_url("postgresql://clerk.a@primary:5432/retail?sslmode=verify-full")
+    made = replica_url("postgresql://replica1:5433", primary)
+    assert (made.username, made.host, made.port, made.database) == (
+        "clerk.a", "replica1", 5433, "retail",
+    )  # fmt: skip
+    assert made.query == {"sslmode": "verify-full"}
+    with pytest.raises(Exception, match="Пароль"):
+        replica_url("postgresql://x:secret@replica1/retail", primary)
+
+
+def test_a_write_whose_position_is_unknown_keeps_reads_on_the_primary_until_the_next() -> None:
+    from console.services.core.replicas import ReadRouter
+
+    router = ReadRouter([])
+    router.wrote(100)
+    router.wrote(None)
+    assert router.written > 10**18
+    router.wrote(120)
+    assert router.written == 120
+    router.wrote(110)  # an older position never moves it back
+    assert router.written == 120

@@ -8,6 +8,7 @@ as ``postgres`` (PgBouncer refuses root). ``admin()`` opens its console (SHOW PO
 Also for local benchmarks::
 
     python -m tests.support.pgbouncer --server-port 55432 [--pool-size 1] [--idle 10]
+        [--max-db-connections 60]
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -169,15 +172,21 @@ def main() -> None:
     parser.add_argument("--server-port", type=int, required=True)
     parser.add_argument("--pool-size", type=int, default=1)
     parser.add_argument("--idle", type=int, default=600, help="server_idle_timeout, seconds")
-    args = parser.parse_args()
-    bouncer = start_pgbouncer(
-        args.server_port, pool_size=args.pool_size, server_idle_timeout=args.idle
+    parser.add_argument(
+        "--max-db-connections", type=int, default=0, help="max_db_connections (0: no cap)"
     )
-    print(f"PgBouncer {version()} on 127.0.0.1:{bouncer.port} (Ctrl+C stops it)", flush=True)
+    args = parser.parse_args()
+    # Stopped with SIGTERM (a background job ignores SIGINT): stop PgBouncer too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    bouncer = start_pgbouncer(
+        args.server_port, pool_size=args.pool_size, server_idle_timeout=args.idle,
+        max_db_connections=args.max_db_connections,
+    )  # fmt: skip
+    print(f"{version()} on 127.0.0.1:{bouncer.port} (Ctrl+C stops it)", flush=True)
     print(f"config: {bouncer.folder / 'pgbouncer.ini'}", flush=True)
     try:
         bouncer.process.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         bouncer.stop()

@@ -162,7 +162,10 @@ def start_standby(primary: PgServer) -> PgServer:
     data = root / "data"
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
-    standby = PgServer(bin_dir=primary.bin_dir, data_dir=data, port=_free_port(), user=primary.user)
+    standby = PgServer(
+        bin_dir=primary.bin_dir, data_dir=data, port=_free_port(), user=primary.user,
+        options=primary.options,  # a hot standby needs max_connections & co. >= the primary's
+    )  # fmt: skip
     standby._run(
         "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", primary.user,
         "-D", str(data), "-R", "-X", "stream", "-c", "fast",

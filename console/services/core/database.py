@@ -295,6 +295,8 @@ class Database:
         (sign-in: who the login is must not come from a copy)."""
         session = self._replica_read() if self.router is not None and not primary else None
         opened = session is not None
+        if self.router is not None and not primary:
+            self.router.served["replica" if opened else "primary"] += 1
         if session is None:
             session = self._sessions()
         try:
@@ -332,9 +334,11 @@ class Database:
                     line = self._replica_lines[id(replica.engine)] = LookupLine(replica.engine)
                 try:
                     if self.router.usable(replica, partial(_first_row, line)):
+                        self.router.served["replica"] += 1
                         return line
                 except (DatabaseUnavailableError, exc.DBAPIError):
                     self.router.went_down(replica)
+            self.router.served["primary"] += 1
         if self._lookup_line is None:
             self._lookup_line = LookupLine(self.engine)
         return self._lookup_line

@@ -85,6 +85,8 @@ class ReadRouter:
     replicas: list[Replica]
     routing: ReadRouting = field(default_factory=ReadRouting)
     written: int = 0
+    #: Read units and lookups served by a replica / by the primary although there are replicas.
+    served: dict[str, int] = field(default_factory=lambda: {"replica": 0, "primary": 0})
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def candidates(self) -> list[Replica]:
