@@ -575,6 +575,7 @@ def main(argv: list[str] | None = None) -> None:
         if len(latencies) >= 20
         else max(latencies, default=0)
     )
+    behind_pooler = owner.behind_pooler
     owner.dispose()
     for sample in sorted({e for r in results for e in r["error_samples"]})[:10]:
         print("error:", sample)
@@ -595,6 +596,7 @@ def main(argv: list[str] | None = None) -> None:
         "think_s": args.think,
         "seconds": args.seconds,
         "pooler": settings.db_pooler,
+        "behind_pooler": behind_pooler,  # found out: then nothing is prepared
         "prepared_statements": settings.db_prepared_statements,
         "replicas": len(settings.db_read_urls),
         "reads_routed": {
