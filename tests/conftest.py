@@ -57,7 +57,7 @@ POSTGRES_FIXTURES = frozenset(
     {"pg_server", "pg_template", "pg_db", "hostile_server", "hostile", "pgbouncer", "standby"}
 )
 #: Fixtures that start a real PgBouncer / a primary with a streaming hot standby.
-PGBOUNCER_FIXTURES = frozenset({"pgbouncer"})
+PGBOUNCER_FIXTURES = frozenset({"pgbouncer", "standby_bouncers"})
 STANDBY_FIXTURES = frozenset({"standby"})
 
 

@@ -30,6 +30,7 @@ from console.services.registration import edit as registration_edit
 from console.services.staff import auth
 from console.settings import load_settings
 from tests.support.factories import AccountIds, make_account, make_login, stored_identity
+from tests.support.pgbouncer import PgBouncer, require_pgbouncer, start_pgbouncer
 from tests.support.pgserver import Standby
 
 PASSWORD = "Пароль-2026!"
@@ -276,3 +277,49 @@ def test_a_write_whose_position_is_unknown_keeps_reads_on_the_primary_until_the_
     assert router.written == 120
     router.wrote(110)  # an older position never moves it back
     assert router.written == 120
+
+
+@pytest.fixture
+def standby_bouncers(standby: Standby) -> Iterator[tuple[PgBouncer, PgBouncer]]:
+    """A PgBouncer (transaction mode) before the primary and one before the standby."""
+    require_pgbouncer()
+    before_primary = start_pgbouncer(standby.primary.port)
+    try:
+        before_replica = start_pgbouncer(standby.replica.port)
+        try:
+            yield before_primary, before_replica
+        finally:
+            before_replica.stop()
+    finally:
+        before_primary.stop()
+
+
+def test_through_pgbouncer_in_front_of_both_servers(
+    standby: Standby,
+    standby_bouncers: tuple[PgBouncer, PgBouncer],
+    clerk: str,
+    account: AccountIds,
+) -> None:
+    """The retailer's set-up: both poolers are found out, reads go to the standby, a write is on
+    the next card read, and nothing collides although psycopg would prepare from the fifth run."""
+    before_primary, before_replica = standby_bouncers
+    settings = load_settings(
+        before_primary.url(standby.database),
+        db_read_urls=(f"postgresql://127.0.0.1:{before_replica.port}/",),
+    )
+    desk = auth.connect_as(settings, clerk, PASSWORD)
+    try:
+        assert desk.db.behind_pooler
+        assert desk.db.router is not None
+        assert _where(desk.db) == (True, standby.replica.port)
+        for n in range(8):
+            phone = f"+7912111{n:04d}"
+            _edit(desk.db, desk.actor, account.customer_id, phone)
+            shown = card.load_card(desk.db, account.account_id)
+            assert shown.holder is not None and shown.holder.phone == phone
+            assert search.search(desk.db, account.number).rows
+        assert desk.db.router.served["replica"] >= 16
+        users = [row["user"] for row in before_replica.pools(standby.database)]
+        assert clerk in users  # the standby's PgBouncer pools per login too
+    finally:
+        desk.db.dispose()
