@@ -323,3 +323,24 @@ def test_through_pgbouncer_in_front_of_both_servers(
         assert clerk in users  # the standby's PgBouncer pools per login too
     finally:
         desk.db.dispose()
+
+
+def test_a_replica_back_from_down_is_measured_before_it_serves() -> None:
+    from sqlalchemy import create_engine
+
+    from console.services.core.replicas import ReadRouter, ReadRouting, Replica
+
+    replica = Replica(create_engine("sqlite://"))
+    router = ReadRouter([replica], ReadRouting(retry_s=0.0, check_every_s=60))
+    asked: list[str] = []
+
+    def run(sql: str) -> tuple[bool, int, float]:
+        asked.append(sql)
+        return (True, 500, 0.0)
+
+    assert router.usable(replica, run) and len(asked) == 1
+    router.went_down(replica)
+    assert router.note.endswith("недоступна.")
+    assert router.candidates() == [replica]  # retry_s has passed
+    assert router.usable(replica, run) and len(asked) == 2
+    assert replica.state == "ok" and router.note == ""

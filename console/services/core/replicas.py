@@ -127,6 +127,7 @@ class ReadRouter:
     def went_down(self, replica: Replica) -> None:
         replica.state = "down"
         replica.down_until = time.monotonic() + self.routing.retry_s
+        replica.checked_at = -math.inf  # measured again before the next read there
 
     def wrote(self, position: int | None) -> None:
         """A transaction committed on the primary; ``position`` from :data:`WRITTEN_SQL`, or
