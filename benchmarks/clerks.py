@@ -2,6 +2,13 @@
 register appeals and edit the same customers.
 
     python -m benchmarks.clerks --database URL --clerks 50 --seconds 60 [--think 1] [--processes 2]
+        [--pooler auto|transaction|none] [--no-prepared-statements] [--read-url URL ...]
+        [--watch-url URL] [--postmaster-pid PID]
+
+The clerks connect the way the console does: the settings are the console's own
+(``load_settings``: settings.toml, CONSOLE_* variables), the options above override their
+``db_pooler``, ``db_prepared_statements`` and ``db_read_urls``, and each clerk signs in with
+``auth.connect_as`` (its own login, a pool of one connection, the replicas of the settings).
 
 A clerk pauses between operations (exponentially, mean ``--think`` seconds: a person at the
 counter does not click faster than that; ``--think 0`` is a stress test). The clerks are spread
@@ -20,7 +27,11 @@ implausible reading, say) are counted apart as ``refused``; conflicts as ``confl
 ``--sabotage`` makes one clerk's thread die on purpose, to show that it is seen.
 
 The last line is JSON: {"operations", "p95_ms", "lost", "duplicates", "conflicts_reported",
-"ledger_balanced", "lost_updates", ...}. lost/duplicates compare every payment, reading, appeal
+"ledger_balanced", "lost_updates", ...}. ``server_connections`` is what the server saw of the
+clerks' logins (pg_stat_activity, sampled each second through ``--watch-url``, default the
+database URL): the most at once and the mean. With ``--postmaster-pid`` (a server on this
+machine) ``server`` holds the server's CPU seconds, the bytes its processes read and wrote, and
+WAL bytes and commits over the run. lost/duplicates compare every payment, reading, appeal
 and audit event a clerk was told was recorded with what the database holds afterwards; the ledger
 is balanced when every payment's ledger entries add up to minus its amount; lost_updates counts
 customers whose version moved by other than the number of saves reported as done.
@@ -29,8 +40,10 @@ customers whose version moved by other than the number of saves reported as done
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
+import os
 import random
 import secrets
 import statistics
@@ -39,8 +52,9 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, text
@@ -48,7 +62,7 @@ from sqlalchemy import bindparam, func, select, text
 from console.models import Account, AccountHolder, Appeal, AuditEvent, Customer, Payment, Reading
 from console.models.enums import AppealChannel, AuditAction, PaymentMethod, StaffRole
 from console.services.appeals import catalog, intake
-from console.services.core.database import Database, create_db_engine, normalise_url
+from console.services.core.database import Database
 from console.services.core.errors import ConflictError, ValidationError
 from console.services.core.reference_data import ensure_reference_data
 from console.services.lookup import search
@@ -58,6 +72,7 @@ from console.services.registration import edit as registration_edit
 from console.services.staff import audit, auth, members
 from console.services.staff.actor import SYSTEM, Actor
 from console.services.staff.credentials import open_database
+from console.settings import Settings, load_settings
 
 
 @dataclass
@@ -199,7 +214,7 @@ OPERATIONS: list[tuple[Callable[[Clerk], None], int]] = [
 class Desk:
     """What a worker process needs to seat its clerks (all picklable)."""
 
-    url: str
+    settings: Settings
     logins: list[tuple[int, str, str]]  # (n, login, password)
     numbers: list[str]
     account_ids: list[int]
@@ -213,9 +228,11 @@ class Desk:
     sabotage: bool = False  # the first clerk's thread dies at once
 
 
-def prepare(url: str, clerks: int) -> tuple[Database, dict[str, Any], list[tuple[int, str, str]]]:
+def prepare(
+    settings: Settings, clerks: int
+) -> tuple[Database, dict[str, Any], list[tuple[int, str, str]]]:
     """Reference data, the accounts clerks work on, and one staff login per clerk."""
-    owner = open_database(url)
+    owner = open_database(settings.database_url, settings=replace(settings, db_read_urls=()))
     with owner.transaction() as session:
         ensure_reference_data(session)
     with owner.read() as session:
@@ -249,18 +266,20 @@ def prepare(url: str, clerks: int) -> tuple[Database, dict[str, Any], list[tuple
 
 
 def seat(desk: Desk) -> list[Clerk]:
-    """Sign the desk's clerks in: on PostgreSQL each with its own login role and one connection."""
+    """Sign the desk's clerks in as the console does: on PostgreSQL each with its own login role
+    (``auth.connect_as``: the settings' pooler, prepared statements and replicas), one
+    connection each."""
     shared = Shared(desk.reading_accounts, desk.customers, desk.topics)
     seated, embedded = [], None
     for n, login, password in desk.logins:
-        if desk.url.startswith("sqlite"):
-            embedded = embedded or open_database(desk.url)
+        if desk.settings.is_embedded:
+            embedded = embedded or open_database(desk.settings.database_url)
             db = embedded
             actor = auth.authenticate(db, login, password, workstation=f"bench-{n}")
         else:
-            parsed = normalise_url(desk.url).set(username=login)
-            db = Database(create_db_engine(parsed, password=password, pool_size=1))
-            actor = auth.current_actor(db, workstation=f"bench-{n}")
+            settings = replace(desk.settings, db_pool_size=1, workstation=f"bench-{n}")
+            signed = auth.connect_as(settings, login, password)
+            db, actor = signed.db, signed.actor
         seated.append(
             Clerk(actor, db, desk.numbers, desk.account_ids, desk.service_id, shared)
         )  # fmt: skip
@@ -270,6 +289,7 @@ def seat(desk: Desk) -> list[Clerk]:
 def run_desk(desk: Desk) -> dict[str, Any]:
     """A worker process: its clerks work in threads until the deadline; what they were told."""
     random.seed(desk.seed)
+    cpu_started = time.process_time()
     clerks = seat(desk)
     if desk.sabotage and clerks:
         clerks[0].doomed = True
@@ -278,7 +298,10 @@ def run_desk(desk: Desk) -> dict[str, Any]:
         t.start()
     for t in threads:
         t.join()
+    reads = {"replica": 0, "primary": 0}
     for db in {id(c.db): c.db for c in clerks}.values():
+        for where, n in (db.router.served if db.router is not None else {}).items():
+            reads[where] += n
         db.dispose()
     return {
         "latencies_ms": [ms for c in clerks for ms in c.latencies_ms],
@@ -292,6 +315,8 @@ def run_desk(desk: Desk) -> dict[str, Any]:
         "errors": sum(c.errors for c in clerks) + sum(1 for c in clerks if not c.finished),
         "error_samples": sorted({e for c in clerks for e in c.error_samples}),
         "saves": clerks[0].shared.saves if clerks else {},
+        "client_cpu_s": time.process_time() - cpu_started,
+        "reads": reads,
     }
 
 
@@ -319,6 +344,101 @@ def counts(db: Database, column: Any, keys: list[str]) -> dict[str, int]:
                     select(column, func.count()).where(column.in_(chunk)).group_by(column)
                 ).all()
             )
+    return found
+
+
+class Watcher:
+    """Counts the clerks' server connections each second while they work (pg_stat_activity)
+    and, given the postmaster's pid, what the server spent meanwhile."""
+
+    def __init__(self, url: str, postmaster_pid: int = 0) -> None:
+        self.db = open_database(url, pool_size=1, prepared_statements=False)
+        self.pid = postmaster_pid
+        self.samples: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._start: dict[str, float] = {}
+
+    def start(self) -> None:
+        self._start = self._usage()
+        self._thread.start()
+
+    def stop(self) -> dict[str, Any]:
+        self._stop.set()
+        self._thread.join()
+        end = self._usage()
+        self.db.dispose()
+        counted = [n for n in self.samples if n > 0]  # before the first clerk signed in: none
+        figures: dict[str, Any] = {
+            "server_connections": {
+                "max": max(counted, default=0),
+                "mean": round(statistics.fmean(counted), 1) if counted else 0,
+            }
+        }
+        if self._start:
+            figures["server"] = {k: round(end[k] - self._start[k], 2) for k in sorted(end)}
+        return figures
+
+    def _watch(self) -> None:
+        while not self._stop.wait(1.0):
+            # A sample lost is no failure of the clerks.
+            with contextlib.suppress(Exception), self.db.read() as session:
+                self.samples.append(
+                    int(
+                        session.scalar(
+                            text(
+                                "SELECT count(*) FROM pg_stat_activity"
+                                " WHERE usename LIKE 'bench\\_clerk\\_%'"
+                            )
+                        )
+                        or 0
+                    )
+                )
+
+    def _usage(self) -> dict[str, float]:
+        """CPU seconds and IO bytes of the postmaster and its children, WAL bytes, commits."""
+        if not self.pid:
+            return {}
+        with self.db.read() as session:
+            wal, commits, blocks_read = session.execute(
+                text(
+                    "SELECT (pg_current_wal_insert_lsn() - '0/0')::float8,"
+                    " sum(xact_commit)::float8, sum(blks_read)::float8 FROM pg_stat_database"
+                )
+            ).one()
+        tick = os.sysconf("SC_CLK_TCK")
+        cpu = read_bytes = written = 0.0
+        for pid in [self.pid, *children(self.pid)]:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                used = int(fields[11]) + int(fields[12])  # utime, stime
+                if pid == self.pid:
+                    used += int(fields[13]) + int(fields[14])  # the children that ended
+                cpu += used / tick
+                io = dict(
+                    line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines()
+                )
+                read_bytes += int(io["read_bytes"])
+                written += int(io["write_bytes"])
+        return {
+            "cpu_s": cpu,
+            "read_bytes": read_bytes,
+            "write_bytes": written,
+            "wal_bytes": float(wal),
+            "commits": float(commits),
+            "blocks_read": float(blocks_read),
+        }
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (a postmaster's backends and workers)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            with contextlib.suppress(OSError):
+                stat = (proc / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(proc.name))
     return found
 
 
@@ -362,19 +482,50 @@ def main(argv: list[str] | None = None) -> None:
         help="worker processes the clerks are spread over (50 desktops are not one Python)",
     )  # fmt: skip
     parser.add_argument(
+        "--pooler", choices=("auto", "transaction", "none"), default=None,
+        help="Settings.db_pooler (default: the console's settings, i.e. auto)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-prepared-statements", action="store_true",
+        help="Settings.db_prepared_statements = false",
+    )  # fmt: skip
+    parser.add_argument(
+        "--read-url", action="append", default=None, metavar="URL",
+        help="a read replica (Settings.db_read_urls; repeat for more)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--watch-url", default="", metavar="URL",
+        help="where to count the clerks' server connections (default: --database)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--postmaster-pid", type=int, default=0, metavar="PID",
+        help="the server's postmaster on this machine: report its CPU and IO over the run",
+    )  # fmt: skip
+    parser.add_argument(
         "--sabotage", action="store_true",
         help="one clerk's thread dies at once: the run must report it and exit with status 1",
     )  # fmt: skip
     args = parser.parse_args(argv)
-    owner, work, logins = prepare(args.database, args.clerks)
+    overrides: dict[str, Any] = {}
+    if args.pooler:
+        overrides["db_pooler"] = args.pooler
+    if args.no_prepared_statements:
+        overrides["db_prepared_statements"] = False
+    if args.read_url is not None:
+        overrides["db_read_urls"] = tuple(args.read_url)
+    settings = load_settings(args.database, **overrides)
+    owner, work, logins = prepare(settings, args.clerks)
     before = versions(owner, work["customers"])
+    watcher = (
+        Watcher(args.watch_url or args.database, args.postmaster_pid) if owner.is_postgres else None
+    )
     processes = max(1, min(args.processes, len(logins)))
     if not owner.is_postgres:
         processes = 1  # SQLite: one writer; the clerks share one file in one process
     deadline = time.time() + args.seconds + 5 + 2 * processes  # the start of the processes
     desks = [
         Desk(
-            url=args.database,
+            settings=settings,
             logins=logins[i::processes],
             think_s=args.think,
             deadline=deadline,
@@ -384,8 +535,11 @@ def main(argv: list[str] | None = None) -> None:
         )  # fmt: skip
         for i in range(processes)
     ]
+    if watcher is not None:
+        watcher.start()
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
         results = list(pool.map(run_desk, desks))
+    watched = watcher.stop() if watcher is not None else {}
     clerks_count = len(logins)
     saves: dict[int, int] = {}
     for r in results:
@@ -421,6 +575,7 @@ def main(argv: list[str] | None = None) -> None:
         if len(latencies) >= 20
         else max(latencies, default=0)
     )
+    behind_pooler = owner.behind_pooler
     owner.dispose()
     for sample in sorted({e for r in results for e in r["error_samples"]})[:10]:
         print("error:", sample)
@@ -440,6 +595,16 @@ def main(argv: list[str] | None = None) -> None:
         "processes": processes,
         "think_s": args.think,
         "seconds": args.seconds,
+        "pooler": settings.db_pooler,
+        "behind_pooler": behind_pooler,  # found out: then nothing is prepared
+        "prepared_statements": settings.db_prepared_statements,
+        "replicas": len(settings.db_read_urls),
+        "reads_routed": {
+            where: sum(r["reads"][where] for r in results) for where in ("replica", "primary")
+        },
+        "client_cpu_s": round(sum(r["client_cpu_s"] for r in results), 1),
+        "load_avg": round(os.getloadavg()[0], 1),
+        **watched,
     }
     print(json.dumps(figures, ensure_ascii=False))
     failed = (

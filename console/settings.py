@@ -83,6 +83,24 @@ class Settings:
     # server planning it again. PgBouncer in transaction mode before 1.21 (or without
     # max_prepared_statements) cannot carry prepared statements between clients: set false there.
     db_prepared_statements: bool = True
+    # A connection pooler between the desk and the server. "auto": each new connection finds out
+    # (a pooler answers with a cancel key of its own, so the backend pid libpq was given differs
+    # from pg_backend_pid()); "transaction": a transaction-mode pooler, no check; "none": direct.
+    # Behind a pooler the console keeps no session state: no prepared statements either, unless
+    # db_pooler_prepared_statements says the pooler carries them (PgBouncer >= 1.21 with
+    # max_prepared_statements > 0).
+    db_pooler: str = "auto"
+    db_pooler_prepared_statements: bool = False
+    # Read replicas (hot standbys) for lookups, cards, reports and lists: URLs such as
+    # "postgresql://replica1:5432/retail" (the signed-in login and password are used; the
+    # primary's database name when none is given). Sign-in, audited reads and every write go to
+    # the primary; a desk reads its own writes (it waits up to db_replica_wait_ms for the
+    # replica to replay them, else reads the primary); a replica more than
+    # db_replica_max_lag_s behind, or down, is left for db_replica_retry_s and the primary read.
+    db_read_urls: tuple[str, ...] = ()
+    db_replica_max_lag_s: float = 5.0
+    db_replica_wait_ms: int = 200
+    db_replica_retry_s: float = 15.0
     # Sign in as this login without a password: tests and demos on the embedded database only.
     autologin: str = ""
 
@@ -92,7 +110,12 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
+POOLER_MODES = ("auto", "transaction", "none")
+
+
 def _coerce(name: str, raw: Any) -> Any:
+    if name == "db_read_urls":
+        return read_urls(raw)
     if name == "reading_limits":
         if not isinstance(raw, dict):
             raise ValueError("reading_limits must be a table")
@@ -117,6 +140,9 @@ def load_settings(database_url: str | None = None, **overrides: Any) -> Settings
         settings = replace(settings, database_url=env_url)
     if env_office:
         settings = replace(settings, office_code=env_office)
+    env_read = os.environ.get("CONSOLE_READ_URLS")
+    if env_read is not None:
+        settings = replace(settings, db_read_urls=read_urls(env_read))
     env_autologin = os.environ.get("CONSOLE_AUTOLOGIN")
     if env_autologin:
         settings = replace(settings, autologin=env_autologin)
@@ -124,4 +150,13 @@ def load_settings(database_url: str | None = None, **overrides: Any) -> Settings
         settings = replace(settings, database_url=database_url)
     if not settings.database_url:
         settings = replace(settings, database_url=embedded_database_url())
-    return replace(settings, **overrides) if overrides else settings
+    settings = replace(settings, **overrides) if overrides else settings
+    if settings.db_pooler not in POOLER_MODES:
+        raise ValueError(f"db_pooler must be one of {', '.join(POOLER_MODES)}")
+    return replace(settings, db_read_urls=read_urls(settings.db_read_urls))
+
+
+def read_urls(raw: Any) -> tuple[str, ...]:
+    """Replica URLs from a list, or from one string separated by commas or spaces."""
+    items = raw.replace(",", " ").split() if isinstance(raw, str) else list(raw or ())
+    return tuple(str(item).strip() for item in items if str(item).strip())

@@ -1,7 +1,8 @@
 #!/bin/sh
 # System packages the test suite uses on Debian/Ubuntu: PostgreSQL 15 server (the suite starts
-# its own), poppler-utils (pdftotext, pdftoppm), the libraries Qt needs offscreen, and Xvfb,
-# xdotool and Qt's X11 libraries for the real-keyboard tests.
+# its own), PgBouncer (the suite starts one in transaction mode in front of it), poppler-utils
+# (pdftotext, pdftoppm), the libraries Qt needs offscreen, and Xvfb, xdotool and Qt's X11
+# libraries for the real-keyboard tests.
 # Does nothing where everything is already there; needs root (or sudo) otherwise.
 set -e
 need=""
@@ -9,6 +10,7 @@ command -v pdftotext >/dev/null 2>&1 || need="$need poppler-utils"
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     need="$need postgresql postgresql-contrib"
 fi
+command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || need="$need pgbouncer"
 dpkg -s libegl1 >/dev/null 2>&1 || need="$need libegl1"
 dpkg -s libxkbcommon0 >/dev/null 2>&1 || need="$need libxkbcommon0"
 dpkg -s libfontconfig1 >/dev/null 2>&1 || need="$need libfontconfig1"

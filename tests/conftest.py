@@ -32,11 +32,15 @@ from console.settings import load_settings  # noqa: E402
 from console.views.common.context import ViewContext  # noqa: E402
 from console.views.common.tasks import TaskRunner  # noqa: E402
 from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
+from tests.support.pgbouncer import PgBouncer, require_pgbouncer, start_pgbouncer  # noqa: E402
 from tests.support.pgserver import (  # noqa: E402
     PgServer,
+    Standby,
     find_pg_bin,
+    require_server_binaries,
     scratch_database,
     start_server,
+    start_standby,
 )
 from tests.support.xserver import XServer, missing_tools, start_xvfb  # noqa: E402
 
@@ -50,7 +54,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 #: Fixtures that start or use the session's PostgreSQL servers.
-POSTGRES_FIXTURES = frozenset({"pg_server", "pg_template", "pg_db", "hostile_server", "hostile"})
+POSTGRES_FIXTURES = frozenset(
+    {"pg_server", "pg_template", "pg_db", "hostile_server", "hostile", "pgbouncer", "standby"}
+)
+#: Fixtures that start a real PgBouncer / a primary with a streaming hot standby.
+PGBOUNCER_FIXTURES = frozenset({"pgbouncer", "standby_bouncers"})
+STANDBY_FIXTURES = frozenset({"standby"})
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +96,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         params = callspec.params.values() if callspec is not None else ()
         if names & POSTGRES_FIXTURES or "postgres" in params:
             item.add_marker(pytest.mark.postgres)
+        if names & PGBOUNCER_FIXTURES:
+            item.add_marker(pytest.mark.pgbouncer)
+        if names & STANDBY_FIXTURES:
+            item.add_marker(pytest.mark.standby)
         if "qtbot" in names:
             item.add_marker(pytest.mark.qt)
         if "xserver" in names:
@@ -113,6 +126,46 @@ def pg_server() -> Iterator[PgServer]:
         yield server
     finally:
         server.destroy()
+
+
+@pytest.fixture(scope="session")
+def pgbouncer(pg_server: PgServer) -> Iterator[PgBouncer]:
+    """Debian's PgBouncer in transaction mode in front of the session's server: SCRAM against
+    the server's own password hashes, one server connection per (database, login) pool.
+    Skipped loudly where pgbouncer is not installed; with CI=true that is a failure."""
+    require_pgbouncer()
+    bouncer = start_pgbouncer(pg_server.port, pool_size=1)
+    try:
+        yield bouncer
+    finally:
+        bouncer.stop()
+
+
+@pytest.fixture(scope="session")
+def standby() -> Iterator[Standby]:
+    """A primary of its own (wal_level=replica) and a hot standby streaming from it
+    (pg_basebackup -R), on two ports, with a migrated database ``console_rr``."""
+    require_server_binaries("replica tests")
+    # As a deployment runs it: a commit returns once its WAL is flushed, and so on its way to
+    # the standby (the session's server turns that off for speed).
+    primary = start_server(options="-c synchronous_commit=on")
+    try:
+        admin = create_db_engine(primary.url("postgres"))
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("CREATE DATABASE console_rr"))
+        admin.dispose()
+        owner = Database(create_db_engine(primary.url("console_rr")))
+        upgrade(owner)
+        with owner.transaction() as session:
+            ensure_reference_data(session)
+        owner.dispose()
+        replica = start_standby(primary)
+        try:
+            yield Standby(primary, replica, "console_rr")
+        finally:
+            replica.destroy()
+    finally:
+        primary.destroy()
 
 
 @pytest.fixture(scope="session")

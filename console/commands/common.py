@@ -43,6 +43,7 @@ def connect(settings: Settings) -> Database:
         sslmode=settings.db_sslmode,
         sslrootcert=settings.db_sslrootcert,
         prepared_statements=settings.db_prepared_statements,
+        settings=settings,
     )
 
 

@@ -48,6 +48,7 @@ class PgServer:
     data_dir: Path
     port: int
     user: str
+    options: str = ""  # more -c settings, after (and over) the defaults of start()
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
@@ -65,8 +66,10 @@ class PgServer:
         opts = (
             f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200 -c shared_buffers=256MB"
+            "-c max_connections=200 -c shared_buffers=256MB -c wal_level=replica"
         )
+        if self.options:
+            opts = f"{opts} {self.options}"
         self._run(
             "pg_ctl", "-D", str(self.data_dir), "-o", opts, "-l",
             str(self.data_dir / "server.log"), "-w", "-t", "30", "start",
@@ -78,8 +81,9 @@ class PgServer:
         shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
 
-def start_server(bin_dir: Path | None = None) -> PgServer:
-    """initdb a fresh cluster in a temporary folder and start it on a free loopback port."""
+def start_server(bin_dir: Path | None = None, options: str = "") -> PgServer:
+    """initdb a fresh cluster in a temporary folder and start it on a free loopback port
+    (``options``: more ``-c`` settings)."""
     bin_dir = bin_dir or find_pg_bin()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
@@ -90,7 +94,7 @@ def start_server(bin_dir: Path | None = None) -> PgServer:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         shutil.chown(data, "postgres")
-    server = PgServer(bin_dir=bin_dir, data_dir=data, port=_free_port(), user=user)
+    server = PgServer(bin_dir=bin_dir, data_dir=data, port=_free_port(), user=user, options=options)
     server._run(
         "initdb", "-D", str(data), "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8",
         "-U", user,
@@ -104,6 +108,77 @@ def start_server(bin_dir: Path | None = None) -> PgServer:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"PostgreSQL did not start: see {data / 'server.log'}")
+
+
+@dataclass
+class Standby:
+    """A primary and a hot standby streaming from it, and the database the tests use."""
+
+    primary: PgServer
+    replica: PgServer
+    database: str
+
+    def caught_up(self, timeout: float = 20) -> None:
+        """Wait until the standby has replayed everything the primary has written so far."""
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=self.primary.port, user=self.primary.user, dbname="postgres",
+            autocommit=True,
+        ) as conn:  # fmt: skip
+            row = conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()
+            assert row is not None
+            target = row[0]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with psycopg.connect(
+                host="127.0.0.1", port=self.replica.port, user=self.replica.user,
+                dbname="postgres", autocommit=True,
+            ) as conn:  # fmt: skip
+                done = conn.execute(
+                    "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,)
+                ).fetchone()
+            if done and done[0]:
+                return
+            time.sleep(0.05)
+        raise RuntimeError("the standby did not catch up")
+
+    def replica_sql(self, statement: str) -> object:
+        """One statement on the standby as its superuser (pg_wal_replay_pause(), say)."""
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=self.replica.port, user=self.replica.user,
+            dbname="postgres", autocommit=True,
+        ) as conn:  # fmt: skip
+            row = conn.execute(statement).fetchone()
+            return row[0] if row else None
+
+
+def start_standby(primary: PgServer) -> PgServer:
+    """A hot standby of ``primary``: pg_basebackup -R (streaming, the primary's default
+    wal_level=replica and trusted replication from loopback), started on a free port."""
+    root = Path(tempfile.mkdtemp(prefix="console-standby-"))
+    data = root / "data"
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+    standby = PgServer(
+        bin_dir=primary.bin_dir, data_dir=data, port=_free_port(), user=primary.user,
+        options=primary.options,  # a hot standby needs max_connections & co. >= the primary's
+    )  # fmt: skip
+    standby._run(
+        "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", primary.user,
+        "-D", str(data), "-R", "-X", "stream", "-c", "fast",
+    )  # fmt: skip
+    standby.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", standby.port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    return standby
 
 
 def require_server_binaries(what: str) -> None:

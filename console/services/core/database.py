@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,6 +23,10 @@ from console.services.core.errors import (
     PermissionDeniedError,
 )
 from console.services.core.lookup_line import LookupLine
+from console.services.core.replicas import WRITTEN_SQL, ReadRouter, ReadRouting, Replica
+
+if TYPE_CHECKING:
+    from console.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +74,17 @@ def create_db_engine(
     sslmode: str = "",
     sslrootcert: str = "",
     prepared_statements: bool = True,
+    pooler: str = "auto",
+    pooler_prepared_statements: bool = False,
 ) -> Engine:
     """Build an engine. The password, if any, comes from the keyring or a prompt, never the URL.
 
     ``sslmode``/``sslrootcert`` go to libpq as they are (``verify-full`` checks the server's
-    certificate against ``sslrootcert`` and its host name). ``prepared_statements=False`` is
-    for a transaction-mode PgBouncer that cannot carry them (Settings.db_prepared_statements).
+    certificate against ``sslrootcert`` and its host name). ``prepared_statements=False``
+    prepares nothing anywhere (Settings.db_prepared_statements). ``pooler`` (Settings.db_pooler):
+    behind a transaction-mode pooler each new connection turns psycopg's prepared statements
+    off, unless ``pooler_prepared_statements`` says the pooler carries them; "auto" finds the
+    pooler out on each new connection (see :func:`behind_pooler`).
     """
     parsed = normalise_url(url) if isinstance(url, str) else url
     if parsed.drivername.startswith("sqlite"):
@@ -111,6 +121,10 @@ def create_db_engine(
         connect_args=connect_args,
         hide_parameters=True,  # statement parameters carry customers' data: not in errors/logs
     )
+    if pooler not in ("auto", "transaction", "none"):
+        raise ConsoleError(f"Неверный режим пулера «{pooler}»: допустимы auto, transaction, none.")
+    if pooler != "none":
+        event.listen(engine, "connect", _pooler_hook(pooler, pooler_prepared_statements))
     _log_connections(engine)
     return engine
 
@@ -138,13 +152,104 @@ def _log_connections(engine: Engine) -> None:
     event.listen(engine, "invalidate", invalidate)
 
 
+def _pooler_hook(mode: str, keep_prepared: bool) -> Any:
+    def on_connect(dbapi_conn: Any, record: Any) -> None:
+        pooled = mode == "transaction" or behind_pooler(dbapi_conn)
+        record.info["pooler"] = pooled
+        if pooled and not keep_prepared:
+            # A prepared statement lives in one server session; a transaction-mode pooler hands
+            # that session to another desk after COMMIT ("_pg3_0" already exists / does not exist).
+            dbapi_conn.prepare_threshold = None
+
+    return on_connect
+
+
+def behind_pooler(dbapi_conn: Any) -> bool:
+    """Whether a fresh psycopg connection talks to the server through a pooler.
+
+    The server tells libpq its backend pid and cancel key at start-up (BackendKeyData). A pooler
+    that shares server connections cannot pass those on — a client's cancel request must reach
+    whichever server connection runs its query at that moment — so it makes up a key of its own
+    (PgBouncer: 8 random bytes). The pid libpq holds then differs from ``pg_backend_pid()``.
+    One round trip per new connection; the answer is kept in the pool's record (``pooler``)."""
+    cursor = dbapi_conn.cursor()
+    try:
+        cursor.execute("SELECT pg_catalog.pg_backend_pid()")
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+        dbapi_conn.rollback()
+    return bool(row is not None and row[0] != dbapi_conn.info.backend_pid)
+
+
+def connect_database(
+    settings: Settings, url: str | URL, *, password: str | None, pool_size: int
+) -> Database:
+    """The Database a desk works in: ``url`` (with the login) and, from the settings, TLS, the
+    pooler, prepared statements and the read replicas (same login and password)."""
+    parsed = normalise_url(url) if isinstance(url, str) else url
+    options: dict[str, Any] = {
+        "password": password,
+        "pool_size": pool_size,
+        "sslmode": settings.db_sslmode,
+        "sslrootcert": settings.db_sslrootcert,
+        "prepared_statements": settings.db_prepared_statements,
+        "pooler": settings.db_pooler,
+        "pooler_prepared_statements": settings.db_pooler_prepared_statements,
+    }
+    primary = create_db_engine(parsed, connect_timeout=settings.db_connect_timeout_s, **options)
+    if parsed.drivername.startswith("sqlite") or not settings.db_read_urls:
+        return Database(primary)
+    replicas = [
+        # A replica that does not answer at once is not worth a clerk's wait: the primary is.
+        create_db_engine(
+            replica_url(read_url, parsed),
+            connect_timeout=min(2, settings.db_connect_timeout_s),
+            **options,
+        )  # fmt: skip
+        for read_url in settings.db_read_urls
+    ]
+    routing = ReadRouting(
+        max_lag_s=settings.db_replica_max_lag_s,
+        wait_s=settings.db_replica_wait_ms / 1000,
+        retry_s=settings.db_replica_retry_s,
+    )
+    return Database(primary, replicas=replicas, routing=routing)
+
+
+def replica_url(read_url: str, primary: URL) -> URL:
+    """A replica's address with the primary's login (and database, when none is given)."""
+    given = normalise_url(read_url)
+    if given.password:
+        raise ConsoleError("Пароль в адресе резервной копии базы не допускается.")
+    return primary.set(
+        host=given.host, port=given.port, database=given.database or primary.database,
+        query=given.query or primary.query,
+    )  # fmt: skip
+
+
 class Database:
     """An engine and its session factory; ``transaction()`` is the unit of work."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        replicas: Sequence[Engine] = (),
+        routing: ReadRouting | None = None,
+    ) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=True)
         self._lookup_line: LookupLine | None = None
+        self.router = (
+            ReadRouter([Replica(e) for e in replicas], routing or ReadRouting())
+            if replicas
+            else None
+        )
+        self._replica_sessions = {
+            id(e): sessionmaker(e, expire_on_commit=False, autoflush=True) for e in replicas
+        }
+        self._replica_lines: dict[int, LookupLine] = {}
 
     @property
     def dialect(self) -> str:
@@ -170,6 +275,8 @@ class Database:
         try:
             with session.begin():
                 yield session
+            if self.router is not None:
+                self.router.wrote(_written_position(session))
         except exc.OperationalError as err:
             if err.connection_invalidated or _is_disconnect(err):
                 log.warning("transaction lost its database connection (%s)", type(err).__name__)
@@ -188,32 +295,88 @@ class Database:
             denied = permission_denied(err)
             if denied is not None:
                 raise denied from err
+            if _read_only_server(err):
+                raise DatabaseUnavailableError(
+                    "Сервер базы данных сейчас только для чтения (резервная копия или "
+                    "переключение серверов): действие, которое записывает в базу, не выполнено. "
+                    "Укажите в настройках основной сервер или повторите попытку позже."
+                ) from err
             raise
         finally:
             session.close()
 
+    @property
+    def read_note(self) -> str:
+        """Why reads go to the primary although replicas are configured ("" when they don't)."""
+        return self.router.note if self.router is not None else ""
+
+    @property
+    def behind_pooler(self) -> bool:
+        """Whether the primary's connections go through a transaction-mode pooler."""
+        if not self.is_postgres:
+            return False
+        with self.engine.connect() as conn:
+            return bool(conn.connection.info.get("pooler"))
+
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def read(self, *, primary: bool = False) -> Iterator[Session]:
         """A read-only unit: one snapshot, nothing written.
 
         On PostgreSQL the transaction is opened READ ONLY (psycopg sends "BEGIN READ ONLY": no
         extra round trip), so the server refuses a write by mistake, and it ends with COMMIT
         rather than ROLLBACK: psycopg discards its prepared statements on every rollback, and
         re-planning is most of what an exact lookup costs (a million accounts: 0.5 ms prepared,
-        2.5 ms planned each time)."""
-        session = self._sessions()
+        2.5 ms planned each time).
+
+        With read replicas the unit runs on one that is up, close behind and has this desk's
+        writes (see replicas), else on the primary; ``primary=True`` always reads the primary
+        (sign-in: who the login is must not come from a copy)."""
+        session = self._replica_read() if self.router is not None and not primary else None
+        opened = session is not None
+        if self.router is not None and not primary:
+            self.router.served["replica" if opened else "primary"] += 1
+        if session is None:
+            session = self._sessions()
         try:
             with _read_connection_lost():
-                if self.is_postgres:
+                if self.is_postgres and not opened:
                     session.connection(execution_options={"postgresql_readonly": True})
                 yield session
                 session.commit()
         finally:
             session.close()
 
+    def _replica_read(self) -> Session | None:
+        """A read-only session on a replica fit to read from now, or None (read the primary)."""
+        assert self.router is not None
+        for replica in self.router.candidates():
+            session = self._replica_sessions[id(replica.engine)]()
+            try:
+                conn = session.connection(execution_options={"postgresql_readonly": True})
+                if self.router.usable(replica, partial(_one_row, conn)):
+                    return session
+            except exc.DBAPIError:
+                self.router.went_down(replica)  # unreachable, or not a server it can read
+            session.close()
+        return None
+
     @property
     def lookup_line(self) -> LookupLine:
-        """The lookup's own connection for stand-alone read statements (see lookup_line)."""
+        """The lookup's own connection for stand-alone read statements (see lookup_line): on a
+        replica fit to read from now when there are replicas (chosen per access), else the
+        primary's."""
+        if self.router is not None:
+            for replica in self.router.candidates():
+                line = self._replica_lines.get(id(replica.engine))
+                if line is None:
+                    line = self._replica_lines[id(replica.engine)] = LookupLine(replica.engine)
+                try:
+                    if self.router.usable(replica, partial(_first_row, line)):
+                        self.router.served["replica"] += 1
+                        return line
+                except (DatabaseUnavailableError, exc.DBAPIError):
+                    self.router.went_down(replica)
+            self.router.served["primary"] += 1
         if self._lookup_line is None:
             self._lookup_line = LookupLine(self.engine)
         return self._lookup_line
@@ -221,7 +384,35 @@ class Database:
     def dispose(self) -> None:
         if self._lookup_line is not None:
             self._lookup_line.close()
+        for line in self._replica_lines.values():
+            line.close()
+        for replica in self.router.replicas if self.router is not None else ():
+            replica.engine.dispose()
         self.engine.dispose()
+
+
+def _read_only_server(err: exc.DBAPIError) -> bool:
+    """A hot standby refused a write: "cannot set transaction read-write mode during recovery"
+    (0A000) at BEGIN, or "cannot execute … in a read-only transaction" (25006)."""
+    state = getattr(err.orig, "sqlstate", None)
+    return state == "25006" or (state == "0A000" and "recovery" in str(err.orig))
+
+
+def _one_row(conn: Connection, sql: str) -> Sequence[Any]:
+    return conn.exec_driver_sql(sql).one()
+
+
+def _first_row(line: LookupLine, sql: str) -> Sequence[Any]:
+    return line.fetch(sql, {})[0]
+
+
+def _written_position(session: Session) -> int | None:
+    """After a commit: the primary's WAL position at or after it (None when it cannot say)."""
+    try:
+        value = session.execute(text(WRITTEN_SQL)).scalar()
+    except exc.DBAPIError:
+        return None  # the write stands; until asked again every read goes to the primary
+    return int(value) if value is not None else None
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from console.models import Office, Staff
 from console.models.enums import AuditAction, StaffRole
 from console.services.core.database import (
     Database,
+    connect_database,
     create_db_engine,
     normalise_url,
     permission_denied,
@@ -145,8 +146,9 @@ def connect_as(settings: Settings, login: str, password: str, *, office_code: st
 
 
 def current_actor(db: Database, *, office_code: str = "", workstation: str = "") -> Actor:
-    """PostgreSQL: the active staff row whose login is the connected role (``current_user``)."""
-    with db.read() as session:
+    """PostgreSQL: the active staff row whose login is the connected role (``current_user``),
+    read on the primary (never a replica's copy of the staff list)."""
+    with db.read(primary=True) as session:
         role = str(session.scalar(text("SELECT current_user")))
         try:
             staff = session.scalar(select(Staff).where(Staff.login == role))
@@ -328,16 +330,12 @@ def _connect(
     url: str, login: str, password: str, settings: Settings | None, *, pool_size: int
 ) -> Database:
     parsed = normalise_url(url)
-    engine = create_db_engine(
-        parsed.set(username=login, password=None),
-        password=password,
-        pool_size=pool_size,
-        connect_timeout=settings.db_connect_timeout_s if settings else 5,
-        sslmode=settings.db_sslmode if settings else "",
-        sslrootcert=settings.db_sslrootcert if settings else "",
-        prepared_statements=settings.db_prepared_statements if settings else True,
-    )
-    db = Database(engine)
+    as_login = parsed.set(username=login, password=None)
+    if settings is not None:
+        db = connect_database(settings, as_login, password=password, pool_size=pool_size)
+    else:
+        db = Database(create_db_engine(as_login, password=password, pool_size=pool_size))
+    engine = db.engine
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -367,11 +365,13 @@ def _connect(
 
 
 def _refused_login(reason: str) -> bool:
-    """libpq's words (English or a Russian server) for a wrong password, no such role or a
-    disabled (NOLOGIN) role, as opposed to a database that is not there or not reachable."""
+    """libpq's (or PgBouncer's) words (English or a Russian server) for a wrong password, no
+    such role or a disabled (NOLOGIN) role, as opposed to a database that is not there or not
+    reachable."""
     text_ = reason.lower()
     return (
         "password" in text_
+        or "authentication failed" in text_  # PgBouncer: "SASL authentication failed"
         or "пароль" in text_
         or "not permitted to log in" in text_
         or "не разрешён вход" in text_

@@ -11,8 +11,14 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from console.services.core.database import Database, create_db_engine, normalise_url
+from console.services.core.database import (
+    Database,
+    connect_database,
+    create_db_engine,
+    normalise_url,
+)
 from console.services.core.errors import ConsoleError, DatabaseUnavailableError
+from console.settings import Settings
 
 KEYRING_SERVICE = "service-console"
 
@@ -55,8 +61,12 @@ def open_database(
     sslmode: str = "",
     sslrootcert: str = "",
     prepared_statements: bool = True,
+    settings: Settings | None = None,
 ) -> Database:
-    """Connect, taking the password from the keyring or asking for it; check the connection."""
+    """Connect, taking the password from the keyring or asking for it; check the connection.
+
+    With ``settings`` the pooler, prepared-statement and replica settings apply as well (and
+    theirs win over the keyword arguments)."""
     parsed = normalise_url(url)
     if parsed.password:
         raise ConsoleError(
@@ -67,17 +77,20 @@ def open_database(
         return Database(create_db_engine(parsed))
     password = stored_password(parsed)
     for _attempt in range(3):
-        db = Database(
-            create_db_engine(
-                parsed,
-                password=password,
-                pool_size=pool_size,
-                connect_timeout=connect_timeout,
-                sslmode=sslmode,
-                sslrootcert=sslrootcert,
-                prepared_statements=prepared_statements,
+        if settings is not None:
+            db = connect_database(settings, parsed, password=password, pool_size=pool_size)
+        else:
+            db = Database(
+                create_db_engine(
+                    parsed,
+                    password=password,
+                    pool_size=pool_size,
+                    connect_timeout=connect_timeout,
+                    sslmode=sslmode,
+                    sslrootcert=sslrootcert,
+                    prepared_statements=prepared_statements,
+                )
             )
-        )
         try:
             with db.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
