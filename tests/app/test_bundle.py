@@ -64,6 +64,10 @@ def test_frozen_app_starts_creates_its_database_and_stays_up(bundle: Path, tmp_p
         assert accounts >= 1000
         time.sleep(3)
         assert proc.poll() is None, "the frozen console exited after creating its database"
+        # Qt's own buttons and dialogs in Russian: the catalogue travels with the bundle.
+        assert list(bundle.rglob("qtbase_ru.qm"))
+        log = (data / "logs" / "console.log").read_text(encoding="utf-8")
+        assert "catalogue qtbase_ru not found" not in log
     finally:
         proc.kill()
         proc.wait(timeout=30)
