@@ -41,9 +41,11 @@ from console.services.core.formatting import date, money
 from console.services.core.labels import choices
 from console.services.documents import appeal_papers
 from console.views.common.context import ViewContext
+from console.views.common.form_widgets import clear_on_edit
 from console.views.common.operations import run_op
 from console.views.common.printing import print_pdf
 from console.views.common.tasks import message_for
+from console.views.common.unsaved import UnsavedGuard
 
 ERROR_STYLE = "color: #b00020;"
 FIELDS = (
@@ -103,6 +105,7 @@ class AppealDialog(QDialog):
         error.setWordWrap(True)
         error.hide()
         column.addWidget(error)
+        clear_on_edit(widget, error)  # the clerk fixed it: the old message goes
         self.errors[name] = error
         self.inputs[name] = widget
         form.addRow(label, box)
@@ -177,7 +180,9 @@ class AppealDialog(QDialog):
         self.submit.setEnabled(False)
         self.submit.clicked.connect(self.register)
         cancel = QPushButton(self.tr("Отмена (Esc)"), page)
-        cancel.clicked.connect(self.reject)
+        cancel.setObjectName("cancelButton")
+        self.guard = UnsavedGuard(self, self.has_input)
+        cancel.clicked.connect(self.guard.cancel)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.submit)
@@ -234,6 +239,16 @@ class AppealDialog(QDialog):
         column.addLayout(row)
         column.addStretch(2)
         return page
+
+    def has_input(self) -> bool:
+        """Something the clerk typed that closing the form would lose (not the prefilled)."""
+        if self.pages.currentIndex() != 0:
+            return False
+        edits = (self.applicant, self.phone, self.email)
+        return (
+            bool(self.text.toPlainText().strip()) or bool(self.attachments)
+            or any(e.isModified() and e.text().strip() for e in edits)
+        )  # fmt: skip
 
     # --- loading ------------------------------------------------------------------------
     def _load(self) -> None:

@@ -102,6 +102,7 @@ class ReadingEntryDialog(QDialog):
         self.state: AccountReadingState | None = None
         self.rows: list[ZoneRow] = []
         self.outcome: SubmitResult | None = None
+        self._banner_about_fields = False
         self.setObjectName("ReadingEntryDialog")
         self.setWindowTitle(self.tr("Ввод показаний"))
         self.setMinimumWidth(760)
@@ -291,6 +292,7 @@ class ReadingEntryDialog(QDialog):
             row = ZoneRow(box, grid, 1 + index * 2, meter, zone,
                           typed.get((meter.meter_id, zone.zone), ""))  # fmt: skip
             row.edited.connect(self._recheck)
+            row.edited.connect(self._field_edited)
             enter_moves_to(row.edit, functools.partial(self._next_field, row))
             self.rows.append(row)
         if meter.verification_expired and meter.estimation_note:
@@ -347,7 +349,7 @@ class ReadingEntryDialog(QDialog):
         checks = self._recheck()
         problem = self._entry_problem(checks)
         if problem is not None:
-            self._show_banner(problem)
+            self._show_banner(problem, about_fields=True)
             return
         self.banner.setVisible(False)
         rows = [r for r in self.rows if r.check is not None]
@@ -461,7 +463,7 @@ class ReadingEntryDialog(QDialog):
                     else:
                         row.show_message(message, ERROR_STYLE)
                         row.edit.setFocus()
-        self._show_banner(message)
+        self._show_banner(message, about_fields=True)
 
     def _failed(self, error: Exception) -> None:
         self.confirmation.update_button()
@@ -472,7 +474,15 @@ class ReadingEntryDialog(QDialog):
             return
         self._show_banner(message_for(error))
 
-    def _show_banner(self, error: object) -> None:
+    def _field_edited(self) -> None:
+        """The clerk is fixing the field: the banner about it goes (the live message beside the
+        field still says what is wrong, if anything still is)."""
+        if self._banner_about_fields:
+            self.banner.setVisible(False)
+            self._banner_about_fields = False
+
+    def _show_banner(self, error: object, *, about_fields: bool = False) -> None:
+        self._banner_about_fields = about_fields
         text = error if isinstance(error, str) else message_for(error)  # type: ignore[arg-type]
         self.banner.setText(text)
         self.banner.setStyleSheet(f"{ERROR_STYLE} font-weight: bold;")

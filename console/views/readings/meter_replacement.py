@@ -34,8 +34,10 @@ from console.services.readings.meter_replacement import (
     replace_meter,
 )
 from console.views.common.context import ViewContext
+from console.views.common.form_widgets import clear_on_edit, on_edit
 from console.views.common.operations import Operation, run_op
 from console.views.common.tasks import message_for
+from console.views.common.unsaved import UnsavedGuard
 from console.views.readings.confirmation_block import ConfirmationBlock
 from console.views.readings.rows import ERROR_STYLE, ZoneRow
 
@@ -93,6 +95,7 @@ class MeterReplacementDialog(QDialog):
         self.banner.setStyleSheet(f"{ERROR_STYLE} font-weight: bold;")
         self.banner.setVisible(False)
         layout.addWidget(self.banner)
+        self._banner_about_fields = False
         self.pages = QStackedWidget(self)
         layout.addWidget(self.pages)
         self._build_form_page()
@@ -191,6 +194,9 @@ class MeterReplacementDialog(QDialog):
         ):
             form.addRow(caption, widget)
             form.addRow("", self._error_label(new_box, field))
+            if widget is not self.initial_box:
+                clear_on_edit(widget, self.errors[field])
+                on_edit(widget, self._field_edited)
         layout.addWidget(new_box)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -199,7 +205,10 @@ class MeterReplacementDialog(QDialog):
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.to_confirmation)
         cancel = QPushButton(self.tr("Отмена"), page)
-        cancel.clicked.connect(self.reject)
+        cancel.setObjectName("cancelButton")
+        cancel.setAutoDefault(False)
+        self.guard = UnsavedGuard(self, self.has_input)
+        cancel.clicked.connect(self.guard.cancel)
         buttons.addWidget(self.next_button)
         buttons.addWidget(cancel)
         layout.addLayout(buttons)
@@ -217,6 +226,8 @@ class MeterReplacementDialog(QDialog):
             edit.setObjectName(f"initial_{zone}")
             edit.setPlaceholderText(names[zones][zone - 1])
             edit.setToolTip(names[zones][zone - 1])
+            clear_on_edit(edit, self.errors[INITIAL_VALUES])
+            on_edit(edit, self._field_edited)
             self.initial_layout.addWidget(edit)
             self.initial.append(edit)
 
@@ -247,6 +258,7 @@ class MeterReplacementDialog(QDialog):
         for index, zone in enumerate(meter.zone_states):
             row = ZoneRow(self.final_box, self.final_grid, 1 + index * 2, meter, zone)
             row.edited.connect(self._recheck)
+            row.edited.connect(self._field_edited)
             self.rows.append(row)
         self.model.setText(meter.model)
         self.zones.setValue(meter.zones)
@@ -311,7 +323,9 @@ class MeterReplacementDialog(QDialog):
                 row.edit.setFocus()
                 if row.check is None:
                     row.show_message(self.tr("Введите конечное показание."), ERROR_STYLE)
-                self._show_error(self.tr("Проверьте конечные показания снимаемого счётчика."))
+                self._show_error(
+                    self.tr("Проверьте конечные показания снимаемого счётчика."), about_fields=True
+                )
                 return
         self.banner.setVisible(False)
         checks = [r.check for r in self.rows if r.check is not None]
@@ -384,13 +398,26 @@ class MeterReplacementDialog(QDialog):
             if label is not None:
                 label.setText(message)
                 label.setVisible(True)
-        self._show_error(message)
+        self._show_error(message, about_fields=True)
 
     def _failed(self, error: Exception) -> None:
         self.confirmation.update_button()
         self.pages.setCurrentIndex(0)
         self._show_error(error)
 
-    def _show_error(self, error: object) -> None:
+    def has_input(self) -> bool:
+        """Something typed that closing the form would lose (before it is stored)."""
+        if self.pages.currentIndex() == 2:
+            return False
+        typed = [self.serial, self.ratio, *self.initial] + [r.edit for r in self.rows]
+        return any(e.isModified() and e.text().strip() for e in typed)
+
+    def _field_edited(self) -> None:
+        if self._banner_about_fields:
+            self.banner.setVisible(False)
+            self._banner_about_fields = False
+
+    def _show_error(self, error: object, *, about_fields: bool = False) -> None:
+        self._banner_about_fields = about_fields
         self.banner.setText(error if isinstance(error, str) else message_for(error))  # type: ignore[arg-type]
         self.banner.setVisible(True)

@@ -37,6 +37,7 @@ from console.views.common.keyboard import default_button_per_page
 from console.views.common.operations import Operation, run_op
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
+from console.views.common.unsaved import UnsavedGuard
 
 
 def _with_error(field: QWidget, error: ErrorLabel) -> QVBoxLayout:
@@ -67,6 +68,15 @@ class RefundRegisterDialog(QDialog):
         self.stack.addWidget(self._done_page())
         QVBoxLayout(self).addWidget(self.stack)
         default_button_per_page(self.stack, {0: self.submit, 1: self.print_button})
+        self.guard = UnsavedGuard(self, self.has_input)
+        self.cancel_button.clicked.connect(self.guard.cancel)
+        fields = {
+            "applicant": self.applicant, "passport": self.passport, "amount": self.amount,
+            "reason": self.reason, "payments": self.payments, "recipient_name": self.recipient,
+            "bic": self.bic, "settlement_account": self.settlement,
+        }  # fmt: skip
+        for name, field in fields.items():
+            self.errors[name].clears_on_edit(field)
         run_op(
             ctx,
             self,
@@ -157,7 +167,7 @@ class RefundRegisterDialog(QDialog):
         self.submit.clicked.connect(self.register)
         cancel = QPushButton(self.tr("Отмена"), page)
         cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
+        self.cancel_button = cancel
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.submit)
@@ -195,6 +205,20 @@ class RefundRegisterDialog(QDialog):
         return page
 
     # --- behaviour ----------------------------------------------------------------------
+    def has_input(self) -> bool:
+        """Something the clerk typed or ticked that closing the form would lose."""
+        if self.stack.currentIndex() != 0:
+            return False  # registered: nothing to lose
+        typed = (self.passport, self.recipient, self.bic, self.settlement)
+        checked = any(
+            self.payments.item(i).checkState() == Qt.CheckState.Checked
+            for i in range(self.payments.count())
+        )
+        return (
+            any(field.text().strip() for field in typed)
+            or self.amount.isModified() or checked or self.attachments.count() > 0
+        )  # fmt: skip
+
     def _loaded(self, context: RefundContext) -> None:
         self.context = context
         self.summary.setText(
