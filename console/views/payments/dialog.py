@@ -53,10 +53,20 @@ class PaymentDialog(QDialog):
 
     paid = Signal(object)  # payments.PaymentResult
 
-    def __init__(self, ctx: ViewContext, account_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: ViewContext,
+        account_id: int,
+        parent: QWidget | None = None,
+        *,
+        amount_due: Decimal | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.account_id = account_id
+        #: What the customer owes with what was just added at the counter (the readings taken
+        #: a minute ago are not charged yet): offered as the amount when it is more than the dues.
+        self.amount_due = amount_due
         # Made once, when the form opens: every retry of this form is the same payment.
         self.idempotency_key = uuid.uuid4().hex
         self.payment_result: counter.PaymentResult | None = None
@@ -214,6 +224,8 @@ class PaymentDialog(QDialog):
             )
         )  # fmt: skip
         self.model.load(dues)
+        if self.amount_due is not None and self.amount_due > self.model.total:
+            self.model.set_total(self.amount_due)
         self.total_edit.set_value(self.model.total)
         self.table.selectRow(0)
         self.total_edit.setFocus()

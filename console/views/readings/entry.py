@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
+from decimal import Decimal
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,10 +50,13 @@ from console.views.common.context import ViewContext
 from console.views.common.keyboard import enter_moves_to
 from console.views.common.operations import Operation, run_op
 from console.views.common.tasks import message_for
+from console.views.documents.plugin import DOCUMENT_SHORTCUT, open_document
+from console.views.payments.dialog import PaymentDialog
 from console.views.readings.confirmation_block import ConfirmationBlock
 from console.views.readings.rows import ERROR_STYLE, WARNING_STYLE, ZoneRow
 
 ROW_HEIGHT = 24
+ZERO = Decimal("0.00")
 
 
 def fixed_table(parent: QWidget, headers: list[str]) -> QTableWidget:
@@ -218,15 +223,53 @@ class ReadingEntryDialog(QDialog):
         )  # fmt: skip
         layout.addWidget(self.done_table)
         layout.addStretch(1)
+        # The counter visit goes on: the payment (F9, as on the card) and the month's document.
+        self.pay_button = QPushButton(self.tr("Принять оплату (F9)"), page)
+        self.pay_button.setObjectName("payButton")
+        self.pay_button.setAutoDefault(False)
+        self.pay_button.clicked.connect(self.take_payment)
+        QShortcut(QKeySequence("F9"), page, self.take_payment)
+        self.document_button = QPushButton(self.tr("Платёжный документ (Ctrl+P)"), page)
+        self.document_button.setObjectName("documentButton")
+        self.document_button.setAutoDefault(False)
+        self.document_button.clicked.connect(self.payment_document)
+        QShortcut(QKeySequence(DOCUMENT_SHORTCUT), page, self.payment_document)
         close = QPushButton(self.tr("Закрыть"), page)
         close.setObjectName("closeButton")
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
+        row.addWidget(self.pay_button)
+        row.addWidget(self.document_button)
         row.addStretch(1)
         row.addWidget(close)
         layout.addLayout(row)
         self.close_button = close
         self.pages.addWidget(page)
+
+    @property
+    def account_number(self) -> str:
+        return self.state.account_number if self.state is not None else ""
+
+    def take_payment(self) -> QDialog | None:
+        """«Принять оплату» right after the readings: the dues are loaded afresh, with them."""
+        if self.pages.currentIndex() != 2:
+            return None
+        dialog = PaymentDialog(self.ctx, self.account_id, self, amount_due=self.amount_due())
+        dialog.open()
+        return dialog
+
+    def amount_due(self) -> Decimal | None:
+        """The balance before plus the readings just accepted (≈, at the current tariff)."""
+        if self.outcome is None or self.state is None:
+            return None
+        added = sum((r.amount for r in self.outcome.readings if r.amount is not None), ZERO)
+        return max(self.state.balance + added, ZERO)
+
+    def payment_document(self) -> QDialog | None:
+        """The month's payment document (month picker, then the preview)."""
+        if self.pages.currentIndex() != 2:
+            return None
+        return open_document(self)
 
     # --- loading ----------------------------------------------------------------------------
     def load(self) -> None:
@@ -443,6 +486,11 @@ class ReadingEntryDialog(QDialog):
             for r in result.readings
         ])  # fmt: skip
         self.banner.setVisible(False)
+        due = self.amount_due()
+        if due:
+            self.pay_button.setText(
+                self.tr("Принять оплату: {0} (F9)").format(money(due, currency=True))
+            )
         self.pages.setCurrentIndex(2)
         self.close_button.setFocus()
         self.submitted.emit(result)
