@@ -154,6 +154,8 @@ class AppealDialog(QDialog):
         files_row.addLayout(buttons)
 
         self.account_label = QLabel(self.tr("без лицевого счёта (будущий клиент)"), page)
+
+        self.account_label.setWordWrap(True)  # a long message wraps, never clipped
         self.account_label.setObjectName("accountLabel")
         form.addRow(self.tr("Лицевой счёт:"), self.account_label)
         self._field(form, self.tr("Вид:"), self.kind, "kind")

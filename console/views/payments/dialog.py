@@ -132,6 +132,7 @@ class PaymentDialog(QDialog):
         self.total_edit.textEdited.connect(self._on_total_edited)
         self.total_error = ErrorLabel(page)
         self.hint = QLabel(page)
+        self.hint.setWordWrap(True)  # a long message wraps, never clipped
         self.hint.setObjectName("paymentHint")
         self.cash = QRadioButton(self.tr("&Наличные"), page)
         self.card = QRadioButton(self.tr("Банковская &карта"), page)
@@ -150,6 +151,7 @@ class PaymentDialog(QDialog):
         self.received_edit.textEdited.connect(self._update_change)
         self.received_edit.editingFinished.connect(self._tidy_received)
         self.change_label = QLabel(page)
+        self.change_label.setWordWrap(True)  # a long message wraps, never clipped
         self.change_label.setObjectName("changeLabel")
         self.cash_error = ErrorLabel(page)
         self.confirm = QCheckBox(self.tr("Итоговая сумма &верна"), page)
@@ -194,6 +196,7 @@ class PaymentDialog(QDialog):
         self.done_title.setObjectName("doneTitle")
         self.done_title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.done_details = QLabel(page)
+        self.done_details.setWordWrap(True)  # a long message wraps, never clipped
         self.done_details.setStyleSheet("font-size: 12pt;")
         self.print_button = QPushButton(self.tr("Печать квитанции"), page)
         self.print_button.setDefault(True)

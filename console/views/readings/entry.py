@@ -129,6 +129,7 @@ class ReadingEntryDialog(QDialog):
         page = QWidget(self)
         layout = QVBoxLayout(page)
         self.header = QLabel(self.tr("Загрузка…"), page)
+        self.header.setWordWrap(True)  # a long message wraps, never clipped
         self.header.setObjectName("header")
         self.period_note = QLabel(page)
         self.period_note.setObjectName("periodNote")
@@ -152,6 +153,7 @@ class ReadingEntryDialog(QDialog):
         self.taken_on.setDate(QDate(self.today.year, self.today.month, self.today.day))
         self.taken_on.dateChanged.connect(self._recheck)
         self.date_message = QLabel(page)
+        self.date_message.setWordWrap(True)  # a long message wraps, never clipped
         self.date_message.setObjectName("dateMessage")
         self.date_message.setStyleSheet(ERROR_STYLE)
         self.date_message.setVisible(False)
