@@ -213,6 +213,22 @@ def main() -> int:
         say("READY", int(dialog.winId()), frame.x(), frame.y(), frame.width(), frame.height())
 
     QTimer.singleShot(50, ready)
+    seen: list[QWidget] = []
+
+    def modal() -> None:  # a question box over the dialog: MODAL <text>, CLOSED when it goes
+        box = app.activeModalWidget()
+        if box is not None and box is not dialog and box not in seen:
+            seen.append(box)
+            text = getattr(box, "text", lambda: box.windowTitle())()
+            say("MODAL", int(box.winId()), text.replace(" ", "_"))
+        for old in list(seen):
+            if not old.isVisible():
+                seen.remove(old)
+                say("CLOSED", int(old.winId()))
+
+    watch = QTimer(dialog)
+    watch.timeout.connect(modal)
+    watch.start(100)
     if os.environ.get("DESK_TRACE"):  # while writing a test: what has the focus, what is enabled
         from PySide6.QtWidgets import QLineEdit, QPushButton
 

@@ -22,8 +22,9 @@ def ask_discard(parent: QWidget) -> bool:
     """The question itself (tests replace it): True when the clerk says «Да»."""
     box = QMessageBox(QMessageBox.Icon.Question, parent.windowTitle(), QUESTION,
                       QMessageBox.StandardButton.NoButton, parent)  # fmt: skip
-    yes = box.addButton(QCoreApplication.translate("unsaved", "Да"), QMessageBox.ButtonRole.YesRole)
-    no = box.addButton(QCoreApplication.translate("unsaved", "Нет"), QMessageBox.ButtonRole.NoRole)
+    tr = QCoreApplication.translate
+    yes = box.addButton(tr("unsaved", "&Да"), QMessageBox.ButtonRole.YesRole)
+    no = box.addButton(tr("unsaved", "&Нет"), QMessageBox.ButtonRole.NoRole)
     box.setDefaultButton(no)  # a stray Enter keeps the form
     box.setEscapeButton(no)
     box.exec()

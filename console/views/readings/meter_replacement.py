@@ -35,6 +35,7 @@ from console.services.readings.meter_replacement import (
 )
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import clear_on_edit, on_edit
+from console.views.common.keyboard import default_button_per_page, enter_moves_to
 from console.views.common.operations import Operation, run_op
 from console.views.common.tasks import message_for
 from console.views.common.unsaved import UnsavedGuard
@@ -101,6 +102,12 @@ class MeterReplacementDialog(QDialog):
         self._build_form_page()
         self._build_confirm_page()
         self._build_done_page()
+        # Enter is the button of the step on screen: «Далее», «Подтвердить» (while the check is
+        # unticked it is disabled and Enter does nothing), «Закрыть».
+        default_button_per_page(
+            self.pages,
+            {0: self.next_button, 1: self.confirmation.confirm_button, 2: self.close_button},
+        )
         ctx_, account, day = ctx, account_id, self.today
         run_op(
             ctx,
@@ -214,6 +221,16 @@ class MeterReplacementDialog(QDialog):
         layout.addLayout(buttons)
         self.pages.addWidget(page)
         self._rebuild_initial(1)
+        # Enter goes field by field down the form (a spin box or a date passed Enter on to
+        # «Далее»: the confirmation came up before the new meter was typed); in the last initial
+        # reading it is «Далее».
+        chain: list[QWidget] = [
+            self.serial, self.model, self.zones, self.digits, self.ratio, self.installed_on,
+            self.last_verified, self.next_verification, self.place,
+        ]  # fmt: skip
+        for field, following in zip(chain, chain[1:], strict=False):
+            enter_moves_to(field, lambda following=following: following)
+        enter_moves_to(self.place, lambda: self.initial[0] if self.initial else None)
 
     def _rebuild_initial(self, zones: int) -> None:
         typed = [e.text() for e in self.initial]
@@ -230,6 +247,11 @@ class MeterReplacementDialog(QDialog):
             on_edit(edit, self._field_edited)
             self.initial_layout.addWidget(edit)
             self.initial.append(edit)
+            enter_moves_to(edit, lambda edit=edit: self._after_initial(edit))
+
+    def _after_initial(self, edit: QLineEdit) -> QWidget | None:
+        index = self.initial.index(edit) if edit in self.initial else len(self.initial)
+        return self.initial[index + 1] if index + 1 < len(self.initial) else None
 
     def _loaded(self, state: AccountReadingState) -> None:
         self.state = state
@@ -257,12 +279,17 @@ class MeterReplacementDialog(QDialog):
             return
         for index, zone in enumerate(meter.zone_states):
             row = ZoneRow(self.final_box, self.final_grid, 1 + index * 2, meter, zone)
+            enter_moves_to(row.edit, lambda index=index: self._after_final(index))
             row.edited.connect(self._recheck)
             row.edited.connect(self._field_edited)
             self.rows.append(row)
         self.model.setText(meter.model)
         self.zones.setValue(meter.zones)
         self.place.setText(meter.place or "")
+
+    def _after_final(self, index: int) -> QWidget:
+        """The next zone's final reading, then the new meter's serial."""
+        return self.rows[index + 1].edit if index + 1 < len(self.rows) else self.serial
 
     def _removal_date_changed(self) -> None:
         self.installed_on.setDate(self.removed_on.date())
@@ -304,7 +331,9 @@ class MeterReplacementDialog(QDialog):
         layout.addWidget(self.done_details)
         layout.addStretch(1)
         close = QPushButton(self.tr("Закрыть"), page)
+        close.setObjectName("closeButton")
         close.clicked.connect(self.accept)
+        self.close_button = close
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(close)
@@ -346,6 +375,8 @@ class MeterReplacementDialog(QDialog):
             any(c.needs_supervisor for c in checks),
         )
         self.pages.setCurrentIndex(1)
+        block = self.confirmation
+        (block.confirm_check if block.needs_confirmation else block.confirm_button).setFocus()
 
     def form(self) -> ReplacementForm:
         meter = self.current_meter()
@@ -382,6 +413,7 @@ class MeterReplacementDialog(QDialog):
             )
         )
         self.pages.setCurrentIndex(2)
+        self.close_button.setFocus()
         self.replaced.emit(result)
 
     def _invalid(self, message: str, field: FieldRef) -> None:
