@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 
 from PySide6.QtCore import QDate, Signal
@@ -45,6 +46,10 @@ from console.views.readings.rows import ERROR_STYLE, ZoneRow
 VERIFICATION_YEARS = 16
 #: The error line under the new meter's initial readings (any ZoneField of the new meter).
 INITIAL_VALUES = "new.initial_values"
+
+
+def _same(widget: QWidget) -> QWidget:
+    return widget
 
 
 def qdate(day: dt.date) -> QDate:
@@ -228,8 +233,8 @@ class MeterReplacementDialog(QDialog):
             self.serial, self.model, self.zones, self.digits, self.ratio, self.installed_on,
             self.last_verified, self.next_verification, self.place,
         ]  # fmt: skip
-        for field, following in zip(chain, chain[1:], strict=False):
-            enter_moves_to(field, lambda following=following: following)
+        for before, after in zip(chain, chain[1:], strict=False):
+            enter_moves_to(before, functools.partial(_same, after))
         enter_moves_to(self.place, lambda: self.initial[0] if self.initial else None)
 
     def _rebuild_initial(self, zones: int) -> None:
@@ -247,7 +252,7 @@ class MeterReplacementDialog(QDialog):
             on_edit(edit, self._field_edited)
             self.initial_layout.addWidget(edit)
             self.initial.append(edit)
-            enter_moves_to(edit, lambda edit=edit: self._after_initial(edit))
+            enter_moves_to(edit, functools.partial(self._after_initial, edit))
 
     def _after_initial(self, edit: QLineEdit) -> QWidget | None:
         index = self.initial.index(edit) if edit in self.initial else len(self.initial)
@@ -279,7 +284,7 @@ class MeterReplacementDialog(QDialog):
             return
         for index, zone in enumerate(meter.zone_states):
             row = ZoneRow(self.final_box, self.final_grid, 1 + index * 2, meter, zone)
-            enter_moves_to(row.edit, lambda index=index: self._after_final(index))
+            enter_moves_to(row.edit, functools.partial(self._after_final, index))
             row.edited.connect(self._recheck)
             row.edited.connect(self._field_edited)
             self.rows.append(row)
