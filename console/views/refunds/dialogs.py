@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import uuid
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from console.services.refunds import applications
 from console.services.refunds.queries import RefundContext, RefundDetails
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel, MoneyEdit
-from console.views.common.keyboard import default_button_per_page
+from console.views.common.keyboard import default_button_per_page, enter_moves_to
 from console.views.common.operations import Operation, run_op
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
@@ -77,6 +78,14 @@ class RefundRegisterDialog(QDialog):
         }  # fmt: skip
         for name, field in fields.items():
             self.errors[name].clears_on_edit(field)
+        # Enter goes down the form (it registered the application from the passport field,
+        # before the payout was chosen); in the last field it is «Зарегистрировать».
+        self.enter_order: list[QWidget] = [
+            self.applicant, self.passport, self.amount, self.reason, self.payments, self.bank,
+            self.cash, self.recipient, self.bic, self.settlement,
+        ]  # fmt: skip
+        for field in self.enter_order:
+            enter_moves_to(field, functools.partial(self._after, field))
         run_op(
             ctx,
             self,
@@ -205,6 +214,18 @@ class RefundRegisterDialog(QDialog):
         return page
 
     # --- behaviour ----------------------------------------------------------------------
+    def _after(self, field: QWidget) -> QWidget | None:
+        """The next field Enter goes to: enabled, and of the two payouts only the chosen one."""
+        payouts = (self.bank, self.cash)
+        chosen = self.bank if self.bank.isChecked() else self.cash
+        for widget in self.enter_order[self.enter_order.index(field) + 1 :]:
+            if not widget.isEnabled():
+                continue
+            if widget in payouts and (field in payouts or widget is not chosen):
+                continue
+            return widget
+        return None
+
     def has_input(self) -> bool:
         """Something the clerk typed or ticked that closing the form would lose."""
         if self.stack.currentIndex() != 0:
