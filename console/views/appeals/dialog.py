@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +43,7 @@ from console.services.core.labels import choices
 from console.services.documents import appeal_papers
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import clear_on_edit
+from console.views.common.keyboard import enter_moves_to
 from console.views.common.operations import run_op
 from console.views.common.printing import print_pdf
 from console.views.common.tasks import message_for
@@ -178,7 +180,6 @@ class AppealDialog(QDialog):
         form.addRow(self.general_error)
         self.submit = QPushButton(self.tr("Зарегистрировать (Ctrl+Enter)"), page)
         self.submit.setObjectName("registerButton")
-        self.submit.setDefault(True)
         self.submit.setEnabled(False)
         self.submit.clicked.connect(self.register)
         cancel = QPushButton(self.tr("Отмена (Esc)"), page)
@@ -190,6 +191,15 @@ class AppealDialog(QDialog):
         row.addWidget(self.submit)
         row.addWidget(cancel)
         form.addRow(row)
+        # Enter goes down the form to the text (it registered the appeal from the applicant's
+        # name, with no text yet); Ctrl+Enter registers, Enter in the text is a new line.
+        self.enter_order: list[QWidget] = [
+            self.kind, self.channel, self.topic, self.service, self.decision, self.applicant,
+            self.phone, self.email, self.text,
+        ]  # fmt: skip
+        for field in self.enter_order[:-1]:
+            enter_moves_to(field, functools.partial(self._after, field))
+        self.submit.setAutoDefault(True)  # Enter on the focused button still registers
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), page, self.register)
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -198,6 +208,10 @@ class AppealDialog(QDialog):
         self._show_row("paid_service", False)
         self._show_row("disputes", False)
         return page
+
+    def _after(self, field: QWidget) -> QWidget | None:
+        later = self.enter_order[self.enter_order.index(field) + 1 :]
+        return next((w for w in later if w.isVisibleTo(self) and w.isEnabled()), None)
 
     def _show_row(self, name: str, visible: bool) -> None:
         self.form_layout.setRowVisible(self.rows[name], visible)
