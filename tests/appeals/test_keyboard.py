@@ -47,6 +47,7 @@ def test_enter_goes_to_the_text_and_ctrl_enter_registers(
     xserver.key(window, "Return", "Return", "Return", "Return")
     xserver.type(window, "Ne soglasen s nachisleniem")
     xserver.key(window, "Return")  # a new line in the text
+    xserver.key(window, "shift+Tab", "Return")  # back to the e-mail: Enter goes to the text
     desk.settle(1.0)
     assert desk.said("PAGE") == [] and _appeals(sqlite_db) == before
     xserver.key(window, "ctrl+Return")
