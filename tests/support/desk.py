@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QToolBar,
     QToolButton,
     QWidget,
+    QWizard,
 )
 
 from console.services.core.database import Database, create_db_engine
@@ -168,7 +169,9 @@ def main() -> int:
     ctx = ViewContext(db=db, settings=Settings(), actor=actor, tasks=tasks)
     dialog = build(args.dialog, ctx, args.account, dt.date.fromisoformat(args.today))
     pages = dialog.findChild(QStackedWidget)
-    if pages is not None:
+    if isinstance(dialog, QWizard):
+        dialog.currentIdChanged.connect(lambda index: say("PAGE", index))
+    elif pages is not None:
         pages.currentChanged.connect(lambda index: say("PAGE", index))
     if isinstance(dialog, QDialog):
         dialog.finished.connect(lambda result: say("DONE", result))
