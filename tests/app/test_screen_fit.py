@@ -21,7 +21,8 @@ SHOTS = Path("/tmp/screens-png")
 TITLE_BAR = 30
 WINDOWS = [
     "main", "reading", "meter", "payment", "refund", "appeal", "wizard", "customer", "reversal",
-    "closing", "batch", "reports", "receipt", "document", "unlock", "close_period",
+    "closing", "batch", "reports", "receipt", "document", "unlock", "close_period", "signin",
+    "supervisor",
 ]  # fmt: skip
 
 

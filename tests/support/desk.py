@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
     QWizard,
 )
@@ -119,6 +120,21 @@ def build(kind: str, ctx: ViewContext, account_id: int, today: dt.date) -> QWidg
         from console.views.staff.lock import UnlockDialog
 
         return UnlockDialog(ctx)
+    if kind == "signin":
+        from console.services.staff import auth
+        from console.views.staff.sign_in import SignInDialog
+
+        gate = auth.Gate(Settings(database_url=str(ctx.db.engine.url)), ctx.db)
+        return SignInDialog(gate, ctx.tasks)
+    if kind == "supervisor":  # the approval box as the reading dialog shows it, with a message
+        from console.views.readings.confirmation_block import ConfirmationBlock
+
+        holder = QDialog()
+        holder.setWindowTitle("Подтверждение")
+        block = ConfirmationBlock(ctx, "Показания сверены с клиентом", holder)
+        block.prepare(["Расход больше обычного в 5 раз: проверьте показание."] * 2, True)
+        QVBoxLayout(holder).addWidget(block)
+        return holder
     if kind == "close_period":
         from console.views.billing.close_period import ClosePeriodDialog
 
