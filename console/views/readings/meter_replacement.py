@@ -253,6 +253,13 @@ class MeterReplacementDialog(QDialog):
             self.initial_layout.addWidget(edit)
             self.initial.append(edit)
             enter_moves_to(edit, functools.partial(self._after_initial, edit))
+        if hasattr(self, "next_button"):  # (the first ones are made with the form, in order)
+            self._tab_through([self.place, *self.initial, self.next_button])
+
+    @staticmethod
+    def _tab_through(widgets: list[QWidget]) -> None:
+        for first, second in zip(widgets, widgets[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def _after_initial(self, edit: QLineEdit) -> QWidget | None:
         index = self.initial.index(edit) if edit in self.initial else len(self.initial)
@@ -288,6 +295,12 @@ class MeterReplacementDialog(QDialog):
             row.edited.connect(self._recheck)
             row.edited.connect(self._field_edited)
             self.rows.append(row)
+        # Widgets made after the form join the end of the Tab chain (after «Отмена»): put the
+        # final readings back where they stand, between the removal date and the new meter.
+        chain: list[QWidget] = [self.removed_on]
+        for row in self.rows:
+            chain += [row.edit, row.rollover]
+        self._tab_through([*chain, self.serial])
         self.model.setText(meter.model)
         self.zones.setValue(meter.zones)
         self.place.setText(meter.place or "")
