@@ -18,6 +18,7 @@ from console.services.payments import counter
 from console.views.appeals.dialog import AppealDialog
 from console.views.common.context import ViewContext
 from console.views.common.unsaved import QUESTION, UnsavedGuard
+from console.views.payments.dialog import PaymentDialog
 from console.views.readings.meter_replacement import MeterReplacementDialog
 from console.views.refunds.dialogs import RefundRegisterDialog
 from tests.readings.test_reading_entry_window import TODAY, make_ctx, open_dialog
@@ -187,3 +188,21 @@ def test_reading_banner_goes_once_the_clerk_types(qtbot: QtBot, ctx: ViewContext
     assert dialog.banner.isVisibleTo(dialog) and dialog.pages.currentIndex() == 0
     qtbot.keyClicks(dialog.rows[0].edit, "1")
     assert not dialog.banner.isVisibleTo(dialog)
+
+
+def test_reading_escape_asks_before_losing_typed_readings(
+    qtbot: QtBot, ctx: ViewContext, answers: Answers
+) -> None:
+    dialog = open_dialog(qtbot, ctx, make_account(ctx.db).account_id)
+    qtbot.keyClicks(dialog.rows[0].edit, "1250")
+    _escape_asks(qtbot, dialog, dialog.rows[0].edit, answers)
+
+
+def test_payment_escape_asks_once_cash_is_typed(
+    qtbot: QtBot, ctx: ViewContext, answers: Answers
+) -> None:
+    dialog = PaymentDialog(ctx, make_account(ctx.db).account_id)
+    _shown(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.dues is not None)
+    qtbot.keyClicks(dialog.received_edit, "1000")
+    _escape_asks(qtbot, dialog, dialog.received_edit, answers)

@@ -36,6 +36,7 @@ from console.views.common.keyboard import default_button_per_page
 from console.views.common.operations import Operation
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
+from console.views.common.unsaved import UnsavedGuard
 from console.views.payments.split_model import COL_RECIPIENT, PaymentSplitModel
 
 
@@ -164,7 +165,8 @@ class PaymentDialog(QDialog):
         self.submit.clicked.connect(self.take)
         cancel = QPushButton(self.tr("Отмена"), page)
         cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
+        self.guard = UnsavedGuard(self, self.has_input)
+        cancel.clicked.connect(self.guard.cancel)
 
         form = QFormLayout()
         total_label = QLabel(self.tr("Итого к &оплате, ₽:"), page)
@@ -217,6 +219,12 @@ class PaymentDialog(QDialog):
         return page
 
     # --- loading and editing ------------------------------------------------------------
+    def has_input(self) -> bool:
+        """An amount or cash typed and the payment not taken yet."""
+        if self.stack.currentIndex() != 0:
+            return False
+        return self.total_edit.isModified() or bool(self.received_edit.text().strip())
+
     def _loaded(self, dues: counter.AccountDues) -> None:
         self.dues = dues
         state = self.tr("Задолженность") if dues.balance >= 0 else self.tr("Переплата")

@@ -50,6 +50,7 @@ from console.views.common.context import ViewContext
 from console.views.common.keyboard import enter_moves_to
 from console.views.common.operations import Operation, run_op
 from console.views.common.tasks import message_for
+from console.views.common.unsaved import UnsavedGuard
 from console.views.documents.plugin import DOCUMENT_SHORTCUT, open_document
 from console.views.payments.dialog import PaymentDialog
 from console.views.readings.confirmation_block import ConfirmationBlock
@@ -177,7 +178,9 @@ class ReadingEntryDialog(QDialog):
         self.next_button.setEnabled(False)
         self.next_button.clicked.connect(self.to_confirmation)
         cancel = QPushButton(self.tr("Отмена"), page)
-        cancel.clicked.connect(self.reject)
+        cancel.setObjectName("cancelButton")
+        self.guard = UnsavedGuard(self, self.has_input)
+        cancel.clicked.connect(self.guard.cancel)
         buttons.addWidget(self.next_button)
         buttons.addWidget(cancel)
         layout.addLayout(buttons)
@@ -247,6 +250,10 @@ class ReadingEntryDialog(QDialog):
         layout.addLayout(row)
         self.close_button = close
         self.pages.addWidget(page)
+
+    def has_input(self) -> bool:
+        """Readings typed and not stored yet (closing would lose them)."""
+        return self.pages.currentIndex() != 2 and any(not r.is_empty() for r in self.rows)
 
     @property
     def account_number(self) -> str:
