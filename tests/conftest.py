@@ -227,3 +227,13 @@ def view_context(sqlite_db: Database, qtbot) -> Iterator[ViewContext]:  # type: 
     tasks = TaskRunner()
     yield ViewContext(db=sqlite_db, settings=settings, actor=actor, tasks=tasks)
     tasks.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _no_unsaved_question_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    """«Закрыть без сохранения?» is a modal box: in widget tests (and their teardown, which
+    closes every window) it answers «Да» unless a test answers it itself. The real-keyboard
+    tests run their dialogs in another process, where the box is real."""
+    from console.views.common.unsaved import UnsavedGuard
+
+    monkeypatch.setattr(UnsavedGuard, "asker", staticmethod(lambda parent: True))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from console import __version__
 from console.views.common import plugins
 from console.views.common.context import ViewContext
+from console.views.common.screen import fit_to_screen
 
 
 class MainWindow(plugins.WindowHost):
@@ -25,7 +26,7 @@ class MainWindow(plugins.WindowHost):
         self.ctx = ctx
         self.setWindowTitle(self.tr("Клиентский зал — операторский пульт"))
         self.setObjectName("MainWindow")
-        self.resize(1280, 800)
+        fit_to_screen(self, 1280, 800)
 
         self.workspace = QTabWidget(self)
         self.workspace.setObjectName("workspace")

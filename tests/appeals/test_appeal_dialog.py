@@ -31,7 +31,11 @@ def test_register_from_the_account_and_print_the_slip(
         assert dialog.deadline.text().startswith("до ")
         grab(dialog, "dialog-prefilled")
 
-        qtbot.keyClick(dialog.applicant, Qt.Key.Key_Return)  # Enter submits; the text is empty
+        qtbot.keyClick(dialog.applicant, Qt.Key.Key_Return)  # Enter moves on to the phone
+        assert dialog.phone.hasFocus() or dialog.isActiveWindow() is False
+        assert not dialog.errors["text"].isVisible()
+        # Ctrl+Enter registers; the text is empty
+        qtbot.keyClick(dialog.applicant, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         error = dialog.errors["text"]
         qtbot.waitUntil(error.isVisible)
         assert "суть" in error.text()

@@ -98,3 +98,16 @@ def test_enter_in_the_day_zone_moves_to_the_night_zone_not_on(
         assert desk.said("PAGE 2") == [] and _readings(sqlite_db) == 2  # the two earlier ones
     finally:
         desk.close()
+
+
+def test_after_the_readings_f9_opens_the_payment(
+    xserver: XServer, sqlite_db: Database, reading_desk: tuple[Desk, int]
+) -> None:
+    desk, window = reading_desk
+    xserver.type(window, "1250")
+    xserver.key(window, "Return")
+    desk.expect("PAGE 1")
+    xserver.key(window, "Return")
+    desk.expect("PAGE 2")  # «Показания приняты»
+    xserver.key(window, "F9")  # the payment key, as on the card
+    assert "Принять_оплату" in desk.expect("MODAL")

@@ -51,6 +51,10 @@ class XServer:
         self.xdotool("mousemove", "--sync", str(x), str(y))
         self.xdotool("click", "1")
 
+    def key_focused(self, *keys: str) -> None:
+        """Keys to whatever window has the focus now (a question box the dialog opened)."""
+        self.xdotool("key", "--delay", "60", *keys)
+
     def key(self, window: int, *keys: str) -> None:
         self.xdotool("windowfocus", "--sync", str(window))
         self.xdotool("key", "--delay", "60", *keys)

@@ -39,12 +39,39 @@ _GROUPED_DIGITS = re.compile(r"^\d{2,4}(?:[-\s]\d{2,4})+$")
 _TRAILING_DIGITS = re.compile(r"^(.*?)(\d+)$")
 
 
+#: A payment QR code of a bill (ГОСТ Р 56042-2014): "ST00012|Name=…|PersAcc=7200000001|…".
+#: ST0001 and the encoding's digit (1 windows-1251, 2 UTF-8, 3 KOI8-R), then "|"-separated
+#: Key=Value fields; the payer's account number is PersAcc.
+_PAYMENT_CODE = re.compile(r"^ST0001[123]\|")
+#: The same code typed by a keyboard-wedge scanner while the Russian layout was on.
+_RUSSIAN_LAYOUT = str.maketrans(
+    "ЙЦУКЕНГШЩЗФЫВАПРОЛДЯЧСМИТЬйцукенгшщзфывапролдячсмить/",
+    "QWERTYUIOPASDFGHJKLZXCVBNMqwertyuiopasdfghjklzxcvbnm|",
+)
+_PAYMENT_CODE_RU = re.compile(r"^ЫЕ0001[123]/")
+
+
+def payment_code_account(text: str) -> str | None:
+    """The PersAcc of a scanned payment QR code ("" when the code names no account), or None
+    when the text is not such a code."""
+    text = text.strip()
+    if _PAYMENT_CODE_RU.match(text):
+        text = text.translate(_RUSSIAN_LAYOUT)
+    if not _PAYMENT_CODE.match(text):
+        return None
+    for field in text.split("|")[1:]:
+        key, _, value = field.partition("=")
+        if key.strip().casefold() == "persacc":
+            return re.sub(r"\D", "", value)
+    return ""
+
+
 @dataclass(frozen=True)
 class Query:
     """A classified query. ``kind`` decides which lookups run."""
 
     kind: str  # empty, too_long, no_terms, too_short, number, serial, phone, phone_tail,
-    #            passport, email, address, name
+    #            passport, email, address, name, payment_code
     raw: str
     digits: str = ""
     terms: tuple[str, ...] = ()
@@ -96,6 +123,9 @@ def classify(raw: str) -> Query:
     text = " ".join((raw or "").split())
     if not text:
         return Query("empty", text)
+    scanned = payment_code_account(text)
+    if scanned is not None:  # a bill's QR code from the scanner: its account, by number only
+        return Query("payment_code", text, digits=scanned)
     if len(text) > MAX_QUERY_LENGTH:
         return Query("too_long", text)
     if "@" in text:

@@ -80,6 +80,9 @@ MESSAGES = {
     "phone_incomplete": "Номер телефона введён не полностью.",
     "not_found": "Ничего не найдено по запросу «{q}».",
     "truncated": "Найдено больше {limit}: уточните запрос.",
+    "code_without_account": "В QR-коде нет номера лицевого счёта (поле PersAcc).",
+    "code_unknown_account": "Лицевой счёт {n} из QR-кода не найден. Проверьте, что квитанция "
+    "нашей организации, или найдите клиента по адресу.",
 }
 
 
@@ -104,6 +107,14 @@ Fetch = Callable[[Step], Sequence[Sequence[Any]]]  # one step's rows, columns as
 
 def _run(fetch: Fetch, q: Query, limit: int, pg: bool) -> SearchResult:
     kind = q.kind
+    if kind == "payment_code":
+        if not q.digits:
+            return SearchResult((), "account_exact", False, MESSAGES["code_without_account"])
+        hits = _execute(fetch, lookup_sql.exact_number(q.digits, (), None, limit, pg))
+        if not hits:
+            message = MESSAGES["code_unknown_account"].format(n=q.digits)
+            return SearchResult((), "account_exact", False, message)
+        return _result(hits, "account_exact", limit, q)
     if kind == "phone_tail":
         hits = _execute(fetch, lookup_sql.phone_tail(q.digits, limit, pg))
         if hits:

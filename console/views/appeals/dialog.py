@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -41,9 +42,12 @@ from console.services.core.formatting import date, money
 from console.services.core.labels import choices
 from console.services.documents import appeal_papers
 from console.views.common.context import ViewContext
+from console.views.common.form_widgets import clear_on_edit
+from console.views.common.keyboard import enter_moves_to
 from console.views.common.operations import run_op
 from console.views.common.printing import print_pdf
 from console.views.common.tasks import message_for
+from console.views.common.unsaved import UnsavedGuard
 
 ERROR_STYLE = "color: #b00020;"
 FIELDS = (
@@ -103,6 +107,7 @@ class AppealDialog(QDialog):
         error.setWordWrap(True)
         error.hide()
         column.addWidget(error)
+        clear_on_edit(widget, error)  # the clerk fixed it: the old message goes
         self.errors[name] = error
         self.inputs[name] = widget
         form.addRow(label, box)
@@ -151,6 +156,8 @@ class AppealDialog(QDialog):
         files_row.addLayout(buttons)
 
         self.account_label = QLabel(self.tr("без лицевого счёта (будущий клиент)"), page)
+
+        self.account_label.setWordWrap(True)  # a long message wraps, never clipped
         self.account_label.setObjectName("accountLabel")
         form.addRow(self.tr("Лицевой счёт:"), self.account_label)
         self._field(form, self.tr("Вид:"), self.kind, "kind")
@@ -173,16 +180,26 @@ class AppealDialog(QDialog):
         form.addRow(self.general_error)
         self.submit = QPushButton(self.tr("Зарегистрировать (Ctrl+Enter)"), page)
         self.submit.setObjectName("registerButton")
-        self.submit.setDefault(True)
         self.submit.setEnabled(False)
         self.submit.clicked.connect(self.register)
         cancel = QPushButton(self.tr("Отмена (Esc)"), page)
-        cancel.clicked.connect(self.reject)
+        cancel.setObjectName("cancelButton")
+        self.guard = UnsavedGuard(self, self.has_input)
+        cancel.clicked.connect(self.guard.cancel)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.submit)
         row.addWidget(cancel)
         form.addRow(row)
+        # Enter goes down the form to the text (it registered the appeal from the applicant's
+        # name, with no text yet); Ctrl+Enter registers, Enter in the text is a new line.
+        self.enter_order: list[QWidget] = [
+            self.kind, self.channel, self.topic, self.service, self.decision, self.applicant,
+            self.phone, self.email, self.text,
+        ]  # fmt: skip
+        for field in self.enter_order[:-1]:
+            enter_moves_to(field, functools.partial(self._after, field))
+        self.submit.setAutoDefault(True)  # Enter on the focused button still registers
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), page, self.register)
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -191,6 +208,10 @@ class AppealDialog(QDialog):
         self._show_row("paid_service", False)
         self._show_row("disputes", False)
         return page
+
+    def _after(self, field: QWidget) -> QWidget | None:
+        later = self.enter_order[self.enter_order.index(field) + 1 :]
+        return next((w for w in later if w.isVisibleTo(self) and w.isEnabled()), None)
 
     def _show_row(self, name: str, visible: bool) -> None:
         self.form_layout.setRowVisible(self.rows[name], visible)
@@ -234,6 +255,16 @@ class AppealDialog(QDialog):
         column.addLayout(row)
         column.addStretch(2)
         return page
+
+    def has_input(self) -> bool:
+        """Something the clerk typed that closing the form would lose (not the prefilled)."""
+        if self.pages.currentIndex() != 0:
+            return False
+        edits = (self.applicant, self.phone, self.email)
+        return (
+            bool(self.text.toPlainText().strip()) or bool(self.attachments)
+            or any(e.isModified() and e.text().strip() for e in edits)
+        )  # fmt: skip
 
     # --- loading ------------------------------------------------------------------------
     def _load(self) -> None:

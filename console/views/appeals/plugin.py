@@ -28,6 +28,7 @@ from console.views.appeals.review import AppealReview
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
 from console.views.common.plugins import CardHost, WindowHost
+from console.views.common.screen import fit_to_screen
 from console.views.common.tasks import message_for
 
 CARD_SHORTCUT = "F8"
@@ -46,7 +47,7 @@ def open_appeal(host: QWidget, ctx: ViewContext, appeal_id: int, number: str) ->
     dialog = QDialog(host)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.setWindowTitle(host.tr("Обращение {0}").format(number))
-    dialog.resize(900, 820)
+    fit_to_screen(dialog, 900, 820)
     QVBoxLayout(dialog).addWidget(review)
     dialog.open()
     return review

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from console.services.account.card import AccountCardData, load_card
 from console.views.card.charges import ChargesTab
@@ -25,6 +25,7 @@ from console.views.card.requisites import RequisitesTab
 from console.views.card.statistics import StatisticsTab
 from console.views.card.util import error_line, refresh_all
 from console.views.common import plugins
+from console.views.common.action_strip import ActionStrip
 from console.views.common.context import ViewContext
 from console.views.common.operations import Operation
 
@@ -52,9 +53,9 @@ class AccountCard(plugins.CardHost):
         self.data: AccountCardData | None = None
         self.setObjectName("accountCard")
 
-        self.toolbar = QToolBar(self)
+        # Wraps onto a second row: no action hides behind a «››» overflow on a narrow screen.
+        self.toolbar = ActionStrip(self)
         self.toolbar.setObjectName("cardToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.add_action(self.tr("Обновить"), "F5", self.refresh)
         self.header = CardHeader(ctx, account_id, self)
         self.error = error_line(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import QRegularExpression, Qt
@@ -58,3 +59,25 @@ class ErrorLabel(QLabel):
 
     def clear_message(self) -> None:
         self.show_message("")
+
+    def clears_on_edit(self, *fields: QWidget) -> ErrorLabel:
+        """The message goes as soon as the clerk changes one of ``fields`` (it was about the old
+        value; a stale red line under a corrected field reads as «still wrong»)."""
+        for field in fields:
+            clear_on_edit(field, self)
+        return self
+
+
+def on_edit(field: QWidget, slot: Callable[[], object]) -> None:
+    """Call ``slot`` when the clerk changes ``field`` (a line edit, text edit, combo box, spin
+    box, date, list or check box)."""
+    for signal in ("textEdited", "textChanged", "currentIndexChanged", "valueChanged",
+                   "dateChanged", "itemChanged", "toggled"):  # fmt: skip
+        if hasattr(field, signal):
+            getattr(field, signal).connect(lambda *_args: slot())
+            return
+
+
+def clear_on_edit(field: QWidget, label: QLabel) -> None:
+    """Hide ``label`` when ``field`` changes."""
+    on_edit(field, label.hide)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
 from console.views.common.printing import print_pdf
+from console.views.common.screen import fit_to_screen
 from console.views.common.tasks import message_for
 
 
@@ -40,7 +41,7 @@ class PdfPreviewDialog(QDialog):
         self.filename = filename
         self.content = b""
         self.setWindowTitle(title)
-        self.resize(720, 820)
+        fit_to_screen(self, 720, 820)
         self.status = QLabel(self.tr("Документ готовится…"), self)
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)

@@ -30,6 +30,7 @@ from console.views.common.printing import (
     print_document,
     print_pdf,
 )
+from console.views.common.screen import fit_to_screen
 
 
 class DocumentPreview(QWidget):
@@ -137,7 +138,7 @@ class DocumentPreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(900, 1000)
+        fit_to_screen(self, 900, 1000)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.preview = DocumentPreview(pdf, file_name, self, settings)

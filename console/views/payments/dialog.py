@@ -36,6 +36,7 @@ from console.views.common.keyboard import default_button_per_page
 from console.views.common.operations import Operation
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
+from console.views.common.unsaved import UnsavedGuard
 from console.views.payments.split_model import COL_RECIPIENT, PaymentSplitModel
 
 
@@ -53,10 +54,20 @@ class PaymentDialog(QDialog):
 
     paid = Signal(object)  # payments.PaymentResult
 
-    def __init__(self, ctx: ViewContext, account_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: ViewContext,
+        account_id: int,
+        parent: QWidget | None = None,
+        *,
+        amount_due: Decimal | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.account_id = account_id
+        #: What the customer owes with what was just added at the counter (the readings taken
+        #: a minute ago are not charged yet): offered as the amount when it is more than the dues.
+        self.amount_due = amount_due
         # Made once, when the form opens: every retry of this form is the same payment.
         self.idempotency_key = uuid.uuid4().hex
         self.payment_result: counter.PaymentResult | None = None
@@ -122,6 +133,7 @@ class PaymentDialog(QDialog):
         self.total_edit.textEdited.connect(self._on_total_edited)
         self.total_error = ErrorLabel(page)
         self.hint = QLabel(page)
+        self.hint.setWordWrap(True)  # a long message wraps, never clipped
         self.hint.setObjectName("paymentHint")
         self.cash = QRadioButton(self.tr("&Наличные"), page)
         self.card = QRadioButton(self.tr("Банковская &карта"), page)
@@ -140,6 +152,7 @@ class PaymentDialog(QDialog):
         self.received_edit.textEdited.connect(self._update_change)
         self.received_edit.editingFinished.connect(self._tidy_received)
         self.change_label = QLabel(page)
+        self.change_label.setWordWrap(True)  # a long message wraps, never clipped
         self.change_label.setObjectName("changeLabel")
         self.cash_error = ErrorLabel(page)
         self.confirm = QCheckBox(self.tr("Итоговая сумма &верна"), page)
@@ -152,7 +165,8 @@ class PaymentDialog(QDialog):
         self.submit.clicked.connect(self.take)
         cancel = QPushButton(self.tr("Отмена"), page)
         cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
+        self.guard = UnsavedGuard(self, self.has_input)
+        cancel.clicked.connect(self.guard.cancel)
 
         form = QFormLayout()
         total_label = QLabel(self.tr("Итого к &оплате, ₽:"), page)
@@ -184,6 +198,7 @@ class PaymentDialog(QDialog):
         self.done_title.setObjectName("doneTitle")
         self.done_title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.done_details = QLabel(page)
+        self.done_details.setWordWrap(True)  # a long message wraps, never clipped
         self.done_details.setStyleSheet("font-size: 12pt;")
         self.print_button = QPushButton(self.tr("Печать квитанции"), page)
         self.print_button.setDefault(True)
@@ -204,6 +219,12 @@ class PaymentDialog(QDialog):
         return page
 
     # --- loading and editing ------------------------------------------------------------
+    def has_input(self) -> bool:
+        """An amount or cash typed and the payment not taken yet."""
+        if self.stack.currentIndex() != 0:
+            return False
+        return self.total_edit.isModified() or bool(self.received_edit.text().strip())
+
     def _loaded(self, dues: counter.AccountDues) -> None:
         self.dues = dues
         state = self.tr("Задолженность") if dues.balance >= 0 else self.tr("Переплата")
@@ -214,6 +235,8 @@ class PaymentDialog(QDialog):
             )
         )  # fmt: skip
         self.model.load(dues)
+        if self.amount_due is not None and self.amount_due > self.model.total:
+            self.model.set_total(self.amount_due)
         self.total_edit.set_value(self.model.total)
         self.table.selectRow(0)
         self.total_edit.setFocus()

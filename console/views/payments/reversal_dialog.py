@@ -60,6 +60,7 @@ class PaymentReversalDialog(QDialog):
         self.reason_error = ErrorLabel(self)
         self.error = ErrorLabel(self)
         self.info = QLabel(self)
+        self.info.setWordWrap(True)  # a long message wraps, never clipped
         self.reverse_button = QPushButton(self.tr("Сторнировать"), self)
         self.reverse_button.setEnabled(False)
         self.reverse_button.clicked.connect(self.reverse)

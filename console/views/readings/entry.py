@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
+from decimal import Decimal
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,10 +50,14 @@ from console.views.common.context import ViewContext
 from console.views.common.keyboard import enter_moves_to
 from console.views.common.operations import Operation, run_op
 from console.views.common.tasks import message_for
+from console.views.common.unsaved import UnsavedGuard
+from console.views.documents.plugin import DOCUMENT_SHORTCUT, open_document
+from console.views.payments.dialog import PaymentDialog
 from console.views.readings.confirmation_block import ConfirmationBlock
 from console.views.readings.rows import ERROR_STYLE, WARNING_STYLE, ZoneRow
 
 ROW_HEIGHT = 24
+ZERO = Decimal("0.00")
 
 
 def fixed_table(parent: QWidget, headers: list[str]) -> QTableWidget:
@@ -102,6 +108,7 @@ class ReadingEntryDialog(QDialog):
         self.state: AccountReadingState | None = None
         self.rows: list[ZoneRow] = []
         self.outcome: SubmitResult | None = None
+        self._banner_about_fields = False
         self.setObjectName("ReadingEntryDialog")
         self.setWindowTitle(self.tr("Ввод показаний"))
         self.setMinimumWidth(760)
@@ -123,6 +130,7 @@ class ReadingEntryDialog(QDialog):
         page = QWidget(self)
         layout = QVBoxLayout(page)
         self.header = QLabel(self.tr("Загрузка…"), page)
+        self.header.setWordWrap(True)  # a long message wraps, never clipped
         self.header.setObjectName("header")
         self.period_note = QLabel(page)
         self.period_note.setObjectName("periodNote")
@@ -146,6 +154,7 @@ class ReadingEntryDialog(QDialog):
         self.taken_on.setDate(QDate(self.today.year, self.today.month, self.today.day))
         self.taken_on.dateChanged.connect(self._recheck)
         self.date_message = QLabel(page)
+        self.date_message.setWordWrap(True)  # a long message wraps, never clipped
         self.date_message.setObjectName("dateMessage")
         self.date_message.setStyleSheet(ERROR_STYLE)
         self.date_message.setVisible(False)
@@ -169,7 +178,9 @@ class ReadingEntryDialog(QDialog):
         self.next_button.setEnabled(False)
         self.next_button.clicked.connect(self.to_confirmation)
         cancel = QPushButton(self.tr("Отмена"), page)
-        cancel.clicked.connect(self.reject)
+        cancel.setObjectName("cancelButton")
+        self.guard = UnsavedGuard(self, self.has_input)
+        cancel.clicked.connect(self.guard.cancel)
         buttons.addWidget(self.next_button)
         buttons.addWidget(cancel)
         layout.addLayout(buttons)
@@ -217,15 +228,57 @@ class ReadingEntryDialog(QDialog):
         )  # fmt: skip
         layout.addWidget(self.done_table)
         layout.addStretch(1)
+        # The counter visit goes on: the payment (F9, as on the card) and the month's document.
+        self.pay_button = QPushButton(self.tr("Принять оплату (F9)"), page)
+        self.pay_button.setObjectName("payButton")
+        self.pay_button.setAutoDefault(False)
+        self.pay_button.clicked.connect(self.take_payment)
+        QShortcut(QKeySequence("F9"), page, self.take_payment)
+        self.document_button = QPushButton(self.tr("Платёжный документ (Ctrl+P)"), page)
+        self.document_button.setObjectName("documentButton")
+        self.document_button.setAutoDefault(False)
+        self.document_button.clicked.connect(self.payment_document)
+        QShortcut(QKeySequence(DOCUMENT_SHORTCUT), page, self.payment_document)
         close = QPushButton(self.tr("Закрыть"), page)
         close.setObjectName("closeButton")
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
+        row.addWidget(self.pay_button)
+        row.addWidget(self.document_button)
         row.addStretch(1)
         row.addWidget(close)
         layout.addLayout(row)
         self.close_button = close
         self.pages.addWidget(page)
+
+    def has_input(self) -> bool:
+        """Readings typed and not stored yet (closing would lose them)."""
+        return self.pages.currentIndex() != 2 and any(not r.is_empty() for r in self.rows)
+
+    @property
+    def account_number(self) -> str:
+        return self.state.account_number if self.state is not None else ""
+
+    def take_payment(self) -> QDialog | None:
+        """«Принять оплату» right after the readings: the dues are loaded afresh, with them."""
+        if self.pages.currentIndex() != 2:
+            return None
+        dialog = PaymentDialog(self.ctx, self.account_id, self, amount_due=self.amount_due())
+        dialog.open()
+        return dialog
+
+    def amount_due(self) -> Decimal | None:
+        """The balance before plus the readings just accepted (≈, at the current tariff)."""
+        if self.outcome is None or self.state is None:
+            return None
+        added = sum((r.amount for r in self.outcome.readings if r.amount is not None), ZERO)
+        return max(self.state.balance + added, ZERO)
+
+    def payment_document(self) -> QDialog | None:
+        """The month's payment document (month picker, then the preview)."""
+        if self.pages.currentIndex() != 2:
+            return None
+        return open_document(self)
 
     # --- loading ----------------------------------------------------------------------------
     def load(self) -> None:
@@ -291,6 +344,7 @@ class ReadingEntryDialog(QDialog):
             row = ZoneRow(box, grid, 1 + index * 2, meter, zone,
                           typed.get((meter.meter_id, zone.zone), ""))  # fmt: skip
             row.edited.connect(self._recheck)
+            row.edited.connect(self._field_edited)
             enter_moves_to(row.edit, functools.partial(self._next_field, row))
             self.rows.append(row)
         if meter.verification_expired and meter.estimation_note:
@@ -347,7 +401,7 @@ class ReadingEntryDialog(QDialog):
         checks = self._recheck()
         problem = self._entry_problem(checks)
         if problem is not None:
-            self._show_banner(problem)
+            self._show_banner(problem, about_fields=True)
             return
         self.banner.setVisible(False)
         rows = [r for r in self.rows if r.check is not None]
@@ -441,6 +495,11 @@ class ReadingEntryDialog(QDialog):
             for r in result.readings
         ])  # fmt: skip
         self.banner.setVisible(False)
+        due = self.amount_due()
+        if due:
+            self.pay_button.setText(
+                self.tr("Принять оплату: {0} (F9)").format(money(due, currency=True))
+            )
         self.pages.setCurrentIndex(2)
         self.close_button.setFocus()
         self.submitted.emit(result)
@@ -461,7 +520,7 @@ class ReadingEntryDialog(QDialog):
                     else:
                         row.show_message(message, ERROR_STYLE)
                         row.edit.setFocus()
-        self._show_banner(message)
+        self._show_banner(message, about_fields=True)
 
     def _failed(self, error: Exception) -> None:
         self.confirmation.update_button()
@@ -472,7 +531,15 @@ class ReadingEntryDialog(QDialog):
             return
         self._show_banner(message_for(error))
 
-    def _show_banner(self, error: object) -> None:
+    def _field_edited(self) -> None:
+        """The clerk is fixing the field: the banner about it goes (the live message beside the
+        field still says what is wrong, if anything still is)."""
+        if self._banner_about_fields:
+            self.banner.setVisible(False)
+            self._banner_about_fields = False
+
+    def _show_banner(self, error: object, *, about_fields: bool = False) -> None:
+        self._banner_about_fields = about_fields
         text = error if isinstance(error, str) else message_for(error)  # type: ignore[arg-type]
         self.banner.setText(text)
         self.banner.setStyleSheet(f"{ERROR_STYLE} font-weight: bold;")

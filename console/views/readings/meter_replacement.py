@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 
 from PySide6.QtCore import QDate, Signal
@@ -34,14 +35,21 @@ from console.services.readings.meter_replacement import (
     replace_meter,
 )
 from console.views.common.context import ViewContext
+from console.views.common.form_widgets import clear_on_edit, on_edit
+from console.views.common.keyboard import default_button_per_page, enter_moves_to
 from console.views.common.operations import Operation, run_op
 from console.views.common.tasks import message_for
+from console.views.common.unsaved import UnsavedGuard
 from console.views.readings.confirmation_block import ConfirmationBlock
 from console.views.readings.rows import ERROR_STYLE, ZoneRow
 
 VERIFICATION_YEARS = 16
 #: The error line under the new meter's initial readings (any ZoneField of the new meter).
 INITIAL_VALUES = "new.initial_values"
+
+
+def _same(widget: QWidget) -> QWidget:
+    return widget
 
 
 def qdate(day: dt.date) -> QDate:
@@ -93,11 +101,18 @@ class MeterReplacementDialog(QDialog):
         self.banner.setStyleSheet(f"{ERROR_STYLE} font-weight: bold;")
         self.banner.setVisible(False)
         layout.addWidget(self.banner)
+        self._banner_about_fields = False
         self.pages = QStackedWidget(self)
         layout.addWidget(self.pages)
         self._build_form_page()
         self._build_confirm_page()
         self._build_done_page()
+        # Enter is the button of the step on screen: «Далее», «Подтвердить» (while the check is
+        # unticked it is disabled and Enter does nothing), «Закрыть».
+        default_button_per_page(
+            self.pages,
+            {0: self.next_button, 1: self.confirmation.confirm_button, 2: self.close_button},
+        )
         ctx_, account, day = ctx, account_id, self.today
         run_op(
             ctx,
@@ -191,6 +206,9 @@ class MeterReplacementDialog(QDialog):
         ):
             form.addRow(caption, widget)
             form.addRow("", self._error_label(new_box, field))
+            if widget is not self.initial_box:
+                clear_on_edit(widget, self.errors[field])
+                on_edit(widget, self._field_edited)
         layout.addWidget(new_box)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -199,12 +217,25 @@ class MeterReplacementDialog(QDialog):
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.to_confirmation)
         cancel = QPushButton(self.tr("Отмена"), page)
-        cancel.clicked.connect(self.reject)
+        cancel.setObjectName("cancelButton")
+        cancel.setAutoDefault(False)
+        self.guard = UnsavedGuard(self, self.has_input)
+        cancel.clicked.connect(self.guard.cancel)
         buttons.addWidget(self.next_button)
         buttons.addWidget(cancel)
         layout.addLayout(buttons)
         self.pages.addWidget(page)
         self._rebuild_initial(1)
+        # Enter goes field by field down the form (a spin box or a date passed Enter on to
+        # «Далее»: the confirmation came up before the new meter was typed); in the last initial
+        # reading it is «Далее».
+        chain: list[QWidget] = [
+            self.serial, self.model, self.zones, self.digits, self.ratio, self.installed_on,
+            self.last_verified, self.next_verification, self.place,
+        ]  # fmt: skip
+        for before, after in zip(chain, chain[1:], strict=False):
+            enter_moves_to(before, functools.partial(_same, after))
+        enter_moves_to(self.place, lambda: self.initial[0] if self.initial else None)
 
     def _rebuild_initial(self, zones: int) -> None:
         typed = [e.text() for e in self.initial]
@@ -217,8 +248,22 @@ class MeterReplacementDialog(QDialog):
             edit.setObjectName(f"initial_{zone}")
             edit.setPlaceholderText(names[zones][zone - 1])
             edit.setToolTip(names[zones][zone - 1])
+            clear_on_edit(edit, self.errors[INITIAL_VALUES])
+            on_edit(edit, self._field_edited)
             self.initial_layout.addWidget(edit)
             self.initial.append(edit)
+            enter_moves_to(edit, functools.partial(self._after_initial, edit))
+        if hasattr(self, "next_button"):  # (the first ones are made with the form, in order)
+            self._tab_through([self.place, *self.initial, self.next_button])
+
+    @staticmethod
+    def _tab_through(widgets: list[QWidget]) -> None:
+        for first, second in zip(widgets, widgets[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _after_initial(self, edit: QLineEdit) -> QWidget | None:
+        index = self.initial.index(edit) if edit in self.initial else len(self.initial)
+        return self.initial[index + 1] if index + 1 < len(self.initial) else None
 
     def _loaded(self, state: AccountReadingState) -> None:
         self.state = state
@@ -246,11 +291,23 @@ class MeterReplacementDialog(QDialog):
             return
         for index, zone in enumerate(meter.zone_states):
             row = ZoneRow(self.final_box, self.final_grid, 1 + index * 2, meter, zone)
+            enter_moves_to(row.edit, functools.partial(self._after_final, index))
             row.edited.connect(self._recheck)
+            row.edited.connect(self._field_edited)
             self.rows.append(row)
+        # Widgets made after the form join the end of the Tab chain (after «Отмена»): put the
+        # final readings back where they stand, between the removal date and the new meter.
+        chain: list[QWidget] = [self.removed_on]
+        for row in self.rows:
+            chain += [row.edit, row.rollover]
+        self._tab_through([*chain, self.serial])
         self.model.setText(meter.model)
         self.zones.setValue(meter.zones)
         self.place.setText(meter.place or "")
+
+    def _after_final(self, index: int) -> QWidget:
+        """The next zone's final reading, then the new meter's serial."""
+        return self.rows[index + 1].edit if index + 1 < len(self.rows) else self.serial
 
     def _removal_date_changed(self) -> None:
         self.installed_on.setDate(self.removed_on.date())
@@ -292,7 +349,9 @@ class MeterReplacementDialog(QDialog):
         layout.addWidget(self.done_details)
         layout.addStretch(1)
         close = QPushButton(self.tr("Закрыть"), page)
+        close.setObjectName("closeButton")
         close.clicked.connect(self.accept)
+        self.close_button = close
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(close)
@@ -311,7 +370,9 @@ class MeterReplacementDialog(QDialog):
                 row.edit.setFocus()
                 if row.check is None:
                     row.show_message(self.tr("Введите конечное показание."), ERROR_STYLE)
-                self._show_error(self.tr("Проверьте конечные показания снимаемого счётчика."))
+                self._show_error(
+                    self.tr("Проверьте конечные показания снимаемого счётчика."), about_fields=True
+                )
                 return
         self.banner.setVisible(False)
         checks = [r.check for r in self.rows if r.check is not None]
@@ -332,6 +393,8 @@ class MeterReplacementDialog(QDialog):
             any(c.needs_supervisor for c in checks),
         )
         self.pages.setCurrentIndex(1)
+        block = self.confirmation
+        (block.confirm_check if block.needs_confirmation else block.confirm_button).setFocus()
 
     def form(self) -> ReplacementForm:
         meter = self.current_meter()
@@ -368,6 +431,7 @@ class MeterReplacementDialog(QDialog):
             )
         )
         self.pages.setCurrentIndex(2)
+        self.close_button.setFocus()
         self.replaced.emit(result)
 
     def _invalid(self, message: str, field: FieldRef) -> None:
@@ -384,13 +448,26 @@ class MeterReplacementDialog(QDialog):
             if label is not None:
                 label.setText(message)
                 label.setVisible(True)
-        self._show_error(message)
+        self._show_error(message, about_fields=True)
 
     def _failed(self, error: Exception) -> None:
         self.confirmation.update_button()
         self.pages.setCurrentIndex(0)
         self._show_error(error)
 
-    def _show_error(self, error: object) -> None:
+    def has_input(self) -> bool:
+        """Something typed that closing the form would lose (before it is stored)."""
+        if self.pages.currentIndex() == 2:
+            return False
+        typed = [self.serial, self.ratio, *self.initial] + [r.edit for r in self.rows]
+        return any(e.isModified() and e.text().strip() for e in typed)
+
+    def _field_edited(self) -> None:
+        if self._banner_about_fields:
+            self.banner.setVisible(False)
+            self._banner_about_fields = False
+
+    def _show_error(self, error: object, *, about_fields: bool = False) -> None:
+        self._banner_about_fields = about_fields
         self.banner.setText(error if isinstance(error, str) else message_for(error))  # type: ignore[arg-type]
         self.banner.setVisible(True)

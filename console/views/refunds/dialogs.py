@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import uuid
 from pathlib import Path
 
@@ -33,10 +34,11 @@ from console.services.refunds import applications
 from console.services.refunds.queries import RefundContext, RefundDetails
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel, MoneyEdit
-from console.views.common.keyboard import default_button_per_page
+from console.views.common.keyboard import default_button_per_page, enter_moves_to
 from console.views.common.operations import Operation, run_op
 from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
+from console.views.common.unsaved import UnsavedGuard
 
 
 def _with_error(field: QWidget, error: ErrorLabel) -> QVBoxLayout:
@@ -67,6 +69,23 @@ class RefundRegisterDialog(QDialog):
         self.stack.addWidget(self._done_page())
         QVBoxLayout(self).addWidget(self.stack)
         default_button_per_page(self.stack, {0: self.submit, 1: self.print_button})
+        self.guard = UnsavedGuard(self, self.has_input)
+        self.cancel_button.clicked.connect(self.guard.cancel)
+        fields = {
+            "applicant": self.applicant, "passport": self.passport, "amount": self.amount,
+            "reason": self.reason, "payments": self.payments, "recipient_name": self.recipient,
+            "bic": self.bic, "settlement_account": self.settlement,
+        }  # fmt: skip
+        for name, field in fields.items():
+            self.errors[name].clears_on_edit(field)
+        # Enter goes down the form (it registered the application from the passport field,
+        # before the payout was chosen); in the last field it is «Зарегистрировать».
+        self.enter_order: list[QWidget] = [
+            self.applicant, self.passport, self.amount, self.reason, self.payments, self.bank,
+            self.cash, self.recipient, self.bic, self.settlement,
+        ]  # fmt: skip
+        for field in self.enter_order:
+            enter_moves_to(field, functools.partial(self._after, field))
         run_op(
             ctx,
             self,
@@ -157,7 +176,7 @@ class RefundRegisterDialog(QDialog):
         self.submit.clicked.connect(self.register)
         cancel = QPushButton(self.tr("Отмена"), page)
         cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
+        self.cancel_button = cancel
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.submit)
@@ -195,6 +214,32 @@ class RefundRegisterDialog(QDialog):
         return page
 
     # --- behaviour ----------------------------------------------------------------------
+    def _after(self, field: QWidget) -> QWidget | None:
+        """The next field Enter goes to: enabled, and of the two payouts only the chosen one."""
+        payouts = (self.bank, self.cash)
+        chosen = self.bank if self.bank.isChecked() else self.cash
+        for widget in self.enter_order[self.enter_order.index(field) + 1 :]:
+            if not widget.isEnabled():
+                continue
+            if widget in payouts and (field in payouts or widget is not chosen):
+                continue
+            return widget
+        return None
+
+    def has_input(self) -> bool:
+        """Something the clerk typed or ticked that closing the form would lose."""
+        if self.stack.currentIndex() != 0:
+            return False  # registered: nothing to lose
+        typed = (self.passport, self.recipient, self.bic, self.settlement)
+        checked = any(
+            self.payments.item(i).checkState() == Qt.CheckState.Checked
+            for i in range(self.payments.count())
+        )
+        return (
+            any(field.text().strip() for field in typed)
+            or self.amount.isModified() or checked or self.attachments.count() > 0
+        )  # fmt: skip
+
     def _loaded(self, context: RefundContext) -> None:
         self.context = context
         self.summary.setText(
