@@ -24,7 +24,7 @@ class MainWindow(plugins.WindowHost):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle(self.tr("Клиентский зал — операторский пульт"))
+        self.setWindowTitle("Клиентский зал — операторский пульт")
         self.setObjectName("MainWindow")
         fit_to_screen(self, 1280, 800)
 
@@ -33,7 +33,7 @@ class MainWindow(plugins.WindowHost):
         self.workspace.setTabsClosable(True)
         self.workspace.setDocumentMode(True)
         self.workspace.tabCloseRequested.connect(self.close_tab)
-        self.workspace.addTab(self._welcome(), self.tr("Рабочая область"))
+        self.workspace.addTab(self._welcome(), "Рабочая область")
         self.workspace.tabBar().setTabButton(
             0, self.workspace.tabBar().ButtonPosition.RightSide, None
         )
@@ -51,7 +51,7 @@ class MainWindow(plugins.WindowHost):
         page = QWidget(self)
         layout = QVBoxLayout(page)
         hint = QLabel(
-            self.tr(
+            (
                 "Рабочая область пуста.\n"
                 "Здесь открываются поиск лицевых счетов, карточки и очереди заявлений."
             ),
@@ -64,18 +64,18 @@ class MainWindow(plugins.WindowHost):
 
     def _build_menu(self) -> None:
         bar = self.menuBar()
-        self.file_menu = bar.addMenu(self.tr("&Файл"))
-        quit_action = QAction(self.tr("Выход"), self)
+        self.file_menu = bar.addMenu("&Файл")
+        quit_action = QAction("Выход", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
-        self.account_menu = bar.addMenu(self.tr("&Лицевой счёт"))
-        self.office_menu = bar.addMenu(self.tr("&Офис"))
-        help_menu = bar.addMenu(self.tr("&Справка"))
-        about = QAction(self.tr("О программе"), self)
+        self.account_menu = bar.addMenu("&Лицевой счёт")
+        self.office_menu = bar.addMenu("&Офис")
+        help_menu = bar.addMenu("&Справка")
+        about = QAction("О программе", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
-        close_tab = QAction(self.tr("Закрыть вкладку"), self)
+        close_tab = QAction("Закрыть вкладку", self)
         close_tab.setShortcut(QKeySequence("Ctrl+W"))
         close_tab.triggered.connect(lambda: self.close_tab(self.workspace.currentIndex()))
         self.addAction(close_tab)
@@ -85,7 +85,7 @@ class MainWindow(plugins.WindowHost):
         self.database_label = QLabel(self.ctx.db.describe(), self)
         self.database_label.setObjectName("databaseLabel")
         actor = self.ctx.actor
-        office = actor.office_name or self.tr("офис не выбран")
+        office = actor.office_name or "офис не выбран"
         self.staff_label = QLabel(f"{office} · {actor.full_name}", self)
         self.staff_label.setObjectName("staffLabel")
         self.busy_label = QLabel("", self)
@@ -119,13 +119,13 @@ class MainWindow(plugins.WindowHost):
         self.statusBar().showMessage(message, 15000)
 
     def _on_busy(self, busy: bool) -> None:
-        self.busy_label.setText(self.tr("Выполняется…") if busy else "")
+        self.busy_label.setText("Выполняется…" if busy else "")
 
     def _about(self) -> None:
         QMessageBox.about(
             self,
-            self.tr("О программе"),
-            self.tr("Операторский пульт клиентского зала, версия {0}").format(__version__),
+            "О программе",
+            "Операторский пульт клиентского зала, версия {0}".format(__version__),
         )
 
     def _restore_state(self) -> None:

@@ -23,7 +23,6 @@ from console.services.appeals import catalog
 from console.services.appeals.catalog import MAX_DEADLINE_DAYS, PaidServiceItem, Topic
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import money
-from console.views.appeals.model import tr
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
 from console.views.common.rows_model import Column, RowsModel
@@ -36,13 +35,11 @@ class PriceListModel(RowsModel[PaidServiceItem]):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             [
-                Column(tr("Код"), lambda s: s.code),
-                Column(tr("Услуга"), lambda s: s.name),
-                Column(
-                    tr("Цена"), lambda s: money(s.price, currency=True), lambda s: s.price, True
-                ),
-                Column(tr("Ед."), lambda s: s.unit),
-                Column(tr("Действует"), lambda s: tr("да") if s.is_active else tr("нет")),
+                Column("Код", lambda s: s.code),
+                Column("Услуга", lambda s: s.name),
+                Column("Цена", lambda s: money(s.price, currency=True), lambda s: s.price, True),
+                Column("Ед.", lambda s: s.unit),
+                Column("Действует", lambda s: "да" if s.is_active else "нет"),
             ],
             parent,
         )
@@ -54,18 +51,18 @@ class AppealCatalogDialog(QDialog):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle(self.tr("Обращения: сроки ответа и прейскурант"))
+        self.setWindowTitle("Обращения: сроки ответа и прейскурант")
         self.resize(780, 520)
         self.spins: dict[int, QSpinBox] = {}
         self.topics: tuple[Topic, ...] = ()
         self.tabs = tabs = QTabWidget(self)
         self.topics_page = QWidget(self)
         self.topics_form = QFormLayout(self.topics_page)
-        tabs.addTab(self.topics_page, self.tr("Сроки ответа по темам"))
-        tabs.addTab(self._prices_page(), self.tr("Прейскурант платных услуг"))
+        tabs.addTab(self.topics_page, "Сроки ответа по темам")
+        tabs.addTab(self._prices_page(), "Прейскурант платных услуг")
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
-        close = QPushButton(self.tr("Закрыть"), self)
+        close = QPushButton("Закрыть", self)
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
@@ -88,14 +85,14 @@ class AppealCatalogDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _: self._pick(cur.row()))
         self.code, self.name, self.price, self.unit = (QLineEdit(page) for _ in range(4))
-        self.active = QCheckBox(self.tr("действует"), page)
+        self.active = QCheckBox("действует", page)
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         for key, caption, widget in (
-            ("code", self.tr("Код:"), self.code),
-            ("name", self.tr("Наименование:"), self.name),
-            ("price", self.tr("Цена, ₽:"), self.price),
-            ("unit", self.tr("Единица:"), self.unit),
+            ("code", "Код:", self.code),
+            ("name", "Наименование:", self.name),
+            ("price", "Цена, ₽:", self.price),
+            ("unit", "Единица:", self.unit),
         ):
             box = QVBoxLayout()
             box.addWidget(widget)
@@ -106,9 +103,9 @@ class AppealCatalogDialog(QDialog):
             box.addWidget(error)
             form.addRow(caption, box)
         form.addRow("", self.active)
-        add = QPushButton(self.tr("Добавить новую"), page)
+        add = QPushButton("Добавить новую", page)
         add.clicked.connect(self.add_service)
-        save = QPushButton(self.tr("Сохранить выбранную"), page)
+        save = QPushButton("Сохранить выбранную", page)
         save.clicked.connect(self.save_service)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -135,7 +132,7 @@ class AppealCatalogDialog(QDialog):
             for topic in topics:
                 spin = QSpinBox(self.topics_page)
                 spin.setRange(1, MAX_DEADLINE_DAYS)
-                spin.setSuffix(self.tr(" дн."))
+                spin.setSuffix(" дн.")
                 spin.setValue(topic.deadline_days)
                 spin.editingFinished.connect(lambda t=topic.id: self._deadline_changed(t))
                 self.spins[topic.id] = spin
@@ -153,9 +150,7 @@ class AppealCatalogDialog(QDialog):
             self.ctx,
             self,
             lambda: catalog.set_deadline(db, actor, topic_id, days),
-            lambda t: self._saved(
-                self.tr("Срок по теме «{0}»: {1} дн.").format(t.name, t.deadline_days)
-            ),
+            lambda t: self._saved("Срок по теме «{0}»: {1} дн.".format(t.name, t.deadline_days)),
             self._failed,
         )
 
@@ -180,14 +175,14 @@ class AppealCatalogDialog(QDialog):
             self.ctx,
             self,
             lambda: catalog.add_paid_service(db, actor, code, name, price, unit),
-            lambda s: self._saved(self.tr("Добавлена услуга «{0}».").format(s.name)),
+            lambda s: self._saved("Добавлена услуга «{0}».".format(s.name)),
             self._failed,
         )
 
     def save_service(self) -> None:
         item = self.selected()
         if item is None:
-            self.status.setText(self.tr("Выберите услугу в списке."))
+            self.status.setText("Выберите услугу в списке.")
             return
         db, actor = self.ctx.db, self.ctx.actor
         name, price, unit = self.name.text(), self.price.text(), self.unit.text()
@@ -208,7 +203,7 @@ class AppealCatalogDialog(QDialog):
             self.ctx,
             self,
             save,
-            lambda s: self._saved(self.tr("Сохранено: «{0}».").format(s.name)),
+            lambda s: self._saved("Сохранено: «{0}».".format(s.name)),
             self._failed,
         )
 

@@ -83,9 +83,7 @@ class AppealDialog(QDialog):
             self, pdf, ctx.settings, title
         )
         self.setObjectName("AppealDialog")
-        self.setWindowTitle(
-            self.tr("Обращение без лицевого счёта") if account_id is None else self.tr("Обращение")
-        )
+        self.setWindowTitle("Обращение без лицевого счёта" if account_id is None else "Обращение")
         self.resize(640, 660)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._form_page())
@@ -123,27 +121,27 @@ class AppealDialog(QDialog):
         self.inputs: dict[str, QWidget] = {}
         self.kind = QComboBox(page)
         for kind, text in choices(AppealKind):
-            self.kind.addItem(self.tr(text), kind)
+            self.kind.addItem(text, kind)
         self.channel = QComboBox(page)
         for channel, text in choices(AppealChannel):
-            self.channel.addItem(self.tr(text), channel)
+            self.channel.addItem(text, channel)
         self.topic = QComboBox(page)
         self.service = QComboBox(page)
         self.decision = QComboBox(page)
         self.applicant = QLineEdit(page)
-        self.applicant.setPlaceholderText(self.tr("Фамилия Имя Отчество"))
+        self.applicant.setPlaceholderText("Фамилия Имя Отчество")
         self.phone = QLineEdit(page)
         self.phone.setPlaceholderText("8 912 345-67-89")
         self.email = QLineEdit(page)
         self.email.setPlaceholderText("ivanov@mail.ru")
         self.text = QPlainTextEdit(page)
         self.text.setTabChangesFocus(True)  # Tab moves on, as everywhere else in the form
-        self.text.setPlaceholderText(self.tr("Суть обращения со слов заявителя"))
+        self.text.setPlaceholderText("Суть обращения со слов заявителя")
         self.files = QListWidget(page)
         self.files.setFixedHeight(56)
-        add_file = QPushButton(self.tr("Приложить файл…"), page)
+        add_file = QPushButton("Приложить файл…", page)
         add_file.clicked.connect(self._choose_files)
-        remove_file = QPushButton(self.tr("Убрать"), page)
+        remove_file = QPushButton("Убрать", page)
         remove_file.clicked.connect(self._remove_file)
         files_box = QWidget(page)
         files_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -155,34 +153,34 @@ class AppealDialog(QDialog):
         buttons.addWidget(remove_file)
         files_row.addLayout(buttons)
 
-        self.account_label = QLabel(self.tr("без лицевого счёта (будущий клиент)"), page)
+        self.account_label = QLabel("без лицевого счёта (будущий клиент)", page)
 
         self.account_label.setWordWrap(True)  # a long message wraps, never clipped
         self.account_label.setObjectName("accountLabel")
-        form.addRow(self.tr("Лицевой счёт:"), self.account_label)
-        self._field(form, self.tr("Вид:"), self.kind, "kind")
-        self._field(form, self.tr("Способ обращения:"), self.channel, "channel")
-        self._field(form, self.tr("Тема:"), self.topic, "topic")
-        self._field(form, self.tr("Услуга:"), self.service, "paid_service")
-        self._field(form, self.tr("Обжалуемое решение:"), self.decision, "disputes")
-        self._field(form, self.tr("Заявитель (ФИО):"), self.applicant, "applicant_name")
-        self._field(form, self.tr("Телефон:"), self.phone, "phone")
-        self._field(form, self.tr("E-mail:"), self.email, "email")
-        self._field(form, self.tr("Текст:"), self.text, "text")
-        self._field(form, self.tr("Вложения:"), files_box, "attachments")
+        form.addRow("Лицевой счёт:", self.account_label)
+        self._field(form, "Вид:", self.kind, "kind")
+        self._field(form, "Способ обращения:", self.channel, "channel")
+        self._field(form, "Тема:", self.topic, "topic")
+        self._field(form, "Услуга:", self.service, "paid_service")
+        self._field(form, "Обжалуемое решение:", self.decision, "disputes")
+        self._field(form, "Заявитель (ФИО):", self.applicant, "applicant_name")
+        self._field(form, "Телефон:", self.phone, "phone")
+        self._field(form, "E-mail:", self.email, "email")
+        self._field(form, "Текст:", self.text, "text")
+        self._field(form, "Вложения:", files_box, "attachments")
         self.deadline = QLabel("", page)
         self.deadline.setObjectName("deadlinePreview")
-        form.addRow(self.tr("Срок ответа:"), self.deadline)
+        form.addRow("Срок ответа:", self.deadline)
         self.general_error = QLabel("", page)
         self.general_error.setObjectName("generalError")
         self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)
         form.addRow(self.general_error)
-        self.submit = QPushButton(self.tr("Зарегистрировать (Ctrl+Enter)"), page)
+        self.submit = QPushButton("Зарегистрировать (Ctrl+Enter)", page)
         self.submit.setObjectName("registerButton")
         self.submit.setEnabled(False)
         self.submit.clicked.connect(self.register)
-        cancel = QPushButton(self.tr("Отмена (Esc)"), page)
+        cancel = QPushButton("Отмена (Esc)", page)
         cancel.setObjectName("cancelButton")
         self.guard = UnsavedGuard(self, self.has_input)
         cancel.clicked.connect(self.guard.cancel)
@@ -220,7 +218,7 @@ class AppealDialog(QDialog):
         page = QWidget(self)
         column = QVBoxLayout(page)
         column.addStretch(1)
-        caption = QLabel(self.tr("Обращение зарегистрировано. Регистрационный номер:"), page)
+        caption = QLabel("Обращение зарегистрировано. Регистрационный номер:", page)
         caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.number_label = QLabel("", page)
         self.number_label.setObjectName("numberLabel")
@@ -237,11 +235,11 @@ class AppealDialog(QDialog):
         self.print_status = QLabel("", page)
         self.print_status.setObjectName("printStatus")
         self.print_status.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.print_button = QPushButton(self.tr("Печать талона (F9)"), page)
+        self.print_button = QPushButton("Печать талона (F9)", page)
         self.print_button.setObjectName("printSlipButton")
         self.print_button.clicked.connect(self.print_slip)
         QShortcut(QKeySequence("F9"), page, self.print_slip)
-        finish = QPushButton(self.tr("Готово"), page)
+        finish = QPushButton("Готово", page)
         finish.setObjectName("finishButton")
         finish.clicked.connect(self.accept)
         self.finish_button = finish
@@ -282,12 +280,12 @@ class AppealDialog(QDialog):
         self.form = data
         for topic in data.topics:
             self.topic.addItem(
-                self.tr("{0} (срок {1} дн.)").format(topic.name, topic.deadline_days), topic.id
+                "{0} (срок {1} дн.)".format(topic.name, topic.deadline_days), topic.id
             )
         for service in data.services:
             price = money(service.price, currency=True)
             self.service.addItem(f"{service.name} — {price} / {service.unit}", service.id)
-        self.decision.addItem(self.tr("— нет, обычное обращение —"), None)
+        self.decision.addItem("— нет, обычное обращение —", None)
         for decision in data.decisions:
             self.decision.addItem(decision.label, (decision.kind, decision.id))
         self._show_row("disputes", bool(data.decisions))
@@ -317,12 +315,12 @@ class AppealDialog(QDialog):
             self.deadline.setText("")
             return
         due = dt.date.today() + dt.timedelta(days=topic.deadline_days)
-        self.deadline.setText(self.tr("до {0} ({1} дн.)").format(date(due), topic.deadline_days))
+        self.deadline.setText("до {0} ({1} дн.)".format(date(due), topic.deadline_days))
 
     # --- attachments --------------------------------------------------------------------
     def _choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Приложить файлы"), "", self.tr("Сканы (*.pdf *.jpg *.jpeg *.png)")
+            self, "Приложить файлы", "", "Сканы (*.pdf *.jpg *.jpeg *.png)"
         )
         for path in paths:
             self.add_attachment_file(Path(path))
@@ -331,7 +329,7 @@ class AppealDialog(QDialog):
         try:
             content = path.read_bytes()
         except OSError as err:
-            self._show_error("attachments", self.tr("Файл не прочитан: {0}").format(err.strerror))
+            self._show_error("attachments", "Файл не прочитан: {0}".format(err.strerror))
             return
         self.attachments.append(AttachmentFile(path.name, content))
         item = QListWidgetItem(f"{path.name} ({max(1, len(content) // 1024)} КБ)")
@@ -371,7 +369,7 @@ class AppealDialog(QDialog):
         self._clear_errors()
         draft = self.draft()
         self.submit.setEnabled(False)
-        self.submit.setText(self.tr("Регистрация…"))
+        self.submit.setText("Регистрация…")
         max_bytes = self.ctx.settings.attachment_max_bytes
         run_op(
             self.ctx,
@@ -386,10 +384,10 @@ class AppealDialog(QDialog):
     def _registered(self, done: Registered) -> None:
         self.result_number = done
         self.number_label.setText(done.number)
-        lines = [self.tr("Срок ответа: до {0}").format(date(done.due_on))]
+        lines = ["Срок ответа: до {0}".format(date(done.due_on))]
         if done.assigned_to_name:
-            lines.append(self.tr("Передано руководителю: {0}").format(done.assigned_to_name))
-        lines.append(self.tr("Назовите номер заявителю и выдайте талон."))
+            lines.append("Передано руководителю: {0}".format(done.assigned_to_name))
+        lines.append("Назовите номер заявителю и выдайте талон.")
         self.done_details.setText("\n".join(lines))
         self.pages.setCurrentIndex(1)
         self.print_button.setFocus()
@@ -397,7 +395,7 @@ class AppealDialog(QDialog):
 
     def _failed(self, err: Exception) -> None:
         self.submit.setEnabled(True)
-        self.submit.setText(self.tr("Зарегистрировать (Ctrl+Enter)"))
+        self.submit.setText("Зарегистрировать (Ctrl+Enter)")
         if isinstance(err, ValidationError) and err.field in self.errors:
             self._show_error(err.field, str(err))
         else:
@@ -423,7 +421,7 @@ class AppealDialog(QDialog):
         done = self.result_number
         if done is None or self.pages.currentIndex() != 1:
             return
-        self.print_status.setText(self.tr("Готовится талон…"))
+        self.print_status.setText("Готовится талон…")
         run_op(
             self.ctx,
             self,
@@ -433,8 +431,6 @@ class AppealDialog(QDialog):
         )
 
     def _slip_ready(self, pdf: bytes, number: str) -> None:
-        printed = self.slip_printer(pdf, self.tr("Талон {0}").format(number))
-        self.print_status.setText(
-            self.tr("Талон отправлен на печать.") if printed else self.tr("Печать отменена.")
-        )
+        printed = self.slip_printer(pdf, "Талон {0}".format(number))
+        self.print_status.setText("Талон отправлен на печать." if printed else "Печать отменена.")
         self.finish_button.setFocus()

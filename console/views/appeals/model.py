@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 
 from console.services.appeals.queries import AppealRow, HistoryEntry
 from console.services.core.formatting import date, date_time
 from console.views.common.rows_model import Column, RowsModel
 
-__all__ = ["AppealListModel", "Column", "HistoryModel", "RowsModel", "appeal_columns", "tr"]
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("AppealModels", text)
+__all__ = ["AppealListModel", "Column", "HistoryModel", "RowsModel", "appeal_columns"]
 
 
 def _stamp(value: dt.datetime) -> str:
@@ -22,20 +18,20 @@ def _stamp(value: dt.datetime) -> str:
 
 
 def _due(row: AppealRow) -> str:
-    suffix = tr(" (просрочено)") if row.overdue else ""
+    suffix = " (просрочено)" if row.overdue else ""
     return date(row.due_on) + suffix
 
 
 def appeal_columns() -> list[Column[AppealRow]]:
     return [
-        Column(tr("Номер"), lambda r: r.number),
-        Column(tr("Дата"), lambda r: date_time(r.registered_at), lambda r: _stamp(r.registered_at)),
-        Column(tr("Вид"), lambda r: r.kind_label),
-        Column(tr("Тема"), lambda r: r.topic_name),
-        Column(tr("Заявитель"), lambda r: r.applicant_name),
-        Column(tr("Статус"), lambda r: r.status_label),
-        Column(tr("Срок ответа"), _due, lambda r: r.due_on.isoformat()),
-        Column(tr("Исполнитель"), lambda r: r.assigned_to_name),
+        Column("Номер", lambda r: r.number),
+        Column("Дата", lambda r: date_time(r.registered_at), lambda r: _stamp(r.registered_at)),
+        Column("Вид", lambda r: r.kind_label),
+        Column("Тема", lambda r: r.topic_name),
+        Column("Заявитель", lambda r: r.applicant_name),
+        Column("Статус", lambda r: r.status_label),
+        Column("Срок ответа", _due, lambda r: r.due_on.isoformat()),
+        Column("Исполнитель", lambda r: r.assigned_to_name),
     ]
 
 
@@ -53,11 +49,11 @@ class HistoryModel(RowsModel[HistoryEntry]):
         super().__init__(
             [
                 Column(
-                    tr("Когда"), lambda h: date_time(h.occurred_at), lambda h: _stamp(h.occurred_at)
+                    "Когда", lambda h: date_time(h.occurred_at), lambda h: _stamp(h.occurred_at)
                 ),
-                Column(tr("Сотрудник"), lambda h: h.staff_name),
-                Column(tr("Действие"), lambda h: h.label),
-                Column(tr("Подробности"), lambda h: h.detail),
+                Column("Сотрудник", lambda h: h.staff_name),
+                Column("Действие", lambda h: h.label),
+                Column("Подробности", lambda h: h.detail),
             ],
             parent,
         )

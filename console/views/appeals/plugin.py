@@ -40,13 +40,11 @@ def open_appeal(host: QWidget, ctx: ViewContext, appeal_id: int, number: str) ->
     review = AppealReview(ctx, appeal_id)
     window: Any = host.window()
     if hasattr(window, "open_tab"):
-        shown = window.open_tab(
-            review, host.tr("Обращение {0}").format(number), f"appeal:{appeal_id}"
-        )
+        shown = window.open_tab(review, "Обращение {0}".format(number), f"appeal:{appeal_id}")
         return shown if isinstance(shown, AppealReview) else review
     dialog = QDialog(host)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.setWindowTitle(host.tr("Обращение {0}").format(number))
+    dialog.setWindowTitle("Обращение {0}".format(number))
     fit_to_screen(dialog, 900, 820)
     QVBoxLayout(dialog).addWidget(review)
     dialog.open()
@@ -75,7 +73,7 @@ class AppealsTab(QWidget):
         header.hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
-        new = QPushButton(self.tr("Новое обращение ({0})").format(CARD_SHORTCUT), self)
+        new = QPushButton("Новое обращение ({0})".format(CARD_SHORTCUT), self)
         new.clicked.connect(self.new_appeal)
         self.status = QLabel("", self)
         bar = QHBoxLayout()
@@ -102,9 +100,9 @@ class AppealsTab(QWidget):
         self.table.resizeColumnsToContents()
         open_count = sum(1 for r in rows if r.status is not AppealStatus.CLOSED)
         self.status.setText(
-            self.tr("Всего {0}, не закрыто {1}").format(len(rows), open_count)
+            "Всего {0}, не закрыто {1}".format(len(rows), open_count)
             if rows
-            else self.tr("Обращений по лицевому счёту нет")
+            else "Обращений по лицевому счёту нет"
         )
 
     def new_appeal(self) -> AppealDialog:
@@ -132,8 +130,8 @@ class AppealsTab(QWidget):
 def install_card(card: CardHost) -> None:
     """«Обращение» in the card's toolbar and the «Обращения» tab."""
     tab = AppealsTab(card.ctx, card.account_id, card)
-    card.add_tab(tab, tab.tr("Обращения"))
-    card.add_action(tab.tr("Обращение"), CARD_SHORTCUT, tab.new_appeal)
+    card.add_tab(tab, "Обращения")
+    card.add_action("Обращение", CARD_SHORTCUT, tab.new_appeal)
     card.changed.connect(tab.reload)
 
 
@@ -154,14 +152,14 @@ def _catalog(window: QWidget, ctx: ViewContext) -> AppealCatalogDialog:
 def install_window(window: WindowHost) -> None:
     """The office menu: an appeal without an account; the catalogue for administrators."""
     ctx: ViewContext = window.ctx
-    no_account = QAction(window.tr("Обращение без лицевого счёта…"), window)
+    no_account = QAction("Обращение без лицевого счёта…", window)
     no_account.setObjectName("appealWithoutAccountAction")
     no_account.setShortcut(QKeySequence(NO_ACCOUNT_SHORTCUT))
     no_account.triggered.connect(lambda: _without_account(window, ctx))
     window.office_menu.addAction(no_account)
     window.addAction(no_account)
     if ctx.actor.is_admin:
-        catalog = QAction(window.tr("Обращения: сроки ответа и прейскурант…"), window)
+        catalog = QAction("Обращения: сроки ответа и прейскурант…", window)
         catalog.setObjectName("appealCatalogAction")
         catalog.triggered.connect(lambda: _catalog(window, ctx))
         window.office_menu.addAction(catalog)

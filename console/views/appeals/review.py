@@ -103,14 +103,14 @@ class AppealReview(QWidget):
         self.facts = QFormLayout()
         self.fact_labels: dict[str, QLabel] = {}
         for key, caption in (
-            ("kind", self.tr("Вид, тема")),
-            ("applicant", self.tr("Заявитель")),
-            ("contacts", self.tr("Контакты")),
-            ("account", self.tr("Лицевой счёт")),
-            ("registered", self.tr("Зарегистрировано")),
-            ("assignee", self.tr("Исполнитель")),
-            ("dispute", self.tr("Обжалуемое решение")),
-            ("service", self.tr("Услуга")),
+            ("kind", "Вид, тема"),
+            ("applicant", "Заявитель"),
+            ("contacts", "Контакты"),
+            ("account", "Лицевой счёт"),
+            ("registered", "Зарегистрировано"),
+            ("assignee", "Исполнитель"),
+            ("dispute", "Обжалуемое решение"),
+            ("service", "Услуга"),
         ):
             label = QLabel("", self)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -124,13 +124,13 @@ class AppealReview(QWidget):
         self.files.setMaximumHeight(48)
         self.files.itemActivated.connect(self._save_attachment)
 
-        work = QGroupBox(self.tr("Работа с обращением"), self)
+        work = QGroupBox("Работа с обращением", self)
         grid = QGridLayout(work)
-        self.take_button = QPushButton(self.tr("Взять в работу (F6)"), work)
+        self.take_button = QPushButton("Взять в работу (F6)", work)
         self.take_button.clicked.connect(self.take)
         QShortcut(QKeySequence("F6"), self, self.take)
         self.assignee = QComboBox(work)
-        self.assign_button = QPushButton(self.tr("Назначить"), work)
+        self.assign_button = QPushButton("Назначить", work)
         self.assign_button.clicked.connect(self.assign)
         grid.addWidget(self.take_button, 0, 0)
         grid.addWidget(self.assignee, 0, 1)
@@ -139,16 +139,16 @@ class AppealReview(QWidget):
         self.answer = QPlainTextEdit(work)
         self.answer.setTabChangesFocus(True)
         self.answer.setMaximumHeight(130)
-        self.answer.setPlaceholderText(self.tr("Текст ответа заявителю"))
-        grid.addWidget(QLabel(self.tr("Ответ:"), work), 2, 0, Qt.AlignmentFlag.AlignTop)
+        self.answer.setPlaceholderText("Текст ответа заявителю")
+        grid.addWidget(QLabel("Ответ:", work), 2, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.answer, 2, 1, 1, 2)
         grid.addWidget(self._error_label("answer"), 3, 1, 1, 2)
-        self.answer_button = QPushButton(self.tr("Сохранить ответ (Ctrl+S)"), work)
+        self.answer_button = QPushButton("Сохранить ответ (Ctrl+S)", work)
         self.answer_button.clicked.connect(self.save_answer)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_answer)
-        self.close_button = QPushButton(self.tr("Закрыть обращение"), work)
+        self.close_button = QPushButton("Закрыть обращение", work)
         self.close_button.clicked.connect(self.close_appeal)
-        self.letter_button = QPushButton(self.tr("Печать письма (F9)"), work)
+        self.letter_button = QPushButton("Печать письма (F9)", work)
         self.letter_button.clicked.connect(self.print_letter)
         QShortcut(QKeySequence("F9"), self, self.print_letter)
         buttons = QHBoxLayout()
@@ -157,16 +157,16 @@ class AppealReview(QWidget):
         buttons.addStretch(1)
         grid.addLayout(buttons, 4, 1, 1, 2)
         self.reason = QLineEdit(work)
-        self.reason.setPlaceholderText(self.tr("Причина повторного открытия"))
-        self.reopen_button = QPushButton(self.tr("Открыть повторно"), work)
+        self.reason.setPlaceholderText("Причина повторного открытия")
+        self.reopen_button = QPushButton("Открыть повторно", work)
         self.reopen_button.clicked.connect(self.reopen)
         grid.addWidget(self.reason, 5, 1)
         grid.addWidget(self.reopen_button, 5, 2)
         grid.addWidget(self._error_label("reason"), 6, 1, 1, 2)
         self.comment = QLineEdit(work)
-        self.comment.setPlaceholderText(self.tr("Комментарий для истории (Enter — добавить)"))
+        self.comment.setPlaceholderText("Комментарий для истории (Enter — добавить)")
         self.comment.returnPressed.connect(self.add_comment)
-        comment_button = QPushButton(self.tr("Добавить комментарий"), work)
+        comment_button = QPushButton("Добавить комментарий", work)
         comment_button.clicked.connect(self.add_comment)
         grid.addWidget(self.comment, 7, 1)
         grid.addWidget(comment_button, 7, 2)
@@ -188,14 +188,14 @@ class AppealReview(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addLayout(self.facts)
-        layout.addWidget(QLabel(self.tr("Текст обращения:"), self))
+        layout.addWidget(QLabel("Текст обращения:", self))
         layout.addWidget(self.text)
-        self.files_caption = QLabel(self.tr("Вложения (Enter — сохранить файл):"), self)
+        self.files_caption = QLabel("Вложения (Enter — сохранить файл):", self)
         layout.addWidget(self.files_caption)
         layout.addWidget(self.files)
         layout.addWidget(work)
         layout.addWidget(self.general_error)
-        layout.addWidget(QLabel(self.tr("История:"), self))
+        layout.addWidget(QLabel("История:", self))
         layout.addWidget(self.history, 1)
 
     # --- loading ------------------------------------------------------------------------
@@ -217,11 +217,11 @@ class AppealReview(QWidget):
             is_dispute=d.is_dispute,
             decided_by=d.decided_by_staff_id,
         )
-        self.title.setText(self.tr("{0} № {1}").format(d.kind_label, d.number))
+        self.title.setText("{0} № {1}".format(d.kind_label, d.number))
         self.status.setText(d.status_label)
-        due = self.tr("срок ответа до {0}").format(date(d.due_on))
+        due = "срок ответа до {0}".format(date(d.due_on))
         if d.overdue:
-            due += self.tr(" — просрочено")
+            due += " — просрочено"
             self.deadline.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
         elif d.due_soon:
             self.deadline.setStyleSheet("color: #a05a00; font-weight: bold;")
@@ -232,11 +232,11 @@ class AppealReview(QWidget):
         f["kind"].setText(f"{d.kind_label} · {d.topic_name} · {d.channel_label}")
         f["applicant"].setText(d.applicant_name)
         f["contacts"].setText(", ".join(x for x in (d.phone, d.email) if x) or "—")
-        f["account"].setText(d.account_number or self.tr("без лицевого счёта"))
+        f["account"].setText(d.account_number or "без лицевого счёта")
         f["registered"].setText(
             f"{date_time(d.registered_at)}, {d.registered_by_name}, {d.office_name}".strip(", ")
         )
-        f["assignee"].setText(d.assigned_to_name or self.tr("не назначен"))
+        f["assignee"].setText(d.assigned_to_name or "не назначен")
         f["dispute"].setText(d.disputes_label or "—")
         service = f"{d.paid_service_name}, {money(d.price, currency=True)}" if d.price else "—"
         f["service"].setText(service)
@@ -253,7 +253,7 @@ class AppealReview(QWidget):
         if not self.answer.toPlainText() or Action.ANSWER not in self.allowed:
             self.answer.setPlainText(d.answer_text)
         self.assignee.clear()
-        self.assignee.addItem(self.tr("— выберите сотрудника —"), None)
+        self.assignee.addItem("— выберите сотрудника —", None)
         for s in data.staff:
             self.assignee.addItem(s.full_name, s.id)
         if d.assigned_to_staff_id is not None:
@@ -337,12 +337,12 @@ class AppealReview(QWidget):
         )
 
     def _letter_ready(self, pdf: bytes, number: str) -> None:
-        self.letter_printer(pdf, self.tr("Ответ на обращение {0}").format(number))
+        self.letter_printer(pdf, "Ответ на обращение {0}".format(number))
         self.reload()  # «письмо выдано» is in the history now
 
     def _save_attachment(self, item: QListWidgetItem) -> None:
         att_id = item.data(Qt.ItemDataRole.UserRole)
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Сохранить вложение"), item.text())
+        path, _ = QFileDialog.getSaveFileName(self, "Сохранить вложение", item.text())
         if path:
             run_op(
                 self.ctx,
@@ -356,7 +356,7 @@ class AppealReview(QWidget):
         try:
             path.write_bytes(content)
         except OSError as err:
-            self.general_error.setText(self.tr("Файл не сохранён: {0}").format(err.strerror))
+            self.general_error.setText("Файл не сохранён: {0}".format(err.strerror))
 
     def _args(self) -> tuple[Database, Actor, int, int | None]:
         version = self.details.version if self.details else None

@@ -46,11 +46,11 @@ class ClosePeriodDialog(QDialog):
         self._cancel = threading.Event()
         self._running = False
         self.setObjectName("ClosePeriodDialog")
-        self.setWindowTitle(self.tr("Закрытие расчётного периода"))
+        self.setWindowTitle("Закрытие расчётного периода")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            self.tr(
+            (
                 "Будут рассчитаны начисления всех лицевых счетов за месяц: по показаниям, по "
                 "среднему или по нормативу, с перерасчётом, и сформированы итоги месяца. "
                 "Закрытый период больше не изменяется."
@@ -60,7 +60,7 @@ class ClosePeriodDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Период (ГГГГ-ММ):"), self))
+        row.addWidget(QLabel("Период (ГГГГ-ММ):", self))
         self.period = QLineEdit(self)
         self.period.setObjectName("period")
         self.period.setMaxLength(7)
@@ -82,11 +82,11 @@ class ClosePeriodDialog(QDialog):
         layout.addWidget(self.status)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.run_button = QPushButton(self.tr("Закрыть период"), self)
+        self.run_button = QPushButton("Закрыть период", self)
         self.run_button.setObjectName("runButton")
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton(self.tr("Отмена"), self)
+        self.cancel_button = QPushButton("Отмена", self)
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.clicked.connect(self.cancel)
         buttons.addWidget(self.run_button)
@@ -119,7 +119,7 @@ class ClosePeriodDialog(QDialog):
         self._running = True
         self.run_button.setEnabled(False)
         self.period.setEnabled(False)
-        self.status.setText(self.tr("Идёт расчёт «{0}»…").format(month_year(period)))
+        self.status.setText("Идёт расчёт «{0}»…".format(month_year(period)))
         ctx, today, cancel = self.ctx, self.today, self._cancel
         run_op(
             ctx,
@@ -141,7 +141,7 @@ class ClosePeriodDialog(QDialog):
     def cancel(self) -> None:
         if self._running:
             self._cancel.set()
-            self.status.setText(self.tr("Отмена… изменения будут отменены."))
+            self.status.setText("Отмена… изменения будут отменены.")
         else:
             self.reject()
 
@@ -153,25 +153,25 @@ class ClosePeriodDialog(QDialog):
         self.outcome = result
         self.progress.setValue(100)
         self.status.setText(result.describe())
-        self.cancel_button.setText(self.tr("Закрыть"))
+        self.cancel_button.setText("Закрыть")
 
     def _failed(self, error: Exception) -> None:
         self._running = False
         self.progress.setValue(0)
         self.run_button.setEnabled(True)
         self.period.setEnabled(True)
-        prefix = "" if isinstance(error, Cancelled) else self.tr("Период не закрыт. ")
+        prefix = "" if isinstance(error, Cancelled) else "Период не закрыт. "
         self.status.setText(prefix + message_for(error))
 
 
 def install_window(window: WindowHost) -> None:
     """«Офис → Закрыть период…» for administrators (the database lets nobody else close one)."""
-    action = QAction(window.tr("Закрыть период…"), window)
+    action = QAction("Закрыть период…", window)
     action.setObjectName("closePeriodAction")
     allowed = window.ctx.actor.is_admin
     action.setEnabled(allowed)
     if not allowed:
-        action.setToolTip(window.tr("Закрывает расчётный период администратор"))
+        action.setToolTip("Закрывает расчётный период администратор")
 
     def open_dialog() -> None:
         ClosePeriodDialog(window.ctx, window).exec()

@@ -46,22 +46,21 @@ class ChargesTab(QWidget):
         self.period.setObjectName("period")
         self.period.setMinimumWidth(160)
         self.period.activated.connect(lambda _i: self._load_table())
-        tr = self.tr
         red = "#b3261e"
         self.model = RowsModel(
             [
-                Column(tr("Услуга"), lambda r: r.service),
-                Column(tr("Тариф, руб."), lambda r: r.tariff_text, right=True),
-                Column(tr("Долг / переплата (+/−), руб."), lambda r: _signed(r.debt), right=True,
+                Column("Услуга", lambda r: r.service),
+                Column("Тариф, руб.", lambda r: r.tariff_text, right=True),
+                Column("Долг / переплата (+/−), руб.", lambda r: _signed(r.debt), right=True,
                        colour=lambda r: red if r.debt > 0 else None),
-                Column(tr("Оплачено, руб."), lambda r: money(r.paid), right=True),
-                Column(tr("Объём потребления"),
+                Column("Оплачено, руб.", lambda r: money(r.paid), right=True),
+                Column("Объём потребления",
                        lambda r: "" if r.volume is None else f"{volume(r.volume, 1)} {r.unit}",
                        right=True, tooltip=lambda r: r.origin),
-                Column(tr("Начислено, руб."), lambda r: money(r.charged), right=True,
+                Column("Начислено, руб.", lambda r: money(r.charged), right=True,
                        tooltip=lambda r: r.formula),
-                Column(tr("Перерасчёт, руб."), lambda r: _signed(r.recalculation), right=True),
-                Column(tr("К оплате, руб."), lambda r: money(r.due), right=True,
+                Column("Перерасчёт, руб.", lambda r: _signed(r.recalculation), right=True),
+                Column("К оплате, руб.", lambda r: money(r.due), right=True,
                        tooltip=lambda r: r.due_formula),
             ],
             self,
@@ -78,7 +77,7 @@ class ChargesTab(QWidget):
         self.error = error_line(self)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(tr("Расчётный период:"), self))
+        top.addWidget(QLabel("Расчётный период:", self))
         top.addWidget(self.period)
         top.addStretch(1)
         layout = QVBoxLayout(self)
@@ -105,7 +104,7 @@ class ChargesTab(QWidget):
             self.period.addItem(month_year(p), p)
         if not found:
             self.model.set_rows(())
-            self.details.setText(self.tr("Начислений и платежей по счёту ещё не было."))
+            self.details.setText("Начислений и платежей по счёту ещё не было.")
             return
         index = self.period.findData(chosen) if chosen is not None else 0
         self.period.setCurrentIndex(max(index, 0))
@@ -123,7 +122,7 @@ class ChargesTab(QWidget):
     def _show_table(self, table: ChargesTable) -> None:
         rows = list(table.rows)
         if rows:
-            rows.append(total_row(table, self.tr("Итого")))
+            rows.append(total_row(table, "Итого"))
         self.model.set_rows(rows)
         if rows:
             self.table.selectRow(0)
@@ -132,17 +131,15 @@ class ChargesTab(QWidget):
     def _explain(self) -> None:
         row = self.model.row_at(self.table.currentIndex().row())
         if row is None or not row.formula:
-            self.details.setText(
-                self.tr("К оплате = долг/переплата − оплачено + начислено + перерасчёт.")
-            )
+            self.details.setText("К оплате = долг/переплата − оплачено + начислено + перерасчёт.")
             return
         lines = [
-            self.tr("<b>{0}</b>").format(escape(row.service)),
-            self.tr("Начислено = объём × тариф: {0}").format(escape(row.formula)),
-            self.tr("К оплате = долг − оплачено + начислено + перерасчёт: {0}").format(
+            "<b>{0}</b>".format(escape(row.service)),
+            "Начислено = объём × тариф: {0}".format(escape(row.formula)),
+            "К оплате = долг − оплачено + начислено + перерасчёт: {0}".format(
                 escape(row.due_formula)
             ),
         ]
         if row.origin:
-            lines.append(self.tr("Объём определён {0}").format(escape(row.origin)))
+            lines.append("Объём определён {0}".format(escape(row.origin)))
         self.details.setText("<br>".join(lines))

@@ -44,9 +44,9 @@ class CardHeader(QFrame):
         self.holder = _label(self, "holder", bold=True)
         self.passport = _label(self, "passport")
         self.passport.setWordWrap(False)
-        self.reveal = QPushButton(self.tr("Показать"), self)
+        self.reveal = QPushButton("Показать", self)
         self.reveal.setObjectName("revealPassport")
-        self.reveal.setToolTip(self.tr("Показать паспорт полностью (действие записывается)"))
+        self.reveal.setToolTip("Показать паспорт полностью (действие записывается)")
         self.reveal.clicked.connect(self._reveal)
         self.others = _label(self, "others")
         self.contacts = _label(self, "contacts")
@@ -85,46 +85,45 @@ class CardHeader(QFrame):
         grid.addWidget(self.last_payment, 3, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 1)
-        self.title.setText(self.tr("Загрузка…"))
+        self.title.setText("Загрузка…")
 
     def show_data(self, d: AccountCardData) -> None:
-        tr = self.tr
         self.title.setText(
-            tr("Лицевой счёт {0} · {1} · {2}").format(d.number, d.supplier, d.status_label)
+            "Лицевой счёт {0} · {1} · {2}".format(d.number, d.supplier, d.status_label)
         )
         holder = d.holder
         self._holder_id = holder.customer_id if holder else None
         if holder is not None:
             self.holder.setText(f"{holder.name} ({holder.relation_label.lower()})")
             # The birth date is sealed with the passport: it shows when the passport is revealed.
-            self.passport.setText(tr("Паспорт {0}").format(holder.passport_masked or "—"))
+            self.passport.setText("Паспорт {0}".format(holder.passport_masked or "—"))
             self.reveal.setVisible(bool(holder.passport_masked))
             self.reveal.setEnabled(True)
             contacts = [
-                tr("тел. {0}").format(holder.phone) if holder.phone else tr("телефона нет"),
-                holder.email or tr("e-mail не указан"),
+                "тел. {0}".format(holder.phone) if holder.phone else "телефона нет",
+                holder.email or "e-mail не указан",
             ]
             self.contacts.setText(" · ".join(contacts))
         else:
-            self.holder.setText(tr("Владелец не указан"))
+            self.holder.setText("Владелец не указан")
             self.passport.setText("")
             self.reveal.hide()
             self.contacts.setText("")
         others = "; ".join(f"{p.name} — {p.relation_label.lower()}" for p in d.others)
-        self.others.setText(tr("Также: {0}").format(others) if others else "")
+        self.others.setText("Также: {0}".format(others) if others else "")
         self.others.setVisible(bool(others))
         self.address.setText(d.address)
         parts = []
         if d.area is not None:
-            parts.append(tr("{0} м²").format(money(d.area)))
+            parts.append("{0} м²".format(money(d.area)))
         if d.rooms:
-            parts.append(tr("комнат: {0}").format(d.rooms))
-        parts.append(tr("проживает: {0}").format(d.residents))
-        parts.append(tr("плита {0}").format(d.stove_label))
+            parts.append("комнат: {0}".format(d.rooms))
+        parts.append("проживает: {0}".format(d.residents))
+        parts.append("плита {0}".format(d.stove_label))
         self.premise.setText(" · ".join(parts))
         delivery = d.bill_delivery_label + (f" ({d.delivery_email})" if d.delivery_email else "")
         self.terms.setText(
-            tr("{0} · счета: {1} · открыт {2}").format(
+            "{0} · счета: {1} · открыт {2}".format(
                 d.category_label, delivery.lower(), date(d.opened_on)
             )
         )
@@ -133,19 +132,19 @@ class CardHeader(QFrame):
         self.balance.setText(f"{d.balance_label}{amount}")
         self.balance.setStyleSheet(f"color: {colour};")
         self.balance.setToolTip(
-            tr("Положительный баланс — долг, отрицательный — переплата (аванс): {0}").format(
+            "Положительный баланс — долг, отрицательный — переплата (аванс): {0}".format(
                 money(d.balance, currency=True)
             )
         )
-        self.due.setText(tr("К оплате на сегодня: {0}").format(money(d.amount_due, currency=True)))
+        self.due.setText("К оплате на сегодня: {0}".format(money(d.amount_due, currency=True)))
         if d.last_payment_at is not None:
             self.last_payment.setText(
-                tr("Последний платёж: {0}, {1}").format(
+                "Последний платёж: {0}, {1}".format(
                     date(d.last_payment_at.date()), money(d.last_payment_amount, currency=True)
                 )
             )
         else:
-            self.last_payment.setText(tr("Платежей не было"))
+            self.last_payment.setText("Платежей не было")
 
     def _reveal(self) -> None:
         if self._holder_id is None:
@@ -161,13 +160,13 @@ class CardHeader(QFrame):
     def _revealed(self, details: PassportDetails) -> None:
         parts = [details.text]
         if details.issued_on:
-            parts.append(self.tr("выдан {0}").format(date(details.issued_on)))
+            parts.append("выдан {0}".format(date(details.issued_on)))
         if details.issued_by:
             parts.append(details.issued_by)
         if details.division_code:
-            parts.append(self.tr("код подразделения {0}").format(details.division_code))
+            parts.append("код подразделения {0}".format(details.division_code))
         birth = ""
         if details.birth_date:
-            birth = self.tr("; дата рождения {0}").format(date(details.birth_date))
-        self.passport.setText(self.tr("Паспорт {0}{1}").format(", ".join(parts), birth))
+            birth = "; дата рождения {0}".format(date(details.birth_date))
+        self.passport.setText("Паспорт {0}{1}".format(", ".join(parts), birth))
         self.reveal.hide()

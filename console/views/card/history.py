@@ -39,27 +39,26 @@ class HistoryTab(QWidget):
         self.account_id = account_id
         self.setObjectName("historyTab")
         self._loaded = False
-        tr = self.tr
         self.span = QComboBox(self)
         self.span.setObjectName("historySpan")
         for text, months in (
-            (tr("За последние 3 месяца"), 3),
-            (tr("За 6 месяцев"), 6),
-            (tr("За 12 месяцев"), 12),
-            (tr("За всё время"), 0),
+            ("За последние 3 месяца", 3),
+            ("За 6 месяцев", 6),
+            ("За 12 месяцев", 12),
+            ("За всё время", 0),
         ):
             self.span.addItem(text, months)
         self.span.activated.connect(lambda _i: self.refresh())
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("historyTree")
-        self.tree.setHeaderLabels([tr("Дата"), tr("Событие"), tr("Сумма, ₽"), tr("Описание")])
+        self.tree.setHeaderLabels(["Дата", "Событие", "Сумма, ₽", "Описание"])
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         for column, width in enumerate((150, 110, 110)):
             self.tree.setColumnWidth(column, width)
         self.error = error_line(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel(tr("Показать:"), self))
+        top.addWidget(QLabel("Показать:", self))
         top.addWidget(self.span)
         top.addStretch(1)
         layout = QVBoxLayout(self)
@@ -89,7 +88,7 @@ class HistoryTab(QWidget):
             top.setFirstColumnSpanned(False)
             for event in month.events:
                 amount = "" if event.amount is None else money(event.amount)
-                kind = self.tr(KIND_TITLES.get(event.kind, event.kind))
+                kind = KIND_TITLES.get(event.kind, event.kind)
                 item = QTreeWidgetItem([date(event.day), kind, amount, event.title])
                 item.setTextAlignment(2, RIGHT)
                 item.setToolTip(3, event.title)
@@ -106,5 +105,5 @@ class HistoryTab(QWidget):
                     if event_item is not None:
                         event_item.setExpanded(True)
         if not months:
-            empty = QTreeWidgetItem([self.tr("Событий за этот срок нет"), "", "", ""])
+            empty = QTreeWidgetItem(["Событий за этот срок нет", "", "", ""])
             self.tree.addTopLevelItem(empty)

@@ -35,21 +35,20 @@ class ReadingsTab(QWidget):
         self.account_id = account_id
         self.setObjectName("readingsTab")
         self._loaded = False
-        tr = self.tr
         self.meters_model = RowsModel(
             [
-                Column(tr("№ счётчика"), lambda m: m.serial),
-                Column(tr("Модель"), lambda m: m.model),
-                Column(tr("Тип"), lambda m: m.kind_label),
-                Column(tr("Зон"), lambda m: str(m.zones), right=True),
-                Column(tr("Разрядность"), lambda m: str(m.digits), right=True),
-                Column(tr("Коэф. тр."), lambda m: rate(m.transformation_ratio), right=True),
-                Column(tr("Установлен"), lambda m: date(m.installed_on)),
-                Column(tr("Поверка"), lambda m: date(m.last_verified_on)),
-                Column(tr("Следующая поверка"), _verification),
-                Column(tr("Место"), lambda m: m.place or ""),
-                Column(tr("Состояние"), lambda m: m.status_label),
-                Column(tr("Последние показания"), _last),
+                Column("№ счётчика", lambda m: m.serial),
+                Column("Модель", lambda m: m.model),
+                Column("Тип", lambda m: m.kind_label),
+                Column("Зон", lambda m: str(m.zones), right=True),
+                Column("Разрядность", lambda m: str(m.digits), right=True),
+                Column("Коэф. тр.", lambda m: rate(m.transformation_ratio), right=True),
+                Column("Установлен", lambda m: date(m.installed_on)),
+                Column("Поверка", lambda m: date(m.last_verified_on)),
+                Column("Следующая поверка", _verification),
+                Column("Место", lambda m: m.place or ""),
+                Column("Состояние", lambda m: m.status_label),
+                Column("Последние показания", _last),
             ],
             self,
         )
@@ -60,20 +59,20 @@ class ReadingsTab(QWidget):
         self.meters.selectionModel().currentRowChanged.connect(lambda _c, _p: self._filter())
         self.readings_model = RowsModel(
             [
-                Column(tr("Дата снятия"), lambda r: date(r.taken_on)),
-                Column(tr("Счётчик"), lambda r: r.serial),
-                Column(tr("Зона"), lambda r: r.zone_name),
-                Column(tr("Показание"), lambda r: volume(r.value), right=True),
-                Column(tr("Расход, кВт·ч"),
+                Column("Дата снятия", lambda r: date(r.taken_on)),
+                Column("Счётчик", lambda r: r.serial),
+                Column("Зона", lambda r: r.zone_name),
+                Column("Показание", lambda r: volume(r.value), right=True),
+                Column("Расход, кВт·ч",
                        lambda r: "" if r.consumption is None else volume(r.consumption),
                        right=True),
-                Column(tr("Учтено в периоде"), lambda r: month_year(r.period)),
-                Column(tr("Источник"), lambda r: r.source_label),
-                Column(tr("Статус"), lambda r: r.status_label,
+                Column("Учтено в периоде", lambda r: month_year(r.period)),
+                Column("Источник", lambda r: r.source_label),
+                Column("Статус", lambda r: r.status_label,
                        colour=lambda r: STATUS_COLOUR.get(r.status),
                        tooltip=lambda r: r.reason or ""),
-                Column(tr("Внёс"), lambda r: r.entered_by),
-                Column(tr("Введено"), lambda r: date_time(r.entered_at)),
+                Column("Внёс", lambda r: r.entered_by),
+                Column("Введено", lambda r: date_time(r.entered_at)),
             ],
             self,
         )  # fmt: skip
@@ -88,12 +87,12 @@ class ReadingsTab(QWidget):
         top = QWidget(split)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(QLabel(tr("Приборы учёта"), top))
+        top_layout.addWidget(QLabel("Приборы учёта", top))
         top_layout.addWidget(self.meters)
         bottom = QWidget(split)
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
-        self.history_title = QLabel(tr("История показаний"), bottom)
+        self.history_title = QLabel("История показаний", bottom)
         bottom_layout.addWidget(self.history_title)
         bottom_layout.addWidget(self.readings)
         split.setStretchFactor(0, 1)
@@ -128,5 +127,5 @@ class ReadingsTab(QWidget):
         rows = [r for r in self._all if meter is None or r.meter_id == meter.meter_id]
         self.readings_model.set_rows(rows)
         if meter is not None:
-            title = self.tr("История показаний счётчика {0}").format(meter.serial)
+            title = "История показаний счётчика {0}".format(meter.serial)
             self.history_title.setText(title)

@@ -80,44 +80,43 @@ class RequisitesTab(QScrollArea):
         found_meters, req = data
         while self.layout_.count() > 1:
             _clear(self.layout_.takeAt(1))
-        tr = self.tr
         side_by_side = QHBoxLayout()
         self.layout_.addLayout(side_by_side)
         for m in found_meters:
             side_by_side.addWidget(
-                _form(self.body, tr("Счётчик {0}").format(m.serial), [
-                    (tr("Модель"), m.model),
-                    (tr("Тип"), f"{m.kind_label}, зон: {m.zones}"),
-                    (tr("Разрядность (значность)"), str(m.digits)),
-                    (tr("Коэффициент трансформации"), rate(m.transformation_ratio)),
-                    (tr("Дата установки"), date(m.installed_on)),
-                    (tr("Дата поверки"), date(m.last_verified_on)),
-                    (tr("Окончание МПИ"), date(m.next_verification_on)),
-                    (tr("Место установки"), m.place or ""),
-                    (tr("Состояние"), m.status_label),
+                _form(self.body, "Счётчик {0}".format(m.serial), [
+                    ("Модель", m.model),
+                    ("Тип", f"{m.kind_label}, зон: {m.zones}"),
+                    ("Разрядность (значность)", str(m.digits)),
+                    ("Коэффициент трансформации", rate(m.transformation_ratio)),
+                    ("Дата установки", date(m.installed_on)),
+                    ("Дата поверки", date(m.last_verified_on)),
+                    ("Окончание МПИ", date(m.next_verification_on)),
+                    ("Место установки", m.place or ""),
+                    ("Состояние", m.status_label),
                 ])
             )  # fmt: skip
         current = "; ".join(f"{t.zone_name} {rate(t.rate)} руб./кВт·ч" for t in req.current)
         components = ""
         if req.current and req.current[0].transmission is not None:
             t = req.current[0]
-            components = tr("покупка {0}, передача {1}, сбытовая надбавка {2}, прочие {3}").format(
+            components = "покупка {0}, передача {1}, сбытовая надбавка {2}, прочие {3}".format(
                 rate(t.purchase), rate(t.transmission), rate(t.retail), rate(t.other)
             )
         side_by_side.addWidget(
-            _form(self.body, tr("Тариф"), [
-                (tr("Категория потребления"), req.category_label),
-                (tr("Тип плиты"), req.stove_label),
-                (tr("Тарифных зон"), str(req.zones)),
-                (tr("Действующий тариф"), current),
-                (tr("Составляющие (зона 1)"), components),
+            _form(self.body, "Тариф", [
+                ("Категория потребления", req.category_label),
+                ("Тип плиты", req.stove_label),
+                ("Тарифных зон", str(req.zones)),
+                ("Действующий тариф", current),
+                ("Составляющие (зона 1)", components),
             ])
         )  # fmt: skip
-        history = QGroupBox(tr("История тарифов"), self.body)
+        history = QGroupBox("История тарифов", self.body)
         table = QTableWidget(len(req.history), 4, history)
         table.setObjectName("tariffHistory")
         table.setHorizontalHeaderLabels(
-            [tr("Начало действия"), tr("Окончание"), tr("Зона"), tr("Тариф, руб./кВт·ч")]
+            ["Начало действия", "Окончание", "Зона", "Тариф, руб./кВт·ч"]
         )
         table.verticalHeader().setVisible(False)
         for row, line in enumerate(req.history):
@@ -134,16 +133,16 @@ class RequisitesTab(QScrollArea):
         self.layout_.addWidget(history)
         for r in req.recipients:
             self.layout_.addWidget(
-                _form(self.body, tr("Получатель платежей: {0}").format(", ".join(r.services)), [
-                    (tr("Наименование"), r.name),
-                    (tr("ИНН / КПП"), f"{r.inn} / {r.kpp}"),
-                    (tr("Адрес"), r.address),
-                    (tr("Телефон"), r.phone),
-                    (tr("E-mail, сайт"), f"{r.email}, {r.site}"),
-                    (tr("Банк"), r.bank_name),
-                    (tr("БИК"), r.bic),
-                    (tr("Расчётный счёт"), r.settlement_account),
-                    (tr("Корр. счёт"), r.correspondent_account),
+                _form(self.body, "Получатель платежей: {0}".format(", ".join(r.services)), [
+                    ("Наименование", r.name),
+                    ("ИНН / КПП", f"{r.inn} / {r.kpp}"),
+                    ("Адрес", r.address),
+                    ("Телефон", r.phone),
+                    ("E-mail, сайт", f"{r.email}, {r.site}"),
+                    ("Банк", r.bank_name),
+                    ("БИК", r.bic),
+                    ("Расчётный счёт", r.settlement_account),
+                    ("Корр. счёт", r.correspondent_account),
                 ])
             )  # fmt: skip
         self.layout_.addStretch(1)

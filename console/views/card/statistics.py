@@ -32,7 +32,6 @@ class StatisticsTab(QWidget):
         self.account_id = account_id
         self.setObjectName("statisticsTab")
         self._loaded = False
-        tr = self.tr
         self.year = QComboBox(self)
         self.year.setObjectName("statisticsYear")
         self.year.activated.connect(lambda _i: self._load(self.year.currentData()))
@@ -51,7 +50,7 @@ class StatisticsTab(QWidget):
         self.error = error_line(self)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(tr("Год:"), self))
+        top.addWidget(QLabel("Год:", self))
         top.addWidget(self.year)
         top.addSpacing(24)
         for label in (self.largest, self.smallest, self.total):
@@ -78,7 +77,6 @@ class StatisticsTab(QWidget):
         ).stale_key(f"card.statistics.{id(self)}").run(self.ctx)
 
     def _show(self, data: Consumption) -> None:
-        tr = self.tr
         self.year.clear()
         for y in data.years or (data.year,):
             self.year.addItem(str(y), y)
@@ -87,18 +85,16 @@ class StatisticsTab(QWidget):
         name = MONTHS_NOMINATIVE
         none = "—"
         self.largest.setText(
-            tr("Наибольшее: {0} — {1} кВт·ч").format(name[largest.month - 1], volume(largest.total))
+            "Наибольшее: {0} — {1} кВт·ч".format(name[largest.month - 1], volume(largest.total))
             if largest
-            else tr("Наибольшее: {0}").format(none)
+            else "Наибольшее: {0}".format(none)
         )
         self.smallest.setText(
-            tr("Наименьшее: {0} — {1} кВт·ч").format(
-                name[smallest.month - 1], volume(smallest.total)
-            )
+            "Наименьшее: {0} — {1} кВт·ч".format(name[smallest.month - 1], volume(smallest.total))
             if smallest
-            else tr("Наименьшее: {0}").format(none)
+            else "Наименьшее: {0}".format(none)
         )
-        self.total.setText(tr("Всего за год: {0} кВт·ч").format(volume(data.total)))
+        self.total.setText("Всего за год: {0} кВт·ч".format(volume(data.total)))
         self._draw(data)
 
     def _draw(self, data: Consumption) -> None:
@@ -113,7 +109,7 @@ class StatisticsTab(QWidget):
                 bar.append(float(month.by_zone[zone]))
             series.append(bar)
         self.chart.addSeries(series)
-        self.chart.setTitle(self.tr("Потребление по месяцам, кВт·ч, {0}").format(data.year))
+        self.chart.setTitle("Потребление по месяцам, кВт·ч, {0}".format(data.year))
         months = QBarCategoryAxis()
         months.append(list(SHORT_MONTHS))
         self.chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
@@ -123,6 +119,6 @@ class StatisticsTab(QWidget):
         values.setRange(0, max(top * 1.15, 10.0))
         values.applyNiceNumbers()
         values.setLabelFormat("%.0f")
-        values.setTitleText(self.tr("кВт·ч"))
+        values.setTitleText("кВт·ч")
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(values)

@@ -56,7 +56,7 @@ class AccountCard(plugins.CardHost):
         # Wraps onto a second row: no action hides behind a «››» overflow on a narrow screen.
         self.toolbar = ActionStrip(self)
         self.toolbar.setObjectName("cardToolbar")
-        self.add_action(self.tr("Обновить"), "F5", self.refresh)
+        self.add_action("Обновить", "F5", self.refresh)
         self.header = CardHeader(ctx, account_id, self)
         self.error = error_line(self)
         self.notes_box = QWidget(self)
@@ -85,7 +85,7 @@ class AccountCard(plugins.CardHost):
         ]
         titles = ("Начисления и платежи", "Показания", "История", "Реквизиты", "Статистика")
         for tab, title in zip(self._own_tabs, titles, strict=True):
-            self.add_tab(tab, self.tr(title))
+            self.add_tab(tab, title)
         self._refresh_pending = False
         ctx.changes.account_changed.connect(self._account_changed)
         self._load()

@@ -97,24 +97,22 @@ class ConnectionLabel(QLabel):
     def show_state(self, online: bool, announce: bool = True) -> None:
         self._online = online
         if online and self._note:
-            self.setText(self.tr("Связь с базой: есть (чтение с основного сервера)"))
+            self.setText("Связь с базой: есть (чтение с основного сервера)")
             self.setStyleSheet(_NOTE_STYLE)
             self.setToolTip(self._note)
         elif online:
-            self.setText(self.tr("Связь с базой: есть"))
+            self.setText("Связь с базой: есть")
             self.setStyleSheet(_UP_STYLE)
-            self.setToolTip(self.tr("База данных отвечает."))
+            self.setToolTip("База данных отвечает.")
         else:
-            self.setText(self.tr("Связь с базой: нет"))
+            self.setText("Связь с базой: нет")
             self.setStyleSheet(_DOWN_STYLE)
-            self.setToolTip(
-                self.tr("Пульт переподключится сам. Введённые данные на экране сохранены.")
-            )
+            self.setToolTip("Пульт переподключится сам. Введённые данные на экране сохранены.")
         if announce:
             message = (
-                self.tr("Связь с базой данных восстановлена.")
+                "Связь с базой данных восстановлена."
                 if online
-                else self.tr("Нет связи с базой: переподключение…")
+                else "Нет связи с базой: переподключение…"
             )
             self._window.statusBar().showMessage(message, 10_000)
         self.updateGeometry()

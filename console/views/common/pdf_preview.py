@@ -42,17 +42,17 @@ class PdfPreviewDialog(QDialog):
         self.content = b""
         self.setWindowTitle(title)
         fit_to_screen(self, 720, 820)
-        self.status = QLabel(self.tr("Документ готовится…"), self)
+        self.status = QLabel("Документ готовится…", self)
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setDocument(self.document)
-        self.print_button = QPushButton(self.tr("Печать (Ctrl+P)"), self)
+        self.print_button = QPushButton("Печать (Ctrl+P)", self)
         self.print_button.clicked.connect(self.print_document)
-        self.save_button = QPushButton(self.tr("Сохранить PDF…"), self)
+        self.save_button = QPushButton("Сохранить PDF…", self)
         self.save_button.clicked.connect(self.save_document)
-        close = QPushButton(self.tr("Закрыть"), self)
+        close = QPushButton("Закрыть", self)
         close.clicked.connect(self.reject)
         for button in (self.print_button, self.save_button):
             button.setEnabled(False)
@@ -74,7 +74,7 @@ class PdfPreviewDialog(QDialog):
         self._buffer.setData(QByteArray(content))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
-        self.status.setText(self.tr("Страниц: {0}").format(self.document.pageCount()))
+        self.status.setText("Страниц: {0}".format(self.document.pageCount()))
         for button in (self.print_button, self.save_button):
             button.setEnabled(True)
         self.print_button.setFocus()
@@ -91,9 +91,7 @@ class PdfPreviewDialog(QDialog):
     def save_document(self) -> None:
         if not self.content:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Сохранить PDF"), self.filename, self.tr("PDF (*.pdf)")
-        )
+        path, _ = QFileDialog.getSaveFileName(self, "Сохранить PDF", self.filename, "PDF (*.pdf)")
         if path:
             with open(path, "wb") as fh:
                 fh.write(self.content)

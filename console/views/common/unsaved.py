@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
@@ -22,9 +22,8 @@ def ask_discard(parent: QWidget) -> bool:
     """The question itself (tests replace it): True when the clerk says «Да»."""
     box = QMessageBox(QMessageBox.Icon.Question, parent.windowTitle(), QUESTION,
                       QMessageBox.StandardButton.NoButton, parent)  # fmt: skip
-    tr = QCoreApplication.translate
-    yes = box.addButton(tr("unsaved", "&Да"), QMessageBox.ButtonRole.YesRole)
-    no = box.addButton(tr("unsaved", "&Нет"), QMessageBox.ButtonRole.NoRole)
+    yes = box.addButton("&Да", QMessageBox.ButtonRole.YesRole)
+    no = box.addButton("&Нет", QMessageBox.ButtonRole.NoRole)
     box.setDefaultButton(no)  # a stray Enter keeps the form
     box.setEscapeButton(no)
     box.exec()

@@ -55,15 +55,15 @@ class BatchPrintDialog(QDialog):
         self._running = False
         self._progress = _Progress(self)
         self._progress.changed.connect(self._on_progress)
-        self.setWindowTitle(self.tr("Пакетная печать платёжных документов"))
+        self.setWindowTitle("Пакетная печать платёжных документов")
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.period = QComboBox(self)
-        form.addRow(self.tr("Расчётный месяц:"), self.period)
+        form.addRow("Расчётный месяц:", self.period)
         layout.addLayout(form)
 
-        self.by_street = QRadioButton(self.tr("Улица / дом"), self)
-        self.by_list = QRadioButton(self.tr("Список лицевых счетов"), self)
+        self.by_street = QRadioButton("Улица / дом", self)
+        self.by_list = QRadioButton("Список лицевых счетов", self)
         self.by_street.setChecked(True)
         modes = QButtonGroup(self)
         modes.addButton(self.by_street)
@@ -71,9 +71,9 @@ class BatchPrintDialog(QDialog):
         layout.addWidget(self.by_street)
         street_row = QHBoxLayout()
         self.street = QLineEdit(self)
-        self.street.setPlaceholderText(self.tr("улица, например: Ленина"))
+        self.street.setPlaceholderText("улица, например: Ленина")
         self.house = QLineEdit(self)
-        self.house.setPlaceholderText(self.tr("дом (все дома)"))
+        self.house.setPlaceholderText("дом (все дома)")
         self.house.setMaximumWidth(140)
         street_row.addWidget(self.street, 1)
         street_row.addWidget(self.house)
@@ -82,7 +82,7 @@ class BatchPrintDialog(QDialog):
         layout.addWidget(self.street_error)
         layout.addWidget(self.by_list)
         self.numbers = QPlainTextEdit(self)
-        self.numbers.setPlaceholderText(self.tr("номера лицевых счетов: по одному в строке"))
+        self.numbers.setPlaceholderText("номера лицевых счетов: по одному в строке")
         self.numbers.setTabChangesFocus(True)
         self.numbers.setMaximumHeight(110)
         layout.addWidget(self.numbers)
@@ -91,7 +91,7 @@ class BatchPrintDialog(QDialog):
         self.by_street.toggled.connect(self._mode_changed)
 
         self.progress = QProgressBar(self)
-        self.progress.setFormat(self.tr("%v из %m"))
+        self.progress.setFormat("%v из %m")
         self.progress.hide()
         layout.addWidget(self.progress)
         self.status = QLabel("", self)
@@ -103,10 +103,10 @@ class BatchPrintDialog(QDialog):
         layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.start_button = QPushButton(self.tr("Сформировать"), self)
+        self.start_button = QPushButton("Сформировать", self)
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton(self.tr("Отмена"), self)
+        self.cancel_button = QPushButton("Отмена", self)
         self.cancel_button.clicked.connect(self.cancel)
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.cancel_button)
@@ -115,7 +115,7 @@ class BatchPrintDialog(QDialog):
         self._mode_changed()
         if not ctx.actor.is_supervisor:
             self.start_button.setEnabled(False)
-            self.error.setText(self.tr("Пакетная печать доступна руководителю офиса."))
+            self.error.setText("Пакетная печать доступна руководителю офиса.")
             self.error.show()
         run_op(
             ctx,
@@ -145,7 +145,7 @@ class BatchPrintDialog(QDialog):
         for period in periods:
             self.period.addItem(month_year(period), period)
         if not periods:
-            self._show_error(self.tr("Нет закрытых расчётных месяцев: печатать нечего."))
+            self._show_error("Нет закрытых расчётных месяцев: печатать нечего.")
 
     def selection(self) -> batch.BatchSelection:
         if self.by_street.isChecked():
@@ -154,7 +154,7 @@ class BatchPrintDialog(QDialog):
             )
         numbers = tuple(n for n in re.split(r"[\s,;]+", self.numbers.toPlainText()) if n)
         if not numbers:
-            raise ValidationError(self.tr("Введите хотя бы один номер лицевого счёта."), "accounts")
+            raise ValidationError("Введите хотя бы один номер лицевого счёта.", "accounts")
         return batch.BatchSelection(account_numbers=numbers)
 
     def start(self) -> None:
@@ -164,12 +164,12 @@ class BatchPrintDialog(QDialog):
             label.hide()
         period = self.period.currentData()
         if not isinstance(period, dt.date):
-            self._show_error(self.tr("Выберите расчётный месяц."))
+            self._show_error("Выберите расчётный месяц.")
             return
         try:
             selection = self.selection()
             if selection.street is not None and not selection.street:
-                raise ValidationError(self.tr("Укажите улицу."), "street")
+                raise ValidationError("Укажите улицу.", "street")
         except ValidationError as err:
             self._show_error(err)
             return
@@ -178,7 +178,7 @@ class BatchPrintDialog(QDialog):
         self.start_button.setEnabled(False)
         self.progress.setValue(0)
         self.progress.show()
-        self.status.setText(self.tr("Отбор лицевых счетов…"))
+        self.status.setText("Отбор лицевых счетов…")
         db, actor, cancel, progress = self.ctx.db, self.ctx.actor, self._cancel, self._progress
 
         tasks = self.ctx.tasks
@@ -201,18 +201,18 @@ class BatchPrintDialog(QDialog):
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(total)
         self.progress.setValue(done)
-        self.status.setText(self.tr("Формирование документов…"))
+        self.status.setText("Формирование документов…")
 
     def _finished(self, result: batch.BatchResult) -> None:
         self._running = False
         self.start_button.setEnabled(True)
         if result.cancelled or result.pdf is None:
             self.progress.hide()
-            self.status.setText(self.tr("Печать отменена."))
+            self.status.setText("Печать отменена.")
             return
         self.result_pdf = result.pdf
-        self.status.setText(self.tr("Готово: {0} стр.").format(result.pages))
-        title = self.tr("Пакет за {0}").format(month_year(result.period))
+        self.status.setText("Готово: {0} стр.".format(result.pages))
+        title = "Пакет за {0}".format(month_year(result.period))
         if self.on_ready is not None:
             self.on_ready(result.pdf, f"Платёжные документы {result.period:%Y-%m}.pdf", title)
         self.accept()
@@ -240,6 +240,6 @@ class BatchPrintDialog(QDialog):
         # Esc and «Отмена» first stop a running batch; pressed again, they close the dialog.
         if self._running:
             self._cancel.set()
-            self.status.setText(self.tr("Отмена…"))
+            self.status.setText("Отмена…")
             return
         super().reject()

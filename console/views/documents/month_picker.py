@@ -31,9 +31,9 @@ class MonthPickerDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.account_id = account_id
-        self.setWindowTitle(self.tr("Платёжный документ — лицевой счёт {0}").format(account_number))
+        self.setWindowTitle("Платёжный документ — лицевой счёт {0}".format(account_number))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Расчётный месяц:"), self))
+        layout.addWidget(QLabel("Расчётный месяц:", self))
         self.months = QListWidget(self)
         self.months.setObjectName("months")
         self.months.itemDoubleClicked.connect(lambda _item: self.accept())
@@ -48,9 +48,9 @@ class MonthPickerDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Показать"))
+        self.ok_button.setText("Показать")
         self.ok_button.setEnabled(False)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Отмена"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -74,7 +74,7 @@ class MonthPickerDialog(QDialog):
             self.ok_button.setEnabled(True)
             self.months.setFocus()
         else:
-            self._show_error(self.tr("По лицевому счёту ещё нет закрытых расчётных месяцев."))
+            self._show_error("По лицевому счёту ещё нет закрытых расчётных месяцев.")
 
     def _show_error(self, error: Exception | str) -> None:
         self.error.setText(error if isinstance(error, str) else message_for(error))

@@ -25,8 +25,8 @@ REPORTS_SHORTCUT = "Ctrl+Shift+P"
 
 def install_card(card: CardHost) -> None:
     """Add the two actions to an AccountCard (interface: ctx, account_id, account_number)."""
-    card.add_action(card.tr("Платёжный документ"), DOCUMENT_SHORTCUT, lambda: open_document(card))
-    card.add_action(card.tr("Отчёты"), REPORTS_SHORTCUT, lambda: open_reports(card))
+    card.add_action("Платёжный документ", DOCUMENT_SHORTCUT, lambda: open_document(card))
+    card.add_action("Отчёты", REPORTS_SHORTCUT, lambda: open_reports(card))
 
 
 def open_document(card: Any) -> MonthPickerDialog:
@@ -36,9 +36,7 @@ def open_document(card: Any) -> MonthPickerDialog:
     picker = MonthPickerDialog(ctx, account_id, card.account_number, card)
 
     def done(document: IssuedPaymentDocument) -> None:
-        title = card.tr("Документ {0} · {1}").format(
-            document.account_number, month_year(document.period)
-        )
+        title = "Документ {0} · {1}".format(document.account_number, month_year(document.period))
         show_preview(card, document.content, document.file_name, title, ctx.settings)
 
     def chosen() -> None:
@@ -50,7 +48,7 @@ def open_document(card: Any) -> MonthPickerDialog:
             card,
             lambda: issue_payment_document(ctx.db, ctx.actor, account_id, period),
             done,
-            lambda error: _warn(card, card.tr("Платёжный документ"), error),
+            lambda error: _warn(card, "Платёжный документ", error),
             key=f"document-{account_id}",
         )
 
@@ -74,11 +72,11 @@ def open_reports(card: Any) -> ReportsDialog:
 def install_window(window: WindowHost) -> None:
     """«Офис» → batch printing (supervisor) and the day's payments per clerk."""
     ctx: ViewContext = window.ctx
-    batch_action = QAction(window.tr("Пакетная печать платёжных документов…"), window)
+    batch_action = QAction("Пакетная печать платёжных документов…", window)
     batch_action.setEnabled(ctx.actor.is_supervisor)
     batch_action.triggered.connect(lambda: open_batch(window))
     window.office_menu.addAction(batch_action)
-    day_action = QAction(window.tr("Платежи за день по сотрудникам…"), window)
+    day_action = QAction("Платежи за день по сотрудникам…", window)
     day_action.triggered.connect(lambda: open_office_reports(window))
     window.office_menu.addAction(day_action)
 

@@ -51,15 +51,15 @@ class DocumentPreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QToolBar(self)
-        self.print_action = QAction(self.tr("Печать"), self)
+        self.print_action = QAction("Печать", self)
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         self.print_action.triggered.connect(self.print_dialog)
-        self.save_action = QAction(self.tr("Сохранить PDF"), self)
+        self.save_action = QAction("Сохранить PDF", self)
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
         self.save_action.triggered.connect(self.save_dialog)
         bar.addAction(self.print_action)
         bar.addAction(self.save_action)
-        self.pages_label = QLabel(self.tr("Страниц: {0}").format(self.document.pageCount()), self)
+        self.pages_label = QLabel("Страниц: {0}".format(self.document.pageCount()), self)
         bar.addSeparator()
         bar.addWidget(self.pages_label)
         for action in (self.print_action, self.save_action):
@@ -83,7 +83,7 @@ class DocumentPreview(QWidget):
             try:
                 return print_document(self.document, printer, self.pdf, on_page=on_page)
             except PrinterUnavailable as err:
-                QMessageBox.warning(self, self.tr("Печать"), str(err))
+                QMessageBox.warning(self, "Печать", str(err))
                 return 0
 
     @contextmanager
@@ -94,7 +94,7 @@ class DocumentPreview(QWidget):
         def on_page(done: int, count: int) -> bool:
             nonlocal progress
             if progress is None:
-                progress = QProgressDialog(self.tr("Печать…"), self.tr("Отмена"), 0, count, self)
+                progress = QProgressDialog("Печать…", "Отмена", 0, count, self)
                 progress.setWindowModality(Qt.WindowModality.WindowModal)
                 progress.setMinimumDuration(500)
             progress.setValue(done)
@@ -109,7 +109,7 @@ class DocumentPreview(QWidget):
 
     def save_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Сохранить PDF"), self.file_name, self.tr("Документ PDF (*.pdf)")
+            self, "Сохранить PDF", self.file_name, "Документ PDF (*.pdf)"
         )
         if path:
             self.save_to(Path(path))
@@ -120,8 +120,8 @@ class DocumentPreview(QWidget):
         except OSError as err:
             QMessageBox.warning(
                 self,
-                self.tr("Сохранить PDF"),
-                self.tr("Не удалось сохранить файл: {0}").format(err),
+                "Сохранить PDF",
+                "Не удалось сохранить файл: {0}".format(err),
             )
 
 

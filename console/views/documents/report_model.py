@@ -53,7 +53,7 @@ class ReportTableModel(QAbstractTableModel):
             if self._is_total(index.row()):
                 value = report.totals.get(column.attr)
                 if index.column() == 0 and value is None:
-                    return self.tr("Итого")
+                    return "Итого"
                 return cell_text(column, value)
             return cell_text(column, getattr(report.rows[index.row()], column.attr))
         if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -54,29 +54,29 @@ class ReportsDialog(QDialog):
         self.ctx = ctx
         self.account_id = account_id
         self.on_preview = on_preview
-        title = self.tr("Отчёты — лицевой счёт {0}").format(account_number)
-        self.setWindowTitle(title if account_id is not None else self.tr("Отчёты офиса"))
+        title = "Отчёты — лицевой счёт {0}".format(account_number)
+        self.setWindowTitle(title if account_id is not None else "Отчёты офиса")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.kind = QComboBox(self)
         for name, key in ACCOUNT_REPORTS if account_id is not None else OFFICE_REPORTS:
-            self.kind.addItem(self.tr(name), key)
+            self.kind.addItem(name, key)
         top.addWidget(self.kind, 2)
         today = QDate.currentDate()
         self.start = self._date_edit(today.addMonths(-6))
         self.end = self._date_edit(today)
-        self.from_label = QLabel(self.tr("с"), self)
-        self.to_label = QLabel(self.tr("по"), self)
+        self.from_label = QLabel("с", self)
+        self.to_label = QLabel("по", self)
         for widget in (self.from_label, self.start, self.to_label, self.end):
             top.addWidget(widget)
-        self.last_six = QCheckBox(self.tr("последние 6 месяцев"), self)
+        self.last_six = QCheckBox("последние 6 месяцев", self)
         self.last_six.setChecked(True)
         top.addWidget(self.last_six)
         self.meter_kind = QComboBox(self)
-        self.meter_kind.addItem(self.tr("Индивидуальный"), "individual")
-        self.meter_kind.addItem(self.tr("Общедомовой"), "common_house")
+        self.meter_kind.addItem("Индивидуальный", "individual")
+        self.meter_kind.addItem("Общедомовой", "common_house")
         top.addWidget(self.meter_kind)
-        self.run_button = QPushButton(self.tr("Сформировать"), self)
+        self.run_button = QPushButton("Сформировать", self)
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.generate)
         top.addWidget(self.run_button)
@@ -103,9 +103,9 @@ class ReportsDialog(QDialog):
         bottom = QHBoxLayout()
         self.status = QLabel("", self)
         bottom.addWidget(self.status, 1)
-        self.pdf_button = QPushButton(self.tr("Печать (PDF)"), self)
-        self.csv_button = QPushButton(self.tr("Экспорт CSV"), self)
-        self.xlsx_button = QPushButton(self.tr("Экспорт XLSX"), self)
+        self.pdf_button = QPushButton("Печать (PDF)", self)
+        self.csv_button = QPushButton("Экспорт CSV", self)
+        self.xlsx_button = QPushButton("Экспорт XLSX", self)
         self.pdf_button.clicked.connect(self.print_report)
         self.csv_button.clicked.connect(lambda: self.export("csv"))
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
@@ -153,7 +153,7 @@ class ReportsDialog(QDialog):
 
     def generate(self) -> None:
         self.error.hide()
-        self.status.setText(self.tr("Формирование…"))
+        self.status.setText("Формирование…")
         self.run_button.setEnabled(False)
         run_op(self.ctx, self, self._job(), self._show, self._failed, key=f"report-{id(self)}")
 
@@ -164,7 +164,7 @@ class ReportsDialog(QDialog):
         self.subtitle.setText(f"<b>{report.title}</b><br>{report.subtitle}")
         self.notes.setText("\n".join(report.notes))
         count = len(report.rows)
-        self.status.setText(self.tr("Строк: {0}").format(count) if count else self.tr("Нет данных"))
+        self.status.setText("Строк: {0}".format(count) if count else "Нет данных")
         for button in (self.pdf_button, self.csv_button, self.xlsx_button):
             button.setEnabled(True)
 
@@ -196,9 +196,9 @@ class ReportsDialog(QDialog):
         report = self.model.report
         if report is None:
             return
-        names = {"csv": self.tr("Таблица CSV (*.csv)"), "xlsx": self.tr("Книга Excel (*.xlsx)")}
+        names = {"csv": "Таблица CSV (*.csv)", "xlsx": "Книга Excel (*.xlsx)"}
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Экспорт отчёта"), f"{report.file_stem}.{fmt}", names[fmt]
+            self, "Экспорт отчёта", f"{report.file_stem}.{fmt}", names[fmt]
         )
         if path:
             self.export_to(Path(path), fmt)
@@ -218,7 +218,7 @@ class ReportsDialog(QDialog):
             self.ctx,
             self,
             job,
-            lambda done: self.status.setText(self.tr("Сохранено: {0}").format(done.name)),
+            lambda done: self.status.setText("Сохранено: {0}".format(done.name)),
             self._failed,
             render=True,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QDate, QObject
+from PySide6.QtCore import QDate, QObject
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -30,10 +30,6 @@ from console.views.common.rows_model import Column, RowsModel
 from console.views.common.tasks import message_for
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("DayClosingModel", text)
-
-
 class DayClosingModel(RowsModel[ClosingRow]):
     """Сотрудник · Способ · Платежей · Сторно · Сумма."""
 
@@ -42,11 +38,11 @@ class DayClosingModel(RowsModel[ClosingRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
-                Column(tr("Сотрудник"), lambda r: r.clerk),
-                Column(tr("Способ оплаты"), lambda r: label(r.method)),
-                Column(tr("Платежей"), lambda r: str(r.payments), align_right=True),
-                Column(tr("Сторно"), lambda r: str(r.reversals), align_right=True),
-                Column(tr("Сумма"), lambda r: money(r.total, currency=True), align_right=True),
+                Column("Сотрудник", lambda r: r.clerk),
+                Column("Способ оплаты", lambda r: label(r.method)),
+                Column("Платежей", lambda r: str(r.payments), align_right=True),
+                Column("Сторно", lambda r: str(r.reversals), align_right=True),
+                Column("Сумма", lambda r: money(r.total, currency=True), align_right=True),
             ],
             parent,
         )
@@ -62,7 +58,7 @@ class DayClosingDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.closing: DayClosing | None = None
-        self.setWindowTitle(self.tr("Закрытие дня — {0}").format(ctx.actor.office_name))
+        self.setWindowTitle("Закрытие дня — {0}".format(ctx.actor.office_name))
         self.resize(720, 460)
         self.day = QDateEdit(QDate.currentDate(), self)
         self.day.setDisplayFormat("dd.MM.yyyy")
@@ -79,13 +75,13 @@ class DayClosingDialog(QDialog):
         self.totals = QLabel(self)
         self.totals.setObjectName("closingTotals")
         self.totals.setWordWrap(True)
-        self.print_button = QPushButton(self.tr("Печать…"), self)
+        self.print_button = QPushButton("Печать…", self)
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_closing)
-        close = QPushButton(self.tr("Закрыть"), self)
+        close = QPushButton("Закрыть", self)
         close.clicked.connect(self.accept)
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("День:"), self))
+        top.addWidget(QLabel("День:", self))
         top.addWidget(self.day)
         top.addStretch(1)
         buttons = QHBoxLayout()
@@ -106,7 +102,7 @@ class DayClosingDialog(QDialog):
     def reload(self) -> None:
         office = self.ctx.actor.office_id
         if office is None:
-            self.totals.setText(self.tr("Рабочее место не привязано к офису."))
+            self.totals.setText("Рабочее место не привязано к офису.")
             return
         db, day = self.ctx.db, self.selected_day()
         run_op(
@@ -124,7 +120,7 @@ class DayClosingDialog(QDialog):
         parts = [f"{label(m)}: {money(t, currency=True)}"
                  for m, t in closing.by_method]  # fmt: skip
         self.totals.setText(
-            self.tr("За {0}: платежей {1}, сторно {2}. {3}<br/><b>Всего: {4}</b>").format(
+            "За {0}: платежей {1}, сторно {2}. {3}<br/><b>Всего: {4}</b>".format(
                 date(closing.day), closing.payments, closing.reversals, "; ".join(parts),
                 money(closing.total, currency=True),
             )
@@ -136,6 +132,6 @@ class DayClosingDialog(QDialog):
             return
         closing = self.closing
         PdfPreviewDialog(
-            self.ctx, self.tr("Закрытие дня {0}").format(date(closing.day)),
+            self.ctx, "Закрытие дня {0}".format(date(closing.day)),
             lambda: receipt.day_closing_pdf(closing), f"закрытие-дня-{closing.day}.pdf", self,
         ).open()  # fmt: skip

@@ -72,7 +72,7 @@ class PaymentDialog(QDialog):
         self.idempotency_key = uuid.uuid4().hex
         self.payment_result: counter.PaymentResult | None = None
         self.dues: counter.AccountDues | None = None
-        self.setWindowTitle(self.tr("Принять оплату"))
+        self.setWindowTitle("Принять оплату")
         self.resize(780, 540)
         self.model = PaymentSplitModel(self)
         self.model.changed.connect(self._on_split_changed)
@@ -90,7 +90,7 @@ class PaymentDialog(QDialog):
     # --- construction -------------------------------------------------------------------
     def _form_page(self) -> QWidget:
         page = QWidget(self)
-        self.header = QLabel(self.tr("Загрузка…"), page)
+        self.header = QLabel("Загрузка…", page)
         self.header.setWordWrap(True)
         self.header.setObjectName("paymentHeader")
         self.table = QTableView(page)
@@ -111,16 +111,16 @@ class PaymentDialog(QDialog):
         )
         row_buttons = QHBoxLayout()
         for text, shortcut, slot in (
-            (self.tr("Обнулить"), "Ctrl+0", self.model.zero),
-            (self.tr("Вернуть"), "Ctrl+R", self.model.reset),
-            (self.tr("Закрепить"), "Ctrl+L", self.model.toggle_lock),
+            ("Обнулить", "Ctrl+0", self.model.zero),
+            ("Вернуть", "Ctrl+R", self.model.reset),
+            ("Закрепить", "Ctrl+L", self.model.toggle_lock),
         ):
             button = QPushButton(f"{text} ({shortcut})", page)
             button.setAutoDefault(False)
             button.clicked.connect(partial(self._on_row, slot))
             QShortcut(QKeySequence(shortcut), self, partial(self._on_row, slot))
             row_buttons.addWidget(button)
-        reset_all = QPushButton(self.tr("Сбросить все"), page)
+        reset_all = QPushButton("Сбросить все", page)
         reset_all.setAutoDefault(False)
         reset_all.clicked.connect(self.model.reset_all)
         row_buttons.addWidget(reset_all)
@@ -135,8 +135,8 @@ class PaymentDialog(QDialog):
         self.hint = QLabel(page)
         self.hint.setWordWrap(True)  # a long message wraps, never clipped
         self.hint.setObjectName("paymentHint")
-        self.cash = QRadioButton(self.tr("&Наличные"), page)
-        self.card = QRadioButton(self.tr("Банковская &карта"), page)
+        self.cash = QRadioButton("&Наличные", page)
+        self.card = QRadioButton("Банковская &карта", page)
         self.cash.setChecked(True)
         group = QButtonGroup(page)
         group.addButton(self.cash)
@@ -155,28 +155,28 @@ class PaymentDialog(QDialog):
         self.change_label.setWordWrap(True)  # a long message wraps, never clipped
         self.change_label.setObjectName("changeLabel")
         self.cash_error = ErrorLabel(page)
-        self.confirm = QCheckBox(self.tr("Итоговая сумма &верна"), page)
+        self.confirm = QCheckBox("Итоговая сумма &верна", page)
         self.confirm.setObjectName("confirmCheck")
         self.confirm.toggled.connect(self._update_submit)
         self.confirm_error = ErrorLabel(page)
         self.error = ErrorLabel(page)
-        self.submit = QPushButton(self.tr("Принять оплату"), page)
+        self.submit = QPushButton("Принять оплату", page)
         self.submit.setDefault(True)
         self.submit.clicked.connect(self.take)
-        cancel = QPushButton(self.tr("Отмена"), page)
+        cancel = QPushButton("Отмена", page)
         cancel.setAutoDefault(False)
         self.guard = UnsavedGuard(self, self.has_input)
         cancel.clicked.connect(self.guard.cancel)
 
         form = QFormLayout()
-        total_label = QLabel(self.tr("Итого к &оплате, ₽:"), page)
+        total_label = QLabel("Итого к &оплате, ₽:", page)
         total_label.setBuddy(self.total_edit)
-        received_label = QLabel(self.tr("&Получено наличными, ₽:"), page)
+        received_label = QLabel("&Получено наличными, ₽:", page)
         received_label.setBuddy(self.received_edit)
         form.addRow(total_label, _stacked(self.total_edit, self.total_error, self.hint))
-        form.addRow(self.tr("Способ оплаты:"), methods)
+        form.addRow("Способ оплаты:", methods)
         form.addRow(received_label, _stacked(self.received_edit, self.cash_error))
-        form.addRow(self.tr("Сдача:"), self.change_label)
+        form.addRow("Сдача:", self.change_label)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.submit)
@@ -200,10 +200,10 @@ class PaymentDialog(QDialog):
         self.done_details = QLabel(page)
         self.done_details.setWordWrap(True)  # a long message wraps, never clipped
         self.done_details.setStyleSheet("font-size: 12pt;")
-        self.print_button = QPushButton(self.tr("Печать квитанции"), page)
+        self.print_button = QPushButton("Печать квитанции", page)
         self.print_button.setDefault(True)
         self.print_button.clicked.connect(self.show_receipt)
-        close = QPushButton(self.tr("Закрыть"), page)
+        close = QPushButton("Закрыть", page)
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -227,9 +227,9 @@ class PaymentDialog(QDialog):
 
     def _loaded(self, dues: counter.AccountDues) -> None:
         self.dues = dues
-        state = self.tr("Задолженность") if dues.balance >= 0 else self.tr("Переплата")
+        state = "Задолженность" if dues.balance >= 0 else "Переплата"
         self.header.setText(
-            self.tr("Лицевой счёт <b>{0}</b> · {1}<br/>{2}<br/>{3}: <b>{4}</b>").format(
+            "Лицевой счёт <b>{0}</b> · {1}<br/>{2}<br/>{3}: <b>{4}</b>".format(
                 dues.account_number, dues.holder, dues.address, state,
                 money(abs(dues.balance), currency=True),
             )
@@ -255,7 +255,7 @@ class PaymentDialog(QDialog):
         try:
             total = self.total_edit.value()
         except ValueError:
-            self.total_error.show_message(self.tr("Сумма не распознана: например, 1 234,56."))
+            self.total_error.show_message("Сумма не распознана: например, 1 234,56.")
             self._update_submit()
             return
         self.model.set_total(total or Decimal("0.00"))
@@ -273,7 +273,7 @@ class PaymentDialog(QDialog):
     def _below_minimum(self) -> str:
         if self.dues is None or self.model.total >= self.dues.min_payment:
             return ""
-        return self.tr("Минимальная сумма платежа — {0}. Увеличьте сумму.").format(
+        return "Минимальная сумма платежа — {0}. Увеличьте сумму.".format(
             money(self.dues.min_payment, currency=True)
         )
 
@@ -281,16 +281,16 @@ class PaymentDialog(QDialog):
         try:
             self.received_edit.set_value(self.received_edit.value())
         except ValueError:
-            self.cash_error.show_message(self.tr("Сумма не распознана: например, 1 000,00."))
+            self.cash_error.show_message("Сумма не распознана: например, 1 000,00.")
 
     def _update_hint(self) -> None:
         if self.dues is None:
             return
-        parts = [self.tr("Минимальный платёж не менее {0}").format(
+        parts = ["Минимальный платёж не менее {0}".format(
             money(self.dues.min_payment, currency=True))]  # fmt: skip
         advance = self.model.total - self.dues.total_due
         if advance > 0:
-            parts.append(self.tr("аванс {0}").format(money(advance, currency=True)))
+            parts.append("аванс {0}".format(money(advance, currency=True)))
         self.hint.setText(" · ".join(parts))
 
     def _on_method(self, cash: bool) -> None:
@@ -340,10 +340,10 @@ class PaymentDialog(QDialog):
         try:
             form = self.form()
         except ValueError:
-            self.cash_error.show_message(self.tr("Сумма не распознана: например, 1 000,00."))
+            self.cash_error.show_message("Сумма не распознана: например, 1 000,00.")
             return
         self.submit.setEnabled(False)
-        self.error.show_message(self.tr("Оплата записывается…"))
+        self.error.show_message("Оплата записывается…")
         key = self.idempotency_key
         db, actor = self.ctx.db, self.ctx.actor
         Operation(self, lambda: counter.take_payment(db, actor, form, key)).success(
@@ -362,15 +362,15 @@ class PaymentDialog(QDialog):
 
     def _taken(self, result: counter.PaymentResult) -> None:
         self.payment_result = result
-        self.done_title.setText(self.tr("Оплата принята"))
+        self.done_title.setText("Оплата принята")
         lines = [
-            self.tr("Квитанция № {0}").format(result.receipt_number or "—"),
-            self.tr("Сумма: {0}").format(money(result.amount, currency=True)),
+            "Квитанция № {0}".format(result.receipt_number or "—"),
+            "Сумма: {0}".format(money(result.amount, currency=True)),
         ]
         if result.change is not None:
-            lines.append(self.tr("Сдача: {0}").format(money(result.change, currency=True)))
+            lines.append("Сдача: {0}".format(money(result.change, currency=True)))
         if result.replayed:
-            lines.append(self.tr("Этот платёж уже был записан — повторно не проведён."))
+            lines.append("Этот платёж уже был записан — повторно не проведён.")
         self.done_details.setText("<br/>".join(lines))
         self.stack.setCurrentIndex(1)
         self.print_button.setFocus()
@@ -383,6 +383,6 @@ class PaymentDialog(QDialog):
         db, actor = self.ctx.db, self.ctx.actor
         number = self.payment_result.receipt_number or str(pid)
         PdfPreviewDialog(
-            self.ctx, self.tr("Квитанция № {0}").format(number),
+            self.ctx, "Квитанция № {0}".format(number),
             lambda: receipt.receipt_pdf(db, actor, pid, width), f"квитанция-{number}.pdf", self,
         ).open()  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
 from console.services.core.formatting import date_time, money
@@ -13,15 +13,11 @@ from console.views.common.rows_model import Column, RowsModel
 INACTIVE = QColor("#777777")  # reversals and reversed payments: nothing more to do with them
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("PaymentHistoryModel", text)
-
-
 def _note(row: PaymentRow) -> str:
     if row.reversal_of_id is not None:
-        return tr("Сторно: {0}").format(row.reason or "")
+        return "Сторно: {0}".format(row.reason or "")
     if row.reversed_by_id is not None:
-        return tr("Сторнирован")
+        return "Сторнирован"
     return row.payer or ""
 
 
@@ -33,12 +29,12 @@ class PaymentHistoryModel(RowsModel[PaymentRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
-                Column(tr("Дата"), lambda r: date_time(r.paid_at)),
-                Column(tr("Сумма"), lambda r: money(r.amount, currency=True), align_right=True),
-                Column(tr("Способ"), lambda r: label(r.method)),
-                Column(tr("Квитанция"), lambda r: r.receipt_number or payment_source(r.source)),
-                Column(tr("Кассир"), lambda r: r.clerk),
-                Column(tr("Отметка"), _note),
+                Column("Дата", lambda r: date_time(r.paid_at)),
+                Column("Сумма", lambda r: money(r.amount, currency=True), align_right=True),
+                Column("Способ", lambda r: label(r.method)),
+                Column("Квитанция", lambda r: r.receipt_number or payment_source(r.source)),
+                Column("Кассир", lambda r: r.clerk),
+                Column("Отметка", _note),
             ],
             parent,
         )

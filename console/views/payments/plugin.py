@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 
 from console.views.common.plugins import CardHost, WindowHost
 from console.views.payments.day_closing_dialog import DayClosingDialog
 from console.views.payments.dialog import PaymentDialog
 from console.views.payments.reversal_dialog import PaymentReversalDialog
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("payments_card", text)
 
 
 def install_card(card: CardHost) -> None:
@@ -32,9 +27,9 @@ def install_card(card: CardHost) -> None:
         dialog.open()
         return dialog
 
-    card.add_action(_tr("Принять оплату"), "F9", take_payment)
+    card.add_action("Принять оплату", "F9", take_payment)
     card.add_action(
-        _tr("Платежи и сторно") if ctx.actor.is_supervisor else _tr("Платежи"), None,
+        "Платежи и сторно" if ctx.actor.is_supervisor else "Платежи", None,
         payments_history,
     )  # fmt: skip
 
@@ -44,6 +39,6 @@ def install_window(window: WindowHost) -> None:
     ctx = window.ctx
     if not ctx.actor.is_supervisor:
         return
-    closing = QAction(_tr("Закрытие дня…"), window)
+    closing = QAction("Закрытие дня…", window)
     closing.triggered.connect(lambda: DayClosingDialog(ctx, window).open())
     window.office_menu.addAction(closing)

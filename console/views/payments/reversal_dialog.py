@@ -38,7 +38,7 @@ class PaymentReversalDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.account_id = account_id
-        self.setWindowTitle(self.tr("Платежи лицевого счёта и сторно"))
+        self.setWindowTitle("Платежи лицевого счёта и сторно")
         self.resize(900, 480)
         self.model = PaymentHistoryModel(self)
         self.table = QTableView(self)
@@ -54,24 +54,24 @@ class PaymentReversalDialog(QDialog):
         self.reason = QLineEdit(self)
         self.reason.setObjectName("reasonEdit")
         self.reason.setMaxLength(300)
-        self.reason.setPlaceholderText(self.tr("Например: оплата внесена не на тот лицевой счёт"))
-        reason_label = QLabel(self.tr("&Причина сторно:"), self)
+        self.reason.setPlaceholderText("Например: оплата внесена не на тот лицевой счёт")
+        reason_label = QLabel("&Причина сторно:", self)
         reason_label.setBuddy(self.reason)
         self.reason_error = ErrorLabel(self)
         self.error = ErrorLabel(self)
         self.info = QLabel(self)
         self.info.setWordWrap(True)  # a long message wraps, never clipped
-        self.reverse_button = QPushButton(self.tr("Сторнировать"), self)
+        self.reverse_button = QPushButton("Сторнировать", self)
         self.reverse_button.setEnabled(False)
         self.reverse_button.clicked.connect(self.reverse)
-        self.receipt_button = QPushButton(self.tr("Квитанция…"), self)
+        self.receipt_button = QPushButton("Квитанция…", self)
         self.receipt_button.setAutoDefault(False)
         self.receipt_button.clicked.connect(self.show_receipt)
-        close = QPushButton(self.tr("Закрыть"), self)
+        close = QPushButton("Закрыть", self)
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         if not ctx.actor.is_supervisor:
-            self.info.setText(self.tr("Сторнировать платёж может только руководитель офиса."))
+            self.info.setText("Сторнировать платёж может только руководитель офиса.")
         buttons = QHBoxLayout()
         buttons.addWidget(self.info, 1)
         buttons.addWidget(self.receipt_button)
@@ -124,7 +124,7 @@ class PaymentReversalDialog(QDialog):
         self.error.clear_message()
         reason = self.reason.text()
         if not reason.strip():
-            self.reason_error.show_message(self.tr("Укажите причину сторно."))
+            self.reason_error.show_message("Укажите причину сторно.")
             self.reason.setFocus()
             return
         self.reverse_button.setEnabled(False)
@@ -134,9 +134,7 @@ class PaymentReversalDialog(QDialog):
         ).failure(self._failed).changes_account(self.account_id).run(self.ctx)
 
     def _done(self, result: counter.PaymentResult) -> None:
-        self.info.setText(
-            self.tr("Платёж сторнирован: {0}.").format(money(result.amount, currency=True))
-        )
+        self.info.setText("Платёж сторнирован: {0}.".format(money(result.amount, currency=True)))
         self.reason.clear()
         self.reversed.emit(result)
         self.reload()
@@ -153,6 +151,6 @@ class PaymentReversalDialog(QDialog):
         db, actor, pid = self.ctx.db, self.ctx.actor, row.payment_id
         width = self.ctx.settings.receipt_width_mm
         PdfPreviewDialog(
-            self.ctx, self.tr("Квитанция"), lambda: receipt.receipt_pdf(db, actor, pid, width),
+            self.ctx, "Квитанция", lambda: receipt.receipt_pdf(db, actor, pid, width),
             f"квитанция-{row.receipt_number or pid}.pdf", self,
         ).open()  # fmt: skip

@@ -38,8 +38,8 @@ class PaymentSplitModel(QAbstractTableModel):
         self.total = Decimal("0.00")
         self.error = ""
         self._headers = (
-            self.tr("Услуга"), self.tr("Получатель"), self.tr("Задолженность"),
-            self.tr("К оплате"), self.tr("Закреплено"),
+            "Услуга", "Получатель", "Задолженность",
+            "К оплате", "Закреплено",
         )  # fmt: skip
 
     # --- state ------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ class PaymentSplitModel(QAbstractTableModel):
                 COL_RECIPIENT: line.recipient,
                 COL_DUE: money(line.due),
                 COL_AMOUNT: money(amount),
-                COL_LOCK: self.tr("да") if line.service_id in self._fixed else "",
+                COL_LOCK: "да" if line.service_id in self._fixed else "",
             }.get(col)
         if role == Qt.ItemDataRole.EditRole and col == COL_AMOUNT:
             return money(amount)
@@ -154,7 +154,7 @@ class PaymentSplitModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_DUE, COL_AMOUNT):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_AMOUNT:
-            return self.tr("Введите сумму: она закрепится, остальное распределится заново")
+            return "Введите сумму: она закрепится, остальное распределится заново"
         return None
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
@@ -164,7 +164,7 @@ class PaymentSplitModel(QAbstractTableModel):
             try:
                 amount = parse_money(str(value))
             except ValueError:
-                self.error = self.tr("Сумма по услуге не распознана: например, 1 234,56.")
+                self.error = "Сумма по услуге не распознана: например, 1 234,56."
                 self.changed.emit()
                 return False
             self.set_part(index.row(), amount or Decimal("0.00"))

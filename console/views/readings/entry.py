@@ -110,7 +110,7 @@ class ReadingEntryDialog(QDialog):
         self.outcome: SubmitResult | None = None
         self._banner_about_fields = False
         self.setObjectName("ReadingEntryDialog")
-        self.setWindowTitle(self.tr("Ввод показаний"))
+        self.setWindowTitle("Ввод показаний")
         self.setMinimumWidth(760)
         layout = QVBoxLayout(self)
         self.banner = QLabel(self)
@@ -129,7 +129,7 @@ class ReadingEntryDialog(QDialog):
     def _build_entry_page(self) -> None:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        self.header = QLabel(self.tr("Загрузка…"), page)
+        self.header = QLabel("Загрузка…", page)
         self.header.setWordWrap(True)  # a long message wraps, never clipped
         self.header.setObjectName("header")
         self.period_note = QLabel(page)
@@ -161,10 +161,10 @@ class ReadingEntryDialog(QDialog):
         self.source = QComboBox(page)
         self.source.setObjectName("source")
         for source in CLERK_SOURCES:
-            self.source.addItem(self.tr(label(source)), source)
-        form.addRow(self.tr("Дата снятия:"), self.taken_on)
+            self.source.addItem(label(source), source)
+        form.addRow("Дата снятия:", self.taken_on)
         form.addRow("", self.date_message)
-        form.addRow(self.tr("Источник:"), self.source)
+        form.addRow("Источник:", self.source)
         layout.addLayout(form)
         self.totals = QLabel(page)
         self.totals.setObjectName("totals")
@@ -172,12 +172,12 @@ class ReadingEntryDialog(QDialog):
         layout.addWidget(self.totals)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.next_button = QPushButton(self.tr("Далее"), page)
+        self.next_button = QPushButton("Далее", page)
         self.next_button.setObjectName("nextButton")
         self.next_button.setDefault(True)
         self.next_button.setEnabled(False)
         self.next_button.clicked.connect(self.to_confirmation)
-        cancel = QPushButton(self.tr("Отмена"), page)
+        cancel = QPushButton("Отмена", page)
         cancel.setObjectName("cancelButton")
         self.guard = UnsavedGuard(self, self.has_input)
         cancel.clicked.connect(self.guard.cancel)
@@ -189,13 +189,13 @@ class ReadingEntryDialog(QDialog):
     def _build_confirm_page(self) -> None:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        title = QLabel(self.tr("Проверьте показания вместе с клиентом"), page)
+        title = QLabel("Проверьте показания вместе с клиентом", page)
         title.setStyleSheet("font-weight: bold;")
         layout.addWidget(title)
         self.confirm_table = fixed_table(
             page,
-            [self.tr("Счётчик"), self.tr("Зона"), self.tr("Показание"), self.tr("Расход, кВт·ч"),
-             self.tr("Сумма")],
+            ["Счётчик", "Зона", "Показание", "Расход, кВт·ч",
+             "Сумма"],
         )  # fmt: skip
         self.confirm_table.setObjectName("confirmTable")
         layout.addWidget(self.confirm_table)
@@ -204,7 +204,7 @@ class ReadingEntryDialog(QDialog):
         self.confirm_details.setWordWrap(True)
         layout.addWidget(self.confirm_details)
         self.confirmation = ConfirmationBlock(
-            self.ctx, self.tr("Показания сверены с клиентом"), page, hide_empty_warnings=True
+            self.ctx, "Показания сверены с клиентом", page, hide_empty_warnings=True
         )
         self.confirmation.confirm_button.clicked.connect(self.submit)
         self.confirmation.back_button.clicked.connect(self.back_to_entry)
@@ -214,7 +214,7 @@ class ReadingEntryDialog(QDialog):
     def _build_done_page(self) -> None:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        self.done_title = QLabel(self.tr("Показания приняты"), page)
+        self.done_title = QLabel("Показания приняты", page)
         self.done_title.setObjectName("doneTitle")
         self.done_title.setStyleSheet("font-size: 16pt; font-weight: bold; color: #1b5e20;")
         layout.addWidget(self.done_title)
@@ -223,23 +223,23 @@ class ReadingEntryDialog(QDialog):
         self.done_details.setWordWrap(True)
         layout.addWidget(self.done_details)
         self.done_table = fixed_table(
-            page, [self.tr("Счётчик"), self.tr("Зона"), self.tr("Показание"),
-                   self.tr("Расход, кВт·ч"), self.tr("Сумма")],
+            page, ["Счётчик", "Зона", "Показание",
+                   "Расход, кВт·ч", "Сумма"],
         )  # fmt: skip
         layout.addWidget(self.done_table)
         layout.addStretch(1)
         # The counter visit goes on: the payment (F9, as on the card) and the month's document.
-        self.pay_button = QPushButton(self.tr("Принять оплату (F9)"), page)
+        self.pay_button = QPushButton("Принять оплату (F9)", page)
         self.pay_button.setObjectName("payButton")
         self.pay_button.setAutoDefault(False)
         self.pay_button.clicked.connect(self.take_payment)
         QShortcut(QKeySequence("F9"), page, self.take_payment)
-        self.document_button = QPushButton(self.tr("Платёжный документ (Ctrl+P)"), page)
+        self.document_button = QPushButton("Платёжный документ (Ctrl+P)", page)
         self.document_button.setObjectName("documentButton")
         self.document_button.setAutoDefault(False)
         self.document_button.clicked.connect(self.payment_document)
         QShortcut(QKeySequence(DOCUMENT_SHORTCUT), page, self.payment_document)
-        close = QPushButton(self.tr("Закрыть"), page)
+        close = QPushButton("Закрыть", page)
         close.setObjectName("closeButton")
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
@@ -298,9 +298,9 @@ class ReadingEntryDialog(QDialog):
     def _loaded(self, state: AccountReadingState) -> None:
         typed = {row.key: row.text for row in self.rows}
         self.state = state
-        self.setWindowTitle(self.tr("Ввод показаний — ЛС {0}").format(state.account_number))
+        self.setWindowTitle("Ввод показаний — ЛС {0}".format(state.account_number))
         self.header.setText(
-            self.tr("Лицевой счёт {0}. Состояние счёта: {1}").format(
+            "Лицевой счёт {0}. Состояние счёта: {1}".format(
                 state.account_number, money(state.balance, currency=True)
             )
         )
@@ -313,7 +313,7 @@ class ReadingEntryDialog(QDialog):
         self.rows = []
         if not state.meters:
             self.meters_layout.addWidget(
-                QLabel(self.tr("На лицевом счёте нет действующих счётчиков."), self.meters_box)
+                QLabel("На лицевом счёте нет действующих счётчиков.", self.meters_box)
             )
         for meter in state.meters:
             self.meters_layout.addWidget(self._meter_box(meter, typed))
@@ -325,17 +325,17 @@ class ReadingEntryDialog(QDialog):
         self._recheck()
 
     def _meter_box(self, meter: MeterState, typed: dict[tuple[int, int], str]) -> QGroupBox:
-        zones = {1: self.tr("однотарифный"), 2: self.tr("2 зоны"), 3: self.tr("3 зоны")}
-        title = self.tr("Счётчик № {0} · {1} · {2}").format(meter.serial, meter.model,
+        zones = {1: "однотарифный", 2: "2 зоны", 3: "3 зоны"}
+        title = "Счётчик № {0} · {1} · {2}".format(meter.serial, meter.model,
                                                             zones[meter.zones])  # fmt: skip
         if meter.next_verification_on:
-            title += self.tr(" · поверка до {0}").format(date(meter.next_verification_on))
+            title += " · поверка до {0}".format(date(meter.next_verification_on))
         box = QGroupBox(title, self.meters_box)
         grid = QGridLayout(box)
         grid.setColumnStretch(6, 1)
         for column, head in enumerate(
-            (self.tr("Зона"), self.tr("Предыдущее"), self.tr("Новое показание"),
-             self.tr("Расход"), self.tr("Сумма ≈"))
+            ("Зона", "Предыдущее", "Новое показание",
+             "Расход", "Сумма ≈")
         ):  # fmt: skip
             label = QLabel(head, box)
             label.setStyleSheet("color: #555;")
@@ -383,7 +383,7 @@ class ReadingEntryDialog(QDialog):
         total = estimate(checks, self.state.balance)
         if any(c.consumption is not None for c in checks):
             self.totals.setText(
-                self.tr("Расход: {0} кВт·ч · сумма по текущему тарифу ≈ {1} · состояние счёта "
+                ("Расход: {0} кВт·ч · сумма по текущему тарифу ≈ {1} · состояние счёта "
                         "{2} · к оплате ≈ {3}").format(
                     plain(total.consumption), money(total.amount, currency=True),
                     money(total.balance, currency=True), money(total.amount_due, currency=True),
@@ -414,7 +414,7 @@ class ReadingEntryDialog(QDialog):
         ])  # fmt: skip
         total = estimate(checks, self.state.balance)
         self.confirm_details.setText(
-            self.tr("Дата снятия: {0} · источник: {1}.\n{2}\nСумма ≈ {3}, к оплате с учётом "
+            ("Дата снятия: {0} · источник: {1}.\n{2}\nСумма ≈ {3}, к оплате с учётом "
                     "состояния счёта ≈ {4}.").format(
                 date(self.taken_on_date()), self.source.currentText(), self.state.period.note,
                 money(total.amount, currency=True), money(total.amount_due, currency=True),
@@ -430,17 +430,17 @@ class ReadingEntryDialog(QDialog):
     def _entry_problem(self, checks: list[ReadingCheck]) -> str | None:
         if not checks:
             self.rows[0].edit.setFocus()
-            return self.tr("Введите показания хотя бы одного счётчика.")
+            return "Введите показания хотя бы одного счётчика."
         for row in self.rows:
             if row.check is not None and row.check.errors:
                 row.edit.setFocus()
-                return self.tr("Исправьте ошибку у поля, отмеченного красным.")
+                return "Исправьте ошибку у поля, отмеченного красным."
         filled = {r.meter.meter_id for r in self.rows if not r.is_empty()}
         for row in self.rows:
             if row.meter.meter_id in filled and row.is_empty():
-                row.show_message(self.tr("Введите показание и по этой зоне."), ERROR_STYLE)
+                row.show_message("Введите показание и по этой зоне.", ERROR_STYLE)
                 row.edit.setFocus()
-                return self.tr("У многотарифного счётчика нужны показания всех зон.")
+                return "У многотарифного счётчика нужны показания всех зон."
         return None
 
     def back_to_entry(self) -> None:
@@ -484,7 +484,7 @@ class ReadingEntryDialog(QDialog):
     def _submitted(self, result: SubmitResult) -> None:
         self.outcome = result
         self.done_details.setText(
-            self.tr("Дата ввода: {0}, принял: {1}.\n{2}").format(
+            "Дата ввода: {0}, принял: {1}.\n{2}".format(
                 date_time(result.entered_at), self.ctx.actor.full_name, result.period_note
             )
         )  # fmt: skip
@@ -497,9 +497,7 @@ class ReadingEntryDialog(QDialog):
         self.banner.setVisible(False)
         due = self.amount_due()
         if due:
-            self.pay_button.setText(
-                self.tr("Принять оплату: {0} (F9)").format(money(due, currency=True))
-            )
+            self.pay_button.setText("Принять оплату: {0} (F9)".format(money(due, currency=True)))
         self.pages.setCurrentIndex(2)
         self.close_button.setFocus()
         self.submitted.emit(result)

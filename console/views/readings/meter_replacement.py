@@ -92,7 +92,7 @@ class MeterReplacementDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         self.initial: list[QLineEdit] = []
         self.setObjectName("MeterReplacementDialog")
-        self.setWindowTitle(self.tr("Замена счётчика"))
+        self.setWindowTitle("Замена счётчика")
         self.setMinimumWidth(760)
         layout = QVBoxLayout(self)
         self.banner = QLabel(self)
@@ -139,7 +139,7 @@ class MeterReplacementDialog(QDialog):
     def _build_form_page(self) -> None:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        old_box = QGroupBox(self.tr("Снимаемый счётчик"), page)
+        old_box = QGroupBox("Снимаемый счётчик", page)
         old_form = QFormLayout(old_box)
         self.old_meter = QComboBox(old_box)
         self.old_meter.setObjectName("oldMeter")
@@ -149,23 +149,23 @@ class MeterReplacementDialog(QDialog):
         self.removed_on.setMaximumDate(qdate(self.today))
         self.removed_on.dateChanged.connect(self._removal_date_changed)
         old_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        old_form.addRow(self.tr("Счётчик:"), self.old_meter)
-        old_form.addRow(self.tr("Дата снятия:"), self.removed_on)
+        old_form.addRow("Счётчик:", self.old_meter)
+        old_form.addRow("Дата снятия:", self.removed_on)
         old_form.addRow("", self._error_label(old_box, "removed_on"))
         self.final_box = QWidget(old_box)
         self.final_grid = QGridLayout(self.final_box)
         self.final_grid.setContentsMargins(0, 0, 0, 0)
         self.final_grid.setColumnStretch(6, 1)
         for column, head in enumerate(
-            (self.tr("Зона"), self.tr("Предыдущее"), self.tr("Конечное показание"),
-             self.tr("Расход"), self.tr("Сумма ≈"))
+            ("Зона", "Предыдущее", "Конечное показание",
+             "Расход", "Сумма ≈")
         ):  # fmt: skip
             label = QLabel(head, self.final_box)
             label.setStyleSheet("color: #555;")
             self.final_grid.addWidget(label, 0, column)
         old_form.addRow(self.final_box)
         layout.addWidget(old_box)
-        new_box = QGroupBox(self.tr("Устанавливаемый счётчик"), page)
+        new_box = QGroupBox("Устанавливаемый счётчик", page)
         form = QFormLayout(new_box)
         self.serial = QLineEdit(new_box)
         self.serial.setObjectName("newSerial")
@@ -193,16 +193,16 @@ class MeterReplacementDialog(QDialog):
         self.initial_layout = QHBoxLayout(self.initial_box)
         self.initial_layout.setContentsMargins(0, 0, 0, 0)
         for caption, widget, field in (
-            (self.tr("Заводской номер:"), self.serial, "new.serial"),
-            (self.tr("Модель:"), self.model, "new.model"),
-            (self.tr("Тарифных зон:"), self.zones, "new.zones"),
-            (self.tr("Значность:"), self.digits, "new.digits"),
-            (self.tr("Коэффициент трансформации:"), self.ratio, "new.ratio"),
-            (self.tr("Дата установки:"), self.installed_on, "new.installed_on"),
-            (self.tr("Дата поверки:"), self.last_verified, "new.last_verified_on"),
-            (self.tr("Следующая поверка:"), self.next_verification, "new.next_verification_on"),
-            (self.tr("Место установки:"), self.place, "new.place"),
-            (self.tr("Начальные показания:"), self.initial_box, INITIAL_VALUES),
+            ("Заводской номер:", self.serial, "new.serial"),
+            ("Модель:", self.model, "new.model"),
+            ("Тарифных зон:", self.zones, "new.zones"),
+            ("Значность:", self.digits, "new.digits"),
+            ("Коэффициент трансформации:", self.ratio, "new.ratio"),
+            ("Дата установки:", self.installed_on, "new.installed_on"),
+            ("Дата поверки:", self.last_verified, "new.last_verified_on"),
+            ("Следующая поверка:", self.next_verification, "new.next_verification_on"),
+            ("Место установки:", self.place, "new.place"),
+            ("Начальные показания:", self.initial_box, INITIAL_VALUES),
         ):
             form.addRow(caption, widget)
             form.addRow("", self._error_label(new_box, field))
@@ -212,11 +212,11 @@ class MeterReplacementDialog(QDialog):
         layout.addWidget(new_box)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.next_button = QPushButton(self.tr("Далее"), page)
+        self.next_button = QPushButton("Далее", page)
         self.next_button.setObjectName("nextButton")
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.to_confirmation)
-        cancel = QPushButton(self.tr("Отмена"), page)
+        cancel = QPushButton("Отмена", page)
         cancel.setObjectName("cancelButton")
         cancel.setAutoDefault(False)
         self.guard = UnsavedGuard(self, self.has_input)
@@ -271,9 +271,9 @@ class MeterReplacementDialog(QDialog):
         for meter in state.meters:
             self.old_meter.addItem(f"№ {meter.serial} · {meter.model}", meter.meter_id)
         if not state.meters:
-            self._show_error(self.tr("На лицевом счёте нет действующего счётчика."))
+            self._show_error("На лицевом счёте нет действующего счётчика.")
             self.next_button.setEnabled(False)
-        self.setWindowTitle(self.tr("Замена счётчика — ЛС {0}").format(state.account_number))
+        self.setWindowTitle("Замена счётчика — ЛС {0}".format(state.account_number))
 
     def current_meter(self) -> MeterState | None:
         if self.state is None or self.old_meter.currentIndex() < 0:
@@ -328,9 +328,7 @@ class MeterReplacementDialog(QDialog):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.confirmation = ConfirmationBlock(
-            self.ctx, self.tr("Данные сверены с актом замены"), page
-        )
+        self.confirmation = ConfirmationBlock(self.ctx, "Данные сверены с актом замены", page)
         self.confirmation.confirm_button.clicked.connect(self.submit)
         self.confirmation.back_button.clicked.connect(lambda: self.pages.setCurrentIndex(0))
         layout.addWidget(self.confirmation, 1)
@@ -339,7 +337,7 @@ class MeterReplacementDialog(QDialog):
     def _build_done_page(self) -> None:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        title = QLabel(self.tr("Счётчик заменён"), page)
+        title = QLabel("Счётчик заменён", page)
         title.setObjectName("doneTitle")
         title.setStyleSheet("font-size: 16pt; font-weight: bold; color: #1b5e20;")
         self.done_details = QLabel(page)
@@ -348,7 +346,7 @@ class MeterReplacementDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(self.done_details)
         layout.addStretch(1)
-        close = QPushButton(self.tr("Закрыть"), page)
+        close = QPushButton("Закрыть", page)
         close.setObjectName("closeButton")
         close.clicked.connect(self.accept)
         self.close_button = close
@@ -369,9 +367,9 @@ class MeterReplacementDialog(QDialog):
             if row.check is None or row.check.errors:
                 row.edit.setFocus()
                 if row.check is None:
-                    row.show_message(self.tr("Введите конечное показание."), ERROR_STYLE)
+                    row.show_message("Введите конечное показание.", ERROR_STYLE)
                 self._show_error(
-                    self.tr("Проверьте конечные показания снимаемого счётчика."), about_fields=True
+                    "Проверьте конечные показания снимаемого счётчика.", about_fields=True
                 )
                 return
         self.banner.setVisible(False)
@@ -379,7 +377,7 @@ class MeterReplacementDialog(QDialog):
         finals = ", ".join(f"{r.zone.label}: {r.text}" for r in self.rows)
         initial = ", ".join(e.text() for e in self.initial)
         self.summary.setText(
-            self.tr("Снять счётчик № {0} ({1}) {2}, конечные показания — {3}.\n"
+            ("Снять счётчик № {0} ({1}) {2}, конечные показания — {3}.\n"
                     "Установить счётчик № {4} ({5}, зон: {6}, значность {7}) {8}, начальные "
                     "показания — {9}; следующая поверка {10}.\n{11}").format(
                 meter.serial, meter.model, date(pydate(self.removed_on)), finals,
@@ -426,7 +424,7 @@ class MeterReplacementDialog(QDialog):
     def _done(self, result: ReplacementResult) -> None:
         initial = ", ".join(plain(r.value) for r in result.initial)
         self.done_details.setText(
-            self.tr("Счётчик № {0} снят, установлен № {1} с начальными показаниями {2}.").format(
+            "Счётчик № {0} снят, установлен № {1} с начальными показаниями {2}.".format(
                 result.old_serial, result.new_serial, initial
             )
         )

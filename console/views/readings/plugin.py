@@ -18,5 +18,5 @@ def install_card(card: CardHost) -> None:
         MeterReplacementDialog(card.ctx, card.account_id, card).exec()
 
     # F6 next to F7 (клиент), F8 (обращение), F9 (оплата); F5 is the card's «Обновить».
-    card.add_action(card.tr("Ввести показания"), "F6", enter_readings)
-    card.add_action(card.tr("Замена счётчика"), None, replace)
+    card.add_action("Ввести показания", "F6", enter_readings)
+    card.add_action("Замена счётчика", None, replace)

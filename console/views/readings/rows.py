@@ -39,7 +39,7 @@ class ZoneRow(QObject):
         previous = (
             f"{plain(zone.previous_value)}  ({date(zone.previous_taken_on)})"
             if zone.previous_value is not None
-            else self.tr("нет показаний")
+            else "нет показаний"
         )
         self.previous = QLabel(previous, parent)
         self.previous.setObjectName(f"previous_{suffix}")
@@ -54,7 +54,7 @@ class ZoneRow(QObject):
         self.amount.setObjectName(f"amount_{suffix}")
         for figure in (self.consumption, self.amount):
             figure.setMinimumWidth(100)  # room for "12 345 кВт·ч" as the clerk types
-        self.rollover = QCheckBox(self.tr("Переход через ноль"), parent)
+        self.rollover = QCheckBox("Переход через ноль", parent)
         self.rollover.setObjectName(f"rollover_{suffix}")
         self.rollover.setVisible(False)
         self.message = QLabel(parent)
@@ -99,9 +99,7 @@ class ZoneRow(QObject):
         lower = any(i.code in ("lower_than_previous", "rollover") for i in check.issues)
         self.rollover.setVisible(lower)
         self.consumption.setText(
-            self.tr("{0} кВт·ч").format(plain(check.consumption))
-            if check.consumption is not None
-            else ""
+            "{0} кВт·ч".format(plain(check.consumption)) if check.consumption is not None else ""
         )
         self.amount.setText(money(check.amount, currency=True) if check.amount is not None else "")
         value_issues = [i for i in check.issues if i.field == "value"]

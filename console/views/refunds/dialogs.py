@@ -61,7 +61,7 @@ class RefundRegisterDialog(QDialog):
         self.idempotency_key = uuid.uuid4().hex
         self.context: RefundContext | None = None
         self.details: RefundDetails | None = None
-        self.setWindowTitle(self.tr("Заявление на возврат переплаты"))
+        self.setWindowTitle("Заявление на возврат переплаты")
         self.resize(720, 640)
         self.errors: dict[str, ErrorLabel] = {}
         self.stack = QStackedWidget(self)
@@ -100,12 +100,12 @@ class RefundRegisterDialog(QDialog):
 
     def _form_page(self) -> QWidget:
         page = QWidget(self)
-        self.summary = QLabel(self.tr("Загрузка…"), page)
+        self.summary = QLabel("Загрузка…", page)
         self.summary.setWordWrap(True)
         self.applicant = QComboBox(page)
         self.passport = QLineEdit(page)
         self.passport.setObjectName("passportEdit")
-        self.passport.setPlaceholderText(self.tr("серия и номер: 7101 123456"))
+        self.passport.setPlaceholderText("серия и номер: 7101 123456")
         self.passport.setMaxLength(12)
         self.amount = MoneyEdit(page)
         self.amount.setObjectName("amountEdit")
@@ -115,8 +115,8 @@ class RefundRegisterDialog(QDialog):
             self.reason.addItem(text, code)
         self.payments = QListWidget(page)
         self.payments.setMaximumHeight(110)
-        self.bank = QRadioButton(self.tr("Перевод на банковский счёт"), page)
-        self.cash = QRadioButton(self.tr("Наличными в кассе офиса"), page)
+        self.bank = QRadioButton("Перевод на банковский счёт", page)
+        self.cash = QRadioButton("Наличными в кассе офиса", page)
         self.bank.setChecked(True)
         group = QButtonGroup(page)
         group.addButton(self.bank)
@@ -134,10 +134,10 @@ class RefundRegisterDialog(QDialog):
         self.settlement.setMaxLength(24)
         self.attachments = QListWidget(page)
         self.attachments.setMaximumHeight(70)
-        add = QPushButton(self.tr("Добавить скан…"), page)
+        add = QPushButton("Добавить скан…", page)
         add.setAutoDefault(False)
         add.clicked.connect(self._add_files)
-        remove = QPushButton(self.tr("Убрать"), page)
+        remove = QPushButton("Убрать", page)
         remove.setAutoDefault(False)
         remove.clicked.connect(lambda: self.attachments.takeItem(self.attachments.currentRow()))
         files = QHBoxLayout()
@@ -150,31 +150,31 @@ class RefundRegisterDialog(QDialog):
 
         form = QFormLayout()
         rows = (
-            (self.tr("Заявитель:"), self.applicant, "applicant"),
-            (self.tr("Паспорт заявителя:"), self.passport, "passport"),
-            (self.tr("Сумма возврата, ₽:"), self.amount, "amount"),
-            (self.tr("Причина:"), self.reason, "reason"),
-            (self.tr("Платежи:"), self.payments, "payments"),
+            ("Заявитель:", self.applicant, "applicant"),
+            ("Паспорт заявителя:", self.passport, "passport"),
+            ("Сумма возврата, ₽:", self.amount, "amount"),
+            ("Причина:", self.reason, "reason"),
+            ("Платежи:", self.payments, "payments"),
         )
         for title, widget, field in rows:
             form.addRow(title, _with_error(widget, self._err(field)))
-        form.addRow(self.tr("Способ возврата:"), payout)
+        form.addRow("Способ возврата:", payout)
         for title, widget, field in (
-            (self.tr("Получатель:"), self.recipient, "recipient_name"),
-            (self.tr("БИК банка:"), self.bic, "bic"),
-            (self.tr("Расчётный счёт:"), self.settlement, "settlement_account"),
+            ("Получатель:", self.recipient, "recipient_name"),
+            ("БИК банка:", self.bic, "bic"),
+            ("Расчётный счёт:", self.settlement, "settlement_account"),
         ):
             form.addRow(title, _with_error(widget, self._err(field)))
         files_box = QVBoxLayout()
         files_box.addLayout(files)
         files_box.addWidget(self._err("attachments"))
-        form.addRow(self.tr("Сканы (PDF, JPEG, PNG):"), files_box)
+        form.addRow("Сканы (PDF, JPEG, PNG):", files_box)
         self.error = ErrorLabel(page)
-        self.submit = QPushButton(self.tr("Зарегистрировать"), page)
+        self.submit = QPushButton("Зарегистрировать", page)
         self.submit.setDefault(True)
         self.submit.setEnabled(False)
         self.submit.clicked.connect(self.register)
-        cancel = QPushButton(self.tr("Отмена"), page)
+        cancel = QPushButton("Отмена", page)
         cancel.setAutoDefault(False)
         self.cancel_button = cancel
         buttons = QHBoxLayout()
@@ -196,10 +196,10 @@ class RefundRegisterDialog(QDialog):
         self.done_title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.done_details = QLabel(page)
         self.done_details.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.print_button = QPushButton(self.tr("Печать заявления"), page)
+        self.print_button = QPushButton("Печать заявления", page)
         self.print_button.setDefault(True)
         self.print_button.clicked.connect(self.print_application)
-        close = QPushButton(self.tr("Закрыть"), page)
+        close = QPushButton("Закрыть", page)
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -243,10 +243,8 @@ class RefundRegisterDialog(QDialog):
     def _loaded(self, context: RefundContext) -> None:
         self.context = context
         self.summary.setText(
-            self.tr(
-                "Лицевой счёт <b>{0}</b>. Переплата: <b>{1}</b>; в других заявлениях: {2}; "
-                "можно вернуть: <b>{3}</b>."
-            ).format(
+            ("Лицевой счёт <b>{0}</b>. Переплата: <b>{1}</b>; в других заявлениях: {2}; "
+                "можно вернуть: <b>{3}</b>.").format(
                 context.account_number, money(context.overpayment, currency=True),
                 money(context.reserved, currency=True), money(context.available, currency=True),
             )
@@ -268,7 +266,7 @@ class RefundRegisterDialog(QDialog):
         self.amount.set_value(context.available)
         self.submit.setEnabled(context.available > 0)
         if context.available <= 0:
-            self.error.show_message(self.tr("На лицевом счёте нет переплаты — возвращать нечего."))
+            self.error.show_message("На лицевом счёте нет переплаты — возвращать нечего.")
         self.passport.setFocus()
 
     def _on_payout(self, bank: bool) -> None:
@@ -277,7 +275,7 @@ class RefundRegisterDialog(QDialog):
 
     def _add_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Сканы документов"), "", self.tr("Сканы (*.pdf *.jpg *.jpeg *.png)")
+            self, "Сканы документов", "", "Сканы (*.pdf *.jpg *.jpeg *.png)"
         )
         for path in paths:
             self.add_attachment(path)
@@ -297,10 +295,10 @@ class RefundRegisterDialog(QDialog):
         try:
             amount = self.amount.value()
         except ValueError:
-            message = self.tr("Сумма не распознана: например, 1 234,56.")
+            message = "Сумма не распознана: например, 1 234,56."
             raise ValidationError(message, "amount") from None
         if amount is None:
-            raise ValidationError(self.tr("Укажите сумму возврата."), "amount")
+            raise ValidationError("Укажите сумму возврата.", "amount")
         bank = self.bank.isChecked()
         payout = applications.RefundPayout
         return applications.RefundRequest(
@@ -355,9 +353,9 @@ class RefundRegisterDialog(QDialog):
     def _registered(self, details: RefundDetails) -> None:
         self.details = details
         s = details.summary
-        self.done_title.setText(self.tr("Заявление № {0} зарегистрировано").format(s.number))
+        self.done_title.setText("Заявление № {0} зарегистрировано".format(s.number))
         self.done_details.setText(
-            self.tr("Сумма {0}. Срок рассмотрения и возврата — до {1}.").format(
+            "Сумма {0}. Срок рассмотрения и возврата — до {1}.".format(
                 money(s.amount, currency=True), date(s.due_on)
             )
         )
@@ -371,7 +369,7 @@ class RefundRegisterDialog(QDialog):
         db, rid, number = self.ctx.db, self.details.summary.refund_id, self.details.summary.number
         actor = self.ctx.actor
         PdfPreviewDialog(
-            self.ctx, self.tr("Заявление № {0}").format(number),
+            self.ctx, "Заявление № {0}".format(number),
             lambda: refund_papers.application_pdf(db, actor, rid),
             f"заявление-{number}.pdf", self,
         ).open()  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
 from console.services.core.formatting import date, money
@@ -14,31 +14,27 @@ OVERDUE = QColor("#f8d7da")
 DUE_SOON = QColor("#fff3cd")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("RefundsModel", text)
-
-
 def deadline_text(r: RefundSummary) -> str:
     when = date(r.due_on)
     if r.deadline == "overdue":
-        return tr("{0} — просрочено на {1} дн.").format(when, -r.days_left)
+        return "{0} — просрочено на {1} дн.".format(when, -r.days_left)
     if r.deadline == "due_soon":
-        return tr("{0} — осталось {1} дн.").format(when, r.days_left)
+        return "{0} — осталось {1} дн.".format(when, r.days_left)
     return when
 
 
 def refund_columns(*, show_account: bool = False) -> list[Column[RefundSummary]]:
     columns: list[Column[RefundSummary]] = [
-        Column(tr("№ заявления"), lambda r: r.number),
-        Column(tr("Зарегистрировано"), lambda r: date(r.registered_at.astimezone().date())),
-        Column(tr("Заявитель"), lambda r: r.applicant),
-        Column(tr("Сумма"), lambda r: money(r.amount, currency=True), align_right=True),
-        Column(tr("Причина"), lambda r: label(r.reason)),
-        Column(tr("Статус"), lambda r: label(r.status)),
-        Column(tr("Срок"), deadline_text),
+        Column("№ заявления", lambda r: r.number),
+        Column("Зарегистрировано", lambda r: date(r.registered_at.astimezone().date())),
+        Column("Заявитель", lambda r: r.applicant),
+        Column("Сумма", lambda r: money(r.amount, currency=True), align_right=True),
+        Column("Причина", lambda r: label(r.reason)),
+        Column("Статус", lambda r: label(r.status)),
+        Column("Срок", deadline_text),
     ]
     if show_account:
-        columns.insert(2, Column(tr("Лицевой счёт"), lambda r: r.account_number))
+        columns.insert(2, Column("Лицевой счёт", lambda r: r.account_number))
     return columns
 
 
@@ -55,7 +51,7 @@ class RefundsModel(RowsModel[RefundSummary]):
 
     def cell_tooltip(self, row: RefundSummary, column: Column[RefundSummary]) -> str | None:
         if row.deadline in ("overdue", "due_soon"):
-            return tr("Срок рассмотрения и возврата по заявлению")
+            return "Срок рассмотрения и возврата по заявлению"
         return None
 
     def row_background(self, row: RefundSummary) -> QColor | None:

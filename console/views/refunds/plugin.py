@@ -3,16 +3,11 @@ queue of applications in the office menu."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 
 from console.views.common.plugins import CardHost, WindowHost
 from console.views.refunds.dialogs import RefundRegisterDialog
 from console.views.refunds.tab import RefundQueueWidget, RefundsTab
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("refunds_plugin", text)
 
 
 def install_card(card: CardHost) -> None:
@@ -28,8 +23,8 @@ def install_card(card: CardHost) -> None:
     def new_refund() -> RefundRegisterDialog:
         return tab.new_refund()
 
-    card.add_action(_tr("Заявление на возврат"), None, new_refund)
-    card.add_tab(tab, _tr("Возвраты"))
+    card.add_action("Заявление на возврат", None, new_refund)
+    card.add_tab(tab, "Возвраты")
 
 
 def install_window(window: WindowHost) -> None:
@@ -37,10 +32,10 @@ def install_window(window: WindowHost) -> None:
     ctx = window.ctx
     if not ctx.actor.is_supervisor:
         return
-    queue = QAction(_tr("Заявления на возврат на рассмотрении"), window)
+    queue = QAction("Заявления на возврат на рассмотрении", window)
     queue.triggered.connect(
         lambda: window.open_tab(
-            RefundQueueWidget(ctx, ctx.actor.office_id), _tr("Возвраты: очередь"), "refund-queue"
+            RefundQueueWidget(ctx, ctx.actor.office_id), "Возвраты: очередь", "refund-queue"
         )
     )
     window.office_menu.addAction(queue)

@@ -49,16 +49,16 @@ class RefundReviewDialog(QDialog):
         self.ctx = ctx
         self.refund_id = refund_id
         self.details: RefundDetails | None = None
-        self.setWindowTitle(self.tr("Заявление на возврат"))
+        self.setWindowTitle("Заявление на возврат")
         self.resize(700, 640)
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
         for key, title in (
-            ("number", self.tr("Заявление №:")), ("status", self.tr("Статус:")),
-            ("deadline", self.tr("Срок:")), ("registered", self.tr("Зарегистрировано:")),
-            ("account", self.tr("Лицевой счёт:")), ("applicant", self.tr("Заявитель:")),
-            ("amount", self.tr("Сумма:")), ("reason", self.tr("Причина:")),
-            ("payout", self.tr("Способ возврата:")), ("decision", self.tr("Решение:")),
+            ("number", "Заявление №:"), ("status", "Статус:"),
+            ("deadline", "Срок:"), ("registered", "Зарегистрировано:"),
+            ("account", "Лицевой счёт:"), ("applicant", "Заявитель:"),
+            ("amount", "Сумма:"), ("reason", "Причина:"),
+            ("payout", "Способ возврата:"), ("decision", "Решение:"),
         ):  # fmt: skip
             label = QLabel(self)
             label.setWordWrap(True)
@@ -67,16 +67,14 @@ class RefundReviewDialog(QDialog):
             form.addRow(title, label)
         self.payments = QListWidget(self)
         self.payments.setMaximumHeight(70)
-        form.addRow(self.tr("Платежи:"), self.payments)
+        form.addRow("Платежи:", self.payments)
         self.attachments = QListWidget(self)
         self.attachments.setMaximumHeight(70)
         self.attachments.itemActivated.connect(lambda _item: self.open_attachment())
-        form.addRow(self.tr("Сканы:"), self.attachments)
+        form.addRow("Сканы:", self.attachments)
         self.note = QPlainTextEdit(self)
         self.note.setObjectName("decisionNote")
-        self.note.setPlaceholderText(
-            self.tr("При отказе причина обязательна: её прочтёт заявитель")
-        )
+        self.note.setPlaceholderText("При отказе причина обязательна: её прочтёт заявитель")
         self.note.setMaximumHeight(70)
         self.note_error = ErrorLabel(self)
         self.control = QLabel(self)
@@ -86,14 +84,14 @@ class RefundReviewDialog(QDialog):
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
         for index, (key, title, slot) in enumerate((
-            ("review", self.tr("Взять на рассмотрение"), self.start_review),
-            ("approve", self.tr("Одобрить"), self.approve),
-            ("reject", self.tr("Отклонить"), self.reject_refund),
-            ("paid", self.tr("Отметить выплату"), self.mark_paid),
-            ("close", self.tr("Закрыть заявление"), self.close_refund),
-            ("print_application", self.tr("Печать заявления"), self.print_application),
-            ("print_decision", self.tr("Печать решения"), self.print_decision),
-            ("dismiss", self.tr("Закрыть окно"), self.accept),
+            ("review", "Взять на рассмотрение", self.start_review),
+            ("approve", "Одобрить", self.approve),
+            ("reject", "Отклонить", self.reject_refund),
+            ("paid", "Отметить выплату", self.mark_paid),
+            ("close", "Закрыть заявление", self.close_refund),
+            ("print_application", "Печать заявления", self.print_application),
+            ("print_decision", "Печать решения", self.print_decision),
+            ("dismiss", "Закрыть окно", self.accept),
         )):  # fmt: skip
             button = QPushButton(title, self)
             button.setAutoDefault(False)
@@ -102,7 +100,7 @@ class RefundReviewDialog(QDialog):
             grid.addWidget(button, index // 4, index % 4)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel(self.tr("Причина отказа или примечание к решению:"), self))
+        layout.addWidget(QLabel("Причина отказа или примечание к решению:", self))
         layout.addWidget(self.note)
         layout.addWidget(self.note_error)
         layout.addWidget(self.control)
@@ -130,9 +128,9 @@ class RefundReviewDialog(QDialog):
         f["status"].setText(label(s.status))
         deadline = date(s.due_on)
         if s.deadline == "overdue":
-            deadline += self.tr(" — просрочено на {0} дн.").format(-s.days_left)
+            deadline += " — просрочено на {0} дн.".format(-s.days_left)
         elif s.deadline == "due_soon":
-            deadline += self.tr(" — осталось {0} дн.").format(s.days_left)
+            deadline += " — осталось {0} дн.".format(s.days_left)
         f["deadline"].setText(deadline)
         colour = {"overdue": OVERDUE, "due_soon": DUE_SOON}.get(s.deadline)
         f["deadline"].setStyleSheet(f"background: {colour.name()};" if colour else "")
@@ -140,13 +138,13 @@ class RefundReviewDialog(QDialog):
         f["account"].setText(f"{s.account_number}, {d.address}")
         series, _, number = d.applicant_passport.partition(" ")
         f["applicant"].setText(
-            self.tr("{0}, паспорт {1}").format(s.applicant, mask_passport(series, number))
+            "{0}, паспорт {1}".format(s.applicant, mask_passport(series, number))
         )
         f["amount"].setText(f"<b>{money(s.amount, currency=True)}</b>")
         f["reason"].setText(label(s.reason))
         payout = label(d.payout)
         if d.bic:
-            payout += self.tr(": {0}, БИК {1}, р/с {2}").format(
+            payout += ": {0}, БИК {1}, р/с {2}".format(
                 d.recipient_name, d.bic, d.settlement_account
             )
         f["payout"].setText(payout)
@@ -194,14 +192,14 @@ class RefundReviewDialog(QDialog):
         text = ""
         if d is not None and status in (S.REGISTERED, S.UNDER_REVIEW):
             if self.ctx.actor.staff_id == d.registered_by_staff_id:
-                text = self.tr(
+                text = (
                     "Вы зарегистрировали это заявление: решение по нему принимает другой "
                     "сотрудник (двойной контроль)."
                 )
             elif not self.ctx.actor.is_supervisor:
-                text = self.tr("Решение по заявлению принимает руководитель офиса.")
+                text = "Решение по заявлению принимает руководитель офиса."
         elif status in (S.APPROVED, S.PAID, S.REJECTED) and not self._supervisor():
-            text = self.tr("Выплату и закрытие заявления отмечает руководитель офиса.")
+            text = "Выплату и закрытие заявления отмечает руководитель офиса."
         self.control.setText(text)
 
     def _step(self, call: Callable[[], RefundDetails]) -> None:
@@ -253,7 +251,7 @@ class RefundReviewDialog(QDialog):
         db, rid, number = self.ctx.db, self.refund_id, self.details.summary.number
         actor = self.ctx.actor
         self._preview(
-            self.tr("Заявление № {0}").format(number),
+            "Заявление № {0}".format(number),
             lambda: refund_papers.application_pdf(db, actor, rid),
             f"заявление-{number}.pdf",
         )
@@ -263,7 +261,7 @@ class RefundReviewDialog(QDialog):
             return
         db, rid, number = self.ctx.db, self.refund_id, self.details.summary.number
         self._preview(
-            self.tr("Решение по заявлению № {0}").format(number),
+            "Решение по заявлению № {0}".format(number),
             lambda: refund_papers.decision_pdf(db, rid),
             f"решение-{number}.pdf",
         )

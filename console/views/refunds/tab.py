@@ -49,9 +49,9 @@ class _RefundList(QWidget):
         self.table = _table(self, self.model)
         self.table.activated.connect(self._open_index)
         self.status = QLabel(self)
-        self.open_button = QPushButton(self.tr("Открыть"), self)
+        self.open_button = QPushButton("Открыть", self)
         self.open_button.clicked.connect(lambda: self._open_index(self.table.currentIndex()))
-        refresh = QPushButton(self.tr("Обновить"), self)
+        refresh = QPushButton("Обновить", self)
         refresh.clicked.connect(self.reload)
         self.bar = QHBoxLayout()
         self.bar.addWidget(self.status, 1)
@@ -79,11 +79,11 @@ class _RefundList(QWidget):
         self.table.resizeColumnsToContents()
         overdue = sum(1 for r in rows if r.deadline == "overdue")
         soon = sum(1 for r in rows if r.deadline == "due_soon")
-        text = self.tr("Заявлений: {0}").format(len(rows))
+        text = "Заявлений: {0}".format(len(rows))
         if overdue:
-            text += self.tr(" · просрочено: {0}").format(overdue)
+            text += " · просрочено: {0}".format(overdue)
         if soon:
-            text += self.tr(" · срок истекает: {0}").format(soon)
+            text += " · срок истекает: {0}".format(soon)
         self.status.setText(text)
 
     def _after_write(self, *_args: object) -> None:
@@ -108,7 +108,7 @@ class RefundsTab(_RefundList):
     def __init__(self, ctx: ViewContext, account_id: int, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, show_account=False)
         self.account_id = account_id
-        new = QPushButton(self.tr("Новое заявление…"), self)
+        new = QPushButton("Новое заявление…", self)
         new.clicked.connect(self.new_refund)
         self.bar.insertWidget(1, new)
         self.reload()

@@ -41,7 +41,7 @@ class CustomerEditDialog(QDialog):
         self.customer_id = customer_id
         self.details: CustomerDetails | None = None
         self.setObjectName("CustomerEditDialog")
-        self.setWindowTitle(self.tr("Изменение данных клиента"))
+        self.setWindowTitle("Изменение данных клиента")
         self.resize(620, 640)
         self.fields = {
             "last_name": CheckedField(
@@ -59,18 +59,18 @@ class CustomerEditDialog(QDialog):
             "registration_address": CheckedField("registration_address"),
             # Sealed like the passport: empty keeps the stored number, a new one replaces it.
             "snils": CheckedField(
-                "snils", v.snils, placeholder=self.tr("не показывается; введите, чтобы заменить")
+                "snils", v.snils, placeholder="не показывается; введите, чтобы заменить"
             ),
             "phone": CheckedField("phone", v.phone, placeholder="8 (912) 345-67-89"),
             "email": CheckedField("email", v.email),
         }  # fmt: skip
-        self.mailing = QCheckBox(self.tr("Согласие на информационные &рассылки"), self)
+        self.mailing = QCheckBox("Согласие на информационные &рассылки", self)
         self.passport_label = QLabel(self)
         self.passport_label.setObjectName("passportMasked")
-        self.reveal = QPushButton(self.tr("Показать паспорт"), self)
+        self.reveal = QPushButton("Показать паспорт", self)
         self.reveal.setObjectName("revealPassport")
-        self.reveal.setToolTip(self.tr("Просмотр паспорта записывается в журнал действий."))
-        self.new_passport = QGroupBox(self.tr("&Новый паспорт (старый сохранится в истории)"), self)
+        self.reveal.setToolTip("Просмотр паспорта записывается в журнал действий.")
+        self.new_passport = QGroupBox("&Новый паспорт (старый сохранится в истории)", self)
         self.new_passport.setCheckable(True)
         self.new_passport.setChecked(False)
         self.passport_fields = {
@@ -82,7 +82,7 @@ class CustomerEditDialog(QDialog):
                     v.parse_date(t, what="дату выдачи паспорта", field="passport_issued_on"),
                     None,  # the birth date is sealed: the save checks the 14th birthday
                 ),
-                placeholder=self.tr("ДД.ММ.ГГГГ"),
+                placeholder="ДД.ММ.ГГГГ",
             ),
             "passport_issued_by": CheckedField("passport_issued_by"),
             "passport_division_code": CheckedField("passport_division_code", v.division_code),
@@ -92,25 +92,25 @@ class CustomerEditDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Сохранить"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Отмена"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Сохранить")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
 
         layout = QVBoxLayout(self)
         form = QFormLayout()
         labels = ("&Фамилия", "&Имя", "&Отчество", "&Адрес регистрации", "СНИ&ЛС", "&Телефон",
                   "E-&mail")  # fmt: skip
         for (_name, field), label in zip(self.fields.items(), labels, strict=True):
-            add_row(form, self.tr(label), field)
+            add_row(form, label, field)
         form.addRow("", self.mailing)
         passport_row = QHBoxLayout()
         passport_row.addWidget(self.passport_label, 1)
         passport_row.addWidget(self.reveal)
-        form.addRow(self.tr("Паспорт:"), passport_row)
+        form.addRow("Паспорт:", passport_row)
         layout.addLayout(form)
         pform = QFormLayout(self.new_passport)
         plabels = ("Серия", "Номер", "Дата выдачи", "Кем выдан", "Код подразделения")
         for field, label in zip(self.passport_fields.values(), plabels, strict=True):
-            add_row(pform, self.tr(label), field)
+            add_row(pform, label, field)
         layout.addWidget(self.new_passport)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -145,16 +145,16 @@ class CustomerEditDialog(QDialog):
     def _show_passport(self, passport: str, extra: str = "") -> None:
         d = self.details
         assert d is not None
-        history = self.tr(", прежних паспортов: {0}").format(d.previous_passports)
+        history = ", прежних паспортов: {0}".format(d.previous_passports)
         self.passport_label.setText(f"{passport}{extra}{history if d.previous_passports else ''}")
 
     def _revealed(self, found: Identity) -> None:
         """The passport with its issue date, the birth date and СНИЛС: asked for, recorded."""
         extra = f", выдан {date(found.issued_on)}" if found.issued_on else ""
         if found.birth_date:
-            extra += self.tr(", дата рождения {0}").format(date(found.birth_date))
+            extra += ", дата рождения {0}".format(date(found.birth_date))
         if found.snils:
-            extra += self.tr(", СНИЛС {0}").format(snils_text(found.snils))
+            extra += ", СНИЛС {0}".format(snils_text(found.snils))
         self._show_passport(found.passport_text, extra)
 
     def _reveal(self) -> None:
@@ -216,7 +216,7 @@ class CustomerEditDialog(QDialog):
             return details
 
         self.setEnabled(False)
-        show_error(self.error, self.tr("Сохранение…"))
+        show_error(self.error, "Сохранение…")
         run_op(ctx, self, work, self._saved, self._failed)
 
     def _saved(self, details: CustomerDetails) -> None:

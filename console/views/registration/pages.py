@@ -84,14 +84,14 @@ class BindingPage(QWizardPage):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setTitle(self.tr("Привязка лицевых счетов"))
+        self.setTitle("Привязка лицевых счетов")
         self.setSubTitle(
-            self.tr("Найдите счёт, выберите отношение и подтверждение связи, нажмите «Привязать».")
+            "Найдите счёт, выберите отношение и подтверждение связи, нажмите «Привязать»."
         )
         self.search = EnterLineEdit(self)
         self.search.setObjectName("accountSearch")
         self.search.setPlaceholderText(
-            self.tr("номер лицевого счёта, адрес, ФИО владельца или номер счётчика")
+            "номер лицевого счёта, адрес, ФИО владельца или номер счётчика"
         )
         self.results = QListWidget(self)
         self.results.setObjectName("accountResults")
@@ -108,39 +108,39 @@ class BindingPage(QWizardPage):
         self.answer.setObjectName("answer")
         self.answer_error = error_label(self)
         self.answer_error.setObjectName("answer_error")
-        self.add_button = QPushButton(self.tr("&Привязать счёт"), self)
+        self.add_button = QPushButton("&Привязать счёт", self)
         self.add_button.setObjectName("addBinding")
         self.table = QTableWidget(0, 4, self)
         self.table.setObjectName("bindings")
         self.table.setHorizontalHeaderLabels(
             [
-                self.tr("Лицевой счёт"),
-                self.tr("Адрес"),
-                self.tr("Отношение"),
-                self.tr("Подтверждение"),
+                "Лицевой счёт",
+                "Адрес",
+                "Отношение",
+                "Подтверждение",
             ]
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.remove_button = QPushButton(self.tr("&Убрать"), self)
+        self.remove_button = QPushButton("&Убрать", self)
         self.remove_button.setObjectName("removeBinding")
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self._remove)
 
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        add_row(form, self.tr("&Счёт:"), self.search)
+        add_row(form, "&Счёт:", self.search)
         layout.addLayout(form)
         layout.addWidget(self.results, 2)
         form2 = QFormLayout()
-        add_row(form2, self.tr("&Отношение к счёту:"), self.relation)
-        add_row(form2, self.tr("&Чем подтверждено:"), self.proof)
+        add_row(form2, "&Отношение к счёту:", self.relation)
+        add_row(form2, "&Чем подтверждено:", self.proof)
         answer_box = QVBoxLayout()
         answer_box.setSpacing(1)
         answer_box.addWidget(self.answer)
         answer_box.addWidget(self.answer_error)
-        answer_label = QLabel(self.tr("&Ответ клиента:"), self)
+        answer_label = QLabel("&Ответ клиента:", self)
         answer_label.setBuddy(self.answer)
         form2.addRow(answer_label, answer_box)
         layout.addLayout(form2)
@@ -179,7 +179,7 @@ class BindingPage(QWizardPage):
     def _show_results(self, accounts: tuple[SearchRow, ...]) -> None:
         self.results.clear()
         for a in accounts:
-            state = "" if a.status == "active" else self.tr(" (закрыт)")
+            state = "" if a.status == "active" else " (закрыт)"
             item = QListWidgetItem(f"{a.number}{state} — {a.holder} — {a.address}")
             item.setData(Qt.ItemDataRole.UserRole, a)
             self.results.addItem(item)
@@ -188,20 +188,20 @@ class BindingPage(QWizardPage):
 
     def _proof_changed(self) -> None:
         code = self.proof.currentData()
-        self.answer.setPlaceholderText(self.tr(proof_hint(code)))
+        self.answer.setPlaceholderText(proof_hint(code))
         self.answer.setEnabled(code != "holder_name")
         show_error(self.answer_error, None)
 
     def _add(self) -> None:
         item = self.results.currentItem()
         if item is None:
-            show_error(self.answer_error, self.tr("Сначала найдите и выберите лицевой счёт."))
+            show_error(self.answer_error, "Сначала найдите и выберите лицевой счёт.")
             self.search.setFocus()
             return
         account: SearchRow = item.data(Qt.ItemDataRole.UserRole)
         wizard = wizard_of(self)
         if any(b.account_id == account.account_id for _, b in wizard.bindings):
-            show_error(self.answer_error, self.tr("Этот счёт уже в списке привязки."))
+            show_error(self.answer_error, "Этот счёт уже в списке привязки.")
             return
         request = BindingRequest(
             account_id=account.account_id,
@@ -212,7 +212,7 @@ class BindingPage(QWizardPage):
         person = wizard.person
         assert person is not None
         names = (person.last_name, person.first_name, person.middle_name)
-        show_error(self.answer_error, self.tr("Проверяем…"))
+        show_error(self.answer_error, "Проверяем…")
         self.add_button.setEnabled(False)
         run_op(
             self.ctx,
@@ -265,42 +265,40 @@ class ContactsPage(QWizardPage):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setTitle(self.tr("Контакты и согласия"))
-        self.setSubTitle(
-            self.tr("Проверьте контакты и отметьте согласия клиента, затем сохраните.")
-        )
+        self.setTitle("Контакты и согласия")
+        self.setSubTitle("Проверьте контакты и отметьте согласия клиента, затем сохраните.")
         self.setCommitPage(True)
         self.phone = CheckedField("phone", v.phone, placeholder="8 (912) 345-67-89", parent=self)
         self.email = CheckedField("email", v.email, placeholder="name@mail.ru", parent=self)
-        self.paper = QRadioButton(self.tr("&Бумажная квитанция"), self)
+        self.paper = QRadioButton("&Бумажная квитанция", self)
         self.paper.setObjectName("deliveryPaper")
         self.paper.setChecked(True)
         self.by_email = QRadioButton(
-            self.tr("По &электронной почте (клиент отказывается от бумажной)"), self
+            "По &электронной почте (клиент отказывается от бумажной)", self
         )
         self.by_email.setObjectName("deliveryEmail")
         self.pd_consent = QCheckBox(
-            self.tr("Клиент дал &согласие на обработку персональных данных (обязательно)"), self
+            "Клиент дал &согласие на обработку персональных данных (обязательно)", self
         )
         self.pd_consent.setObjectName("pdConsent")
         self.pd_note = QLabel(
-            self.tr("Согласие запишется с датой {0} и сотрудником {1}.").format(
+            "Согласие запишется с датой {0} и сотрудником {1}.".format(
                 date(dt.date.today()), ctx.actor.full_name
             ),
             self,
         )
         self.pd_error = error_label(self)
         self.pd_error.setObjectName("pdConsent_error")
-        self.mailing = QCheckBox(self.tr("Согласие на информационные &рассылки"), self)
+        self.mailing = QCheckBox("Согласие на информационные &рассылки", self)
         self.mailing.setObjectName("mailingConsent")
         self.save_error = error_label(self)
         self.save_error.setObjectName("saveError")
         self.saving = False
 
         form = QFormLayout(self)
-        add_row(form, self.tr("&Телефон:"), self.phone)
-        add_row(form, self.tr("E-&mail:"), self.email)
-        form.addRow(self.tr("Доставка квитанций:"), self.paper)
+        add_row(form, "&Телефон:", self.phone)
+        add_row(form, "E-&mail:", self.email)
+        form.addRow("Доставка квитанций:", self.paper)
         form.addRow("", self.by_email)
         form.addRow("", self.pd_consent)
         form.addRow("", self.pd_note)
@@ -347,12 +345,12 @@ class ContactsPage(QWizardPage):
             return False
         ok = self.phone.validate() and self.email.validate()
         if self.by_email.isChecked() and not self.email.text().strip():
-            self.email.set_error(self.tr("Для доставки по электронной почте укажите e-mail."))
+            self.email.set_error("Для доставки по электронной почте укажите e-mail.")
             ok = False
         if not self.pd_consent.isChecked():
             show_error(
                 self.pd_error,
-                self.tr("Без согласия на обработку персональных данных регистрация невозможна."),
+                "Без согласия на обработку персональных данных регистрация невозможна.",
             )
             ok = False
         if not ok:
@@ -370,7 +368,7 @@ class ContactsPage(QWizardPage):
 
     def _set_saving(self, saving: bool) -> None:
         self.saving = saving
-        show_error(self.save_error, self.tr("Сохранение…") if saving else None)
+        show_error(self.save_error, "Сохранение…" if saving else None)
         for button in (
             self.wizard().button(b)
             for b in (
@@ -389,7 +387,7 @@ class ContactsPage(QWizardPage):
             wizard.replace_passport = False
             show_error(
                 self.save_error,
-                self.tr(
+                (
                     "Этот паспорт только что зарегистрирован: {0}. Нажмите «Сохранить» ещё "
                     "раз, чтобы привязать счета к этому клиенту."
                 ).format(result.customer.full_name),
@@ -404,5 +402,5 @@ class ContactsPage(QWizardPage):
         if isinstance(error, ValidationError) and error.field in ("phone", "email"):
             getattr(self, error.field).set_error(message)
         if isinstance(error, ValidationError) and error.field in ("answer", "proof"):
-            message += " " + self.tr("Вернитесь к шагу «Привязка лицевых счетов».")
+            message += " " + "Вернитесь к шагу «Привязка лицевых счетов»."
         show_error(self.save_error, message)

@@ -45,7 +45,7 @@ def open_wizard(
 
 
 def install_window(window: WindowHost) -> None:
-    action = QAction(window.tr("Регистрация клиента…"), window)
+    action = QAction("Регистрация клиента…", window)
     action.setObjectName("registerCustomer")
     action.setShortcut(QKeySequence(WIZARD_SHORTCUT))
     action.triggered.connect(lambda: open_wizard(window.ctx, window))
@@ -58,7 +58,7 @@ def install_card(card: CardHost) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
-    card.add_action(card.tr("Привязать/изменить клиента"), CARD_SHORTCUT, open_people)
+    card.add_action("Привязать/изменить клиента", CARD_SHORTCUT, open_people)
 
 
 class AccountPeopleDialog(QDialog):
@@ -75,11 +75,11 @@ class AccountPeopleDialog(QDialog):
         self.account_id = account_id
         self.rows: tuple[HolderRow, ...] = ()
         self.setObjectName("AccountPeopleDialog")
-        self.setWindowTitle(self.tr("Клиенты лицевого счёта {0}").format(account_number))
+        self.setWindowTitle("Клиенты лицевого счёта {0}".format(account_number))
         self.resize(860, 380)
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setObjectName("people")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels([c for c in self.COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -95,7 +95,7 @@ class AccountPeopleDialog(QDialog):
             ("unbind", "&Отвязать… (Del)", "Del", self.unbind_selected),
         )
         for name, text, key, slot in specs:
-            button = QPushButton(self.tr(text), self)
+            button = QPushButton(text, self)
             button.setObjectName(name)
             button.clicked.connect(slot)
             if key:
@@ -103,7 +103,7 @@ class AccountPeopleDialog(QDialog):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Привязанные к счёту люди (паспорт скрыт):"), self))
+        layout.addWidget(QLabel("Привязанные к счёту люди (паспорт скрыт):", self))
         layout.addWidget(self.table)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
@@ -123,7 +123,7 @@ class AccountPeopleDialog(QDialog):
         self.rows = rows
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            name = row.full_name + (self.tr(" (владелец счёта)") if row.is_primary else "")
+            name = row.full_name + (" (владелец счёта)" if row.is_primary else "")
             cells = (name, row.relation_label, row.proof_label, row.passport_masked,
                      row.phone or "", date_time(row.bound_at))  # fmt: skip
             for c, text in enumerate(cells):
@@ -140,7 +140,7 @@ class AccountPeopleDialog(QDialog):
         row = self.table.currentRow()
         if 0 <= row < len(self.rows):
             return self.rows[row]
-        show_error(self.error, self.tr("Выберите человека в списке."))
+        show_error(self.error, "Выберите человека в списке.")
         return None
 
     def _changed(self) -> None:
@@ -196,12 +196,10 @@ class AccountPeopleDialog(QDialog):
             return
         ask = QInputDialog(self)
         ask.setObjectName("unbindReason")
-        ask.setWindowTitle(self.tr("Отвязать клиента"))
-        ask.setLabelText(
-            self.tr("Причина, по которой {0} отвязывается от счёта:").format(row.full_name)
-        )
-        ask.setOkButtonText(self.tr("Отвязать"))
-        ask.setCancelButtonText(self.tr("Отмена"))
+        ask.setWindowTitle("Отвязать клиента")
+        ask.setLabelText("Причина, по которой {0} отвязывается от счёта:".format(row.full_name))
+        ask.setOkButtonText("Отвязать")
+        ask.setCancelButtonText("Отмена")
         if ask.exec() != QDialog.DialogCode.Accepted:
             return
         reason = ask.textValue()

@@ -36,18 +36,18 @@ class PrintPage(QWizardPage):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setTitle(self.tr("Печать"))
-        self.setSubTitle(self.tr("Распечатайте анкету и согласие и дайте клиенту подписать."))
+        self.setTitle("Печать")
+        self.setSubTitle("Распечатайте анкету и согласие и дайте клиенту подписать.")
         self.setFinalPage(True)
         self.pdf: bytes | None = None
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         self.error = error_label(self)
-        self.print_button = QPushButton(self.tr("&Печать… (Ctrl+P)"), self)
+        self.print_button = QPushButton("&Печать… (Ctrl+P)", self)
         self.print_button.setObjectName("printForm")
         self.print_button.setShortcut(QKeySequence.StandardKey.Print)
-        self.save_button = QPushButton(self.tr("Сохранить &PDF…"), self)
+        self.save_button = QPushButton("Сохранить &PDF…", self)
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)
         self.view.setObjectName("preview")
@@ -94,13 +94,13 @@ class PrintPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         result = wizard_of(self).outcome
         assert result is not None
-        verb = self.tr("зарегистрирован(а)") if result.created else self.tr("обновлён(а)")
-        accounts = ", ".join(result.bound) or self.tr("нет")
-        text = self.tr("Клиент {0} {1}, № {2}. Привязанные счета: {3}.").format(
+        verb = "зарегистрирован(а)" if result.created else "обновлён(а)"
+        accounts = ", ".join(result.bound) or "нет"
+        text = "Клиент {0} {1}, № {2}. Привязанные счета: {3}.".format(
             result.customer.full_name, verb, result.customer.id, accounts
         )
         if result.delivery_kept:
-            text += " " + self.tr(
+            text += " " + (
                 "Способ доставки квитанций по счетам {0} не изменён: его меняет собственник "
                 "или владелец счёта."
             ).format(", ".join(result.delivery_kept))
@@ -137,14 +137,12 @@ class PrintPage(QWizardPage):
     def print_form(self) -> None:
         if self.pdf is None:
             return
-        print_pdf(self, self.pdf, self.ctx.settings, self.tr("Анкета клиента"))
+        print_pdf(self, self.pdf, self.ctx.settings, "Анкета клиента")
 
     def _save_pdf(self) -> None:
         if self.pdf is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Сохранить анкету"), "anketa.pdf", self.tr("PDF (*.pdf)")
-        )
+        path, _ = QFileDialog.getSaveFileName(self, "Сохранить анкету", "anketa.pdf", "PDF (*.pdf)")
         if path:
             with open(path, "wb") as handle:
                 handle.write(self.pdf)

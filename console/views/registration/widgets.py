@@ -81,7 +81,7 @@ class CheckedField(QWidget):
                 self._check("")
             except ValidationError as err:
                 return str(err)
-        return self.tr("Заполните это поле.")
+        return "Заполните это поле."
 
     def validate(self, *, show_empty: bool = True) -> bool:
         """Run the check; show its message (or clear it). True when the value is fine."""

@@ -62,11 +62,9 @@ class PersonPage(QWizardPage):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle(self.tr("Паспорт и личные данные"))
-        self.setSubTitle(
-            self.tr("Введите данные по паспорту клиента. Ошибки видны сразу под полем.")
-        )
-        date_hint = self.tr("ДД.ММ.ГГГГ")
+        self.setTitle("Паспорт и личные данные")
+        self.setSubTitle("Введите данные по паспорту клиента. Ошибки видны сразу под полем.")
+        date_hint = "ДД.ММ.ГГГГ"
         self.fields: dict[str, CheckedField] = {
             "last_name": CheckedField(
                 "last_name",
@@ -81,7 +79,7 @@ class PersonPage(QWizardPage):
             "middle_name": CheckedField(
                 "middle_name",
                 lambda t: v.person_name(t, label="Отчество", field="middle_name", required=False),
-                placeholder=self.tr("если есть"),
+                placeholder="если есть",
             ),
             "birth_date": CheckedField(
                 "birth_date",
@@ -92,13 +90,13 @@ class PersonPage(QWizardPage):
             "passport_series": CheckedField(
                 "passport_series",
                 lambda t: v.passport(t, "000000"),
-                placeholder=self.tr("4 цифры"),
+                placeholder="4 цифры",
                 required=True,
             ),
             "passport_number": CheckedField(
                 "passport_number",
                 lambda t: v.passport("0000", t),
-                placeholder=self.tr("6 цифр"),
+                placeholder="6 цифр",
                 required=True,
             ),
             "passport_issued_on": CheckedField(
@@ -120,7 +118,7 @@ class PersonPage(QWizardPage):
             "passport_division_code": CheckedField(
                 "passport_division_code",
                 v.division_code,
-                placeholder=self.tr("NNN-NNN"),
+                placeholder="NNN-NNN",
                 required=True,
             ),
             "registration_address": CheckedField(
@@ -130,7 +128,7 @@ class PersonPage(QWizardPage):
                 ),
                 required=True,
             ),
-            "snils": CheckedField("snils", v.snils, placeholder=self.tr("необязательно")),
+            "snils": CheckedField("snils", v.snils, placeholder="необязательно"),
         }
         form = QFormLayout(self)
         labels = (
@@ -139,7 +137,7 @@ class PersonPage(QWizardPage):
             "&Адрес регистрации", "СНИ&ЛС",
         )  # fmt: skip
         for name, label in zip(self.FIELDS, labels, strict=True):
-            add_row(form, self.tr(label), self.fields[name])
+            add_row(form, label, self.fields[name])
         birth = self.fields["birth_date"]
         birth.changed.connect(lambda: self._recheck("passport_issued_on"))
 
@@ -175,15 +173,15 @@ class DuplicatesPage(QWizardPage):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setTitle(self.tr("Поиск дубликатов"))
-        self.setSubTitle(self.tr("Нет ли этого клиента в базе (по паспорту, ФИО и дате рождения)."))
+        self.setTitle("Поиск дубликатов")
+        self.setSubTitle("Нет ли этого клиента в базе (по паспорту, ФИО и дате рождения).")
         self.check: DuplicateCheck | None = None
         self.layout_ = QVBoxLayout(self)
         self.status = QLabel(self)
         self.status.setObjectName("duplicatesStatus")
         self.status.setWordWrap(True)
         self.error = error_label(self)
-        self.retry = QPushButton(self.tr("&Повторить поиск"), self)
+        self.retry = QPushButton("&Повторить поиск", self)
         self.retry.clicked.connect(self.initializePage)
         self.retry.setVisible(False)
         self.choices = QButtonGroup(self)
@@ -207,7 +205,7 @@ class DuplicatesPage(QWizardPage):
         self._clear_choices()
         show_error(self.error, None)
         self.retry.setVisible(False)
-        self.status.setText(self.tr("Ищем клиента в базе…"))
+        self.status.setText("Ищем клиента в базе…")
         person = self._wizard().person
         assert person is not None
         run_op(
@@ -250,24 +248,24 @@ class DuplicatesPage(QWizardPage):
             c = check.same_passport
             self.status.setText(
                 notes
-                + self.tr(
+                + (
                     "Этот паспорт уже есть в базе: {0}. Второго клиента с тем же паспортом "
                     "создать нельзя — продолжите с найденным."
                 ).format(describe(c))
             )
             self._choice(
-                self.tr("Продолжить с этим клиентом (привязать счета, обновить контакты)"),
+                "Продолжить с этим клиентом (привязать счета, обновить контакты)",
                 "existing",
                 c,
             ).setChecked(True)
         elif check.same_person or check.similar:
             if check.same_person:
-                text = self.tr(
+                text = (
                     "В базе есть клиент с теми же ФИО и датой рождения, но другим паспортом. "
                     "Возможно, паспорт заменён. Выберите, как поступить:"
                 )
             else:
-                text = self.tr(
+                text = (
                     "Возможный дубликат: в базе есть клиент с той же датой рождения и почти "
                     "такими же ФИО (отличие в букву-две). Сверьте написание с паспортом; "
                     "если это тот же человек, вернитесь и исправьте ФИО или замените паспорт. "
@@ -275,21 +273,12 @@ class DuplicatesPage(QWizardPage):
                 )
             self.status.setText(notes + text)
             for c in (*check.same_person, *check.similar):
-                self._choice(
-                    self.tr(
-                        "Это он(а): заменить паспорт у клиента {0} (старый сохранится в истории)"
-                    ).format(describe(c)),
-                    "replace",
-                    c,
-                )
-            self._choice(
-                self.tr("Это другой человек: зарегистрировать нового клиента"), "new", None
-            )
+                text = "Это он(а): заменить паспорт у клиента {0} (старый сохранится в истории)"
+                self._choice(text.format(describe(c)), "replace", c)
+            self._choice("Это другой человек: зарегистрировать нового клиента", "new", None)
         else:
-            self.status.setText(
-                notes + self.tr("Дубликатов не найдено: будет создан новый клиент.")
-            )
-            self._choice(self.tr("Зарегистрировать нового клиента"), "new", None).setChecked(True)
+            self.status.setText(notes + "Дубликатов не найдено: будет создан новый клиент.")
+            self._choice("Зарегистрировать нового клиента", "new", None).setChecked(True)
         first = self.choices.checkedButton() or next(iter(self.choices.buttons()), None)
         if first is not None:
             first.setFocus()
@@ -332,14 +321,14 @@ class RegistrationWizard(QWizard):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("RegistrationWizard")
-        self.setWindowTitle(self.tr("Регистрация клиента"))
+        self.setWindowTitle("Регистрация клиента")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Далее >"))
-        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< Назад"))
-        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Отмена"))
-        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Готово"))
-        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Сохранить"))
+        self.setButtonText(QWizard.WizardButton.NextButton, "Далее >")
+        self.setButtonText(QWizard.WizardButton.BackButton, "< Назад")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Отмена")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Готово")
+        self.setButtonText(QWizard.WizardButton.CommitButton, "Сохранить")
         self.resize(760, 640)
         self.person: Person | None = None
         self.existing: CustomerSummary | None = None
@@ -384,13 +373,13 @@ class RegistrationWizard(QWizard):
     def confirm_cancel(self) -> bool:
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            self.tr("Прервать регистрацию?"),
-            self.tr("Регистрация не сохранена. Закрыть мастер и потерять введённые данные?"),
+            "Прервать регистрацию?",
+            "Регистрация не сохранена. Закрыть мастер и потерять введённые данные?",
             parent=self,
         )
         box.setObjectName("confirmCancel")
-        leave = box.addButton(self.tr("Закрыть без сохранения"), QMessageBox.ButtonRole.YesRole)
-        stay = box.addButton(self.tr("Вернуться к вводу"), QMessageBox.ButtonRole.NoRole)
+        leave = box.addButton("Закрыть без сохранения", QMessageBox.ButtonRole.YesRole)
+        stay = box.addButton("Вернуться к вводу", QMessageBox.ButtonRole.NoRole)
         box.setDefaultButton(stay)
         box.setEscapeButton(stay)
         box.setWindowModality(Qt.WindowModality.WindowModal)

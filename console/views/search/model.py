@@ -77,7 +77,7 @@ class SearchResultsModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self.HEADERS)
         ):
-            return self.tr(self.HEADERS[section])
+            return self.HEADERS[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -97,7 +97,7 @@ class SearchResultsModel(QAbstractTableModel):
             if row.status != "active":
                 return QBrush(CLOSED_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole and column == 3 and row.balance != 0:
-            return self.tr("Долг") if row.balance > 0 else self.tr("Переплата (аванс)")
+            return "Долг" if row.balance > 0 else "Переплата (аванс)"
         return None
 
     def _text(self, row: SearchRow, column: int) -> str:

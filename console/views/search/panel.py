@@ -50,12 +50,12 @@ class SearchPanel(QWidget):
         self.box.setObjectName("searchBox")
         self.box.setClearButtonEnabled(True)
         self.box.setPlaceholderText(
-            self.tr("Номер ЛС, адрес, фамилия, № счётчика, телефон, паспорт или e-mail")
+            "Номер ЛС, адрес, фамилия, № счётчика, телефон, паспорт или e-mail"
         )
         font = self.box.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.box.setFont(font)
-        self.hint = QLabel(self.tr("Enter — открыть карточку, ↓ — к результатам."), self)
+        self.hint = QLabel("Enter — открыть карточку, ↓ — к результатам.", self)
         self.hint.setObjectName("searchHint")
         self.hint.setWordWrap(True)
         self.model = SearchResultsModel(self)
@@ -104,7 +104,7 @@ class SearchPanel(QWidget):
         query = self.box.text()
         db, actor = self.ctx.db, self.ctx.actor
         limit = self.ctx.settings.search_limit
-        self.hint.setText(self.tr("Поиск…"))
+        self.hint.setText("Поиск…")
         run_op(
             self.ctx,
             self,
@@ -121,11 +121,11 @@ class SearchPanel(QWidget):
         if result.rows:
             self.table.selectRow(0)
         if result.truncated:
-            text = self.tr("Показаны первые {0}: уточните запрос.").format(len(result.rows))
+            text = "Показаны первые {0}: уточните запрос.".format(len(result.rows))
         elif result.message:
             text = result.message
         else:
-            text = self.tr("Найдено: {0}. Enter — открыть карточку, ↓ — к результатам.").format(
+            text = "Найдено: {0}. Enter — открыть карточку, ↓ — к результатам.".format(
                 len(result.rows)
             )
         self.hint.setText(text)
@@ -202,7 +202,7 @@ def install_window(window: MainWindow) -> None:
     workspace.removeTab(0)
     if old is not None:
         old.deleteLater()
-    workspace.insertTab(0, panel, panel.tr("Поиск лицевого счёта"))
+    workspace.insertTab(0, panel, "Поиск лицевого счёта")
     workspace.tabBar().setTabButton(0, workspace.tabBar().ButtonPosition.RightSide, None)
     workspace.setCurrentIndex(0)
     window.search_panel = panel  # type: ignore[attr-defined]
@@ -211,7 +211,7 @@ def install_window(window: MainWindow) -> None:
         workspace.setCurrentWidget(panel)
         panel.focus_box()
 
-    action = QAction(panel.tr("Найти лицевой счёт"), window)
+    action = QAction("Найти лицевой счёт", window)
     action.setShortcuts([QKeySequence("Ctrl+F"), QKeySequence("F3")])
     action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     action.triggered.connect(focus_search)
@@ -226,7 +226,7 @@ def install_window(window: MainWindow) -> None:
                 workspace.setCurrentIndex(index)  # already open: show it, don't load it twice
                 return
         card = AccountCard(window.ctx, account_id, number)
-        window.open_tab(card, panel.tr("ЛС {0}").format(number), key=key)
+        window.open_tab(card, "ЛС {0}".format(number), key=key)
 
     panel.open_account.connect(open_card)
     QTimer.singleShot(0, panel.focus_box)

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -18,10 +17,6 @@ from console.services.core.formatting import date_time
 from console.services.staff.audit_trail import AuditRow
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AuditTableModel", text)
 
 
 COLUMNS: list[tuple[str, Callable[[AuditRow], str]]] = [
@@ -93,7 +88,7 @@ class AuditTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return _tr(COLUMNS[section][0])
+            return COLUMNS[section][0]
         if orientation == Qt.Orientation.Vertical:
             return section + 1
         return None

@@ -59,40 +59,40 @@ class AuditView(QWidget):
         bar = QGridLayout()
         self.account_edit = QLineEdit(account_number, self)
         self.account_edit.setObjectName("accountFilter")
-        self.account_edit.setPlaceholderText(self.tr("номер лицевого счёта"))
+        self.account_edit.setPlaceholderText("номер лицевого счёта")
         self.account_edit.returnPressed.connect(self.reload)
         self.account_edit.setMinimumWidth(150)
         self.account_error = error_label(self, "accountError")
         self.staff_combo = QComboBox(self)
         self.staff_combo.setObjectName("staffFilter")
-        self.staff_combo.addItem(self.tr("Все сотрудники"), None)
+        self.staff_combo.addItem("Все сотрудники", None)
         self.staff_combo.setMinimumWidth(220)
         self.period_combo = QComboBox(self)
         self.period_combo.setObjectName("periodFilter")
         for preset in PRESETS:
-            self.period_combo.addItem(self.tr(preset))
+            self.period_combo.addItem(preset)
         self.period_combo.currentIndexChanged.connect(self._apply_preset)
         self.date_from = self._date_edit("dateFrom")
         self.date_to = self._date_edit("dateTo")
         self.date_error = error_label(self, "dateError")
-        self.show_button = QPushButton(self.tr("Показать (F5)"), self)
+        self.show_button = QPushButton("Показать (F5)", self)
         self.show_button.setObjectName("showButton")
         self.show_button.clicked.connect(self.reload)
-        self.export_button = QPushButton(self.tr("Выгрузить в CSV…"), self)
+        self.export_button = QPushButton("Выгрузить в CSV…", self)
         self.export_button.setObjectName("exportButton")
         # clicked(bool) would hand its `checked` flag over as the path: a slot without arguments.
         self.export_button.clicked.connect(self.choose_export)
 
-        bar.addWidget(QLabel(self.tr("Лицевой счёт:"), self), 0, 0)
+        bar.addWidget(QLabel("Лицевой счёт:", self), 0, 0)
         bar.addWidget(self.account_edit, 0, 1)
-        bar.addWidget(QLabel(self.tr("Сотрудник:"), self), 0, 2)
+        bar.addWidget(QLabel("Сотрудник:", self), 0, 2)
         bar.addWidget(self.staff_combo, 0, 3)
-        bar.addWidget(QLabel(self.tr("Период:"), self), 0, 4)
+        bar.addWidget(QLabel("Период:", self), 0, 4)
         bar.addWidget(self.period_combo, 0, 5)
         dates = QHBoxLayout()
-        dates.addWidget(QLabel(self.tr("с"), self))
+        dates.addWidget(QLabel("с", self))
         dates.addWidget(self.date_from)
-        dates.addWidget(QLabel(self.tr("по"), self))
+        dates.addWidget(QLabel("по", self))
         dates.addWidget(self.date_to)
         bar.addLayout(dates, 0, 6)
         bar.addWidget(self.account_error, 1, 1, 1, 3)
@@ -135,7 +135,7 @@ class AuditView(QWidget):
 
     def _fill_staff(self, members: tuple[staff.StaffMember, ...]) -> None:
         for member in members:
-            suffix = "" if member.is_active else self.tr(" — отключён")
+            suffix = "" if member.is_active else " — отключён"
             self.staff_combo.addItem(f"{member.full_name} ({member.login}){suffix}", member.id)
 
     # --- filter -----------------------------------------------------------------------
@@ -182,7 +182,7 @@ class AuditView(QWidget):
         show_error(self.date_error, "")
         flt = self.current_filter()
         ctx = self.ctx
-        self.status.setText(self.tr("Загрузка…"))
+        self.status.setText("Загрузка…")
         run_op(
             ctx,
             self,
@@ -227,12 +227,12 @@ class AuditView(QWidget):
     def _update_status(self) -> None:
         count = self.model.rowCount()
         if count == 0:
-            self.status.setText(self.tr("Записей нет: измените условия отбора."))
+            self.status.setText("Записей нет: измените условия отбора.")
         elif self.model.exhausted:
-            self.status.setText(self.tr("Записей: {0}.").format(count))
+            self.status.setText("Записей: {0}.".format(count))
         else:
             self.status.setText(
-                self.tr("Показано {0} записей; прокрутите вниз, чтобы загрузить ещё.").format(count)
+                "Показано {0} записей; прокрутите вниз, чтобы загрузить ещё.".format(count)
             )
 
     # --- export -----------------------------------------------------------------------
@@ -240,7 +240,7 @@ class AuditView(QWidget):
         """«Выгрузить в CSV…»: ask where, then export the whole filtered trail there."""
         suggested = f"журнал-{dt.date.today():%Y-%m-%d}.csv"
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Выгрузить журнал действий"), suggested, self.tr("CSV (*.csv)")
+            self, "Выгрузить журнал действий", suggested, "CSV (*.csv)"
         )
         if path:
             self.export(path)
@@ -251,7 +251,7 @@ class AuditView(QWidget):
             return
         ctx, flt = self.ctx, self.current_filter()
         self.export_button.setEnabled(False)
-        self.status.setText(self.tr("Выгрузка…"))
+        self.status.setText("Выгрузка…")
         run_op(
             ctx,
             self,
@@ -263,7 +263,7 @@ class AuditView(QWidget):
 
     def _exported(self, count: int, path: str) -> None:
         self.export_button.setEnabled(True)
-        self.status.setText(self.tr("Выгружено записей: {0} — {1}").format(count, path))
+        self.status.setText("Выгружено записей: {0} — {1}".format(count, path))
 
     def _export_failed(self, error: Exception) -> None:
         self.export_button.setEnabled(True)
@@ -277,12 +277,12 @@ def _to_date(value: QDate) -> dt.date:
 def open_audit(window: QWidget, ctx: ViewContext, account_number: str = "") -> QWidget:
     """Show the trail as a workspace tab (one per account, one for the whole office)."""
     view = AuditView(ctx, account_number)
-    title = window.tr("Журнал: {0}").format(account_number) if account_number else None
+    title = "Журнал: {0}".format(account_number) if account_number else None
     key = f"audit:{account_number}" if account_number else "audit"
     if not isinstance(window, WindowHost):
         view.show()
         return view
-    return window.open_tab(view, title or window.tr("Журнал действий"), key)
+    return window.open_tab(view, title or "Журнал действий", key)
 
 
 def install_window(window: WindowHost) -> None:
@@ -290,7 +290,7 @@ def install_window(window: WindowHost) -> None:
     ctx = window.ctx
     if not ctx.actor.is_supervisor:
         return
-    action = QAction(window.tr("Журнал действий"), window)
+    action = QAction("Журнал действий", window)
     action.setObjectName("auditAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+J"))
     action.triggered.connect(lambda: open_audit(window, ctx))
@@ -306,4 +306,4 @@ def install_card(card: CardHost) -> None:
         window = card.window()
         open_audit(window, card.ctx, card.account_number)
 
-    card.add_action(card.tr("Журнал по счёту"), None, show)
+    card.add_action("Журнал по счёту", None, show)

@@ -62,7 +62,7 @@ class Curtain(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet("#lockCurtain { background: #2b3a4a; }")
         layout = QVBoxLayout(self)
-        text = QLabel(self.tr("Пульт заблокирован"), self)
+        text = QLabel("Пульт заблокирован", self)
         text.setStyleSheet("color: white; font-size: 18pt;")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(text)
@@ -101,17 +101,17 @@ class UnlockDialog(QDialog):
         self.wait_timer.setSingleShot(True)
         self.wait_timer.timeout.connect(self._tick)
         self.setObjectName("UnlockDialog")
-        self.setWindowTitle(self.tr("Пульт заблокирован"))
+        self.setWindowTitle("Пульт заблокирован")
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
-        heading = QLabel(self.tr("Пульт заблокирован"), self)
+        heading = QLabel("Пульт заблокирован", self)
         heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         layout.addWidget(heading)
         minutes = ctx.settings.lock_after_minutes
         actor = ctx.actor
         info = QLabel(
-            self.tr(
+            (
                 "Пульт заблокирован после {0} мин без действий. Открытые карточки и введённые "
                 "данные сохранены.\nСотрудник: {1} ({2}). Введите пароль, чтобы продолжить."
             ).format(minutes, actor.full_name, actor.login),
@@ -122,13 +122,13 @@ class UnlockDialog(QDialog):
         self.password_edit = QLineEdit(self)
         self.password_edit.setObjectName("unlockPassword")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText(self.tr("пароль"))
+        self.password_edit.setPlaceholderText("пароль")
         layout.addWidget(self.password_edit)
         self.error = error_label(self, "unlockError")
         layout.addWidget(self.error)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.unlock_button = QPushButton(self.tr("Разблокировать"), self)
+        self.unlock_button = QPushButton("Разблокировать", self)
         self.unlock_button.setObjectName("unlockButton")
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.submit)
@@ -163,9 +163,7 @@ class UnlockDialog(QDialog):
                 self.password_edit.setEnabled(False)
                 show_error(
                     self.error,
-                    self.tr("Пароль неверен {0} раз подряд: пульт закрывает сеанс.").format(
-                        self.failures
-                    ),
+                    "Пароль неверен {0} раз подряд: пульт закрывает сеанс.".format(self.failures),
                 )
                 self.given_up.emit()
                 return
@@ -193,7 +191,7 @@ class UnlockDialog(QDialog):
     def _show_wait(self) -> None:
         show_error(
             self.error,
-            self.tr("{0}\nСледующая попытка — через {1} с.").format(self.reason, self.wait_left_s),
+            "{0}\nСледующая попытка — через {1} с.".format(self.reason, self.wait_left_s),
         )
 
     def _tick(self) -> None:
@@ -313,7 +311,7 @@ def install_window(window: WindowHost) -> None:
     lock = InactivityLock(window, ctx)
     window.setProperty("inactivityLock", True)
     window.inactivity_lock = lock  # type: ignore[attr-defined]
-    action = QAction(window.tr("Заблокировать пульт"), window)
+    action = QAction("Заблокировать пульт", window)
     action.setObjectName("lockAction")
     action.setShortcut(QKeySequence("Ctrl+L"))
     action.triggered.connect(lock.lock)

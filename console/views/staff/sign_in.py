@@ -54,7 +54,7 @@ class SignInDialog(QDialog):
         self.tasks = tasks
         self.signed_in: auth.SignedIn | None = None
         self.setObjectName("SignInDialog")
-        self.setWindowTitle(self.tr("Вход в операторский пульт"))
+        self.setWindowTitle("Вход в операторский пульт")
         self.setMinimumWidth(440)
         self._build()
         self._restore()
@@ -71,7 +71,7 @@ class SignInDialog(QDialog):
     # --- construction -----------------------------------------------------------------
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        heading = QLabel(self.tr("Клиентский зал — вход сотрудника"), self)
+        heading = QLabel("Клиентский зал — вход сотрудника", self)
         heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         layout.addWidget(heading)
         where = QLabel(self._where(), self)
@@ -82,17 +82,17 @@ class SignInDialog(QDialog):
         form = QFormLayout()
         self.login_edit = QLineEdit(self)
         self.login_edit.setObjectName("login")
-        self.login_edit.setPlaceholderText(self.tr("например, ivanova.a"))
+        self.login_edit.setPlaceholderText("например, ivanova.a")
         self.login_edit.editingFinished.connect(self._load_remembered)
         self.login_error = error_label(self, "loginError")
-        form.addRow(self.tr("&Логин:"), self.login_edit)
+        form.addRow("&Логин:", self.login_edit)
         form.addRow("", self.login_error)
 
         self.password_edit = QLineEdit(self)
         self.password_edit.setObjectName("password")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_error = error_label(self, "passwordError")
-        form.addRow(self.tr("&Пароль:"), self.password_edit)
+        form.addRow("&Пароль:", self.password_edit)
         form.addRow("", self.password_error)
 
         self.office_combo = QComboBox(self)
@@ -101,18 +101,18 @@ class SignInDialog(QDialog):
         self.office_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         line = self.office_combo.lineEdit()
         if line is not None:
-            line.setPlaceholderText(self.tr("код офиса, например TMN-1; пусто — ваш офис"))
+            line.setPlaceholderText("код офиса, например TMN-1; пусто — ваш офис")
         self.office_error = error_label(self, "officeError")
-        form.addRow(self.tr("&Офис:"), self.office_combo)
+        form.addRow("&Офис:", self.office_combo)
         form.addRow("", self.office_error)
         layout.addLayout(form)
 
-        self.remember_box = QCheckBox(self.tr("&Запомнить пароль на этом компьютере"), self)
+        self.remember_box = QCheckBox("&Запомнить пароль на этом компьютере", self)
         self.remember_box.setObjectName("remember")
         if not credentials.keyring_usable():
             self.remember_box.setEnabled(False)
             self.remember_box.setToolTip(
-                self.tr("В системе нет защищённого хранилища паролей: пароль не запоминается.")
+                "В системе нет защищённого хранилища паролей: пароль не запоминается."
             )
         layout.addWidget(self.remember_box)
 
@@ -121,11 +121,11 @@ class SignInDialog(QDialog):
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.sign_in_button = QPushButton(self.tr("Войти"), self)
+        self.sign_in_button = QPushButton("Войти", self)
         self.sign_in_button.setObjectName("signInButton")
         self.sign_in_button.setDefault(True)
         self.sign_in_button.clicked.connect(self.submit)
-        cancel = QPushButton(self.tr("Отмена"), self)
+        cancel = QPushButton("Отмена", self)
         cancel.clicked.connect(self.reject)
         buttons.addWidget(self.sign_in_button)
         buttons.addWidget(cancel)
@@ -139,12 +139,10 @@ class SignInDialog(QDialog):
     def _where(self) -> str:
         settings = self.gate.settings
         if self.gate.embedded:
-            return self.tr("База: встроенная (на этом компьютере)")
+            return "База: встроенная (на этом компьютере)"
         target = self.gate.keyring_target()
-        secure = (
-            self.tr(", защищённое соединение") if settings.db_sslmode.startswith("verify") else ""
-        )
-        return self.tr("Сервер: {0}{1}").format(target, secure)
+        secure = ", защищённое соединение" if settings.db_sslmode.startswith("verify") else ""
+        return "Сервер: {0}{1}".format(target, secure)
 
     def _restore(self) -> None:
         stored = QSettings()
@@ -190,11 +188,11 @@ class SignInDialog(QDialog):
             show_error(label, "")
         login, password = self.login_edit.text().strip(), self.password_edit.text()
         if not login:
-            show_error(self.login_error, self.tr("Введите логин."))
+            show_error(self.login_error, "Введите логин.")
             self.login_edit.setFocus()
             return
         if not password:
-            show_error(self.password_error, self.tr("Введите пароль."))
+            show_error(self.password_error, "Введите пароль.")
             self.password_edit.setFocus()
             return
         office = self.office_code()
@@ -236,7 +234,7 @@ class SignInDialog(QDialog):
     def _busy(self, busy: bool) -> None:
         for widget in (self.login_edit, self.password_edit, self.office_combo, self.sign_in_button):
             widget.setEnabled(not busy)
-        self.sign_in_button.setText(self.tr("Проверка…") if busy else self.tr("Войти"))
+        self.sign_in_button.setText("Проверка…" if busy else "Войти")
 
 
 class FirstStartDialog(QDialog):
@@ -249,14 +247,14 @@ class FirstStartDialog(QDialog):
         self.tasks = tasks
         self.actor: Actor | None = None
         self.setObjectName("FirstStartDialog")
-        self.setWindowTitle(self.tr("Первый запуск пульта"))
+        self.setWindowTitle("Первый запуск пульта")
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
-        heading = QLabel(self.tr("Добро пожаловать!"), self)
+        heading = QLabel("Добро пожаловать!", self)
         heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         layout.addWidget(heading)
         text = QLabel(
-            self.tr(
+            (
                 "Пульт запущен впервые: вы входите как администратор (логин admin).\n"
                 "Задайте пароль — его спросят при следующем входе и после блокировки. "
                 "Можно отложить: тогда пульт спросит снова при следующем запуске."
@@ -269,22 +267,22 @@ class FirstStartDialog(QDialog):
         self.password_edit = QLineEdit(self)
         self.password_edit.setObjectName("newPassword")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText(self.tr("не меньше 8 знаков"))
+        self.password_edit.setPlaceholderText("не меньше 8 знаков")
         self.repeat_edit = QLineEdit(self)
         self.repeat_edit.setObjectName("repeatPassword")
         self.repeat_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("&Новый пароль:"), self.password_edit)
-        form.addRow(self.tr("&Повторите:"), self.repeat_edit)
+        form.addRow("&Новый пароль:", self.password_edit)
+        form.addRow("&Повторите:", self.repeat_edit)
         self.error = error_label(self, "passwordError")
         form.addRow("", self.error)
         layout.addLayout(form)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.set_button = QPushButton(self.tr("Задать пароль и войти"), self)
+        self.set_button = QPushButton("Задать пароль и войти", self)
         self.set_button.setObjectName("setPasswordButton")
         self.set_button.setDefault(True)
         self.set_button.clicked.connect(self.submit)
-        self.later_button = QPushButton(self.tr("Позже"), self)
+        self.later_button = QPushButton("Позже", self)
         self.later_button.setObjectName("laterButton")
         self.later_button.clicked.connect(self.postpone)
         buttons.addWidget(self.set_button)
@@ -295,7 +293,7 @@ class FirstStartDialog(QDialog):
     def submit(self) -> None:
         password, repeat = self.password_edit.text(), self.repeat_edit.text()
         if password != repeat:
-            show_error(self.error, self.tr("Пароли не совпадают: введите одинаковые."))
+            show_error(self.error, "Пароли не совпадают: введите одинаковые.")
             self.repeat_edit.setFocus()
             self.repeat_edit.selectAll()
             return

@@ -29,7 +29,7 @@ class SupervisorApprovalBox(QGroupBox):
         super().__init__(parent)
         self.ctx = ctx
         self.approval: SupervisorApproval | None = None
-        self.setTitle(self.tr("Подтверждение руководителя"))
+        self.setTitle("Подтверждение руководителя")
         self.setObjectName("supervisorBox")
         layout = QFormLayout(self)
         self.status = QLabel(self)
@@ -37,7 +37,7 @@ class SupervisorApprovalBox(QGroupBox):
         self.status.setWordWrap(True)
         if ctx.actor.is_supervisor:
             self.self_check = QCheckBox(
-                self.tr("Подтверждаю как руководитель офиса ({0})").format(ctx.actor.full_name),
+                "Подтверждаю как руководитель офиса ({0})".format(ctx.actor.full_name),
                 self,
             )
             self.self_check.setObjectName("supervisorSelf")
@@ -49,15 +49,15 @@ class SupervisorApprovalBox(QGroupBox):
             self.password = QLineEdit(self)
             self.password.setObjectName("supervisorPassword")
             self.password.setEchoMode(QLineEdit.EchoMode.Password)
-            self.verify = QPushButton(self.tr("Подтвердить"), self)
+            self.verify = QPushButton("Подтвердить", self)
             self.verify.setObjectName("supervisorVerify")
             self.verify.clicked.connect(self._verify)
             self.password.returnPressed.connect(self._verify)
             row = QHBoxLayout()
             row.addWidget(self.password)
             row.addWidget(self.verify)
-            layout.addRow(self.tr("Логин руководителя:"), self.login)
-            layout.addRow(self.tr("Пароль:"), row)
+            layout.addRow("Логин руководителя:", self.login)
+            layout.addRow("Пароль:", row)
         layout.addRow(self.status)
 
     def reset(self) -> None:
@@ -75,7 +75,7 @@ class SupervisorApprovalBox(QGroupBox):
     def _verify(self) -> None:
         login, password = self.login.text(), self.password.text()
         self.verify.setEnabled(False)
-        self.status.setText(self.tr("Проверка…"))
+        self.status.setText("Проверка…")
         run_op(
             self.ctx,
             self,
@@ -90,7 +90,7 @@ class SupervisorApprovalBox(QGroupBox):
         self.password.clear()
         self.approval = approval
         self.status.setStyleSheet("color: #1b5e20;")
-        self.status.setText(self.tr("Подтверждено: {0}").format(approval.full_name))
+        self.status.setText("Подтверждено: {0}".format(approval.full_name))
         self.changed.emit()
 
     def _refused(self, error: Exception) -> None:

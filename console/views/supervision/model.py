@@ -9,12 +9,11 @@ from PySide6.QtGui import QBrush, QFont
 
 from console.services.core.formatting import date, date_time
 from console.services.supervision.queues import TOTAL, QueueItem, SummaryRow
-from console.views.appeals.model import tr
 from console.views.common.rows_model import Column, RowsModel
 
 
 def _due(item: QueueItem) -> str:
-    return date(item.due_on) + (tr(" (просрочено)") if item.overdue else "")
+    return date(item.due_on) + (" (просрочено)" if item.overdue else "")
 
 
 class QueueItemsModel(RowsModel[QueueItem]):
@@ -23,19 +22,19 @@ class QueueItemsModel(RowsModel[QueueItem]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
             [
-                Column(tr("Номер"), lambda i: i.number),
+                Column("Номер", lambda i: i.number),
                 Column(
-                    tr("Поступило"),
+                    "Поступило",
                     lambda i: date_time(i.registered_at),
                     lambda i: i.registered_at.isoformat(),
                 ),
-                Column(tr("Срок"), _due, lambda i: i.due_on.isoformat()),
-                Column(tr("Заявитель"), lambda i: i.applicant),
-                Column(tr("Лицевой счёт"), lambda i: i.account_number),
-                Column(tr("Суть"), lambda i: i.subject),
-                Column(tr("Статус"), lambda i: i.status_label),
-                Column(tr("Исполнитель"), lambda i: i.assigned_to_name),
-                Column(tr("Офис"), lambda i: i.office_name),
+                Column("Срок", _due, lambda i: i.due_on.isoformat()),
+                Column("Заявитель", lambda i: i.applicant),
+                Column("Лицевой счёт", lambda i: i.account_number),
+                Column("Суть", lambda i: i.subject),
+                Column("Статус", lambda i: i.status_label),
+                Column("Исполнитель", lambda i: i.assigned_to_name),
+                Column("Офис", lambda i: i.office_name),
             ],
             parent,
         )
@@ -52,15 +51,15 @@ class SummaryModel(RowsModel[SummaryRow]):
         super().__init__(
             [
                 Column(first_column, lambda r: r.name),
-                Column(tr("Поступило"), lambda r: _count(r.received), lambda r: r.received, True),
+                Column("Поступило", lambda r: _count(r.received), lambda r: r.received, True),
                 Column(
-                    tr("Закрыто в срок"),
+                    "Закрыто в срок",
                     lambda r: _count(r.closed_in_time),
                     lambda r: r.closed_in_time,
                     True,
                 ),
-                Column(tr("Просрочено"), lambda r: _count(r.overdue), lambda r: r.overdue, True),
-                Column(tr("В работе"), lambda r: _count(r.in_work), lambda r: r.in_work, True),
+                Column("Просрочено", lambda r: _count(r.overdue), lambda r: r.overdue, True),
+                Column("В работе", lambda r: _count(r.in_work), lambda r: r.in_work, True),
             ],
             parent,
         )

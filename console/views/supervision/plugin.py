@@ -20,7 +20,7 @@ def open_workspace(window: Any) -> SupervisorWorkspace:
         ctx,
         open_appeal=lambda item: _open_from_workspace(window, workspace, item.id, item.number),
     )
-    shown = window.open_tab(workspace, workspace.tr("Рабочее место руководителя"), "supervisor")
+    shown = window.open_tab(workspace, "Рабочее место руководителя", "supervisor")
     return shown if isinstance(shown, SupervisorWorkspace) else workspace
 
 
@@ -36,7 +36,7 @@ def install_window(window: WindowHost) -> None:
     ctx: ViewContext = window.ctx
     if not ctx.actor.is_supervisor:
         return  # a clerk does not even see the supervisor's entries
-    workspace = QAction(window.tr("Рабочее место руководителя"), window)
+    workspace = QAction("Рабочее место руководителя", window)
     workspace.setObjectName("supervisorWorkspaceAction")
     workspace.setShortcut(QKeySequence(WORKSPACE_SHORTCUT))
     workspace.triggered.connect(lambda: open_workspace(window))

@@ -105,18 +105,18 @@ class SummaryPage(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.setDisplayFormat("dd.MM.yyyy")
             edit.setCalendarPopup(True)
-        build = QPushButton(self.tr("Построить"), self)
+        build = QPushButton("Построить", self)
         build.clicked.connect(self.refresh)
-        self.print_button = QPushButton(self.tr("Печать (Ctrl+P)"), self)
+        self.print_button = QPushButton("Печать (Ctrl+P)", self)
         self.print_button.clicked.connect(self.ask_and_print)
         QShortcut(QKeySequence("Ctrl+P"), self, self.ask_and_print)
         bar = QHBoxLayout()
         for widget in (
-            QLabel(self.tr("Офис:"), self),
+            QLabel("Офис:", self),
             self.office,
-            QLabel(self.tr("Период с"), self),
+            QLabel("Период с", self),
             self.date_from,
-            QLabel(self.tr("по"), self),
+            QLabel("по", self),
             self.date_to,
         ):
             bar.addWidget(widget)
@@ -124,12 +124,12 @@ class SummaryPage(QWidget):
         bar.addWidget(build)
         bar.addWidget(self.print_button)
 
-        self.offices_model = SummaryModel(self.tr("Офис"), self)
-        self.topics_model = SummaryModel(self.tr("Тема"), self)
+        self.offices_model = SummaryModel("Офис", self)
+        self.topics_model = SummaryModel("Тема", self)
         self.offices_view = _table(self, self.offices_model)
         self.topics_view = _table(self, self.topics_model)
         self.chart = QChart()
-        self.chart.setTitle(self.tr("Обращения по темам"))
+        self.chart.setTitle("Обращения по темам")
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = QChartView(self.chart, self)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -150,7 +150,7 @@ class SummaryPage(QWidget):
         layout.addWidget(self.status)
 
     def set_choices(self, choices: FilterChoices) -> None:
-        fill_choices(self.office, self.tr("Все офисы"), choices.offices)
+        fill_choices(self.office, "Все офисы", choices.offices)
         self.refresh()
 
     def period(self) -> tuple[dt.date, dt.date]:
@@ -160,7 +160,7 @@ class SummaryPage(QWidget):
     def refresh(self) -> None:
         start, end = self.period()
         if end < start:
-            self.status.setText(self.tr("Начало периода позже его конца: исправьте даты."))
+            self.status.setText("Начало периода позже его конца: исправьте даты.")
             return
         db, actor, office = self.ctx.db, self.ctx.actor, self.office.currentData()
         run_op(
@@ -180,7 +180,7 @@ class SummaryPage(QWidget):
             view.resizeColumnsToContents()
         self._draw_chart([r for r in data.by_topic if r.received])
         self.status.setText(
-            self.tr("Период {0} — {1}: поступило {2}, закрыто в срок {3}, просрочено {4}.").format(
+            "Период {0} — {1}: поступило {2}, закрыто в срок {3}, просрочено {4}.".format(
                 date(data.date_from),
                 date(data.date_to),
                 data.total.received,
@@ -196,7 +196,7 @@ class SummaryPage(QWidget):
         series = QBarSeries()
         values = [(r.received, r.closed_in_time, r.overdue) for r in rows]
         for index, (title, colour) in enumerate(SERIES):
-            bar_set = QBarSet(self.tr(title))
+            bar_set = QBarSet(title)
             bar_set.setColor(QColor(colour))
             for v in values:
                 bar_set.append(v[index])
@@ -224,14 +224,14 @@ class SummaryPage(QWidget):
         QCoreApplication.sendPostedEvents()  # let the chart lay out its new axes first
         image = self.chart_view.grab().toImage()
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl("chart.png"), image)
-        office = data.office_name or self.tr("все офисы")
-        head = self.tr("Сводка по обращениям за {0} — {1} ({2})").format(
+        office = data.office_name or "все офисы"
+        head = "Сводка по обращениям за {0} — {1} ({2})".format(
             date(data.date_from), date(data.date_to), office
         )
         html = [f"<h2>{escape(head)}</h2>"]
-        html.append(self._html_table(self.tr("Офис"), [*data.by_office, data.total]))
+        html.append(self._html_table("Офис", [*data.by_office, data.total]))
         html.append("<br/>")
-        html.append(self._html_table(self.tr("Тема"), data.by_topic))
+        html.append(self._html_table("Тема", data.by_topic))
         scale = min(600 / max(image.width(), 1), 340 / max(image.height(), 1), 1.0)
         w, h = int(image.width() * scale), int(image.height() * scale)
         html.append(f'<p align="center"><img src="chart.png" width="{w}" height="{h}"/></p>')
@@ -239,9 +239,7 @@ class SummaryPage(QWidget):
         return doc
 
     def _html_table(self, first: str, rows: Sequence[SummaryRow]) -> str:
-        heads = [first] + [
-            self.tr(t) for t in ("Поступило", "Закрыто в срок", "Просрочено", "В работе")
-        ]
+        heads = [first] + [t for t in ("Поступило", "Закрыто в срок", "Просрочено", "В работе")]
         out = ['<table border="1" cellspacing="0" cellpadding="3" width="100%"><tr>']
         out += [f"<th>{escape(h)}</th>" for h in heads]
         out.append("</tr>")
@@ -261,7 +259,7 @@ class SummaryPage(QWidget):
         writer = QPdfWriter(buffer)
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         writer.setResolution(300)
-        writer.setTitle(self.tr("Сводка по обращениям"))
+        writer.setTitle("Сводка по обращениям")
         self.document().print_(writer)
         del writer  # finishes the file
         return bytes(buffer.data().data())
@@ -279,4 +277,4 @@ class SummaryPage(QWidget):
     def ask_and_print(self) -> None:
         if self.data is None:
             return
-        print_pdf(self, self.pdf(), self.ctx.settings, self.tr("Сводка по обращениям"))
+        print_pdf(self, self.pdf(), self.ctx.settings, "Сводка по обращениям")

@@ -79,9 +79,9 @@ class SupervisorWorkspace(QWidget):
         self.current_queue = Queue.UNASSIGNED
         self.setObjectName("SupervisorWorkspace")
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._queues_page(), self.tr("Очереди"))
+        self.tabs.addTab(self._queues_page(), "Очереди")
         self.summary = SummaryPage(ctx, self)
-        self.tabs.addTab(self.summary, self.tr("Сводка по офисам"))
+        self.tabs.addTab(self.summary, "Сводка по офисам")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs)
@@ -106,23 +106,23 @@ class SupervisorWorkspace(QWidget):
         for combo in (self.office, self.topic, self.staff):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setMinimumWidth(160)
-        self.use_period = QCheckBox(self.tr("Поступили с"), page)
+        self.use_period = QCheckBox("Поступили с", page)
         today = dt.date.today()
         self.date_from = date_edit(page, today.replace(day=1))
         self.date_to = date_edit(page, today)
-        refresh = QPushButton(self.tr("Обновить (F5)"), page)
+        refresh = QPushButton("Обновить (F5)", page)
         refresh.clicked.connect(self.refresh)
         bar = QHBoxLayout()
         for caption, widget in (
-            (self.tr("Офис:"), self.office),
-            (self.tr("Тема:"), self.topic),
-            (self.tr("Сотрудник:"), self.staff),
+            ("Офис:", self.office),
+            ("Тема:", self.topic),
+            ("Сотрудник:", self.staff),
         ):
             bar.addWidget(QLabel(caption, page))
             bar.addWidget(widget)
         bar.addWidget(self.use_period)
         bar.addWidget(self.date_from)
-        bar.addWidget(QLabel(self.tr("по"), page))
+        bar.addWidget(QLabel("по", page))
         bar.addWidget(self.date_to)
         bar.addStretch(1)
         bar.addWidget(refresh)
@@ -177,9 +177,9 @@ class SupervisorWorkspace(QWidget):
 
     # --- data ---------------------------------------------------------------------------
     def _choices(self, choices: FilterChoices) -> None:
-        fill_choices(self.office, self.tr("Все офисы"), choices.offices, self.ctx.actor.office_id)
-        fill_choices(self.topic, self.tr("Все темы"), choices.topics)
-        fill_choices(self.staff, self.tr("Все сотрудники"), choices.staff)
+        fill_choices(self.office, "Все офисы", choices.offices, self.ctx.actor.office_id)
+        fill_choices(self.topic, "Все темы", choices.topics)
+        fill_choices(self.staff, "Все сотрудники", choices.staff)
         self.summary.set_choices(choices)
         self.refresh()
 
@@ -250,10 +250,10 @@ class SupervisorWorkspace(QWidget):
         self.model.set_rows(items)
         self._reselect(selected)
         self.table.resizeColumnsToContents()
-        shown = self.tr("Показано: {0}").format(len(items))
+        shown = "Показано: {0}".format(len(items))
         if len(items) >= queues.MAX_ITEMS:
-            shown += self.tr(" (первые {0}; уточните фильтр)").format(queues.MAX_ITEMS)
-        self.status.setText(shown + self.tr(". Enter — открыть."))
+            shown += " (первые {0}; уточните фильтр)".format(queues.MAX_ITEMS)
+        self.status.setText(shown + ". Enter — открыть.")
 
     def _period_changed(self) -> None:
         if self.use_period.isChecked():
