@@ -7,9 +7,9 @@ import dataclasses
 from pathlib import Path
 
 from console.commands.common import connect, print_json, settings_from
-from console.services.core import textfile
 from console.services.core.errors import ConsoleError
 from console.services.core.formatting import money
+from console.services.files import text as textfile
 from console.services.payments import registry
 from console.services.staff.auth import command_line_actor
 

@@ -11,10 +11,10 @@ from console.models.enums import StaffRole
 from console.services.core import schema
 from console.services.core.database import Database
 from console.services.core.errors import ValidationError
-from console.services.core.labels import label
 from console.services.core.reference_data import ensure_reference_data
 from console.services.staff import auth
 from console.services.staff import members as staff
+from console.services.vocabulary.labels import label
 from console.settings import Settings
 
 

@@ -15,9 +15,9 @@ from console.models import Payment, Reading
 from console.models.enums import PaymentMethod, ReadingSource, ReadingStatus, StaffRole
 from console.services.core.database import Database
 from console.services.core.errors import ValidationError
-from console.services.core.labels import label
 from console.services.documents import report_export, reports
 from console.services.payments.history import day_closing
+from console.services.vocabulary.labels import label
 from tests.support.factories import AccountIds, make_account, make_closed_month, make_staff
 from tests.support.pdf_tools import pdf_text
 

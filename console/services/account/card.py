@@ -41,7 +41,7 @@ from console.services.core.address_format import full_name, premise_address
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError, ValidationError
 from console.services.core.formatting import first_of_month
-from console.services.core.labels import label_of, zone_name
+from console.services.vocabulary.labels import label_of, zone_name
 
 __all__ = ["Notification"]
 

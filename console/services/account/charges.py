@@ -20,7 +20,7 @@ from console.models import Charge, LedgerEntry, Meter, Service
 from console.models.enums import LedgerKind, VolumeMethod
 from console.services.core.database import Database
 from console.services.core.formatting import money, rate, volume
-from console.services.core.labels import label_of, zone_name
+from console.services.vocabulary.labels import label_of, zone_name
 
 ZERO = Decimal("0.00")
 PAID_KINDS = (LedgerKind.PAYMENT, LedgerKind.PAYMENT_REVERSAL, LedgerKind.REFUND)

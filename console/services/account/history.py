@@ -36,8 +36,8 @@ from console.models.enums import (
 )
 from console.services.core.database import Database
 from console.services.core.formatting import add_months, first_of_month, money, month_year, volume
-from console.services.core.labels import label_of, zone_name
 from console.services.core.moments import local_date
+from console.services.vocabulary.labels import label_of, zone_name
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from console.models.enums import (
     RefundStatus,
 )
 from console.services.core.formatting import date, money, month_year
-from console.services.core.labels import label_of
+from console.services.vocabulary.labels import label_of
 
 if TYPE_CHECKING:
     from console.services.account.card import MeterInfo

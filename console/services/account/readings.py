@@ -12,8 +12,8 @@ from sqlalchemy.orm import aliased
 from console.models import Meter, Reading, Staff
 from console.models.enums import ReadingSource, ReadingStatus
 from console.services.core.database import Database
-from console.services.core.labels import label_of, zone_name
 from console.services.core.metering import metered_volume
+from console.services.vocabulary.labels import label_of, zone_name
 
 
 @dataclass(frozen=True)

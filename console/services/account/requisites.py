@@ -12,7 +12,7 @@ from console.models import Charge, Meter, Service, Supplier, Tariff
 from console.models.enums import ConsumptionCategory, StoveType
 from console.services.account.rows import account_place
 from console.services.core.database import Database
-from console.services.core.labels import label_of, zone_name
+from console.services.vocabulary.labels import label_of, zone_name
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy import extract, func, select
 
 from console.models import Charge, Meter, Service
 from console.services.core.database import Database
-from console.services.core.labels import zone_name
+from console.services.vocabulary.labels import zone_name
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from console.models import Appeal, Attachment
 from console.models.enums import AuditAction
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
-from console.services.core.scans import AttachmentFile as AttachmentFile
-from console.services.core.scans import media_type as media_type
+from console.services.files.scans import AttachmentFile as AttachmentFile
+from console.services.files.scans import media_type as media_type
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 

@@ -30,8 +30,8 @@ from console.services.appeals.routing import decider_of
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import date, month_year
-from console.services.core.labels import label, label_of
 from console.services.core.moments import stored_utc
+from console.services.vocabulary.labels import label, label_of
 
 
 @dataclass(frozen=True)

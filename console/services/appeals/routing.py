@@ -14,7 +14,7 @@ from console.models.enums import AppealStatus, LedgerKind, RefundStatus, StaffRo
 from console.services.core.database import Database
 from console.services.core.errors import ValidationError as VE
 from console.services.core.formatting import date, money, month_year
-from console.services.core.labels import label
+from console.services.vocabulary.labels import label
 
 DECIDED_REFUND = (
     RefundStatus.APPROVED,

@@ -1,4 +1,4 @@
-"""The floor every domain stands on: the database and its transactions, errors a person reads,
-how numbers, money, dates and addresses are written, the Russian words of every stored code
-(labels), normalised search text, gap-free numbers, the schema, reference data and the checks
-of typed numbers. Depends on nothing but models."""
+"""The floor every domain stands on: the database and its transactions (with read replicas and
+the search box's own connection), errors a person reads, how numbers, money, dates and
+addresses are written, normalised search text, gap-free numbers, the schema, reference data,
+the checks of typed numbers, metered volumes and stored moments. Depends on nothing but models."""

@@ -29,7 +29,7 @@ from console.services.core.address_format import full_name, premise_address
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import add_months, month_year
-from console.services.core.labels import ZONE_NAMES, label
+from console.services.vocabulary.labels import ZONE_NAMES, label
 
 ZERO = Decimal("0.00")
 METER_METHOD = label(VolumeMethod.METER)

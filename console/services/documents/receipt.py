@@ -23,13 +23,13 @@ from console.models.enums import AuditAction, DocumentKind, PaymentMethod
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import date, date_time, money
-from console.services.core.labels import label
 from console.services.core.moments import stored_utc
 from console.services.documents.printout import Line, render_lines
 from console.services.payments.counter import holder_and_address
 from console.services.payments.history import DayClosing
 from console.services.staff import audit
 from console.services.staff.actor import Actor
+from console.services.vocabulary.labels import label
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError
 from console.services.core.formatting import date, date_time, money
-from console.services.core.labels import label
 from console.services.documents import fonts
 from console.services.privacy import identity
 from console.services.refunds.applications import RefundPayout, RefundStatus
@@ -24,6 +23,7 @@ from console.services.refunds.queries import (
     get_refund,
 )
 from console.services.staff.actor import Actor
+from console.services.vocabulary.labels import label
 
 
 def _styles() -> dict[str, ParagraphStyle]:

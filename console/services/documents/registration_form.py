@@ -33,11 +33,11 @@ from console.models.enums import BillDelivery
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import date, snils_text
-from console.services.core.labels import label_of
 from console.services.documents import fonts
 from console.services.privacy import identity
 from console.services.registration.forms import Person
 from console.services.staff.actor import Actor
+from console.services.vocabulary.labels import label_of
 
 
 @dataclass(frozen=True)

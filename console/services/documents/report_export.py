@@ -12,12 +12,12 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from console.services.core.cell_safety import csv_row, inert_text, xlsx_cell, xlsx_row
 from console.services.core.formatting import date, date_time, money, month_year, rate, volume
 from console.services.documents import fonts
 from console.services.documents.layout import BOLD, REGULAR, Pen, mm, wrap
 from console.services.documents.layout import Column as PdfColumn
 from console.services.documents.reports import Column, Report
+from console.services.files.cells import csv_row, inert_text, xlsx_cell, xlsx_row
 
 NUMERIC = frozenset({"money", "volume", "rate", "int"})
 

@@ -28,12 +28,12 @@ from console.services.core.address_format import premise_address
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError, ValidationError
 from console.services.core.formatting import add_months, date, money, month_year
-from console.services.core.labels import label, label_of, payment_source
 from console.services.core.metering import metered_volume
 from console.services.core.moments import local_day_bounds
 from console.services.documents.data import FIXED_FEE, ZONE_LABELS
 from console.services.payments.history import day_payments
 from console.services.staff.actor import Actor
+from console.services.vocabulary.labels import label, label_of, payment_source
 
 R = TypeVar("R")
 ZERO = Decimal("0.00")

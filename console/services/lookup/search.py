@@ -18,7 +18,6 @@ from sqlalchemy import TextClause, text
 from console.models.enums import AccountStatus
 from console.services.core.address_format import format_address
 from console.services.core.database import Database
-from console.services.core.labels import label_of
 from console.services.core.normalize import tokens
 from console.services.lookup import sql as lookup_sql
 from console.services.lookup.query import (
@@ -31,6 +30,7 @@ from console.services.lookup.query import (
 from console.services.lookup.sql import MATCH_OF_RANK, Step
 from console.services.privacy import identity
 from console.services.staff.actor import SYSTEM, Actor
+from console.services.vocabulary.labels import label_of
 
 DEFAULT_LIMIT = 300
 _DIGITS = re.compile(r"(\d+)")

@@ -36,9 +36,9 @@ from sqlalchemy.orm import Session
 
 from console.models import Account, Payment
 from console.models.enums import AuditAction, PaymentMethod
-from console.services.core import textfile
 from console.services.core.database import Database
 from console.services.core.errors import ConsoleError, DatabaseUnavailableError, DatabaseWriteError
+from console.services.files import text as textfile
 from console.services.payments.counter import (
     lock_account,
     main_service_id,

@@ -10,8 +10,8 @@ from typing import Literal
 
 from console.models.enums import ReadingSource
 from console.services.core.formatting import date, month_year, plain, to_kopecks
-from console.services.core.labels import zone_name
 from console.services.core.metering import metered_volume
+from console.services.vocabulary.labels import zone_name
 from console.settings import ReadingLimits
 
 VOLUME_PLACES = Decimal("0.001")

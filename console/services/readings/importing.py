@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 from console.models import Account, Meter, Reading
 from console.models.enums import AuditAction, MeterStatus, ReadingSource, ReadingStatus
 from console.services.billing.periods import first_open_period
-from console.services.core import textfile
 from console.services.core.database import Database
 from console.services.core.errors import (
     ConsoleError,
@@ -28,6 +27,7 @@ from console.services.core.errors import (
     DatabaseWriteError,
     ValidationError,
 )
+from console.services.files import text as textfile
 from console.services.readings.checks import BadValue, choose_period, integer_digits, parse_value
 from console.services.readings.entry import ReadingForm, ZoneEntry, entry_keys, submit_readings
 from console.services.staff import audit

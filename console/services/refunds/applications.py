@@ -35,9 +35,8 @@ from console.services.core.errors import (
     ValidationError,
 )
 from console.services.core.formatting import KOPECK, money
-from console.services.core.labels import label
-from console.services.core.scans import AttachmentFile, media_type
 from console.services.core.sequences import next_value
+from console.services.files.scans import AttachmentFile, media_type
 from console.services.payments.counter import account_balance, lock_account, main_service_id
 from console.services.privacy import identity
 from console.services.refunds.queries import (
@@ -55,6 +54,7 @@ from console.services.staff.permissions import (
     require_staff,
     require_supervisor,
 )
+from console.services.vocabulary.labels import label
 
 __all__ = [
     "AttachmentFile",

@@ -25,10 +25,10 @@ from console.services.account.holders import bound_people
 from console.services.core.address_format import person_name
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
-from console.services.core.labels import label
 from console.services.core.moments import stored_utc
 from console.services.payments.counter import account_balance, holder_and_address
 from console.services.payments.history import PaymentRow, account_payments
+from console.services.vocabulary.labels import label
 
 #: Still to be paid out: the deadline runs.
 OPEN = (RefundStatus.REGISTERED, RefundStatus.UNDER_REVIEW, RefundStatus.APPROVED)

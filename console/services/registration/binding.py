@@ -26,7 +26,6 @@ from console.services.core.address_format import person_name, premise_address
 from console.services.core.database import Database, fold
 from console.services.core.errors import ConflictError, NotFoundError, ValidationError
 from console.services.core.formatting import add_months, first_of_month, to_kopecks
-from console.services.core.labels import label
 from console.services.registration.forms import (
     AccountBrief,
     BindingRequest,
@@ -34,6 +33,7 @@ from console.services.registration.forms import (
 )
 from console.services.staff import audit
 from console.services.staff.actor import Actor
+from console.services.vocabulary.labels import label
 
 #: The control question of seed 004 looks back this many months.
 BILL_MONTHS = 6

@@ -18,15 +18,15 @@ from sqlalchemy.orm import aliased
 
 from console.models import Account, AuditEvent, Office, Staff
 from console.models.enums import AuditAction
-from console.services.core.cell_safety import csv_row
 from console.services.core.database import Database
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import date_time
-from console.services.core.labels import AUDIT_ENTITY, detail_key, detail_value, label_of
 from console.services.core.moments import local_midnight, local_time
+from console.services.files.cells import csv_row
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 from console.services.staff.permissions import require_supervisor
+from console.services.vocabulary.labels import AUDIT_ENTITY, detail_key, detail_value, label_of
 
 PAGE_SIZE = 200
 MAX_CHANGES = 300

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from console.models.enums import StaffRole
 from console.services.core.errors import PermissionDeniedError
-from console.services.core.labels import label
 from console.services.staff.actor import Actor
+from console.services.vocabulary.labels import label
 
 # A supervisor may do everything a clerk may, an administrator everything a supervisor may.
 _RANK = {StaffRole.CLERK: 1, StaffRole.SUPERVISOR: 2, StaffRole.ADMIN: 3}

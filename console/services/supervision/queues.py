@@ -26,9 +26,9 @@ from console.services.core.address_format import person_name
 from console.services.core.database import Database
 from console.services.core.errors import PermissionDeniedError
 from console.services.core.formatting import money
-from console.services.core.labels import label
 from console.services.core.moments import local_date, local_midnight, stored_utc
 from console.services.staff.actor import Actor
+from console.services.vocabulary.labels import label
 
 AWAITING_REVIEW = (RefundStatus.REGISTERED, RefundStatus.UNDER_REVIEW)
 MAX_ITEMS = 1000

@@ -39,8 +39,8 @@ from console.services.appeals.intake import (
 )
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import date, money
-from console.services.core.labels import choices
 from console.services.documents import appeal_papers
+from console.services.vocabulary.labels import choices
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import clear_on_edit
 from console.views.common.keyboard import enter_moves_to

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.core.formatting import date, money
-from console.services.core.labels import label
 from console.services.documents import receipt
 from console.services.payments import counter
 from console.services.payments.history import ClosingRow, DayClosing
+from console.services.vocabulary.labels import label
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
 from console.views.common.pdf_preview import PdfPreviewDialog

@@ -6,8 +6,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
 from console.services.core.formatting import date_time, money
-from console.services.core.labels import label, payment_source
 from console.services.payments.history import PaymentRow
+from console.services.vocabulary.labels import label, payment_source
 from console.views.common.rows_model import Column, RowsModel
 
 INACTIVE = QColor("#777777")  # reversals and reversed payments: nothing more to do with them

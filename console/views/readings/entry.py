@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from console.services.core.errors import ConflictError, FieldRef, ZoneField
 from console.services.core.formatting import date, date_time, money, plain
-from console.services.core.labels import label
 from console.services.readings.checks import (
     CLERK_SOURCES,
     MeterState,
@@ -46,6 +45,7 @@ from console.services.readings.entry import (
     reading_state,
     submit_readings,
 )
+from console.services.vocabulary.labels import label
 from console.views.common.context import ViewContext
 from console.views.common.keyboard import enter_moves_to
 from console.views.common.operations import Operation, run_op

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import date, date_time, money
-from console.services.core.labels import choices, payment_source
 from console.services.documents import refund_papers
 from console.services.refunds import applications
 from console.services.refunds.queries import RefundContext, RefundDetails
+from console.services.vocabulary.labels import choices, payment_source
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel, MoneyEdit
 from console.views.common.keyboard import default_button_per_page, enter_moves_to

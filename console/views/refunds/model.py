@@ -6,8 +6,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
 from console.services.core.formatting import date, money
-from console.services.core.labels import label
 from console.services.refunds.queries import RefundSummary
+from console.services.vocabulary.labels import label
 from console.views.common.rows_model import Column, RowsModel
 
 OVERDUE = QColor("#f8d7da")

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.core.formatting import date, date_time, mask_passport, money
-from console.services.core.labels import label
 from console.services.documents import refund_papers
 from console.services.refunds import applications
 from console.services.refunds.queries import (
@@ -29,6 +28,7 @@ from console.services.refunds.queries import (
     attachment_content,
     get_refund,
 )
+from console.services.vocabulary.labels import label
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel
 from console.views.common.operations import Operation, run_op

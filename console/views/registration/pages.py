@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from console.services.core import validators as v
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import date
-from console.services.core.labels import choices, label_of, proof_hint
 from console.services.lookup import search
 from console.services.lookup.search import SearchRow
 from console.services.registration import binding, customer
@@ -43,6 +42,7 @@ from console.services.registration.forms import (
     RegistrationRequest,
     RegistrationResult,
 )
+from console.services.vocabulary.labels import choices, label_of, proof_hint
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
 from console.views.common.tasks import message_for

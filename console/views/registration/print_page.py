@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from console.services.core.labels import label_of
 from console.services.documents import registration_form
 from console.services.registration.forms import HolderRelation
+from console.services.vocabulary.labels import label_of
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
 from console.views.common.printing import print_pdf

@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from console.services.core import cell_safety
 from console.services.documents import report_export
 from console.services.documents.reports import Column, Report
+from console.services.files import cells as cell_safety
 
 HOSTILE = (
     '=HYPERLINK("http://x","y")',

@@ -12,8 +12,9 @@ import pytest
 
 from console.models import enums
 from console.models.enums import AuditAction, PaymentMethod, ReadingSource, RefundStatus
-from console.services.core import labels
-from console.services.core.labels import (
+from console.services.registration.forms import EDITABLE_FIELDS
+from console.services.vocabulary import labels
+from console.services.vocabulary.labels import (
     AUDIT_DETAIL,
     TABLES,
     detail_key,
@@ -22,12 +23,11 @@ from console.services.core.labels import (
     label_of,
     payment_source,
 )
-from console.services.registration.forms import EDITABLE_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "console"
 MIGRATIONS = CONSOLE / "migrations" / "versions"
-LABELS_FILE = CONSOLE / "services" / "core" / "labels.py"
+LABELS_FILE = CONSOLE / "services" / "vocabulary" / "labels.py"
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
 ENUMS: tuple[type[Enum], ...] = tuple(
@@ -118,7 +118,7 @@ def test_no_label_table_exists_twice() -> None:
         if path != LABELS_FILE
         for line, kind in _label_tables(ast.parse(path.read_text(encoding="utf-8")))
     }
-    assert not copies, "Russian labels outside services/core/labels.py: " + ", ".join(
+    assert not copies, "Russian labels outside services/vocabulary/labels.py: " + ", ".join(
         sorted(copies)
     )
 
