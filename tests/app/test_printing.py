@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from console.services.documents.fonts import REGULAR, register_fonts
 from console.settings import Settings
-from console.views.common import printing
+from console.views.printing import printer as printing
 from tests.support.pdf_tools import page_count, page_image, pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from console.services.core.database import Database
 from console.services.documents import data, payment_document
-from console.views.common.printing import print_document
 from console.views.documents.preview import DocumentPreview
+from console.views.printing.printer import print_document
 from tests.support.factories import make_account, make_closed_month
 from tests.support.pdf_tools import decode_qr, page_count, page_image, parse_gost, pdf_text
 

@@ -10,9 +10,9 @@ from pytestqt.qtbot import QtBot
 from console.models.enums import StaffRole
 from console.services.core.database import Database
 from console.services.payments import counter
-from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.payments.dialog import PaymentDialog
 from console.views.payments.split_model import COL_AMOUNT, COL_LOCK, PaymentSplitModel
+from console.views.printing.preview import PdfPreviewDialog
 from tests.support.factories import add_charge, make_account, make_staff
 from tests.support.ui import grab, view_context
 

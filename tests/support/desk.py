@@ -109,7 +109,7 @@ def build(kind: str, ctx: ViewContext, account_id: int, today: dt.date) -> QWidg
 
         return ReportsDialog(ctx, account_id, account_id_number(ctx, account_id))
     if kind == "receipt":
-        from console.views.common.pdf_preview import PdfPreviewDialog
+        from console.views.printing.preview import PdfPreviewDialog
 
         return PdfPreviewDialog(ctx, "Чек", _pdf, "чек.pdf")
     if kind == "document":

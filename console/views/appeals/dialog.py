@@ -45,9 +45,9 @@ from console.views.common.context import ViewContext
 from console.views.common.form_widgets import clear_on_edit
 from console.views.common.keyboard import enter_moves_to
 from console.views.common.operations import run_op
-from console.views.common.printing import print_pdf
 from console.views.common.tasks import message_for
 from console.views.common.unsaved import UnsavedGuard
+from console.views.printing.printer import print_pdf
 
 ERROR_STYLE = "color: #b00020;"
 FIELDS = (

@@ -39,8 +39,8 @@ from console.services.staff.actor import Actor
 from console.views.appeals.model import HistoryModel
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
-from console.views.common.printing import print_pdf
 from console.views.common.tasks import message_for
+from console.views.printing.printer import print_pdf
 
 ERROR_STYLE = "color: #b00020;"
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.views.common.printing import (
+from console.views.common.screen import fit_to_screen
+from console.views.printing.printer import (
     OnPage,
     PrinterSettings,
     PrinterUnavailable,
@@ -30,7 +31,6 @@ from console.views.common.printing import (
     print_document,
     print_pdf,
 )
-from console.views.common.screen import fit_to_screen
 
 
 class DocumentPreview(QWidget):

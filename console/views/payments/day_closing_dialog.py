@@ -25,9 +25,9 @@ from console.services.payments.history import ClosingRow, DayClosing
 from console.services.vocabulary.labels import label
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
-from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.rows_model import Column, RowsModel
 from console.views.common.tasks import message_for
+from console.views.printing.preview import PdfPreviewDialog
 
 
 class DayClosingModel(RowsModel[ClosingRow]):

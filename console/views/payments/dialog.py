@@ -34,10 +34,10 @@ from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel, MoneyEdit
 from console.views.common.keyboard import default_button_per_page
 from console.views.common.operations import Operation
-from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
 from console.views.common.unsaved import UnsavedGuard
 from console.views.payments.split_model import COL_RECIPIENT, PaymentSplitModel
+from console.views.printing.preview import PdfPreviewDialog
 
 
 def _stacked(*widgets: QWidget) -> QVBoxLayout:

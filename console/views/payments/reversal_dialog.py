@@ -24,9 +24,9 @@ from console.services.payments.history import PaymentRow
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel
 from console.views.common.operations import Operation, run_op
-from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
 from console.views.payments.history_model import PaymentHistoryModel
+from console.views.printing.preview import PdfPreviewDialog
 
 
 class PaymentReversalDialog(QDialog):

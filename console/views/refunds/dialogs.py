@@ -36,9 +36,9 @@ from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel, MoneyEdit
 from console.views.common.keyboard import default_button_per_page, enter_moves_to
 from console.views.common.operations import Operation, run_op
-from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
 from console.views.common.unsaved import UnsavedGuard
+from console.views.printing.preview import PdfPreviewDialog
 
 
 def _with_error(field: QWidget, error: ErrorLabel) -> QVBoxLayout:

@@ -32,8 +32,8 @@ from console.services.vocabulary.labels import label
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel
 from console.views.common.operations import Operation, run_op
-from console.views.common.pdf_preview import PdfPreviewDialog
 from console.views.common.tasks import message_for
+from console.views.printing.preview import PdfPreviewDialog
 from console.views.refunds.model import DUE_SOON, OVERDUE
 
 S = applications.RefundStatus

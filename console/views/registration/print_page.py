@@ -24,8 +24,8 @@ from console.services.registration.forms import HolderRelation
 from console.services.vocabulary.labels import label_of
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
-from console.views.common.printing import print_pdf
 from console.views.common.tasks import message_for
+from console.views.printing.printer import print_pdf
 from console.views.registration.pages import wizard_of
 from console.views.registration.widgets import error_label, show_error
 

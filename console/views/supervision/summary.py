@@ -52,9 +52,9 @@ from console.services.supervision import queues
 from console.services.supervision.queues import Choice, FilterChoices, Summary, SummaryRow
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
-from console.views.common.printing import load_pdf, print_document, print_pdf
 from console.views.common.rows_model import SORT_ROLE
 from console.views.common.tasks import message_for
+from console.views.printing.printer import load_pdf, print_document, print_pdf
 from console.views.supervision.model import SummaryModel
 
 SERIES = (("Поступило", "#3465a4"), ("Закрыто в срок", "#4e9a06"), ("Просрочено", "#cc0000"))

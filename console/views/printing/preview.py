@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
-from console.views.common.printing import print_pdf
 from console.views.common.screen import fit_to_screen
 from console.views.common.tasks import message_for
+from console.views.printing.printer import print_pdf
 
 
 class PdfPreviewDialog(QDialog):

@@ -1,0 +1,3 @@
+"""The one print path and the PDF preview: every document prints on the configured printer, 1:1,
+as opaque grayscale pages (printer.py); receipts, refund papers and the day's closing are
+previewed with «Печать» and «Сохранить» (preview.py)."""
