@@ -206,3 +206,24 @@ def test_payment_escape_asks_once_cash_is_typed(
     qtbot.waitUntil(lambda: dialog.dues is not None)
     qtbot.keyClicks(dialog.received_edit, "1000")
     _escape_asks(qtbot, dialog, dialog.received_edit, answers)
+
+
+def test_customer_edit_escape_asks_once_something_was_changed(
+    qtbot: QtBot, ctx: ViewContext, answers: Answers
+) -> None:
+    from console.views.registration.customer_edit_dialog import CustomerEditDialog
+
+    customer = make_account(ctx.db).customer_id
+    dialog = CustomerEditDialog(ctx, customer)
+    _shown(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.details is not None, timeout=10000)
+    phone = dialog.fields["phone"].edit
+    qtbot.keyClick(phone, Qt.Key.Key_Escape)  # nothing changed: closes at once, no question
+    assert answers.asked == 0 and not dialog.isVisible()
+    dialog = CustomerEditDialog(ctx, customer)
+    _shown(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.details is not None, timeout=10000)
+    phone = dialog.fields["phone"].edit
+    phone.selectAll()
+    qtbot.keyClicks(phone, "8 912 000-11-22")
+    _escape_asks(qtbot, dialog, phone, answers)

@@ -24,6 +24,7 @@ from console.services.registration.forms import CustomerDetails
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
+from console.views.common.unsaved import UnsavedGuard
 from console.views.registration.widgets import (
     CheckedField,
     add_row,
@@ -115,7 +116,11 @@ class CustomerEditDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        # Esc, «Отмена» and the close button ask before what was typed is thrown away.
+        self._loaded_texts: dict[str, str] = {}
+        self._loaded_mailing = False
+        self.guard = UnsavedGuard(self, self.has_input)
+        self.buttons.rejected.connect(self.guard.cancel)
         self.reveal.clicked.connect(self._reveal)
         self.setEnabled(False)
         run_op(
@@ -140,7 +145,24 @@ class CustomerEditDialog(QDialog):
                 self.fields[name].setText(value or "")
         self.mailing.setChecked(details.mailing_consent)
         self._show_passport(details.passport_masked)
+        self._loaded_texts = self._texts()
+        self._loaded_mailing = details.mailing_consent
         self.fields["last_name"].edit.setFocus()
+
+    def _texts(self) -> dict[str, str]:
+        every = {**self.fields, **self.passport_fields}
+        return {name: field.text() for name, field in every.items()}
+
+    def has_input(self) -> bool:
+        """A change the clerk made that closing the form would lose (nothing before loading,
+        nothing once saved)."""
+        if self.details is None or self.result() == QDialog.DialogCode.Accepted:
+            return False
+        return (
+            self._texts() != self._loaded_texts
+            or self.mailing.isChecked() != self._loaded_mailing
+            or self.new_passport.isChecked()
+        )
 
     def _show_passport(self, passport: str, extra: str = "") -> None:
         d = self.details
