@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from console.models.enums import StaffRole
@@ -142,3 +142,17 @@ def test_supervisor_approves_at_their_own_desk(qtbot: QtBot, sqlite_db: Database
         qtbot.mouseClick(child(dialog, QPushButton, "confirmButton"), Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda d=dialog: d.pages.currentIndex() == 2)  # type: ignore[misc]
         assert reading_history(sqlite_db, ids.account_id)[0].approved_by == "Сотрудник boss"
+
+
+def test_a_lower_reading_shows_its_message_and_checkbox_unclipped(
+    qtbot: QtBot, clerk_ctx: ViewContext
+) -> None:
+    """«Переход через ноль» and its message fit the dialog: no sideways scrolling to read them."""
+    ids = make_account(clerk_ctx.db)
+    dialog = open_dialog(qtbot, clerk_ctx, ids.account_id)
+    qtbot.keyClicks(child(dialog, QLineEdit, f"value_{ids.meter_id}_1"), "1100")
+    assert child(dialog, QCheckBox, f"rollover_{ids.meter_id}_1").isVisibleTo(dialog)
+    scroll = dialog.findChild(QScrollArea)
+    assert scroll is not None
+    qtbot.waitUntil(lambda: scroll.widget().width() >= scroll.widget().minimumSizeHint().width())
+    assert scroll.horizontalScrollBar().maximum() == 0

@@ -111,7 +111,7 @@ class ReadingEntryDialog(QDialog):
         self._banner_about_fields = False
         self.setObjectName("ReadingEntryDialog")
         self.setWindowTitle("Ввод показаний")
-        self.setMinimumWidth(760)
+        self.setMinimumWidth(900)  # a zone row with «Переход через ноль» and its message
         layout = QVBoxLayout(self)
         self.banner = QLabel(self)
         self.banner.setObjectName("banner")
