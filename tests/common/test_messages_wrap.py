@@ -62,3 +62,27 @@ def test_reversal_and_appeal_messages_wrap(qtbot: QtBot, ctx: ViewContext) -> No
     appeal.show()
     qtbot.waitUntil(appeal.submit.isEnabled)
     _long_messages_wrap(appeal, [appeal.account_label, appeal.general_error])
+
+
+def test_a_line_under_a_narrow_field_gets_the_height_it_needs(
+    qtbot: QtBot, ctx: ViewContext
+) -> None:
+    """Under the 220-px cash field the error and the hint were cut to one line's height."""
+    from decimal import Decimal
+
+    from tests.support.factories import add_charge
+
+    account = make_account(ctx.db)
+    add_charge(ctx.db, account.account_id, Decimal("250.00"))
+    dialog = PaymentDialog(ctx, account.account_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.is_ready)
+    dialog.total_edit.setText("99999999")
+    dialog.total_edit.textEdited.emit("99999999")
+    dialog.confirm.setChecked(True)
+    dialog.take()  # cash is chosen and nothing received: the message goes under that field
+    qtbot.waitUntil(dialog.cash_error.isVisible)
+    for label in (dialog.cash_error, dialog.hint):
+        qtbot.waitUntil(lambda label=label: label.height() > 0)
+        assert label.height() >= label.heightForWidth(label.width()), label.text()

@@ -8,9 +8,12 @@ from decimal import Decimal
 
 from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from console.services.core.formatting import KOPECK, money
+
+#: Qt's QWIDGETSIZE_MAX: a widget with no maximum width set has this one.
+QWIDGETSIZE_MAX = (1 << 24) - 1
 
 _MONEY = re.compile(r"\d{1,10}(\.\d{0,2})?")
 
@@ -81,3 +84,21 @@ def on_edit(field: QWidget, slot: Callable[[], object]) -> None:
 def clear_on_edit(field: QWidget, label: QLabel) -> None:
     """Hide ``label`` when ``field`` changes."""
     on_edit(field, label.hide)
+
+
+def field_with_lines(field: QWidget, *lines: QWidget) -> QVBoxLayout:
+    """A form's field with its error line (and hint) right under it.
+
+    A field narrower than the column (a money edit) is aligned left: otherwise its maximum
+    width caps the whole column, the lines under it wrap into two, and the form layout, which
+    does not ask a nested layout of wrapping labels how tall it is, gives them one line's height
+    (the message is cut in half)."""
+    box = QVBoxLayout()
+    box.setSpacing(2)
+    if field.maximumWidth() < QWIDGETSIZE_MAX:
+        box.addWidget(field, 0, Qt.AlignmentFlag.AlignLeft)
+    else:
+        box.addWidget(field)
+    for line in lines:
+        box.addWidget(line)
+    return box

@@ -31,22 +31,13 @@ from console.services.core.formatting import money
 from console.services.documents import receipt
 from console.services.payments import counter
 from console.views.common.context import ViewContext
-from console.views.common.form_widgets import ErrorLabel, MoneyEdit
+from console.views.common.form_widgets import ErrorLabel, MoneyEdit, field_with_lines
 from console.views.common.keyboard import default_button_per_page
 from console.views.common.operations import Operation
 from console.views.common.tasks import message_for
 from console.views.common.unsaved import UnsavedGuard
 from console.views.payments.split_model import COL_RECIPIENT, PaymentSplitModel
 from console.views.printing.preview import PdfPreviewDialog
-
-
-def _stacked(*widgets: QWidget) -> QVBoxLayout:
-    """A field with its error line (and hint) right under it."""
-    box = QVBoxLayout()
-    box.setSpacing(2)
-    for widget in widgets:
-        box.addWidget(widget)
-    return box
 
 
 class PaymentDialog(QDialog):
@@ -173,9 +164,9 @@ class PaymentDialog(QDialog):
         total_label.setBuddy(self.total_edit)
         received_label = QLabel("&Получено наличными, ₽:", page)
         received_label.setBuddy(self.received_edit)
-        form.addRow(total_label, _stacked(self.total_edit, self.total_error, self.hint))
+        form.addRow(total_label, field_with_lines(self.total_edit, self.total_error, self.hint))
         form.addRow("Способ оплаты:", methods)
-        form.addRow(received_label, _stacked(self.received_edit, self.cash_error))
+        form.addRow(received_label, field_with_lines(self.received_edit, self.cash_error))
         form.addRow("Сдача:", self.change_label)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

@@ -33,20 +33,12 @@ from console.services.refunds import applications
 from console.services.refunds.queries import RefundContext, RefundDetails
 from console.services.vocabulary.labels import choices, payment_source
 from console.views.common.context import ViewContext
-from console.views.common.form_widgets import ErrorLabel, MoneyEdit
+from console.views.common.form_widgets import ErrorLabel, MoneyEdit, field_with_lines
 from console.views.common.keyboard import default_button_per_page, enter_moves_to
 from console.views.common.operations import Operation, run_op
 from console.views.common.tasks import message_for
 from console.views.common.unsaved import UnsavedGuard
 from console.views.printing.preview import PdfPreviewDialog
-
-
-def _with_error(field: QWidget, error: ErrorLabel) -> QVBoxLayout:
-    box = QVBoxLayout()
-    box.setSpacing(2)
-    box.addWidget(field)
-    box.addWidget(error)
-    return box
 
 
 class RefundRegisterDialog(QDialog):
@@ -157,14 +149,14 @@ class RefundRegisterDialog(QDialog):
             ("Платежи:", self.payments, "payments"),
         )
         for title, widget, field in rows:
-            form.addRow(title, _with_error(widget, self._err(field)))
+            form.addRow(title, field_with_lines(widget, self._err(field)))
         form.addRow("Способ возврата:", payout)
         for title, widget, field in (
             ("Получатель:", self.recipient, "recipient_name"),
             ("БИК банка:", self.bic, "bic"),
             ("Расчётный счёт:", self.settlement, "settlement_account"),
         ):
-            form.addRow(title, _with_error(widget, self._err(field)))
+            form.addRow(title, field_with_lines(widget, self._err(field)))
         files_box = QVBoxLayout()
         files_box.addLayout(files)
         files_box.addWidget(self._err("attachments"))
