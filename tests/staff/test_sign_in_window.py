@@ -115,6 +115,9 @@ def test_first_start_sets_the_administrators_password(
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    dialog.password_edit.setText("short")
+    dialog.submit()  # Enter in the first field, nothing repeated yet
+    assert dialog.error.text().startswith("Пароль слишком короткий"), dialog.error.text()
     dialog.password_edit.setText(PASSWORD)
     dialog.repeat_edit.setText(PASSWORD + "x")
     dialog.submit()

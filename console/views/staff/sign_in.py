@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.core.errors import ValidationError
-from console.services.staff import auth, credentials
+from console.services.staff import auth, credentials, passwords
 from console.services.staff.actor import Actor
 from console.views.common.operations import run_op
 from console.views.common.tasks import TaskRunner, message_for
@@ -292,6 +292,14 @@ class FirstStartDialog(QDialog):
 
     def submit(self) -> None:
         password, repeat = self.password_edit.text(), self.repeat_edit.text()
+        try:
+            # The rule first: a too-short password is not "a mismatch" however it was repeated.
+            passwords.new_password(password)
+        except ValidationError as err:
+            show_error(self.error, str(err))
+            self.password_edit.setFocus()
+            self.password_edit.selectAll()
+            return
         if password != repeat:
             show_error(self.error, "Пароли не совпадают: введите одинаковые.")
             self.repeat_edit.setFocus()
