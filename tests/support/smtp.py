@@ -1,0 +1,98 @@
+"""A real SMTP server for the tests (aiosmtpd in a thread of its own, on a free local port).
+
+``mode`` says how it answers, and can be changed between runs: "accept" keeps every message;
+"refuse_rcpt" answers 550 to RCPT TO (a mailbox that does not exist: a bounce); "busy" answers
+451 to RCPT TO (greylisting: try later); "refuse_data" answers 554 to DATA (the server refuses
+the message, not the address); "drop" closes the connection after MAIL FROM.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        parsed = email.message_from_bytes(self.raw, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+@dataclass
+class RecordingHandler:
+    mode: str = "accept"
+    messages: list[Received] = field(default_factory=list)
+    connections: int = 0
+
+    async def handle_EHLO(  # noqa: N802 - aiosmtpd's hook name
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_MAIL(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if self.mode == "drop":
+            server.transport.close()
+            return "421 closing"
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if self.mode == "refuse_rcpt":
+            return "550 5.1.1 Mailbox does not exist"
+        if self.mode == "busy":
+            return "451 4.7.1 Greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.mode == "refuse_data":
+            return "554 5.7.1 Message rejected"
+        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
+                                      bytes(envelope.original_content or envelope.content)))  # fmt: skip
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class SmtpServer:
+    def __init__(self) -> None:
+        self.handler = RecordingHandler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self) -> SmtpServer:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.controller.stop()
+
+    @property
+    def messages(self) -> list[Received]:
+        return self.handler.messages
+
+    def set_mode(self, mode: str) -> None:
+        self.handler.mode = mode
