@@ -51,8 +51,12 @@ def by_email(db: Database, account: AccountIds, address: str | None) -> None:
 def month(db: Database) -> list[AccountIds]:
     """Three accounts billed for September: two get their bills by e-mail, one on paper."""
     accounts = []
-    for number, address in (("7200000101", "ivanov@example.ru"),
-                            ("7200000102", "petrova@example.ru"), ("7200000103", None)):  # fmt: skip
+    wanted = (
+        ("7200000101", "ivanov@example.ru"),
+        ("7200000102", "petrova@example.ru"),
+        ("7200000103", None),
+    )
+    for number, address in wanted:
         account = make_account(db, number=number, last_taken_on=dt.date(2026, 8, 20))
         make_closed_month(db, account, SEP, volume=Decimal("165"))
         by_email(db, account, address)
@@ -94,7 +98,10 @@ def test_month_is_emailed_once_per_account_with_the_stored_pdf(
         assert message["From"].addresses[0].addr_spec == "bills@vostok-electra.ru"
         assert message["Reply-To"].addresses[0].addr_spec == "info@vostok-electra.ru"
         text = message.get_body(("plain",)).get_content()
-        assert f"Направляем платёжный документ за сентябрь 2026 г. по лицевому счёту {account.number}" in text
+        assert (
+            f"Направляем платёжный документ за сентябрь 2026 г. по лицевому счёту {account.number}"
+            in text
+        )
         assert "отказались от платёжного документа на бумажном носителе" in text
         (attachment,) = list(message.iter_attachments())
         assert attachment.get_filename() == f"Платёжный документ {account.number} 2026-09.pdf"
@@ -134,8 +141,8 @@ def test_a_refusing_server_leaves_a_retry_and_a_later_run_delivers(
     later = emailing.email_month(db, boss, config(smtp), SEP, retry_after=NOW)
     assert later.sent == 0  # retry_after applies to new failures; these were due at +30 min
     with db.transaction() as session:
-        session.execute(update(EmailDelivery).values(next_attempt_at=dt.datetime(2026, 1, 1,
-                                                                                  tzinfo=dt.UTC)))  # fmt: skip
+        due = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        session.execute(update(EmailDelivery).values(next_attempt_at=due))
     delivered = emailing.email_month(db, boss, config(smtp), SEP)
     assert delivered.sent == 2 and len(smtp.messages) == 2
     assert {(r.status, r.attempts) for r in rows(db)} == {(EmailStatus.SENT, 2)}

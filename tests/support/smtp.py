@@ -66,8 +66,8 @@ class RecordingHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         if self.mode == "refuse_data":
             return "554 5.7.1 Message rejected"
-        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                      bytes(envelope.original_content or envelope.content)))  # fmt: skip
+        raw = bytes(envelope.original_content or envelope.content)
+        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), raw))
         return "250 Message accepted"
 
 

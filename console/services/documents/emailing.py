@@ -29,7 +29,12 @@ from sqlalchemy.engine import CursorResult
 from console.models import Account, AccountStatement, EmailDelivery, IssuedDocument, Supplier
 from console.models.enums import AuditAction, BillDelivery, DocumentKind, EmailKind, EmailStatus
 from console.services.core.database import Database
-from console.services.core.errors import ConsoleError, NotFoundError, ValidationError
+from console.services.core.errors import (
+    ConsoleError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from console.services.core.formatting import month_year
 from console.services.documents import data
 from console.services.documents.issue import issue_payment_document
@@ -93,6 +98,10 @@ def email_month(
 ) -> MailRunResult:
     """E-mail each e-mail-delivery account its document for ``period`` (default: the last
     closed month); send what is queued or due for a retry; never what was sent."""
+    if not actor.is_supervisor:
+        raise PermissionDeniedError(
+            "Запускать рассылку платёжных документов может только руководитель офиса."
+        )
     period = (period or data.last_closed_period(db)).replace(day=1)
     run_id = str(uuid.uuid4())
     accounts = _queue_monthly(db, actor, period, run_id)

@@ -100,7 +100,7 @@ def _signature(s: dict[str, ParagraphStyle], who: str, name: str, on: dt.date) -
         ["", Paragraph("подпись", s["small"]), Paragraph("расшифровка подписи", s["small"]),
          Paragraph("дата", s["small"])],
     ]  # fmt: skip
-    table = Table(rows, colWidths=[38 * mm, 40 * mm, 62 * mm, 35 * mm])
+    table = Table(rows, colWidths=[44 * mm, 38 * mm, 62 * mm, 31 * mm])
     table.setStyle(
         [
             ("LINEBELOW", (1, 0), (3, 0), 0.6, (0, 0, 0)),
@@ -121,7 +121,8 @@ def story(data: PaperRefusalData) -> list[Flowable]:
     phone = f"<br/>тел.: {data.phone}" if data.phone else ""
     return [
         Paragraph(
-            f"В {data.supplier}<br/>от {data.customer_name}<br/>адрес: {data.address}{phone}",
+            f"В {data.supplier}<br/>Заявитель: {data.customer_name}<br/>адрес: {data.address}"
+            f"{phone}",
             s["right"],
         ),
         Paragraph(
