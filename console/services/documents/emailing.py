@@ -108,13 +108,14 @@ def email_month(
     now = _now()
     with db.read() as session:
         rows = session.execute(
-            select(EmailDelivery.id, EmailDelivery.status, EmailDelivery.next_attempt_at,
-                   EmailDelivery.updated_at)
-            .where(EmailDelivery.period == period, EmailDelivery.kind == EmailKind.MONTHLY)
+            select(EmailDelivery.id, EmailDelivery.kind, EmailDelivery.status,
+                   EmailDelivery.next_attempt_at, EmailDelivery.updated_at)
+            .where(EmailDelivery.period == period)
             .order_by(EmailDelivery.id)
         ).all()  # fmt: skip
+    # The month's monthly rows, and a clerk's sends from the card that failed: retried alike.
     due = [r.id for r in rows if _is_due(r.status, r.next_attempt_at, r.updated_at, now)]
-    already = sum(1 for r in rows if r.status is EmailStatus.SENT)
+    already = sum(1 for r in rows if r.status is EmailStatus.SENT and r.kind is EmailKind.MONTHLY)
     waiting = sum(1 for r in rows if r.status is EmailStatus.FAILED and r.id not in due)
     counts = {EmailStatus.SENT: 0, EmailStatus.FAILED: 0, EmailStatus.BOUNCED: 0}
     with SmtpSession(config, password) as smtp:
@@ -357,8 +358,7 @@ def email_document(
 ) -> DeliveryLine:
     """«Отправить по e-mail» from the card: this month's stored document to the account's address,
     recorded like the monthly run's (a copy of kind «manual»). A failed send stays in the log and
-    is tried again by the next monthly run of that month only if it is the monthly row; a manual
-    one the clerk sends again."""
+    the next run of that month tries it again, as it does its own rows."""
     period = period.replace(day=1)
     delivery_id = None
     for _attempt_no in range(2):  # a second desk may take the same copy number
@@ -398,6 +398,25 @@ def delivery_log(db: Database, account_id: int) -> tuple[DeliveryLine, ...]:
             )  # fmt: skip
             for r in rows
         )
+
+
+@dataclass(frozen=True)
+class DeliveryOverview:
+    """The card's tab: how the account gets its documents, and the log."""
+
+    by_email: bool
+    address_masked: str  # "" when no address is on file
+    lines: tuple[DeliveryLine, ...]
+
+
+def delivery_overview(db: Database, account_id: int) -> DeliveryOverview:
+    with db.read() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise NotFoundError("Лицевой счёт не найден.")
+        by_email = account.bill_delivery is BillDelivery.EMAIL
+        address = mask_address(account.delivery_email) if account.delivery_email else ""
+    return DeliveryOverview(by_email, address, delivery_log(db, account_id))
 
 
 def pending_count(db: Database, period: dt.date) -> int:

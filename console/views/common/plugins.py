@@ -57,6 +57,7 @@ CARD_PLUGINS: list[str] = [
     "refunds.plugin",
     "registration.plugin",
     "documents.plugin",
+    "mail.plugin",
     "staff.audit_view",
     "readings.plugin",
 ]
