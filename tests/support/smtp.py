@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 @dataclass
@@ -78,10 +79,26 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    def __init__(self) -> None:
+    """With ``login``/``password`` the server requires AUTH (LOGIN or PLAIN; no TLS here)."""
+
+    def __init__(self, login: str = "", password: str = "") -> None:
         self.handler = RecordingHandler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if login:
+
+            def authenticate(
+                server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+            ) -> AuthResult:
+                ok = isinstance(data, LoginPassword) and (
+                    data.login.decode(),
+                    data.password.decode(),
+                ) == (login, password)
+                return AuthResult(success=ok)
+
+            options = {"auth_required": True, "auth_require_tls": False,
+                       "authenticator": authenticate}  # fmt: skip
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **options)
 
     def __enter__(self) -> SmtpServer:
         self.controller.start()

@@ -104,6 +104,7 @@ def email_month(
         )
     period = (period or data.last_closed_period(db)).replace(day=1)
     run_id = str(uuid.uuid4())
+    smtp = SmtpSession(config, password)  # no password, no run: told before anything is queued
     accounts = _queue_monthly(db, actor, period, run_id)
     now = _now()
     with db.read() as session:
@@ -118,7 +119,7 @@ def email_month(
     already = sum(1 for r in rows if r.status is EmailStatus.SENT and r.kind is EmailKind.MONTHLY)
     waiting = sum(1 for r in rows if r.status is EmailStatus.FAILED and r.id not in due)
     counts = {EmailStatus.SENT: 0, EmailStatus.FAILED: 0, EmailStatus.BOUNCED: 0}
-    with SmtpSession(config, password) as smtp:
+    with smtp:
         for done, delivery_id in enumerate(due, 1):
             status = _attempt(db, actor, config, smtp, delivery_id, retry_after)
             if status in counts:
@@ -299,7 +300,13 @@ def _attempt(
         )  # fmt: skip
         address, period, number = row.address, row.period, account.number
         account_id = account.id
-    result = smtp.send(message, address)
+    try:
+        result = smtp.send(message, address)
+    except Exception:
+        # Not the server's answer but our own failure: the row must not stay «sending».
+        failed = SendResult(Outcome.RETRY, None, "Внутренняя ошибка при отправке; будет повтор.")
+        _record(db, actor, delivery_id, account_id, number, period, address, failed, retry_after)
+        raise
     return _record(db, actor, delivery_id, account_id, number, period, address, result,
                    retry_after)  # fmt: skip
 
@@ -360,6 +367,7 @@ def email_document(
     recorded like the monthly run's (a copy of kind «manual»). A failed send stays in the log and
     the next run of that month tries it again, as it does its own rows."""
     period = period.replace(day=1)
+    smtp = SmtpSession(config, password)
     delivery_id = None
     for _attempt_no in range(2):  # a second desk may take the same copy number
         try:
@@ -369,7 +377,7 @@ def email_document(
             continue
     if delivery_id is None:
         raise ConsoleError("Не удалось записать отправку: повторите.")
-    with SmtpSession(config, password) as smtp:
+    with smtp:
         _attempt(db, actor, config, smtp, delivery_id, retry_after)
     return next(line for line in delivery_log(db, account_id) if line.id == delivery_id)
 

@@ -9,6 +9,7 @@ Russian phrase only: the server's own text may quote the address.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import enum
 import smtplib
@@ -83,7 +84,15 @@ class SmtpSession:
     """One connection for many messages; reconnects after the server dropped it."""
 
     def __init__(self, config: SmtpConfig, password: str | None = None) -> None:
+        """The password is looked up now (the keyring when none is given), so a desk without
+        it is told before any message is claimed for sending."""
         self.config = config
+        if config.login and password is None:
+            password = stored_password(config)
+            if password is None:
+                raise ConsoleError(
+                    "Пароль почтового сервера не сохранён: выполните «console mail set-password»."
+                )
         self._password = password
         self._smtp: smtplib.SMTP | None = None
 
@@ -118,15 +127,7 @@ class SmtpSession:
                 smtp.starttls(context=ssl.create_default_context())
                 smtp.ehlo()
             if c.login:
-                password = self._password
-                if password is None:
-                    password = stored_password(c)
-                if password is None:
-                    raise ConsoleError(
-                        "Пароль почтового сервера не сохранён: выполните "
-                        "«console mail set-password»."
-                    )
-                smtp.login(c.login, password)
+                _login(smtp, c.login, self._password or "")
         except BaseException:
             with contextlib.suppress(OSError):
                 smtp.close()
@@ -182,6 +183,20 @@ class SmtpSession:
             self._smtp.rset()
         except (smtplib.SMTPException, OSError):
             self.close()
+
+
+def _login(smtp: smtplib.SMTP, login: str, password: str) -> None:
+    """smtplib sends credentials as ASCII only; a Cyrillic password goes as AUTH PLAIN in UTF-8
+    (RFC 4616), which is what servers expect."""
+    if (login + password).isascii():
+        smtp.login(login, password)
+        return
+    if "plain" not in smtp.esmtp_features.get("auth", "").lower().split():
+        raise smtplib.SMTPAuthenticationError(535, b"AUTH PLAIN is not offered")
+    token = base64.b64encode(b"\0" + login.encode() + b"\0" + password.encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _retry(code: int | None, text: str) -> SendResult:
