@@ -132,6 +132,17 @@ END"""
 
 
 def upgrade() -> None:
+    # Harmless twice (a database re-stamped to an older revision runs this again).
+    existing = set(sa.inspect(op.get_bind()).get_table_names())
+    if "email_deliveries" not in existing:
+        _email_deliveries()
+    if "paper_refusals" not in existing:
+        _paper_refusals()
+    if op.get_bind().dialect.name == "postgresql":
+        _guard()
+
+
+def _email_deliveries() -> None:
     op.create_table(
         "email_deliveries",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -177,6 +188,9 @@ def upgrade() -> None:
                             name=op.f("uq_email_deliveries_account_id_period_kind_copy")),
     )  # fmt: skip
     op.create_index("ix_email_deliveries_period_status", "email_deliveries", ["period", "status"])
+
+
+def _paper_refusals() -> None:
     op.create_table(
         "paper_refusals",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -197,8 +211,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("number", name=op.f("uq_paper_refusals_number")),
     )  # fmt: skip
     op.create_index("ix_paper_refusals_account_id", "paper_refusals", ["account_id"])
-    if op.get_bind().dialect.name == "postgresql":
-        _guard()
 
 
 def _guard() -> None:
@@ -210,6 +222,8 @@ def _guard() -> None:
             f"SECURITY DEFINER {SAFE} AS $$ {body} $$"
         )
         op.execute(f"REVOKE ALL ON FUNCTION public.{name}() FROM PUBLIC")
+    op.execute("DROP TRIGGER IF EXISTS email_deliveries_guard ON email_deliveries")
+    op.execute("DROP TRIGGER IF EXISTS paper_refusals_guard ON paper_refusals")
     op.execute(
         "CREATE TRIGGER email_deliveries_guard BEFORE INSERT OR UPDATE ON email_deliveries "
         "FOR EACH ROW EXECUTE FUNCTION public.console_guard_email_delivery()"

@@ -107,8 +107,12 @@ class PrintPage(QWizardPage):
         if result.paper_refusals:
             text += " " + (
                 "Доставка по e-mail: клиент подписывает заявление об отказе от бумажного "
-                "платёжного документа (в конце, страниц: {0})."
-            ).format(len(result.paper_refusals))
+                "платёжного документа ({0})."
+            ).format(
+                "последняя страница"
+                if len(result.paper_refusals) == 1
+                else f"последние страницы: {len(result.paper_refusals)}"
+            )
         self.summary.setText(text)
         data = self.form_data()
         db, actor, customer_id = self.ctx.db, self.ctx.actor, result.customer.id
