@@ -114,6 +114,9 @@ class Settings:
     smtp_login: str = ""
     smtp_from: str = ""
     smtp_timeout_s: float = 30.0
+    # The CA certificate file that signs the server's certificate (an office's own CA); empty:
+    # the system's trusted CAs. The certificate and the host name are always checked.
+    smtp_cafile: str = ""
     # A failed send (a 4xx answer, a refused or dropped connection) is tried again this much later.
     smtp_retry_minutes: int = 30
 

@@ -3,9 +3,11 @@ and PostgreSQL: what arrives, once; refusals and dropped connections leave a ret
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -17,7 +19,7 @@ from console.services.documents import emailing
 from console.services.mail.transport import SmtpConfig
 from console.services.staff.actor import Actor
 from tests.support.factories import AccountIds, make_account, make_closed_month, make_staff
-from tests.support.smtp import SmtpServer
+from tests.support.smtp import SmtpServer, self_signed
 
 SEP = dt.date(2026, 9, 1)
 NOW = dt.timedelta(0)
@@ -208,3 +210,28 @@ def test_one_document_from_the_card_is_recorded_as_a_copy(
     paper = month[2]
     with pytest.raises(Exception, match="не указан адрес e-mail"):
         emailing.email_document(db, clerk, config(smtp), paper.account_id, SEP)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_starttls_with_the_offices_ca_and_a_login(sqlite_db: Database, tmp_path: Path) -> None:
+    """STARTTLS (the default), the certificate checked against smtp_cafile, then AUTH."""
+    db = sqlite_db
+    boss = make_staff(db, "boss", StaffRole.SUPERVISOR)
+    account = make_account(db, number="7200000109", last_taken_on=dt.date(2026, 8, 20))
+    make_closed_month(db, account, SEP)
+    by_email(db, account, "tls@example.ru")
+    context, cert = self_signed(tmp_path)
+    with SmtpServer(login="bills", password="секрет-2026", tls=context) as server:
+        base = dataclasses.replace(config(server), security="starttls", login="bills")
+        untrusted = emailing.email_month(db, boss, base, SEP, password="секрет-2026",
+                                         retry_after=NOW)  # fmt: skip
+        assert untrusted.failed == 1 and not server.messages  # not our CA: nothing sent
+        (row,) = rows(db)
+        assert row.last_error == "Ошибка TLS при подключении к почтовому серверу; будет повтор."
+        trusted = dataclasses.replace(base, cafile=str(cert))
+        wrong = emailing.email_month(db, boss, trusted, SEP, password="неверный",
+                                     retry_after=NOW)  # fmt: skip
+        assert wrong.failed == 1 and not server.messages
+        assert "логин или пароль (код 535)" in (rows(db)[0].last_error or "")
+        done = emailing.email_month(db, boss, trusted, SEP, password="секрет-2026")
+        assert done.sent == 1 and server.messages[0].rcpt_tos == ["tls@example.ru"]

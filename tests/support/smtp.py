@@ -11,8 +11,11 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import ssl
+import subprocess
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -81,7 +84,9 @@ def free_port() -> int:
 class SmtpServer:
     """With ``login``/``password`` the server requires AUTH (LOGIN or PLAIN; no TLS here)."""
 
-    def __init__(self, login: str = "", password: str = "") -> None:
+    def __init__(
+        self, login: str = "", password: str = "", tls: ssl.SSLContext | None = None
+    ) -> None:
         self.handler = RecordingHandler()
         self.port = free_port()
         options: dict[str, Any] = {}
@@ -94,10 +99,12 @@ class SmtpServer:
                     data.login.decode(),
                     data.password.decode(),
                 ) == (login, password)
-                return AuthResult(success=ok)
+                return AuthResult(success=ok, handled=False)  # False: the server answers 535
 
-            options = {"auth_required": True, "auth_require_tls": False,
+            options = {"auth_required": True, "auth_require_tls": tls is not None,
                        "authenticator": authenticate}  # fmt: skip
+        if tls is not None:  # STARTTLS offered and required before anything else
+            options.update(tls_context=tls, require_starttls=True)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **options)
 
     def __enter__(self) -> SmtpServer:
@@ -113,3 +120,17 @@ class SmtpServer:
 
     def set_mode(self, mode: str) -> None:
         self.handler.mode = mode
+
+
+def self_signed(folder: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server context with a certificate for 127.0.0.1 (openssl), and the file a client trusts."""
+    cert, key = folder / "smtp.crt", folder / "smtp.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, cert

@@ -45,6 +45,7 @@ class SmtpConfig:
     login: str
     sender: str
     timeout_s: float
+    cafile: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpConfig:
@@ -56,7 +57,7 @@ class SmtpConfig:
         return cls(
             host=settings.smtp_host, port=settings.smtp_port, security=settings.smtp_security,
             login=settings.smtp_login, sender=settings.smtp_from,
-            timeout_s=settings.smtp_timeout_s,
+            timeout_s=settings.smtp_timeout_s, cafile=settings.smtp_cafile,
         )  # fmt: skip
 
     @property
@@ -115,16 +116,15 @@ class SmtpSession:
     def _connect(self) -> smtplib.SMTP:
         c = self.config
         smtp: smtplib.SMTP
+        context = ssl.create_default_context(cafile=c.cafile or None)
         if c.security == "ssl":
-            smtp = smtplib.SMTP_SSL(
-                c.host, c.port, timeout=c.timeout_s, context=ssl.create_default_context()
-            )
+            smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout_s, context=context)
         else:
             smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout_s)
         try:
             smtp.ehlo()
             if c.security == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=context)
                 smtp.ehlo()
             if c.login:
                 _login(smtp, c.login, self._password or "")
