@@ -18,6 +18,7 @@ from console.services.documents import emailing
 from console.views.card.window import AccountCard
 from console.views.common.context import ViewContext
 from console.views.mail import plugin
+from console.views.mail.run_dialog import MailRunDialog
 from tests.mail.test_emailing import by_email, config
 from tests.support.factories import AccountIds, make_account, make_closed_month, make_staff
 from tests.support.smtp import SmtpServer
@@ -122,3 +123,30 @@ def test_the_card_shows_the_delivery_log_and_sends_one_document(
     assert "за август 2026 г." in message.message["Subject"]
     if SHOTS:
         grab(card, f"{SHOTS}/card-email-log-after.png")
+
+
+def test_the_office_menu_runs_the_month(qtbot, sqlite_db: Database, smtp: SmtpServer) -> None:  # type: ignore[no-untyped-def]
+    boss = make_staff(sqlite_db, "boss", StaffRole.SUPERVISOR)
+    ids = make_account(sqlite_db, number="7200000311", last_taken_on=dt.date(2026, 7, 20))
+    make_closed_month(sqlite_db, ids, AUG, volume=Decimal("140"))
+    make_closed_month(sqlite_db, ids, SEP, volume=Decimal("150"))
+    by_email(sqlite_db, ids, "office@example.ru")
+    with view_context(
+        sqlite_db, boss, database_url=str(sqlite_db.engine.url), smtp_host="127.0.0.1",
+        smtp_port=smtp.port, smtp_security="none", smtp_from="bills@vostok-electra.ru",
+    ) as ctx:  # fmt: skip
+        dialog = MailRunDialog(ctx)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.month.count() == 2, timeout=10_000)
+        assert dialog.month.currentText() == "Сентябрь 2026"
+        dialog.run_button.click()
+        qtbot.waitUntil(lambda: "Отправлено сейчас" in dialog.outcome.text(), timeout=10_000)
+        assert "Отправлено сейчас: 1" in dialog.outcome.text()
+        assert [m.rcpt_tos for m in smtp.messages] == [["office@example.ru"]]
+        dialog.run_button.click()  # again: nothing twice
+        qtbot.waitUntil(lambda: "отправлено ранее: 1" in dialog.outcome.text(), timeout=10_000)
+        assert "Отправлено сейчас: 0" in dialog.outcome.text() and len(smtp.messages) == 1
+        assert dialog.width() <= 1366 and dialog.height() <= 768
+        if SHOTS:
+            grab(dialog, f"{SHOTS}/mail-run-dialog.png")

@@ -26,8 +26,22 @@ from typing import Any, cast
 from sqlalchemy import exc, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 
-from console.models import Account, AccountStatement, EmailDelivery, IssuedDocument, Supplier
-from console.models.enums import AuditAction, BillDelivery, DocumentKind, EmailKind, EmailStatus
+from console.models import (
+    Account,
+    AccountStatement,
+    BillingPeriod,
+    EmailDelivery,
+    IssuedDocument,
+    Supplier,
+)
+from console.models.enums import (
+    AuditAction,
+    BillDelivery,
+    DocumentKind,
+    EmailKind,
+    EmailStatus,
+    PeriodStatus,
+)
 from console.services.core.database import Database
 from console.services.core.errors import (
     ConsoleError,
@@ -445,6 +459,19 @@ def pending_count(db: Database, period: dt.date) -> int:
                 )
             )
             or 0
+        )
+
+
+def mailing_months(db: Database, count: int = 6) -> tuple[dt.date, ...]:
+    """The newest closed months, newest first: what a monthly run may be started for."""
+    with db.read() as session:
+        return tuple(
+            session.scalars(
+                select(BillingPeriod.period)
+                .where(BillingPeriod.status == PeriodStatus.CLOSED)
+                .order_by(BillingPeriod.period.desc())
+                .limit(count)
+            )
         )
 
 

@@ -74,6 +74,7 @@ WINDOW_PLUGINS: list[str] = [
     "refunds.plugin",
     "registration.plugin",
     "documents.plugin",
+    "mail.plugin",
     "staff.audit_view",
     "billing.close_period",
 ]

@@ -1,21 +1,24 @@
 """Plugin: the card's «Доставка по e-mail» tab and «Отправить по e-mail» (Ctrl+E): the month's
-stored document to the account's address, recorded in the same log as the monthly run."""
+stored document to the account's address, recorded in the same log as the monthly run; and
+«Офис» → «Рассылка платёжных документов по e-mail…» in the main window."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from console.services.documents.emailing import DeliveryLine, describe, email_document
 from console.services.mail.transport import SmtpConfig
 from console.views.common.context import ViewContext
 from console.views.common.operations import Operation
-from console.views.common.plugins import CardHost
+from console.views.common.plugins import CardHost, WindowHost
 from console.views.common.tasks import message_for
 from console.views.documents.month_picker import MonthPickerDialog
 from console.views.mail.delivery_tab import DeliveryTab
+from console.views.mail.run_dialog import MailRunDialog
 
 SEND_SHORTCUT = "Ctrl+E"
 TAB_TITLE = "Доставка по e-mail"
@@ -26,6 +29,20 @@ def install_card(card: CardHost) -> None:
     card.add_tab(tab, TAB_TITLE)
     card.add_action("Отправить по e-mail", SEND_SHORTCUT, lambda: send_by_email(card))
     card.changed.connect(tab.reload_if_loaded)
+
+
+def install_window(window: WindowHost) -> None:
+    """«Офис» → the month's mailing (a supervisor's, as batch printing is)."""
+    action = QAction("Рассылка платёжных документов по e-mail…", window)
+    action.setEnabled(window.ctx.actor.is_supervisor)
+    action.triggered.connect(lambda: open_run(window))
+    window.office_menu.addAction(action)
+
+
+def open_run(window: QWidget) -> MailRunDialog:
+    dialog = MailRunDialog(window.ctx, window)  # type: ignore[attr-defined]
+    dialog.show()
+    return dialog
 
 
 def send_by_email(card: Any) -> MonthPickerDialog:
