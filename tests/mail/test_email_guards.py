@@ -13,15 +13,20 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import exc, select, text
 
-from console.models import EmailDelivery
+from console.models import EmailDelivery, PaperRefusal
 from console.models.enums import EmailKind, EmailStatus, StaffRole
 from console.services.core.database import Database
 from console.services.core.errors import ConsoleError, PermissionDeniedError
+from console.services.core.formatting import add_months, first_of_month
 from console.services.documents import emailing
+from console.services.registration import customer as reg
+from console.services.registration.forms import BindingRequest
 from console.services.staff.actor import Actor
 from tests.mail.test_emailing import SEP, by_email, config
+from tests.mail.test_paper_refusal import request
 from tests.support.factories import (
     AccountIds,
+    add_statement,
     connect_as,
     make_account,
     make_closed_month,
@@ -165,3 +170,19 @@ def test_a_paper_refusal_needs_the_switch_to_e_mail(
         c=paper.customer_id,
     )
     assert "при переводе счёта на доставку по e-mail" in message
+
+
+def test_a_clerk_switching_to_e_mail_records_the_application_through_the_guard(
+    pg_db: Database, desks: dict[str, tuple[Database, Actor]]
+) -> None:
+    clerk_db, clerk = desks["clerk"]
+    account = make_account(pg_db, number="7200000203")
+    add_statement(pg_db, account.account_id, add_months(first_of_month(dt.date.today()), -1),
+                  Decimal("1523.40"), Decimal("643.20"))  # fmt: skip
+    bind = BindingRequest(account.account_id, "owner", "bill_total", "1 523,40")
+    result = reg.register(clerk_db, clerk, request(bindings=(bind,), bill_delivery="email"))
+    (refusal_id,) = result.paper_refusals
+    with pg_db.read() as session:
+        row = session.get(PaperRefusal, refusal_id)
+        assert row is not None and row.staff_id == clerk.staff_id  # stamped by the server
+        assert row.email == "anna@example.ru" and row.signed_on == dt.date.today()
