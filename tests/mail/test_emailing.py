@@ -126,8 +126,14 @@ def test_month_is_emailed_once_per_account_with_the_stored_pdf(
 
 @pytest.mark.parametrize("mode", ["refuse_data", "drop", "busy"])
 def test_a_refusing_server_leaves_a_retry_and_a_later_run_delivers(
-    db: Database, boss: Actor, month: list[AccountIds], smtp: SmtpServer, mode: str
+    db: Database,
+    boss: Actor,
+    month: list[AccountIds],
+    smtp: SmtpServer,
+    mode: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level("INFO")
     smtp.set_mode(mode)
     first = emailing.email_month(db, boss, config(smtp), SEP)
     assert (first.sent, first.failed, first.bounced) == (0, 2, 0)
@@ -148,6 +154,8 @@ def test_a_refusing_server_leaves_a_retry_and_a_later_run_delivers(
     delivered = emailing.email_month(db, boss, config(smtp), SEP)
     assert delivered.sent == 2 and len(smtp.messages) == 2
     assert {(r.status, r.attempts) for r in rows(db)} == {(EmailStatus.SENT, 2)}
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("console"))
+    assert "pe***@example.ru" in ours and "petrova@" not in ours  # the console's log: masked
     log = emailing.delivery_log(db, month[0].account_id)
     assert [(line.status, line.address_masked) for line in log] == [
         (EmailStatus.SENT, "iv***@example.ru")
