@@ -81,5 +81,10 @@ def run_email(args: argparse.Namespace) -> int:
         f"{result.accounts}; отправлено {result.sent}, ошибка (будет повтор) {result.failed}, "
         f"адрес не принят {result.bounced}, отправлено ранее {result.already_sent}, "
         f"ждут повтора {result.waiting}."
+        + (
+            f" Не удалось выпустить документ: {result.not_queued} (подробности в журнале)."
+            if result.not_queued
+            else ""
+        )
     )
-    return 1 if result.failed or result.bounced else 0
+    return 1 if result.failed or result.bounced or result.not_queued else 0

@@ -77,6 +77,7 @@ class MailRunResult:
     already_sent: int
     waiting: int  # failed before, next attempt not due yet
     run_id: str
+    not_queued: int = 0  # the document could not be issued: tried again next run
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def email_month(
     period = (period or data.last_closed_period(db)).replace(day=1)
     run_id = str(uuid.uuid4())
     smtp = SmtpSession(config, password)  # no password, no run: told before anything is queued
-    accounts = _queue_monthly(db, actor, period, run_id)
+    accounts, not_queued = _queue_monthly(db, actor, period, run_id)
     now = _now()
     with db.read() as session:
         rows = session.execute(
@@ -143,7 +144,7 @@ def email_month(
     result = MailRunResult(
         period=period, accounts=accounts, sent=counts[EmailStatus.SENT],
         failed=counts[EmailStatus.FAILED], bounced=counts[EmailStatus.BOUNCED],
-        already_sent=already, waiting=waiting, run_id=run_id,
+        already_sent=already, waiting=waiting, run_id=run_id, not_queued=not_queued,
     )  # fmt: skip
     with db.transaction() as session:
         audit.record(
@@ -177,8 +178,9 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _queue_monthly(db: Database, actor: Actor, period: dt.date, run_id: str) -> int:
-    """A queued row for every e-mail-delivery account billed that month that has none yet."""
+def _queue_monthly(db: Database, actor: Actor, period: dt.date, run_id: str) -> tuple[int, int]:
+    """A queued row for every e-mail-delivery account billed that month that has none yet.
+    Returns (accounts, accounts whose document could not be issued: left for the next run)."""
     billed = select(AccountStatement.account_id).where(AccountStatement.period == period)
     have = select(EmailDelivery.account_id).where(
         EmailDelivery.period == period, EmailDelivery.kind == EmailKind.MONTHLY
@@ -194,14 +196,21 @@ def _queue_monthly(db: Database, actor: Actor, period: dt.date, run_id: str) -> 
             .order_by(Account.number)
         ).all()
         queued = set(session.scalars(have))
-    for account_id, _number in wanted:
+    skipped = 0
+    for account_id, number in wanted:
         if account_id in queued:
             continue
         try:
             _enqueue(db, actor, account_id, period, EmailKind.MONTHLY, run_id)
         except exc.IntegrityError:
             continue  # another desk queued it a moment ago: theirs is the one
-    return len(wanted)
+        except (NotFoundError, ValidationError) as err:
+            # One account's document cannot be issued: the others still go; this one is tried
+            # again by the next run (nothing was queued for it).
+            log.warning("e-mail run: %s for %s not queued (%s)", number, period,
+                        type(err).__name__)  # fmt: skip
+            skipped += 1
+    return len(wanted), skipped
 
 
 def _stored_document(db: Database, actor: Actor, account_id: int, period: dt.date) -> int:

@@ -89,6 +89,7 @@ class MailRunDialog(QDialog):
             f"{month_year(r.period)}: счетов с доставкой по e-mail — {r.accounts}. Отправлено "
             f"сейчас: {r.sent}; ошибка, будет повтор: {r.failed}; адрес не принят: {r.bounced}; "
             f"отправлено ранее: {r.already_sent}; ждут повтора: {r.waiting}."
+            + (f" Не удалось выпустить документ: {r.not_queued}." if r.not_queued else "")
         )
 
     def _failed(self, error: Exception) -> None:
