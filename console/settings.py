@@ -1,4 +1,4 @@
-"""Typed settings in one place: database URL, office, printer, limits.
+"""Typed settings in one place: database URL, office, printer, SMTP, limits.
 
 Precedence, highest first: explicit arguments (``--database``), environment variables
 (``CONSOLE_DATABASE_URL``, ``CONSOLE_DATA_DIR``, ``CONSOLE_OFFICE``, ``CONSOLE_AUTOLOGIN``),
@@ -103,6 +103,22 @@ class Settings:
     db_replica_retry_s: float = 15.0
     # Sign in as this login without a password: tests and demos on the embedded database only.
     autologin: str = ""
+    # Payment documents by e-mail (services/mail). Empty host: e-mail is not set up. Security:
+    # "starttls" (port 587), "ssl" (SMTPS, port 465) or "none" (a relay inside the office
+    # network). The password is never here: `console mail set-password` keeps it in the OS
+    # keyring. smtp_from is the sender the server accepts; the supplier's name is shown with it
+    # and replies go to the supplier's address.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_login: str = ""
+    smtp_from: str = ""
+    smtp_timeout_s: float = 30.0
+    # The CA certificate file that signs the server's certificate (an office's own CA); empty:
+    # the system's trusted CAs. The certificate and the host name are always checked.
+    smtp_cafile: str = ""
+    # A failed send (a 4xx answer, a refused or dropped connection) is tried again this much later.
+    smtp_retry_minutes: int = 30
 
     @property
     def is_embedded(self) -> bool:
@@ -111,6 +127,7 @@ class Settings:
 
 
 POOLER_MODES = ("auto", "transaction", "none")
+SMTP_SECURITY = ("starttls", "ssl", "none")
 
 
 def _coerce(name: str, raw: Any) -> Any:
@@ -153,6 +170,8 @@ def load_settings(database_url: str | None = None, **overrides: Any) -> Settings
     settings = replace(settings, **overrides) if overrides else settings
     if settings.db_pooler not in POOLER_MODES:
         raise ValueError(f"db_pooler must be one of {', '.join(POOLER_MODES)}")
+    if settings.smtp_security not in SMTP_SECURITY:
+        raise ValueError(f"smtp_security must be one of {', '.join(SMTP_SECURITY)}")
     return replace(settings, db_read_urls=read_urls(settings.db_read_urls))
 
 

@@ -15,4 +15,5 @@ COMMAND_MODULES = [
     "print_document",
     "import_readings",
     "close_period",
+    "mail",
 ]

@@ -13,6 +13,7 @@ from console.models.customers import (
     PassportRecord,
 )
 from console.models.documents import IssuedDocument
+from console.models.mail import EmailDelivery, PaperRefusal
 from console.models.metering import Meter, Reading
 from console.models.organisation import Office, Region, Service, Staff, Supplier
 from console.models.payments import Payment, PaymentAllocation
@@ -35,12 +36,14 @@ __all__ = [
     "ConsumptionNorm",
     "Customer",
     "CustomerIdentity",
+    "EmailDelivery",
     "IssuedDocument",
     "LedgerEntry",
     "Meter",
     "NumberSequence",
     "Office",
     "PaidService",
+    "PaperRefusal",
     "PassportRecord",
     "Payment",
     "PaymentAllocation",

@@ -39,6 +39,23 @@ class BillDelivery(enum.StrEnum):
     EMAIL = "email"
 
 
+class EmailStatus(enum.StrEnum):
+    """Where one e-mail of a document stands (email_deliveries.status)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"  # handed to the SMTP server; "sent" once it accepted
+    SENT = "sent"
+    FAILED = "failed"  # temporary: retried at next_attempt_at
+    BOUNCED = "bounced"  # the server refused the recipient for good
+
+
+class EmailKind(enum.StrEnum):
+    """Why a document was e-mailed: the monthly run (once per account and month) or a clerk."""
+
+    MONTHLY = "monthly"
+    MANUAL = "manual"
+
+
 class HolderRelation(enum.StrEnum):
     """Отношение к лицевому счёту (seed 004)."""
 
@@ -230,6 +247,11 @@ class AuditAction(enum.StrEnum):
     DOCUMENT_ISSUE = "document.issue"
     DOCUMENT_REPRINT = "document.reprint"
     DOCUMENT_BATCH_PRINT = "document.batch_print"
+    DOCUMENT_EMAIL_SENT = "document.email_sent"
+    DOCUMENT_EMAIL_FAILED = "document.email_failed"
+    DOCUMENT_EMAIL_BOUNCED = "document.email_bounced"
+    DOCUMENT_EMAIL_RUN = "document.email_run"
+    ACCOUNT_PAPER_REFUSAL = "account.paper_refusal"
     DEMO_DATA_GENERATE = "demo_data.generate"
 
     @property

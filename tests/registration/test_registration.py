@@ -93,7 +93,7 @@ def test_register_binds_with_bill_total_and_sets_delivery(
     assert stored.birth_date == dt.date(1985, 4, 3)
     assert actions(db) == [
         "customer.create", "customer.set_identity", "account_holder.bind",
-        "account.bill_delivery",
+        "account.bill_delivery", "account.paper_refusal",
     ]  # fmt: skip
     people = binding.account_people(db, account.account_id)
     assert [p.full_name for p in people] == ["Иванов Пётр Сергеевич", "Смирнова Анна Викторовна"]

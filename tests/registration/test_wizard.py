@@ -188,8 +188,10 @@ def test_walk_through_the_whole_wizard(
     printing = wizard.print_page
     qtbot.waitUntil(lambda: printing.pdf is not None, timeout=20000)
     assert printing.pdf is not None and printing.pdf.startswith(b"%PDF")
-    qtbot.waitUntil(lambda: printing.document.pageCount() == 2, timeout=10000)
+    # The form, the consent, and the paper-refusal application (delivery by e-mail).
+    qtbot.waitUntil(lambda: printing.document.pageCount() == 3, timeout=10000)
     assert "Смирнова Анна Викторовна зарегистрирован(а)" in printing.summary.text()
+    assert "заявление об отказе от бумажного" in printing.summary.text()
     assert not wizard.button(QWizard.WizardButton.BackButton).isEnabled()
     qtbot.wait(1500)  # QPdfView renders its pages on a thread of its own; let it draw for the shot
     shot(wizard, "wizard-5-print")
@@ -213,6 +215,7 @@ def test_walk_through_the_whole_wizard(
             "customer.search_passport", "customer.search_passport",
             "account_holder.proof_failed", "account_holder.proof_passed", "customer.create",
             "customer.set_identity", "account_holder.bind", "account.bill_delivery",
+            "account.paper_refusal",
             "customer.print_identity",
         ]  # fmt: skip
     assert stored_identity(db, customer.id).number == "654321"

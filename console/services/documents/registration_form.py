@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ from console.models.enums import BillDelivery
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import date, snils_text
-from console.services.documents import fonts
+from console.services.documents import fonts, paper_refusal
 from console.services.privacy import identity
 from console.services.registration.forms import Person
 from console.services.staff.actor import Actor
@@ -277,8 +278,11 @@ def _consent_page(data: RegistrationFormData, s: dict[str, ParagraphStyle]) -> l
     return story
 
 
-def render(data: RegistrationFormData) -> bytes:
-    """Two A4 pages: the registration form and the consent, both for the customer's signature."""
+def render(
+    data: RegistrationFormData, refusals: Sequence[paper_refusal.PaperRefusalData] = ()
+) -> bytes:
+    """Two A4 pages: the registration form and the consent, both for the customer's signature;
+    then a page per paper-refusal application (accounts switched to e-mail)."""
     s = _styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -292,5 +296,7 @@ def render(data: RegistrationFormData) -> bytes:
         author=data.operator,
     )
     story = _registration_page(data, s) + [PageBreak()] + _consent_page(data, s)
+    for refusal in refusals:
+        story += [PageBreak(), *paper_refusal.story(refusal)]
     doc.build(story)
     return buffer.getvalue()

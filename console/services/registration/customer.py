@@ -35,6 +35,7 @@ from console.services.registration.forms import (
     RegistrationResult,
     summarize,
 )
+from console.services.registration.refusal import record_paper_refusal
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 
@@ -263,11 +264,15 @@ def _register(session: Session, actor: Actor, request: RegistrationRequest) -> R
     else:
         customer = _continue_existing(session, actor, request, now)
         created = False
-    bound, kept = [], []
+    bound, kept, refusals = [], [], []
     for binding in request.bindings:
         account = bind_in_session(session, actor, customer, binding)
         if may_manage_account(session, account.id, customer.id):
-            _set_delivery(session, actor, account, request.bill_delivery, person.email)
+            refusal = _set_delivery(
+                session, actor, account, request.bill_delivery, person.email, customer.id
+            )
+            if refusal is not None:
+                refusals.append(refusal)
         else:
             kept.append(account.number)
         bound.append(account.number)
@@ -277,6 +282,7 @@ def _register(session: Session, actor: Actor, request: RegistrationRequest) -> R
         created=created,
         bound=tuple(bound),
         delivery_kept=tuple(kept),
+        paper_refusals=tuple(refusals),
     )
 
 
@@ -423,12 +429,19 @@ def may_manage_account(session: Session, account_id: int, customer_id: int) -> b
 
 
 def _set_delivery(
-    session: Session, actor: Actor, account: Account, delivery: str, email: str | None
-) -> None:
+    session: Session,
+    actor: Actor,
+    account: Account,
+    delivery: str,
+    email: str | None,
+    customer_id: int,
+) -> int | None:
+    """Apply the delivery; a switch to e-mail (or to another address) makes the customer's
+    paper-refusal application, whose id is returned for printing."""
     target = BillDelivery(delivery)
     target_email = email if target is BillDelivery.EMAIL else None
     if account.bill_delivery is target and account.delivery_email == target_email:
-        return
+        return None
     before = audit.snapshot(account, "bill_delivery", "delivery_email")
     account.bill_delivery = target
     account.delivery_email = target_email
@@ -442,3 +455,7 @@ def _set_delivery(
         before=before,
         after=audit.snapshot(account, "bill_delivery", "delivery_email"),
     )
+    if target is not BillDelivery.EMAIL:
+        return None
+    session.flush()  # the database checks the application against the switched account
+    return record_paper_refusal(session, actor, account, customer_id).id

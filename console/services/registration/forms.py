@@ -149,6 +149,8 @@ class RegistrationResult:
     #: Bound accounts whose bill delivery was left as it was: the customer is neither the
     #: owner nor the account's holder, so the choice on the form is not theirs to make.
     delivery_kept: tuple[str, ...] = ()
+    #: Paper-refusal applications made for the accounts switched to e-mail (ids, to print).
+    paper_refusals: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

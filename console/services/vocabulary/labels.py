@@ -25,6 +25,8 @@ from console.models.enums import (
     BindingProof,
     ConsumptionCategory,
     DocumentKind,
+    EmailKind,
+    EmailStatus,
     HolderRelation,
     LedgerKind,
     MeterKind,
@@ -65,6 +67,17 @@ CONSUMPTION_CATEGORY: dict[ConsumptionCategory, str] = {
 ACCOUNT_STATUS: dict[AccountStatus, str] = {
     AccountStatus.ACTIVE: "Открыт",
     AccountStatus.CLOSED: "Закрыт",
+}
+EMAIL_STATUS: dict[EmailStatus, str] = {
+    EmailStatus.QUEUED: "В очереди",
+    EmailStatus.SENDING: "Отправляется",
+    EmailStatus.SENT: "Отправлено",
+    EmailStatus.FAILED: "Ошибка, будет повтор",
+    EmailStatus.BOUNCED: "Адрес не принят",
+}
+EMAIL_KIND: dict[EmailKind, str] = {
+    EmailKind.MONTHLY: "Ежемесячная рассылка",
+    EmailKind.MANUAL: "Отправлено сотрудником",
 }
 BILL_DELIVERY: dict[BillDelivery, str] = {
     BillDelivery.PAPER: "На бумаге",
@@ -234,6 +247,11 @@ AUDIT_ACTION: dict[AuditAction, str] = {
     AuditAction.DOCUMENT_ISSUE: "Выдан документ",
     AuditAction.DOCUMENT_REPRINT: "Повторно выдан документ",
     AuditAction.DOCUMENT_BATCH_PRINT: "Пакетная печать платёжных документов",
+    AuditAction.DOCUMENT_EMAIL_SENT: "Платёжный документ отправлен по e-mail",
+    AuditAction.DOCUMENT_EMAIL_FAILED: "Ошибка отправки платёжного документа по e-mail",
+    AuditAction.DOCUMENT_EMAIL_BOUNCED: "Почтовый сервер не принял адрес получателя",
+    AuditAction.DOCUMENT_EMAIL_RUN: "Рассылка платёжных документов по e-mail",
+    AuditAction.ACCOUNT_PAPER_REFUSAL: "Заявление об отказе от бумажного платёжного документа",
     AuditAction.DEMO_DATA_GENERATE: "Созданы демонстрационные данные",
 }
 
@@ -262,6 +280,8 @@ TABLES: dict[type[Enum], Mapping[Any, str]] = {
     AppealKind: APPEAL_KIND,
     AppealStatus: APPEAL_STATUS,
     DocumentKind: DOCUMENT_KIND,
+    EmailStatus: EMAIL_STATUS,
+    EmailKind: EMAIL_KIND,
     AuditAction: AUDIT_ACTION,
 }
 
@@ -339,9 +359,11 @@ AUDIT_ENTITY: dict[str, str] = {
     "customer": "Клиент",
     "database": "База данных",
     "document": "Документ",
+    "email_delivery": "Отправка документа по e-mail",
     "issued_document": "Выданный документ",
     "meter": "Счётчик",
     "paid_service": "Платная услуга",
+    "paper_refusal": "Заявление об отказе от бумажного документа",
     "payment": "Платёж",
     "payment_document": "Платёжные документы",
     "payment_registry": "Реестр платежей",
@@ -469,6 +491,12 @@ AUDIT_DETAIL: dict[str, str] = {
     "filter": "Отбор",
     "seed": "Начальное число",
     "today": "Текущая дата",
+    "address": "Адрес e-mail",
+    "smtp_code": "Код ответа почтового сервера",
+    "sent": "Отправлено",
+    "failed": "С ошибкой",
+    "bounced": "Адрес не принят",
+    "skipped": "Пропущено",
 }
 
 #: Detail values that are codes of an enum, by (the domain of the action, the key).
@@ -488,6 +516,7 @@ _DETAIL_CODES: dict[tuple[str, str], type[Enum]] = {
     ("appeal", "channel"): AppealChannel,
     ("appeal", "status"): AppealStatus,
     ("document", "kind"): DocumentKind,
+    ("document", "status"): EmailStatus,
 }
 _PAYMENT_SOURCE_KEYS = {("payment", "source"), ("payments", "source")}
 #: Detail values that are free codes of one place in the code, by (domain, key).

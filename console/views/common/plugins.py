@@ -57,6 +57,7 @@ CARD_PLUGINS: list[str] = [
     "refunds.plugin",
     "registration.plugin",
     "documents.plugin",
+    "mail.plugin",
     "staff.audit_view",
     "readings.plugin",
 ]
@@ -73,6 +74,7 @@ WINDOW_PLUGINS: list[str] = [
     "refunds.plugin",
     "registration.plugin",
     "documents.plugin",
+    "mail.plugin",
     "staff.audit_view",
     "billing.close_period",
 ]

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from console.services.documents import registration_form
-from console.services.registration.forms import HolderRelation
+from console.services.documents import paper_refusal, registration_form
+from console.services.registration.forms import HolderRelation, Person
 from console.services.vocabulary.labels import label_of
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
@@ -104,23 +104,42 @@ class PrintPage(QWizardPage):
                 "Способ доставки квитанций по счетам {0} не изменён: его меняет собственник "
                 "или владелец счёта."
             ).format(", ".join(result.delivery_kept))
+        if result.paper_refusals:
+            text += " " + (
+                "Доставка по e-mail: клиент подписывает заявление об отказе от бумажного "
+                "платёжного документа ({0})."
+            ).format(
+                "последняя страница"
+                if len(result.paper_refusals) == 1
+                else f"последние страницы: {len(result.paper_refusals)}"
+            )
         self.summary.setText(text)
         data = self.form_data()
         db, actor, customer_id = self.ctx.db, self.ctx.actor, result.customer.id
-        # The printed passport is the stored one, read through the audited function.
+        refusal_ids = result.paper_refusals
+
+        def stored() -> tuple[Person, list[paper_refusal.PaperRefusalData]]:
+            # The printed passport is the stored one, read through the audited function.
+            person = registration_form.form_person(db, actor, customer_id, data.person)
+            return person, paper_refusal.gather(db, refusal_ids)
+
         run_op(
             self.ctx,
             self,
-            lambda: registration_form.form_person(db, actor, customer_id, data.person),
-            lambda person: self._render(dataclasses.replace(data, person=person)),
+            stored,
+            lambda found: self._render(dataclasses.replace(data, person=found[0]), found[1]),
             lambda err: show_error(self.error, message_for(err)),
         )
 
-    def _render(self, data: registration_form.RegistrationFormData) -> None:
+    def _render(
+        self,
+        data: registration_form.RegistrationFormData,
+        refusals: list[paper_refusal.PaperRefusalData],
+    ) -> None:
         run_op(
             self.ctx,
             self,
-            lambda: registration_form.render(data),
+            lambda: registration_form.render(data, refusals),
             self._rendered,
             lambda err: show_error(self.error, message_for(err)),
             render=True,
