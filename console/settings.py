@@ -118,6 +118,7 @@ class Settings:
     # more than payment_office_ceiling in cash, asks for confirmation with the sum in words;
     # above payment_hard_ceiling a supervisor must approve.
     payment_confirm_factor: Decimal = Decimal("10")
+    payment_confirm_floor: Decimal = Decimal("1000.00")  # the "amount due" is at least this
     payment_office_ceiling: Decimal = Decimal("100000.00")
     payment_hard_ceiling: Decimal = Decimal("1000000.00")
     # Sign in as this login without a password: tests and demos on the embedded database only.
@@ -136,7 +137,12 @@ FISCAL_PAYMENT_SCHEMES = ("full", "debt")
 def _coerce(name: str, raw: Any) -> Any:
     if name == "db_read_urls":
         return read_urls(raw)
-    if name in ("payment_confirm_factor", "payment_office_ceiling", "payment_hard_ceiling"):
+    if name in (
+        "payment_confirm_factor",
+        "payment_confirm_floor",
+        "payment_office_ceiling",
+        "payment_hard_ceiling",
+    ):
         return Decimal(str(raw))
     if name == "fiscal_vat":
         if not isinstance(raw, dict):
@@ -178,7 +184,9 @@ def load_settings(database_url: str | None = None, **overrides: Any) -> Settings
         settings = replace(settings, database_url=embedded_database_url())
     settings = replace(settings, **overrides) if overrides else settings
     if settings.fiscal_payment_scheme not in FISCAL_PAYMENT_SCHEMES:
-        raise ValueError(f"fiscal_payment_scheme must be one of {', '.join(FISCAL_PAYMENT_SCHEMES)}")
+        raise ValueError(
+            f"fiscal_payment_scheme must be one of {', '.join(FISCAL_PAYMENT_SCHEMES)}"
+        )
     if settings.db_pooler not in POOLER_MODES:
         raise ValueError(f"db_pooler must be one of {', '.join(POOLER_MODES)}")
     return replace(settings, db_read_urls=read_urls(settings.db_read_urls))

@@ -13,6 +13,7 @@ from console.models.customers import (
     PassportRecord,
 )
 from console.models.documents import IssuedDocument
+from console.models.fiscal import FiscalCheque
 from console.models.metering import Meter, Reading
 from console.models.organisation import Office, Region, Service, Staff, Supplier
 from console.models.payments import Payment, PaymentAllocation
@@ -34,6 +35,7 @@ __all__ = [
     "ConsoleSecret",
     "ConsumptionNorm",
     "Customer",
+    "FiscalCheque",
     "CustomerIdentity",
     "IssuedDocument",
     "LedgerEntry",

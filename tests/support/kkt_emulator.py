@@ -170,8 +170,8 @@ class Kkt:
             shift = "expired" if self._expired() else ("opened" if self.shift_open else "closed")
             status = {"shift": shift, "currentShiftNumber": self.shift, "fnNumber": FN_NUMBER,
                       "paperPresent": self.fault != "paper_out"}  # fmt: skip
-            return {"status": "ready", "errorCode": 0, "result": {"deviceStatus": status,
-                                                                  "shiftStatus": status}}  # fmt: skip
+            result = {"deviceStatus": status, "shiftStatus": status}
+            return {"status": "ready", "errorCode": 0, "result": result}
         return {"status": "error", "errorCode": 9, "errorDescription": "Неизвестное задание"}
 
     def _spend_fault(self) -> None:

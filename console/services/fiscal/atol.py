@@ -198,13 +198,9 @@ def _totals(result: dict[str, Any]) -> ShiftTotals:
         shift_number=int(totals.get("shiftNumber", 0)),
         opened_at=_datetime(opened) if opened else None,
         sell_cash=Decimal(str(sell.get("cash", 0))).quantize(Decimal("0.01")),
-        sell_electronically=Decimal(str(sell.get("electronically", 0))).quantize(
-            Decimal("0.01")
-        ),
+        sell_electronically=Decimal(str(sell.get("electronically", 0))).quantize(Decimal("0.01")),
         return_cash=Decimal(str(ret.get("cash", 0))).quantize(Decimal("0.01")),
-        return_electronically=Decimal(str(ret.get("electronically", 0))).quantize(
-            Decimal("0.01")
-        ),
+        return_electronically=Decimal(str(ret.get("electronically", 0))).quantize(Decimal("0.01")),
         sell_count=int(totals.get("receipts", {}).get("sell", {}).get("count", 0)),
         return_count=int(totals.get("receipts", {}).get("sellReturn", {}).get("count", 0)),
         fiscal=fiscal_attributes(result) if result.get("fiscalParams") else None,
@@ -247,7 +243,7 @@ class AtolWebServer:
         except urllib.error.HTTPError as err:
             raw = err.read()
             status = err.code
-        except (TimeoutError, socket.timeout) as err:
+        except TimeoutError as err:
             raise KktError(
                 KktFault.TIMEOUT, MESSAGES[KktFault.TIMEOUT], outcome_unknown=method == "POST"
             ) from err
@@ -313,7 +309,9 @@ class AtolWebServer:
         info = result.get("deviceStatus") or {}
         state = str(info.get("shift", "closed"))
         return DeviceStatus(
-            shift=ShiftState(state) if state in ShiftState._value2member_map_ else ShiftState.CLOSED,
+            shift=ShiftState(state)
+            if state in ShiftState._value2member_map_
+            else ShiftState.CLOSED,
             shift_number=int(info.get("currentShiftNumber", 0)),
             paper_present=bool(info.get("paperPresent", True)),
             fn_number=str(info.get("fnNumber", "")),

@@ -25,6 +25,7 @@ from console.models.enums import (
     BindingProof,
     ConsumptionCategory,
     DocumentKind,
+    FiscalChequeStatus,
     HolderRelation,
     LedgerKind,
     MeterKind,
@@ -134,6 +135,11 @@ PAYMENT_METHOD: dict[PaymentMethod, str] = {
     PaymentMethod.CARD: "Банковская карта",
     PaymentMethod.BANK: "Через банк",
 }
+FISCAL_CHEQUE_STATUS: dict[FiscalChequeStatus, str] = {
+    FiscalChequeStatus.PENDING: "Ожидает регистрации в ККТ",
+    FiscalChequeStatus.REGISTERED: "Зарегистрирован в ККТ",
+    FiscalChequeStatus.FAILED: "ККТ отказала: нужна проверка",
+}
 REFUND_REASON: dict[RefundReason, str] = {
     RefundReason.OVERPAYMENT: "Переплата",
     RefundReason.WRONG_PAYMENT: "Ошибочный платёж",
@@ -210,6 +216,9 @@ AUDIT_ACTION: dict[AuditAction, str] = {
     AuditAction.METER_REPLACE: "Заменён счётчик",
     AuditAction.BILLING_CLOSE_PERIOD: "Закрыт расчётный период",
     AuditAction.PAYMENT_CREATE: "Принят платёж",
+    AuditAction.PAYMENT_LARGE_CONFIRMED: "Подтверждён крупный платёж",
+    AuditAction.FISCAL_CHEQUE_REGISTERED: "Кассовый чек зарегистрирован в ККТ",
+    AuditAction.FISCAL_CHEQUE_ERROR: "Ошибка ККТ при регистрации чека",
     AuditAction.PAYMENT_REVERSE: "Сторно платежа",
     AuditAction.PAYMENTS_IMPORT: "Загружен реестр платежей",
     AuditAction.REFUND_REGISTER: "Зарегистрировано заявление на возврат",
@@ -255,6 +264,7 @@ TABLES: dict[type[Enum], Mapping[Any, str]] = {
     PeriodStatus: PERIOD_STATUS,
     LedgerKind: LEDGER_KIND,
     PaymentMethod: PAYMENT_METHOD,
+    FiscalChequeStatus: FISCAL_CHEQUE_STATUS,
     RefundReason: REFUND_REASON,
     RefundPayout: REFUND_PAYOUT,
     RefundStatus: REFUND_STATUS,
@@ -339,6 +349,7 @@ AUDIT_ENTITY: dict[str, str] = {
     "customer": "Клиент",
     "database": "База данных",
     "document": "Документ",
+    "fiscal_cheque": "Кассовый чек",
     "issued_document": "Выданный документ",
     "meter": "Счётчик",
     "paid_service": "Платная услуга",
@@ -387,6 +398,7 @@ AUDIT_DETAIL: dict[str, str] = {
     "bill_total": "Сумма квитанции",
     "meter_serial": "Заводской номер счётчика",
     "document": "Документ",
+    "fiscal_cheque": "Кассовый чек",
     "unbound": "Отвязан",
     # readings and meters
     "meter": "Счётчик",
