@@ -99,6 +99,15 @@ END"""
 
 
 def upgrade() -> None:
+    # Running it again (a database re-stamped to an earlier revision) is harmless.
+    if not sa.inspect(op.get_bind()).has_table("fiscal_cheques"):
+        _create()
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    _guard()
+
+
+def _create() -> None:
     op.create_table(
         "fiscal_cheques",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -170,14 +179,16 @@ def upgrade() -> None:
             postgresql_where=sa.text(f"{column} IS NOT NULL"),
             sqlite_where=sa.text(f"{column} IS NOT NULL"),
         )  # fmt: skip
-    if op.get_bind().dialect.name != "postgresql":
-        return
+
+
+def _guard() -> None:
     op.execute("SET LOCAL lock_timeout = '5s'")
     op.execute(
         "CREATE OR REPLACE FUNCTION public.console_guard_fiscal_cheque() RETURNS trigger "
         f"LANGUAGE plpgsql SECURITY DEFINER {SAFE} AS $$ {GUARD} $$"
     )
     op.execute("REVOKE ALL ON FUNCTION public.console_guard_fiscal_cheque() FROM PUBLIC")
+    op.execute("DROP TRIGGER IF EXISTS fiscal_cheques_guard ON fiscal_cheques")
     op.execute(
         "CREATE TRIGGER fiscal_cheques_guard BEFORE INSERT OR UPDATE OR DELETE ON fiscal_cheques "
         "FOR EACH ROW EXECUTE FUNCTION public.console_guard_fiscal_cheque()"
