@@ -51,6 +51,7 @@ __all__ = [
     "PaymentForm",
     "PaymentMethod",
     "PaymentResult",
+    "TakenPayment",
     "account_dues",
     "account_payments",
     "day_closing",
@@ -58,6 +59,7 @@ __all__ = [
     "reverse_payment",
     "split",
     "take_payment",
+    "take_payment_with_cheque",
 ]
 
 
@@ -463,6 +465,30 @@ def register_cheque(
     if result.cheque_id is None:
         return None
     return journal.send(db, kkt, actor, result.cheque_id)
+
+
+@dataclass(frozen=True)
+class TakenPayment:
+    """A payment and what became of its cheque (None: no ККТ at this workstation)."""
+
+    payment: PaymentResult
+    cheque: journal.ChequeState | None
+
+
+def take_payment_with_cheque(
+    db: Database,
+    kkt: CashRegister,
+    actor: Actor,
+    form: PaymentForm,
+    idempotency_key: str,
+    settings: Settings,
+) -> TakenPayment:
+    """«Принять оплату»: the payment (with its cheque pending) committed, then the cheque sent.
+
+    A device error never undoes the payment: the cheque stays pending, its Russian message is
+    in ``cheque.error`` and the desk retries it in the background."""
+    result = take_payment(db, actor, form, idempotency_key, settings=settings)
+    return TakenPayment(result, register_cheque(db, kkt, actor, result))
 
 
 def reverse_payment(db: Database, actor: Actor, payment_id: int, reason: str) -> PaymentResult:

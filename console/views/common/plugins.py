@@ -75,6 +75,7 @@ WINDOW_PLUGINS: list[str] = [
     "documents.plugin",
     "staff.audit_view",
     "billing.close_period",
+    "payments.cheque_status",
 ]
 
 
