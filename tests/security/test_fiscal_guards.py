@@ -159,3 +159,64 @@ def test_the_services_work_under_a_clerks_own_login(h: Hostile, tmp_path: Any) -
     finally:
         emulator.kill()
         db.dispose()
+
+
+def test_a_payment_above_the_hard_ceiling_needs_a_supervisors_token(h: Hostile) -> None:
+    insert = (
+        "INSERT INTO payments (account_id, amount, paid_at, method, cash_received)"
+        " VALUES (%s, %s, now(), 'card', NULL) RETURNING id"
+    )
+    clerk = h.psql("clerk.a")
+    clerk.execute(insert, (h.account.account_id, "1000000.00")).fetchone()  # at the ceiling
+    with pytest.raises(psycopg.Error, match="подтверждением руководителя"):
+        clerk.execute(insert, (h.account.account_id, "1000000.01"))
+    with pytest.raises(psycopg.Error):  # a made-up token is no proof
+        with clerk.transaction():
+            clerk.execute("SELECT set_config('console.approval', gen_random_uuid()::text, true)")
+            clerk.execute(insert, (h.account.account_id, "99999999"))
+    boss = h.psql("boss.a")
+    token = boss.execute("SELECT console_issue_approval('reading.supervisor_approval')").fetchone()[
+        0
+    ]  # type: ignore[index]
+    with clerk.transaction():
+        clerk.execute("SELECT set_config('console.approval', %s, true)", (str(token),))
+        clerk.execute(insert, (h.account.account_id, "99999999"))
+    with pytest.raises(psycopg.Error):  # used once only
+        with clerk.transaction():
+            clerk.execute("SELECT set_config('console.approval', %s, true)", (str(token),))
+            clerk.execute(insert, (h.account.account_id, "99999999"))
+    boss.execute(insert, (h.account.account_id, "5000000"))  # a supervisor's own desk
+
+
+def test_the_service_passes_the_supervisors_token_for_a_huge_payment(h: Hostile) -> None:
+    from decimal import Decimal
+
+    from sqlalchemy.engine import make_url
+
+    from console.models.enums import PaymentMethod
+    from console.services.core.database import Database, create_db_engine
+    from console.services.payments import counter
+    from console.services.staff.approvals import verify_supervisor
+    from console.services.staff.members import resolve_actor
+    from tests.security.conftest import PASSWORD
+
+    url = make_url(h.server.url(h.name)).set(username="clerk.a", password=PASSWORD)
+    db = Database(create_db_engine(url))
+    try:
+        actor = resolve_actor(db, "clerk.a", "TMN-1", "desk-1")
+        dues = counter.account_dues(db, h.account.account_id)
+        total = Decimal("2000000.00")
+        form = counter.PaymentForm(
+            h.account.account_id, total, counter.split(total, dues.dues()), PaymentMethod.CARD,
+            confirmed=True, large_confirmed=True,
+        )  # fmt: skip
+        with pytest.raises(counter.LargePaymentError):
+            counter.take_payment(db, actor, form, "huge")
+        approval = verify_supervisor(db, "boss.a", PASSWORD)
+        assert approval.token
+        from dataclasses import replace
+
+        paid = counter.take_payment(db, actor, replace(form, approval=approval), "huge")
+        assert paid.amount == total
+    finally:
+        db.dispose()

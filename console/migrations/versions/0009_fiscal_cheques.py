@@ -16,6 +16,12 @@ transaction. PostgreSQL guards (a clerk can open psql with their login):
   contact (tag 1008) may only be cleared; a clerk updates only rows of their own office (a
   supervisor any);
 - a registered row never changes again, and no row is ever deleted (not even by the owner).
+
+And the hard ceiling of a counter payment (issue 17, plausibility): a payment above
+``console_limits.payment_hard_ceiling`` (1 000 000,00 ₽ unless an owner changes it; the
+workstation setting ``payment_hard_ceiling`` should not be higher) is accepted from a clerk's
+login only with a supervisor's one-time approval token (``console.approval``, issued by the
+supervisor's own login through ``console_issue_approval`` as for very high readings, 0005).
 """
 
 from __future__ import annotations
@@ -181,8 +187,48 @@ def _create() -> None:
         )  # fmt: skip
 
 
+CEILING = f"""
+DECLARE ceiling numeric; given uuid;
+BEGIN
+    IF public.console_trusted() OR NEW.reversal_of_id IS NOT NULL
+       OR public.console_is('supervisor') THEN
+        RETURN NEW;
+    END IF;
+    SELECT l.value INTO ceiling FROM public.console_limits l
+     WHERE l.name = 'payment_hard_ceiling';
+    IF ceiling IS NULL OR NEW.amount <= ceiling THEN RETURN NEW; END IF;
+    given := NULLIF(pg_catalog.current_setting('console.approval', true), '')::uuid;
+    UPDATE public.console_approvals a SET used_at = pg_catalog.now()
+     WHERE a.token = given AND a.created_at > pg_catalog.now() - interval '15 minutes'
+       AND (a.used_at IS NULL OR a.used_at = pg_catalog.now());
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Платёж больше % ₽ принимается только с подтверждением руководителя '
+            'офиса (его логин и пароль)', ceiling {DENIED};
+    END IF;
+    RETURN NEW;
+END"""
+
+
 def _guard() -> None:
     op.execute("SET LOCAL lock_timeout = '5s'")
+    op.execute(
+        "CREATE TABLE IF NOT EXISTS console_limits (name varchar(40) PRIMARY KEY,"
+        " value numeric(14, 2) NOT NULL)"
+    )
+    op.execute(
+        "INSERT INTO console_limits (name, value) VALUES ('payment_hard_ceiling', 1000000.00)"
+        " ON CONFLICT (name) DO NOTHING"
+    )
+    op.execute(
+        "CREATE OR REPLACE FUNCTION public.console_guard_payment_ceiling() RETURNS trigger "
+        f"LANGUAGE plpgsql SECURITY DEFINER {SAFE} AS $$ {CEILING} $$"
+    )
+    op.execute("REVOKE ALL ON FUNCTION public.console_guard_payment_ceiling() FROM PUBLIC")
+    op.execute("DROP TRIGGER IF EXISTS payments_ceiling ON payments")
+    op.execute(
+        "CREATE TRIGGER payments_ceiling BEFORE INSERT ON payments "
+        "FOR EACH ROW EXECUTE FUNCTION public.console_guard_payment_ceiling()"
+    )
     op.execute(
         "CREATE OR REPLACE FUNCTION public.console_guard_fiscal_cheque() RETURNS trigger "
         f"LANGUAGE plpgsql SECURITY DEFINER {SAFE} AS $$ {GUARD} $$"
@@ -202,6 +248,7 @@ def _guard() -> None:
             SELECT k.rolname::text INTO g FROM public.console_groups k WHERE k.kind = 'clerk';
             IF g IS NOT NULL THEN
                 EXECUTE format('GRANT SELECT, INSERT ON fiscal_cheques TO %I', g);
+                EXECUTE format('GRANT SELECT ON console_limits TO %I', g);
                 EXECUTE format('GRANT UPDATE ({columns}) ON fiscal_cheques TO %I', g);
                 EXECUTE format('GRANT USAGE ON SEQUENCE fiscal_cheques_id_seq TO %I', g);
             END IF;
@@ -212,6 +259,9 @@ def _guard() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS payments_ceiling ON payments")
+        op.execute("DROP FUNCTION IF EXISTS public.console_guard_payment_ceiling()")
+        op.execute("DROP TABLE IF EXISTS console_limits")
         op.execute("DROP TRIGGER IF EXISTS fiscal_cheques_guard ON fiscal_cheques")
         op.execute("DROP FUNCTION IF EXISTS public.console_guard_fiscal_cheque()")
     op.drop_table("fiscal_cheques")

@@ -20,9 +20,10 @@ from console.models import (
     PaymentAllocation,
     Premise,
     Service,
+    Staff,
     Supplier,
 )
-from console.models.enums import AuditAction, LedgerKind, PaymentMethod
+from console.models.enums import AuditAction, LedgerKind, PaymentMethod, StaffRole
 from console.services.account.holders import holder_of
 from console.services.billing.periods import open_month
 from console.services.core.address_format import person_name, premise_address
@@ -290,6 +291,14 @@ def _check_large(
             approval = SupervisorApproval.of(actor)
         if approval is None:
             raise LargePaymentError(check.message, needs_supervisor=True)
+        approver = session.get(Staff, approval.staff_id)
+        if approver is None or not approver.is_active or approver.role not in (
+            StaffRole.SUPERVISOR, StaffRole.ADMIN,
+        ):  # fmt: skip
+            raise LargePaymentError(
+                "Подтвердить крупный платёж может только руководитель офиса.",
+                needs_supervisor=True,
+            )
         if approval.token and session.get_bind().dialect.name == "postgresql":
             session.execute(
                 text("SELECT set_config('console.approval', :token, true)"),

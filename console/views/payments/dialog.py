@@ -156,6 +156,7 @@ class PaymentDialog(QDialog):
         self.cash_error = ErrorLabel(page)
         self.contact_edit = QLineEdit(page)
         self.contact_edit.setObjectName("contactEdit")
+        self.contact_edit.setMinimumWidth(280)
         self.contact_edit.setMaximumWidth(320)
         self.contact_edit.setPlaceholderText("необязательно: e-mail или +7…")
         self.contact_edit.setToolTip(
