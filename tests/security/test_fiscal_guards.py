@@ -170,10 +170,9 @@ def test_a_payment_above_the_hard_ceiling_needs_a_supervisors_token(h: Hostile) 
     clerk.execute(insert, (h.account.account_id, "1000000.00")).fetchone()  # at the ceiling
     with pytest.raises(psycopg.Error, match="подтверждением руководителя"):
         clerk.execute(insert, (h.account.account_id, "1000000.01"))
-    with pytest.raises(psycopg.Error):  # a made-up token is no proof
-        with clerk.transaction():
-            clerk.execute("SELECT set_config('console.approval', gen_random_uuid()::text, true)")
-            clerk.execute(insert, (h.account.account_id, "99999999"))
+    with pytest.raises(psycopg.Error), clerk.transaction():  # a made-up token is no proof
+        clerk.execute("SELECT set_config('console.approval', gen_random_uuid()::text, true)")
+        clerk.execute(insert, (h.account.account_id, "99999999"))
     boss = h.psql("boss.a")
     token = boss.execute("SELECT console_issue_approval('reading.supervisor_approval')").fetchone()[
         0
@@ -181,10 +180,9 @@ def test_a_payment_above_the_hard_ceiling_needs_a_supervisors_token(h: Hostile) 
     with clerk.transaction():
         clerk.execute("SELECT set_config('console.approval', %s, true)", (str(token),))
         clerk.execute(insert, (h.account.account_id, "99999999"))
-    with pytest.raises(psycopg.Error):  # used once only
-        with clerk.transaction():
-            clerk.execute("SELECT set_config('console.approval', %s, true)", (str(token),))
-            clerk.execute(insert, (h.account.account_id, "99999999"))
+    with pytest.raises(psycopg.Error), clerk.transaction():  # used once only
+        clerk.execute("SELECT set_config('console.approval', %s, true)", (str(token),))
+        clerk.execute(insert, (h.account.account_id, "99999999"))
     boss.execute(insert, (h.account.account_id, "5000000"))  # a supervisor's own desk
 
 
