@@ -284,3 +284,36 @@ def test_200_payments_with_random_faults(db: Database, kkt_emulator: KktEmulator
         )
     assert (errors or 0) >= 10  # the faults did happen
     assert sum(1 for r in _cheques(db) if r.attempt > 1) >= 3  # and refused uuids moved on
+
+
+def test_a_refund_cheque_through_the_journal(
+    sqlite_db: Database, kkt_emulator: KktEmulator
+) -> None:
+    """What the cash desk's refunds use: a «возврат прихода» row pending with the refund, sent
+    once; the ККТ's shift totals count it as a return."""
+    from console.models import RefundApplication
+    from console.services.fiscal.device import Cashier, Cheque, ChequeKind, ChequeLine, Tender
+    from tests.support.factories import make_decided_refund
+
+    clerk = make_staff(sqlite_db, "kassa1", StaffRole.CLERK)
+    boss = make_staff(sqlite_db, "boss1", StaffRole.SUPERVISOR)
+    acc = make_account(sqlite_db)
+    refund_id = make_decided_refund(
+        sqlite_db, acc.account_id, registered_by=clerk, reviewed_by=boss, status="approved",
+        amount=Decimal("100.00"),
+    )  # fmt: skip
+    kkt = cash_register(_settings(kkt_emulator))
+    cheque = Cheque(
+        key=f"refund-{refund_id}", kind=ChequeKind.SELL_RETURN,
+        lines=(ChequeLine("Электроснабжение", Decimal("100.00")),), tender=Tender.CASH,
+        cashier=Cashier(clerk.full_name),
+    )  # fmt: skip
+    with sqlite_db.transaction() as session:
+        assert session.get(RefundApplication, refund_id) is not None
+        journal.add_pending(session, clerk, cheque, refund_id=refund_id)
+    state = journal.register_refund_cheque(sqlite_db, kkt, clerk, refund_id)
+    assert state is not None and state.registered
+    assert journal.register_refund_cheque(sqlite_db, kkt, clerk, refund_id) == state
+    totals = kkt.x_report()
+    assert totals.return_cash == Decimal("100.00") and totals.return_count == 1
+    assert [p["type"] for p in kkt_emulator.journal()] == ["sellReturn"]

@@ -137,3 +137,31 @@ def test_a_huge_sum_is_confirmed_in_words(
         assert "руководителя офиса" in dialog.confirm_error.text()
         assert dialog.stack.currentIndex() == 0  # nothing recorded without the supervisor
         grab(dialog, "/tmp/kkt-payment-supervisor.png")
+
+
+def test_the_cards_payments_show_the_cheque(sqlite_db: Database, kkt_emulator: KktEmulator) -> None:
+    from console.services.fiscal.factory import cash_register
+    from console.services.payments import counter
+    from console.settings import Settings
+    from console.views.payments.history_model import PaymentHistoryModel
+
+    clerk = make_staff(sqlite_db, "kassa-h", StaffRole.CLERK)
+    acc = make_account(sqlite_db)
+    settings = Settings(kkt_url=kkt_emulator.url, kkt_timeout_s=3)
+    kkt = cash_register(settings)
+    for key, fault in (("h1", ""), ("h2", "paper_out")):
+        kkt_emulator.fault(fault, 1) if fault else None
+        dues = counter.account_dues(sqlite_db, acc.account_id)
+        form = counter.PaymentForm(
+            acc.account_id, Decimal("100"), counter.split(Decimal("100"), dues.dues()),
+            counter.PaymentMethod.CARD, confirmed=True,
+        )  # fmt: skip
+        counter.take_payment_with_cheque(sqlite_db, kkt, clerk, form, key, settings)
+    model = PaymentHistoryModel()
+    model.set_rows(counter.account_payments(sqlite_db, acc.account_id))
+    last = model.columnCount() - 1
+    assert model.headerData(last, Qt.Orientation.Horizontal) == "Чек ККТ"
+    assert [model.index(r, last).data() for r in range(2)] == [
+        "Ожидает регистрации в ККТ", "пробит",
+    ]  # fmt: skip
+    assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is not None

@@ -60,6 +60,7 @@ __all__ = [
     "cheque_of_refund",
     "content_of",
     "pending_count",
+    "register_refund_cheque",
     "retry_pending",
     "send",
 ]
@@ -349,6 +350,16 @@ def _next_attempt(db: Database, cheque_id: int, attempt: int) -> int:
         )
         current = session.scalar(select(FiscalCheque.attempt).where(FiscalCheque.id == cheque_id))
         return int(current or attempt + 1)
+
+
+def register_refund_cheque(
+    db: Database, kkt: CashRegister, actor: Actor, refund_id: int
+) -> ChequeState | None:
+    """Send a refund's «возврат прихода» cheque (written pending with :func:`add_pending`
+    ``(session, actor, Cheque(kind=ChequeKind.SELL_RETURN, …), refund_id=…)`` in the refund's
+    own transaction); None when the refund has no cheque row (no ККТ at that workstation)."""
+    state = cheque_of_refund(db, refund_id)
+    return None if state is None else send(db, kkt, actor, state.cheque_id)
 
 
 def retry_pending(
