@@ -36,6 +36,11 @@ class PaymentRow:
     cheque: FiscalChequeStatus | None = None
 
     @property
+    def cheque_waiting(self) -> bool:
+        """A cheque the ККТ has not registered yet."""
+        return self.cheque is not None and self.cheque is not FiscalChequeStatus.REGISTERED
+
+    @property
     def can_reverse(self) -> bool:
         return self.reversal_of_id is None and self.reversed_by_id is None
 

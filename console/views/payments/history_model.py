@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
-from console.models.enums import FiscalChequeStatus
 from console.services.core.formatting import date_time, money
 from console.services.payments.history import PaymentRow
 from console.services.vocabulary.labels import label, payment_source
@@ -18,7 +17,7 @@ WAITING = QColor("#b00020")  # a cheque the ККТ has not registered yet
 def _cheque(row: PaymentRow) -> str:
     if row.cheque is None:
         return ""
-    return "пробит" if row.cheque is FiscalChequeStatus.REGISTERED else label(row.cheque)
+    return label(row.cheque) if row.cheque_waiting else "пробит"
 
 
 def _note(row: PaymentRow) -> str:
@@ -52,6 +51,6 @@ class PaymentHistoryModel(RowsModel[PaymentRow]):
         return None
 
     def row_brush(self, row: PaymentRow) -> QColor | None:
-        if row.cheque is not None and row.cheque is not FiscalChequeStatus.REGISTERED:
+        if row.cheque_waiting:
             return WAITING
         return None if row.can_reverse else INACTIVE
