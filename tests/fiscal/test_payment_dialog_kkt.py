@@ -165,3 +165,44 @@ def test_the_cards_payments_show_the_cheque(sqlite_db: Database, kkt_emulator: K
         "Ожидает регистрации в ККТ", "пробит",
     ]  # fmt: skip
     assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_the_status_bar_counts_pending_cheques_at_start(
+    qtbot: QtBot, view_context: object, kkt_emulator: KktEmulator
+) -> None:
+    """A desk starts with a cheque left pending (the ККТ was off): the background retry at
+    start counts it, and registers it once the ККТ answers."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QLabel
+
+    from console.services.fiscal.factory import cash_register
+    from console.services.payments import counter
+    from console.settings import Settings
+    from console.views.main_window import MainWindow
+
+    ctx = view_context
+    ctx.settings = replace(ctx.settings, kkt_url=kkt_emulator.url, kkt_timeout_s=3.0)  # type: ignore[attr-defined]
+    db, actor = ctx.db, ctx.actor  # type: ignore[attr-defined]
+    acc = make_account(db)
+    dues = counter.account_dues(db, acc.account_id)
+    form = counter.PaymentForm(
+        acc.account_id, Decimal("100"), counter.split(Decimal("100"), dues.dues()),
+        counter.PaymentMethod.CARD, confirmed=True,
+    )  # fmt: skip
+    settings: Settings = ctx.settings  # type: ignore[attr-defined]
+    kkt_emulator.fault("fn_full")
+    counter.take_payment_with_cheque(db, cash_register(settings), actor, form, "left", settings)
+    window = MainWindow(ctx)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    label = window.findChild(QLabel, "chequeStatus")
+    assert label is not None
+    qtbot.waitUntil(lambda: label.text() == "Чеки ККТ: ожидают 1", timeout=15000)
+    assert "Фискальный накопитель" in label.toolTip()
+    grab(window, "/tmp/kkt-status-bar.png")
+    kkt_emulator.fault("")
+    window.cheque_monitor.check()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: label.text() == "Чеки ККТ: все пробиты", timeout=15000)
+    assert journal.pending_count(db) == 0

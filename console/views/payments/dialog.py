@@ -451,12 +451,12 @@ class PaymentDialog(QDialog):
         to do (the payment itself is already recorded)."""
         self.cheque = cheque
         if cheque is None:
-            self.cheque_label.setStyleSheet("color: #555;")
+            self.cheque_label.setStyleSheet("color: #555; font-size: 11pt;")
             self.cheque_label.setText("Касса (ККТ) не подключена: кассовый чек не пробивается.")
             self.retry_button.hide()
         elif cheque.registered and cheque.fiscal is not None:
             f = cheque.fiscal
-            self.cheque_label.setStyleSheet("color: #1b5e20;")
+            self.cheque_label.setStyleSheet("color: #1b5e20; font-size: 11pt;")
             self.cheque_label.setText(
                 "Кассовый чек пробит: ФД № {0}, ФПД {1}, смена {2}.".format(
                     f.fd_number, f.fiscal_sign, f.shift_number
@@ -464,7 +464,7 @@ class PaymentDialog(QDialog):
             )
             self.retry_button.hide()
         else:
-            self.cheque_label.setStyleSheet("color: #b00020; font-weight: bold;")
+            self.cheque_label.setStyleSheet("color: #b00020; font-weight: bold; font-size: 11pt;")
             self.cheque_label.setText(
                 "Чек не пробит. {0}".format(cheque.error or "Чек ожидает регистрации в ККТ.")
             )
