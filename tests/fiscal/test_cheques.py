@@ -317,3 +317,18 @@ def test_a_refund_cheque_through_the_journal(
     totals = kkt.x_report()
     assert totals.return_cash == Decimal("100.00") and totals.return_count == 1
     assert [p["type"] for p in kkt_emulator.journal()] == ["sellReturn"]
+
+
+def test_the_kkt_servers_login_comes_from_the_keyring() -> None:
+    import keyring
+
+    from console.services.fiscal.factory import KEYRING_SERVICE, keyring_user
+
+    url = "http://10.0.0.7:16732"
+    assert cash_register(Settings(kkt_url=url))._auth is None  # type: ignore[attr-defined]
+    keyring.set_password(KEYRING_SERVICE, keyring_user(url + "/"), "kassa:секрет")
+    try:
+        kkt = cash_register(Settings(kkt_url=url))
+        assert kkt._auth == ("kassa", "секрет")  # type: ignore[attr-defined]
+    finally:
+        keyring.delete_password(KEYRING_SERVICE, keyring_user(url))
