@@ -117,9 +117,7 @@ def device_error(code: int, description: str) -> KktError:
     if fault is KktFault.REJECTED:
         detail = (description or "").strip()[:200]
         message = f"{message} (код {code}{': ' + detail if detail else ''}); оплата сохранена."
-    err = KktError(fault, message)
-    err.code = code  # type: ignore[attr-defined]
-    return err
+    return KktError(fault, message, code=code)
 
 
 def _money(value: Decimal) -> float:

@@ -277,7 +277,7 @@ def _failed_attempt(
         if row.status is FiscalChequeStatus.REGISTERED:
             return _state(row)
         row.last_error = str(err)[:300]
-        row.last_error_code = str(getattr(err, "code", err.fault.value))[:24]
+        row.last_error_code = str(err.code if err.code is not None else err.fault.value)[:24]
         if definitive:
             row.attempt += 1
             row.sent_at = None
