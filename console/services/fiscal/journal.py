@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from console.models import FiscalCheque
 from console.models.enums import AuditAction, FiscalChequeStatus
 from console.services.core.database import Database
+from console.services.core.errors import ConsoleError, DatabaseUnavailableError
 from console.services.core.moments import stored_utc
 from console.services.fiscal.device import (
     AgentInfo,
@@ -387,7 +388,13 @@ def retry_pending(
     last_error = ""
     for cheque_id in ids:
         tried += 1
-        state = send(db, kkt, actor, cheque_id)
+        try:
+            state = send(db, kkt, actor, cheque_id)
+        except DatabaseUnavailableError:
+            raise
+        except ConsoleError as err:  # e.g. another office's cheque at this workstation
+            last_error = str(err)
+            continue
         if state.registered:
             registered += 1
             continue
