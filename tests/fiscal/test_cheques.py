@@ -332,3 +332,33 @@ def test_the_kkt_servers_login_comes_from_the_keyring() -> None:
         assert kkt._auth == ("kassa", "секрет")  # type: ignore[attr-defined]
     finally:
         keyring.delete_password(KEYRING_SERVICE, keyring_user(url))
+
+
+@pytest.mark.parametrize("reached_the_kkt", [True, False])
+def test_the_console_crashing_mid_send_never_doubles_or_loses_a_cheque(
+    sqlite_db: Database, kkt_emulator: KktEmulator, reached_the_kkt: bool
+) -> None:
+    """The console died after committing «sent» — with the cheque at the ККТ or not. The next
+    start asks the ККТ for the uuid before sending: one cheque either way."""
+    import datetime as dt
+
+    clerk = make_staff(sqlite_db, "kassa1", StaffRole.CLERK)
+    acc = make_account(sqlite_db)
+    settings = _settings(kkt_emulator)
+    kkt = cash_register(settings)
+    result = counter.take_payment(sqlite_db, clerk, _form(sqlite_db, acc.account_id, "300"),
+                                  "crash", settings=settings)  # fmt: skip
+    with sqlite_db.transaction() as session:  # what send() commits before it sends
+        row = session.get(FiscalCheque, result.cheque_id)
+        assert row is not None
+        row.sent_at, row.attempts = dt.datetime.now(dt.UTC), 1
+        content, contact = row.content, row.customer_contact
+    if reached_the_kkt:  # …and the ККТ printed it; then the console died before recording it
+        kkt.register(journal.cheque_from_content("pay-crash.1", content, contact))
+    summary = journal.retry_pending(sqlite_db, kkt, clerk)  # the next start
+    assert summary.registered == 1 and summary.still_pending == 0
+    printed = kkt_emulator.journal()
+    assert len(printed) == 1
+    assert printed[0]["uuid"] == ("pay-crash.1" if reached_the_kkt else "pay-crash.2")
+    (row,) = _cheques(sqlite_db)
+    assert row.fd_number == printed[0]["fiscalParams"]["fiscalDocumentNumber"]
