@@ -101,6 +101,26 @@ class Settings:
     db_replica_max_lag_s: float = 5.0
     db_replica_wait_ms: int = 200
     db_replica_retry_s: float = 15.0
+    # The online cash register (ККТ) of this workstation: the ATOL driver v10 web server's
+    # address, e.g. "http://127.0.0.1:16732" ("" = no ККТ: the receipt is not a fiscal
+    # document). Its login and password, if the server asks for them, live in the keyring
+    # (services/fiscal/factory.py). kkt_timeout_s bounds one request and the wait for a result.
+    kkt_url: str = ""
+    kkt_timeout_s: float = 10.0
+    kkt_cashier_inn: str = ""  # ИНН кассира (tag 1203), when the cashier is not the director
+    # Признак способа расчёта: "full" — полный расчёт always; "debt" — «оплата кредита» for the
+    # part of a payment that covers debt already charged, «полный расчёт» for the rest.
+    fiscal_payment_scheme: str = "full"
+    # НДС per supplier code (suppliers.code → "none", "vat20", …); "*" is the default.
+    # (A table in settings.toml; kept as pairs so that Settings stays hashable.)
+    fiscal_vat: tuple[tuple[str, str], ...] = (("*", "none"),)
+    # Plausibility of a counter payment: more than payment_confirm_factor × the amount due, or
+    # more than payment_office_ceiling in cash, asks for confirmation with the sum in words;
+    # above payment_hard_ceiling a supervisor must approve.
+    payment_confirm_factor: Decimal = Decimal("10")
+    payment_confirm_floor: Decimal = Decimal("1000.00")  # the "amount due" is at least this
+    payment_office_ceiling: Decimal = Decimal("100000.00")
+    payment_hard_ceiling: Decimal = Decimal("1000000.00")
     # Sign in as this login without a password: tests and demos on the embedded database only.
     autologin: str = ""
     # Payment documents by e-mail (services/mail). Empty host: e-mail is not set up. Security:
@@ -128,11 +148,23 @@ class Settings:
 
 POOLER_MODES = ("auto", "transaction", "none")
 SMTP_SECURITY = ("starttls", "ssl", "none")
+FISCAL_PAYMENT_SCHEMES = ("full", "debt")
 
 
 def _coerce(name: str, raw: Any) -> Any:
     if name == "db_read_urls":
         return read_urls(raw)
+    if name in (
+        "payment_confirm_factor",
+        "payment_confirm_floor",
+        "payment_office_ceiling",
+        "payment_hard_ceiling",
+    ):
+        return Decimal(str(raw))
+    if name == "fiscal_vat":
+        if not isinstance(raw, dict):
+            raise ValueError("fiscal_vat must be a table")
+        return tuple((str(k), str(v)) for k, v in raw.items())
     if name == "reading_limits":
         if not isinstance(raw, dict):
             raise ValueError("reading_limits must be a table")
@@ -168,6 +200,10 @@ def load_settings(database_url: str | None = None, **overrides: Any) -> Settings
     if not settings.database_url:
         settings = replace(settings, database_url=embedded_database_url())
     settings = replace(settings, **overrides) if overrides else settings
+    if settings.fiscal_payment_scheme not in FISCAL_PAYMENT_SCHEMES:
+        raise ValueError(
+            f"fiscal_payment_scheme must be one of {', '.join(FISCAL_PAYMENT_SCHEMES)}"
+        )
     if settings.db_pooler not in POOLER_MODES:
         raise ValueError(f"db_pooler must be one of {', '.join(POOLER_MODES)}")
     if settings.smtp_security not in SMTP_SECURITY:

@@ -13,6 +13,7 @@ from console.models.customers import (
     PassportRecord,
 )
 from console.models.documents import IssuedDocument
+from console.models.fiscal import FiscalCheque
 from console.models.mail import EmailDelivery, PaperRefusal
 from console.models.metering import Meter, Reading
 from console.models.organisation import Office, Region, Service, Staff, Supplier
@@ -35,6 +36,7 @@ __all__ = [
     "ConsoleSecret",
     "ConsumptionNorm",
     "Customer",
+    "FiscalCheque",
     "CustomerIdentity",
     "EmailDelivery",
     "IssuedDocument",

@@ -181,6 +181,14 @@ class DocumentKind(enum.StrEnum):
     APPEAL_ANSWER = "appeal_answer"
 
 
+class FiscalChequeStatus(enum.StrEnum):
+    """Where a payment's (or refund's) fiscal cheque stands in the cheque journal."""
+
+    PENDING = "pending"  # recorded with the payment; not (yet known to be) registered
+    REGISTERED = "registered"  # the ККТ stamped it: fiscal attributes stored, never changed
+    FAILED = "failed"  # the ККТ refused its content: needs a person, not a retry
+
+
 class AuditAction(enum.StrEnum):
     """What an audit event records. The values are the codes stored in ``audit_events.action``
     (the database functions of migrations 0005/0006 write some of them too): never rename one."""
@@ -223,6 +231,9 @@ class AuditAction(enum.StrEnum):
     PAYMENT_CREATE = "payment.create"
     PAYMENT_REVERSE = "payment.reverse"
     PAYMENTS_IMPORT = "payments.import"
+    PAYMENT_LARGE_CONFIRMED = "payment.large_confirmed"
+    FISCAL_CHEQUE_REGISTERED = "fiscal.cheque_registered"
+    FISCAL_CHEQUE_ERROR = "fiscal.cheque_error"
     REFUND_REGISTER = "refund.register"
     REFUND_UNDER_REVIEW = "refund.under_review"
     REFUND_APPROVED = "refund.approved"

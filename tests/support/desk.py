@@ -170,6 +170,7 @@ def main() -> int:
     parser.add_argument("--dialog", required=True)
     parser.add_argument("--account", type=int, required=True)
     parser.add_argument("--today", default="2026-11-10")
+    parser.add_argument("--kkt-url", default="", help="the ККТ (emulator) of this desk")
     parser.add_argument("--shot", help="save a picture of the dialog here once it is ready")
     parser.add_argument(
         "--where", default="", help="object names whose centres to print (AT name x y)"
@@ -182,7 +183,8 @@ def main() -> int:
     db = Database(create_db_engine(args.database))
     actor = resolve_actor(db, args.login, "TMN-1", "x-desk")
     tasks = TaskRunner()
-    ctx = ViewContext(db=db, settings=Settings(), actor=actor, tasks=tasks)
+    settings = Settings(kkt_url=args.kkt_url, kkt_timeout_s=5.0)
+    ctx = ViewContext(db=db, settings=settings, actor=actor, tasks=tasks)
     dialog = build(args.dialog, ctx, args.account, dt.date.fromisoformat(args.today))
     pages = dialog.findChild(QStackedWidget)
     if isinstance(dialog, QWizard):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from console.models import (
     Account,
+    FiscalCheque,
     IssuedDocument,
     Office,
     Payment,
@@ -19,12 +20,13 @@ from console.models import (
     Staff,
     Supplier,
 )
-from console.models.enums import AuditAction, DocumentKind, PaymentMethod
+from console.models.enums import AuditAction, DocumentKind, FiscalChequeStatus, PaymentMethod
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import date, date_time, money
 from console.services.core.moments import stored_utc
 from console.services.documents.printout import Line, render_lines
+from console.services.fiscal.device import FiscalAttributes
 from console.services.payments.counter import holder_and_address
 from console.services.payments.history import DayClosing
 from console.services.staff import audit
@@ -52,6 +54,34 @@ class ReceiptData:
     cash_received: Decimal | None
     reversal_of: str | None
     reason: str | None
+    #: The payment's fiscal cheque: None — no ККТ took part (not a fiscal document).
+    cheque_status: FiscalChequeStatus | None = None
+    fiscal: FiscalAttributes | None = None
+
+    @property
+    def final(self) -> bool:
+        """True when the receipt will not change any more (so it may be stored for reprints)."""
+        return self.cheque_status in (None, FiscalChequeStatus.REGISTERED)
+
+
+NOT_FISCAL = "Не является фискальным документом (кассовым чеком)."
+PENDING = (
+    "Чек ожидает регистрации в ККТ: кассовый чек будет пробит, как только касса ответит; "
+    "эта квитанция не является кассовым чеком."
+)
+
+
+def _fiscal_of(cheque: FiscalCheque | None) -> FiscalAttributes | None:
+    if cheque is None or cheque.status is not FiscalChequeStatus.REGISTERED:
+        return None
+    assert cheque.registered_at is not None
+    return FiscalAttributes(
+        fn_number=cheque.fn_number or "", fd_number=cheque.fd_number or 0,
+        fiscal_sign=cheque.fiscal_sign or "", shift_number=cheque.shift_number or 0,
+        number_in_shift=cheque.number_in_shift or 0,
+        registered_at=stored_utc(cheque.registered_at),
+        registration_number=cheque.registration_number or "", ofd_site=cheque.ofd_site or "",
+    )  # fmt: skip
 
 
 def receipt_data(db: Database, payment_id: int) -> ReceiptData:
@@ -73,6 +103,7 @@ def receipt_data(db: Database, payment_id: int) -> ReceiptData:
             .where(PaymentAllocation.payment_id == payment.id)
             .order_by(PaymentAllocation.id)
         ).all()
+        cheque = session.scalar(select(FiscalCheque).where(FiscalCheque.payment_id == payment.id))
         original = None
         if payment.reversal_of_id is not None:
             first = session.get(Payment, payment.reversal_of_id)
@@ -97,7 +128,32 @@ def receipt_data(db: Database, payment_id: int) -> ReceiptData:
             cash_received=payment.cash_received,
             reversal_of=original,
             reason=payment.reason,
+            cheque_status=cheque.status if cheque is not None else None,
+            fiscal=_fiscal_of(cheque),
         )
+
+
+def fiscal_lines(data: ReceiptData) -> list[Line]:
+    """The cheque's fiscal attributes, or plainly why this is not a cheque."""
+    if data.cheque_status is None:
+        return [Line(NOT_FISCAL, bold=True)]
+    if data.fiscal is None:
+        return [Line(PENDING, bold=True)]
+    f = data.fiscal
+    lines = [
+        Line("КАССОВЫЙ ЧЕК (приход) зарегистрирован в ККТ", bold=True),
+        Line("Дата и время чека", date_time(f.registered_at)),
+        Line("Смена №", str(f.shift_number)),
+        Line("Чек за смену №", str(f.number_in_shift)),
+        Line("ФН", f.fn_number),
+        Line("ФД", str(f.fd_number)),
+        Line("ФПД", f.fiscal_sign),
+    ]
+    if f.registration_number:
+        lines.append(Line("РН ККТ", f.registration_number))
+    if f.ofd_site:
+        lines.append(Line(f"Проверить чек: {f.ofd_site}", small=True))
+    return lines
 
 
 def receipt_lines(data: ReceiptData) -> list[Line]:
@@ -133,6 +189,8 @@ def receipt_lines(data: ReceiptData) -> list[Line]:
         Line(f"Кассир: {data.clerk}"),
         Line("Подпись кассира: ______________"),
         Line.rule(),
+        *fiscal_lines(data),
+        Line.rule(),
         Line("Сохраняйте квитанцию до отражения платежа в платёжном документе.", small=True),
     ]
     return lines
@@ -144,7 +202,10 @@ def render_receipt(data: ReceiptData, width_mm: int = 0) -> bytes:
 
 
 def receipt_pdf(db: Database, actor: Actor, payment_id: int, width_mm: int = 0) -> bytes:
-    """The receipt: printed once and stored, so every reprint is byte-for-byte the original."""
+    """The receipt: printed once and stored, so every reprint is byte-for-byte the original.
+
+    While the payment's cheque waits for the ККТ the receipt says so and is not stored; the
+    first print after registration (with the fiscal attributes) is the one kept."""
     with db.read() as session:
         stored = session.scalar(
             select(IssuedDocument.content)
@@ -159,6 +220,9 @@ def receipt_pdf(db: Database, actor: Actor, payment_id: int, width_mm: int = 0) 
         return bytes(stored)
     data = receipt_data(db, payment_id)
     content = render_receipt(data, width_mm)
+    if not data.final:
+        # Its cheque is still pending: printed as it stands, stored once the ККТ registered it.
+        return content
     with db.transaction() as session:
         payment = session.get(Payment, payment_id)
         assert payment is not None

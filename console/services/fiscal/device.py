@@ -167,10 +167,19 @@ class KktError(ConsoleError):
     ``outcome_unknown`` is True when the task may have been registered (a timeout after
     sending): the caller must ask ``result_of(key)`` before sending the cheque again."""
 
-    def __init__(self, fault: KktFault, message: str, *, outcome_unknown: bool = False) -> None:
+    def __init__(
+        self,
+        fault: KktFault,
+        message: str,
+        *,
+        outcome_unknown: bool = False,
+        code: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.fault = fault
         self.outcome_unknown = outcome_unknown
+        #: The device's own error code (ATOL's libfptr10 number), when it gave one.
+        self.code = code
 
 
 class CashRegister(Protocol):

@@ -7,21 +7,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from console.models import (
     Account,
+    FiscalCheque,
     LedgerEntry,
     Office,
     Payment,
     PaymentAllocation,
     Premise,
     Service,
+    Staff,
     Supplier,
 )
-from console.models.enums import AuditAction, LedgerKind, PaymentMethod
+from console.models.enums import AuditAction, LedgerKind, PaymentMethod, StaffRole
 from console.services.account.holders import holder_of
 from console.services.billing.periods import open_month
 from console.services.core.address_format import person_name, premise_address
@@ -31,25 +33,34 @@ from console.services.core.errors import ValidationError as ValidationError
 from console.services.core.formatting import KOPECK, money
 from console.services.core.moments import stored_utc
 from console.services.core.sequences import next_value
+from console.services.fiscal import journal
+from console.services.fiscal.device import CashRegister
+from console.services.payments.cheques import build_cheque, customer_contact, plausibility
 from console.services.payments.history import account_payments as account_payments
 from console.services.payments.history import day_closing as day_closing
 from console.services.payments.split import split as split
 from console.services.staff import audit
 from console.services.staff.actor import Actor
+from console.services.staff.approvals import SupervisorApproval
 from console.services.staff.permissions import require_staff
+from console.settings import Settings
 
 __all__ = [
     "AccountDues",
     "DueLine",
+    "LargePaymentError",
     "PaymentForm",
     "PaymentMethod",
     "PaymentResult",
+    "TakenPayment",
     "account_dues",
     "account_payments",
     "day_closing",
+    "register_cheque",
     "reverse_payment",
     "split",
     "take_payment",
+    "take_payment_with_cheque",
 ]
 
 
@@ -96,6 +107,20 @@ class PaymentForm:
     cash_received: Decimal | None = None
     payer: str | None = None
     confirmed: bool = False
+    #: The customer's e-mail or phone for the cheque's electronic copy (tag 1008); optional.
+    customer_contact: str = ""
+    #: The clerk confirmed a sum far above what is due (shown to them in words).
+    large_confirmed: bool = False
+    #: A supervisor's consent to a sum above the hard ceiling.
+    approval: SupervisorApproval | None = None
+
+
+class LargePaymentError(ValidationError):
+    """The sum needs a confirmation (the message spells it out) or a supervisor."""
+
+    def __init__(self, message: str, *, needs_supervisor: bool) -> None:
+        super().__init__(message, "total")
+        self.needs_supervisor = needs_supervisor
 
 
 @dataclass(frozen=True)
@@ -113,6 +138,8 @@ class PaymentResult:
     replayed: bool = False
     reversal_of_id: int | None = None
     change: Decimal | None = field(default=None)
+    #: The payment's fiscal cheque in the journal (None with no ККТ at this workstation).
+    cheque_id: int | None = None
 
 
 def main_service_id(session: Session) -> int:
@@ -236,6 +263,9 @@ def _result(session: Session, payment: Payment, *, replayed: bool) -> PaymentRes
         replayed=replayed,
         reversal_of_id=payment.reversal_of_id,
         change=change,
+        cheque_id=session.scalar(
+            select(FiscalCheque.id).where(FiscalCheque.payment_id == payment.id)
+        ),
     )
 
 
@@ -244,6 +274,37 @@ def find_by_key(db: Database, idempotency_key: str) -> PaymentResult | None:
     with db.read() as session:
         payment = session.scalar(select(Payment).where(Payment.idempotency_key == idempotency_key))
         return None if payment is None else _result(session, payment, replayed=True)
+
+
+def _check_large(
+    session: Session, actor: Actor, form: PaymentForm, dues: AccountDues, settings: Settings
+) -> bool:
+    """Ask for a confirmation or a supervisor for an implausible sum; True if one was given."""
+    check = plausibility(form.total, dues.total_due, form.method, settings)
+    if not check.confirm:
+        return False
+    if not form.large_confirmed:
+        raise LargePaymentError(check.message, needs_supervisor=check.supervisor)
+    if check.supervisor:
+        approval = form.approval
+        if approval is None and actor.is_supervisor and actor.staff_id is not None:
+            approval = SupervisorApproval.of(actor)
+        if approval is None:
+            raise LargePaymentError(check.message, needs_supervisor=True)
+        approver = session.get(Staff, approval.staff_id)
+        if approver is None or not approver.is_active or approver.role not in (
+            StaffRole.SUPERVISOR, StaffRole.ADMIN,
+        ):  # fmt: skip
+            raise LargePaymentError(
+                "Подтвердить крупный платёж может только руководитель офиса.",
+                needs_supervisor=True,
+            )
+        if approval.token and session.get_bind().dialect.name == "postgresql":
+            session.execute(
+                text("SELECT set_config('console.approval', :token, true)"),
+                {"token": approval.token},
+            )
+    return True
 
 
 def _check_form(form: PaymentForm, dues: AccountDues) -> dict[int, Decimal]:
@@ -344,13 +405,22 @@ def record_payment(
 
 
 def take_payment(
-    db: Database, actor: Actor, form: PaymentForm, idempotency_key: str
+    db: Database,
+    actor: Actor,
+    form: PaymentForm,
+    idempotency_key: str,
+    *,
+    settings: Settings | None = None,
 ) -> PaymentResult:
     """Record a counter payment exactly once per ``idempotency_key`` (made when the form opened).
 
     A retry, a double click or a resubmission after a crash that followed the commit returns the
-    first payment (``replayed=True``) instead of recording another.
+    first payment (``replayed=True``) instead of recording another. With a ККТ configured
+    (``settings.kkt_url``) the payment's fiscal cheque is written "pending" in the same
+    transaction (key ``pay-<idempotency key>``); :func:`register_cheque` sends it.
     """
+    settings = settings or Settings()
+    contact = customer_contact(form.customer_contact)
     key = (idempotency_key or "").strip()
     if not key or len(key) > 64:
         raise ValueError("idempotency_key must be 1–64 characters")
@@ -364,18 +434,70 @@ def take_payment(
             twin = session.scalar(select(Payment).where(Payment.idempotency_key == key))
             if twin is not None:
                 return _result(session, twin, replayed=True)
-            parts = _check_form(form, dues_in_session(session, account))
+            dues = dues_in_session(session, account)
+            parts = _check_form(form, dues)
+            large = _check_large(session, actor, form, dues, settings)
             payment = record_payment(
                 session, actor, account, parts, method=form.method,
                 paid_at=dt.datetime.now(dt.UTC), cash_received=form.cash_received,
                 payer=form.payer, idempotency_key=key,
             )  # fmt: skip
+            if large:
+                audit.record(
+                    session, actor, AuditAction.PAYMENT_LARGE_CONFIRMED, "payment", payment.id,
+                    account_id=account.id,
+                    after={"amount": payment.amount, "approved_by": (
+                        form.approval.staff_id if form.approval else actor.staff_id)},
+                )  # fmt: skip
+            if settings.kkt_url.strip():
+                cheque = build_cheque(
+                    session, actor, account, parts, dues.dues(), key=f"pay-{key}",
+                    method=form.method, cash_received=form.cash_received, contact=contact,
+                    settings=settings,
+                )  # fmt: skip
+                journal.add_pending(session, actor, cheque, payment_id=payment.id)
             return _result(session, payment, replayed=False)
     except IntegrityError:
         earlier = find_by_key(db, key)
         if earlier is None:
             raise
         return earlier
+
+
+def register_cheque(
+    db: Database, kkt: CashRegister, actor: Actor, result: PaymentResult
+) -> journal.ChequeState | None:
+    """Send a payment's pending cheque to the ККТ (asking first if it may already be there).
+
+    Never raises for device trouble: the state carries the Russian error and the cheque stays
+    pending for the background retry; the payment itself is committed already."""
+    if result.cheque_id is None:
+        return None
+    return journal.send(db, kkt, actor, result.cheque_id)
+
+
+@dataclass(frozen=True)
+class TakenPayment:
+    """A payment and what became of its cheque (None: no ККТ at this workstation)."""
+
+    payment: PaymentResult
+    cheque: journal.ChequeState | None
+
+
+def take_payment_with_cheque(
+    db: Database,
+    kkt: CashRegister,
+    actor: Actor,
+    form: PaymentForm,
+    idempotency_key: str,
+    settings: Settings,
+) -> TakenPayment:
+    """«Принять оплату»: the payment (with its cheque pending) committed, then the cheque sent.
+
+    A device error never undoes the payment: the cheque stays pending, its Russian message is
+    in ``cheque.error`` and the desk retries it in the background."""
+    result = take_payment(db, actor, form, idempotency_key, settings=settings)
+    return TakenPayment(result, register_cheque(db, kkt, actor, result))
 
 
 def reverse_payment(db: Database, actor: Actor, payment_id: int, reason: str) -> PaymentResult:

@@ -9,8 +9,8 @@ from decimal import Decimal
 from sqlalchemy import false, select
 from sqlalchemy.orm import Session, aliased
 
-from console.models import Office, Payment, Staff
-from console.models.enums import PaymentMethod
+from console.models import FiscalCheque, Office, Payment, Staff
+from console.models.enums import FiscalChequeStatus, PaymentMethod
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.moments import local_day_bounds, stored_utc
@@ -32,6 +32,13 @@ class PaymentRow:
     reversal_of_id: int | None
     reversed_by_id: int | None
     reason: str | None
+    #: The payment's fiscal cheque (None: taken with no ККТ at the workstation).
+    cheque: FiscalChequeStatus | None = None
+
+    @property
+    def cheque_waiting(self) -> bool:
+        """A cheque the ККТ has not registered yet."""
+        return self.cheque is not None and self.cheque is not FiscalChequeStatus.REGISTERED
 
     @property
     def can_reverse(self) -> bool:
@@ -43,9 +50,10 @@ def account_payments(db: Database, account_id: int, limit: int = 100) -> tuple[P
     reversal = aliased(Payment)
     with db.read() as session:
         rows = session.execute(
-            select(Payment, Staff.full_name, reversal.id)
+            select(Payment, Staff.full_name, reversal.id, FiscalCheque.status)
             .outerjoin(Staff, Staff.id == Payment.staff_id)
             .outerjoin(reversal, reversal.reversal_of_id == Payment.id)
+            .outerjoin(FiscalCheque, FiscalCheque.payment_id == Payment.id)
             .where(Payment.account_id == account_id)
             .order_by(Payment.paid_at.desc(), Payment.id.desc())
             .limit(limit)
@@ -63,8 +71,9 @@ def account_payments(db: Database, account_id: int, limit: int = 100) -> tuple[P
                 reversal_of_id=p.reversal_of_id,
                 reversed_by_id=reversed_by,
                 reason=p.reason,
+                cheque=cheque,
             )  # fmt: skip
-            for p, clerk, reversed_by in rows
+            for p, clerk, reversed_by, cheque in rows
         )
 
 

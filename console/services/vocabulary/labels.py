@@ -27,6 +27,7 @@ from console.models.enums import (
     DocumentKind,
     EmailKind,
     EmailStatus,
+    FiscalChequeStatus,
     HolderRelation,
     LedgerKind,
     MeterKind,
@@ -147,6 +148,11 @@ PAYMENT_METHOD: dict[PaymentMethod, str] = {
     PaymentMethod.CARD: "Банковская карта",
     PaymentMethod.BANK: "Через банк",
 }
+FISCAL_CHEQUE_STATUS: dict[FiscalChequeStatus, str] = {
+    FiscalChequeStatus.PENDING: "Ожидает регистрации в ККТ",
+    FiscalChequeStatus.REGISTERED: "Зарегистрирован в ККТ",
+    FiscalChequeStatus.FAILED: "ККТ отказала: нужна проверка",
+}
 REFUND_REASON: dict[RefundReason, str] = {
     RefundReason.OVERPAYMENT: "Переплата",
     RefundReason.WRONG_PAYMENT: "Ошибочный платёж",
@@ -223,6 +229,9 @@ AUDIT_ACTION: dict[AuditAction, str] = {
     AuditAction.METER_REPLACE: "Заменён счётчик",
     AuditAction.BILLING_CLOSE_PERIOD: "Закрыт расчётный период",
     AuditAction.PAYMENT_CREATE: "Принят платёж",
+    AuditAction.PAYMENT_LARGE_CONFIRMED: "Подтверждён крупный платёж",
+    AuditAction.FISCAL_CHEQUE_REGISTERED: "Кассовый чек зарегистрирован в ККТ",
+    AuditAction.FISCAL_CHEQUE_ERROR: "Ошибка ККТ при регистрации чека",
     AuditAction.PAYMENT_REVERSE: "Сторно платежа",
     AuditAction.PAYMENTS_IMPORT: "Загружен реестр платежей",
     AuditAction.REFUND_REGISTER: "Зарегистрировано заявление на возврат",
@@ -273,6 +282,7 @@ TABLES: dict[type[Enum], Mapping[Any, str]] = {
     PeriodStatus: PERIOD_STATUS,
     LedgerKind: LEDGER_KIND,
     PaymentMethod: PAYMENT_METHOD,
+    FiscalChequeStatus: FISCAL_CHEQUE_STATUS,
     RefundReason: REFUND_REASON,
     RefundPayout: REFUND_PAYOUT,
     RefundStatus: REFUND_STATUS,
@@ -360,6 +370,7 @@ AUDIT_ENTITY: dict[str, str] = {
     "database": "База данных",
     "document": "Документ",
     "email_delivery": "Отправка документа по e-mail",
+    "fiscal_cheque": "Кассовый чек",
     "issued_document": "Выданный документ",
     "meter": "Счётчик",
     "paid_service": "Платная услуга",
@@ -409,6 +420,7 @@ AUDIT_DETAIL: dict[str, str] = {
     "bill_total": "Сумма квитанции",
     "meter_serial": "Заводской номер счётчика",
     "document": "Документ",
+    "fiscal_cheque": "Кассовый чек",
     "unbound": "Отвязан",
     # readings and meters
     "meter": "Счётчик",
@@ -487,6 +499,14 @@ AUDIT_DETAIL: dict[str, str] = {
     "amount_due": "К оплате",
     "pages": "Страниц",
     "payment_id": "Платёж (код)",
+    # fiscal cheques
+    "refund_id": "Заявление на возврат (код)",
+    "attempt": "Попытка отправки",
+    "fault": "Ошибка ККТ",
+    "fd": "Номер ФД",
+    "fn": "Номер ФН",
+    "shift": "Смена ККТ",
+    "approved_by": "Подтвердил (код сотрудника)",
     "rows": "Записей",
     "filter": "Отбор",
     "seed": "Начальное число",

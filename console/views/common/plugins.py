@@ -77,6 +77,7 @@ WINDOW_PLUGINS: list[str] = [
     "mail.plugin",
     "staff.audit_view",
     "billing.close_period",
+    "payments.cheque_status",
 ]
 
 

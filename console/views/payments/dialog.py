@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QStackedWidget,
@@ -29,6 +31,8 @@ from PySide6.QtWidgets import (
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import money
 from console.services.documents import receipt
+from console.services.fiscal.factory import cash_register
+from console.services.fiscal.journal import ChequeState, send
 from console.services.payments import counter
 from console.views.common.context import ViewContext
 from console.views.common.form_widgets import ErrorLabel, MoneyEdit, field_with_lines
@@ -38,6 +42,7 @@ from console.views.common.tasks import message_for
 from console.views.common.unsaved import UnsavedGuard
 from console.views.payments.split_model import COL_RECIPIENT, PaymentSplitModel
 from console.views.printing.preview import PdfPreviewDialog
+from console.views.staff.supervisor_approval import SupervisorApprovalBox
 
 
 class PaymentDialog(QDialog):
@@ -62,6 +67,9 @@ class PaymentDialog(QDialog):
         # Made once, when the form opens: every retry of this form is the same payment.
         self.idempotency_key = uuid.uuid4().hex
         self.payment_result: counter.PaymentResult | None = None
+        self.cheque: ChequeState | None = None
+        #: The clerk confirmed an implausibly large sum (asked with the sum in words).
+        self.large_confirmed = False
         self.dues: counter.AccountDues | None = None
         self.setWindowTitle("Принять оплату")
         self.resize(780, 540)
@@ -146,6 +154,18 @@ class PaymentDialog(QDialog):
         self.change_label.setWordWrap(True)  # a long message wraps, never clipped
         self.change_label.setObjectName("changeLabel")
         self.cash_error = ErrorLabel(page)
+        self.contact_edit = QLineEdit(page)
+        self.contact_edit.setObjectName("contactEdit")
+        self.contact_edit.setMinimumWidth(280)
+        self.contact_edit.setMaximumWidth(320)
+        self.contact_edit.setPlaceholderText("необязательно: e-mail или +7…")
+        self.contact_edit.setToolTip(
+            "Электронная копия кассового чека придёт покупателю от оператора фискальных данных."
+        )
+        self.contact_error = ErrorLabel(page)
+        self.contact_edit.textEdited.connect(self._contact_edited)
+        self.approval_box = SupervisorApprovalBox(self.ctx, page)
+        self.approval_box.hide()
         self.confirm = QCheckBox("Итоговая сумма &верна", page)
         self.confirm.setObjectName("confirmCheck")
         self.confirm.toggled.connect(self._update_submit)
@@ -168,6 +188,9 @@ class PaymentDialog(QDialog):
         form.addRow("Способ оплаты:", methods)
         form.addRow(received_label, field_with_lines(self.received_edit, self.cash_error))
         form.addRow("Сдача:", self.change_label)
+        contact_label = QLabel("Чек на &e-mail или телефон:", page)
+        contact_label.setBuddy(self.contact_edit)
+        form.addRow(contact_label, field_with_lines(self.contact_edit, self.contact_error))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.submit)
@@ -177,6 +200,7 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(row_buttons)
         layout.addLayout(form)
+        layout.addWidget(self.approval_box)
         layout.addWidget(self.confirm)
         layout.addWidget(self.confirm_error)
         layout.addWidget(self.error)
@@ -191,18 +215,27 @@ class PaymentDialog(QDialog):
         self.done_details = QLabel(page)
         self.done_details.setWordWrap(True)  # a long message wraps, never clipped
         self.done_details.setStyleSheet("font-size: 12pt;")
+        self.cheque_label = QLabel(page)
+        self.cheque_label.setObjectName("chequeLabel")
+        self.cheque_label.setWordWrap(True)
+        self.retry_button = QPushButton("Пробить чек ещё раз", page)
+        self.retry_button.setObjectName("retryCheque")
+        self.retry_button.setAutoDefault(False)
+        self.retry_button.clicked.connect(self.retry_cheque)
+        self.retry_button.hide()
         self.print_button = QPushButton("Печать квитанции", page)
         self.print_button.setDefault(True)
         self.print_button.clicked.connect(self.show_receipt)
         close = QPushButton("Закрыть", page)
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.retry_button)
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(page)
         layout.addStretch(1)
-        for label in (self.done_title, self.done_details):
+        for label in (self.done_title, self.done_details, self.cheque_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(label)
         layout.addStretch(1)
@@ -214,7 +247,11 @@ class PaymentDialog(QDialog):
         """An amount or cash typed and the payment not taken yet."""
         if self.stack.currentIndex() != 0:
             return False
-        return self.total_edit.isModified() or bool(self.received_edit.text().strip())
+        return (
+            self.total_edit.isModified()
+            or bool(self.received_edit.text().strip())
+            or bool(self.contact_edit.text().strip())
+        )
 
     def _loaded(self, dues: counter.AccountDues) -> None:
         self.dues = dues
@@ -237,6 +274,9 @@ class PaymentDialog(QDialog):
         self.header.setText(message_for(error))
         self.error.show_message(message_for(error))
 
+    def _contact_edited(self, _text: str) -> None:
+        self.contact_error.clear_message()
+
     def _on_row(self, action: Callable[[int], None], *_args: object) -> None:
         row = self.table.currentIndex().row()
         if row >= 0:
@@ -254,6 +294,7 @@ class PaymentDialog(QDialog):
     def _on_split_changed(self) -> None:
         # Any change of the amounts asks for the confirmation again.
         self.confirm.setChecked(False)
+        self.large_confirmed = False
         self.confirm_error.clear_message()
         self.total_error.show_message(self.model.error or self._below_minimum())
         if not self.total_edit.hasFocus():
@@ -321,12 +362,14 @@ class PaymentDialog(QDialog):
             method=counter.PaymentMethod.CASH if self.cash.isChecked()
             else counter.PaymentMethod.CARD,
             cash_received=received, confirmed=self.confirm.isChecked(),
+            customer_contact=self.contact_edit.text(), large_confirmed=self.large_confirmed,
+            approval=self.approval_box.approval,
         )  # fmt: skip
 
     def take(self) -> None:
         if not self.submit.isEnabled():
             return
-        for label in (self.error, self.cash_error, self.confirm_error):
+        for label in (self.error, self.cash_error, self.confirm_error, self.contact_error):
             label.clear_message()
         try:
             form = self.form()
@@ -336,22 +379,57 @@ class PaymentDialog(QDialog):
         self.submit.setEnabled(False)
         self.error.show_message("Оплата записывается…")
         key = self.idempotency_key
-        db, actor = self.ctx.db, self.ctx.actor
-        Operation(self, lambda: counter.take_payment(db, actor, form, key)).success(
-            self._taken
-        ).failure(self._take_failed).changes_account(self.account_id).run(self.ctx)
+        db, actor, settings = self.ctx.db, self.ctx.actor, self.ctx.settings
+        kkt = cash_register(settings)
+        Operation(
+            self, lambda: counter.take_payment_with_cheque(db, kkt, actor, form, key, settings)
+        ).success(self._taken).failure(self._take_failed).changes_account(self.account_id).run(
+            self.ctx
+        )
 
     def _take_failed(self, error: Exception) -> None:
         self.error.clear_message()
+        if isinstance(error, counter.LargePaymentError):
+            self._ask_large(error)
+            return
         labels = {"total": self.total_error, "allocation": self.total_error,
-                  "cash_received": self.cash_error, "confirmed": self.confirm_error}  # fmt: skip
+                  "cash_received": self.cash_error, "confirmed": self.confirm_error,
+                  "customer_contact": self.contact_error}  # fmt: skip
         field = error.field if isinstance(error, ValidationError) else None
         labels.get(field if isinstance(field, str) else "", self.error).show_message(
             message_for(error)
         )
         self._update_submit()
 
-    def _taken(self, result: counter.PaymentResult) -> None:
+    def _ask_large(self, error: counter.LargePaymentError) -> None:
+        """An implausible sum: the clerk confirms it spelled out; above the hard ceiling a
+        supervisor confirms too (the box below the form)."""
+        if error.needs_supervisor and self.large_confirmed:
+            self.approval_box.show()
+            self.confirm_error.show_message(
+                "Нужно подтверждение руководителя офиса: он вводит свой логин и пароль ниже, "
+                "затем нажмите «Принять оплату» ещё раз."
+            )
+            self._update_submit()
+            return
+        answer = QMessageBox.question(
+            self, "Проверьте сумму", str(error) + "\n\nПринять платёж на эту сумму?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            self.total_error.show_message("Сумма не подтверждена: исправьте её.")
+            self._update_submit()
+            return
+        self.large_confirmed = True
+        if error.needs_supervisor:
+            self._ask_large(error)
+            return
+        self._update_submit()
+        self.take()
+
+    def _taken(self, taken: counter.TakenPayment) -> None:
+        result = taken.payment
         self.payment_result = result
         self.done_title.setText("Оплата принята")
         lines = [
@@ -363,9 +441,46 @@ class PaymentDialog(QDialog):
         if result.replayed:
             lines.append("Этот платёж уже был записан — повторно не проведён.")
         self.done_details.setText("<br/>".join(lines))
+        self._show_cheque(taken.cheque)
         self.stack.setCurrentIndex(1)
         self.print_button.setFocus()
         self.paid.emit(result)
+
+    def _show_cheque(self, cheque: ChequeState | None) -> None:
+        """What the ККТ said, next to the actions: the cheque's numbers, or the error and what
+        to do (the payment itself is already recorded)."""
+        self.cheque = cheque
+        if cheque is None:
+            self.cheque_label.setStyleSheet("color: #555; font-size: 11pt;")
+            self.cheque_label.setText("Касса (ККТ) не подключена: кассовый чек не пробивается.")
+            self.retry_button.hide()
+        elif cheque.registered and cheque.fiscal is not None:
+            f = cheque.fiscal
+            self.cheque_label.setStyleSheet("color: #1b5e20; font-size: 11pt;")
+            self.cheque_label.setText(
+                "Кассовый чек пробит: ФД № {0}, ФПД {1}, смена {2}.".format(
+                    f.fd_number, f.fiscal_sign, f.shift_number
+                )
+            )
+            self.retry_button.hide()
+        else:
+            self.cheque_label.setStyleSheet("color: #b00020; font-weight: bold; font-size: 11pt;")
+            self.cheque_label.setText(
+                "Чек не пробит. {0}".format(cheque.error or "Чек ожидает регистрации в ККТ.")
+            )
+            self.retry_button.show()
+            self.retry_button.setEnabled(True)
+
+    def retry_cheque(self) -> None:
+        if self.cheque is None or self.cheque.registered:
+            return
+        cheque_id = self.cheque.cheque_id
+        db, actor, kkt = self.ctx.db, self.ctx.actor, cash_register(self.ctx.settings)
+        self.retry_button.setEnabled(False)
+        self.cheque_label.setText("Отправка чека в кассу…")
+        Operation(self, lambda: send(db, kkt, actor, cheque_id)).success(self._show_cheque).failure(
+            lambda error: self.cheque_label.setText(message_for(error))
+        ).changes_account(self.account_id).run(self.ctx)
 
     def show_receipt(self) -> None:
         if self.payment_result is None:

@@ -11,6 +11,13 @@ from console.services.vocabulary.labels import label, payment_source
 from console.views.common.rows_model import Column, RowsModel
 
 INACTIVE = QColor("#777777")  # reversals and reversed payments: nothing more to do with them
+WAITING = QColor("#b00020")  # a cheque the ККТ has not registered yet
+
+
+def _cheque(row: PaymentRow) -> str:
+    if row.cheque is None:
+        return ""
+    return label(row.cheque) if row.cheque_waiting else "пробит"
 
 
 def _note(row: PaymentRow) -> str:
@@ -22,7 +29,7 @@ def _note(row: PaymentRow) -> str:
 
 
 class PaymentHistoryModel(RowsModel[PaymentRow]):
-    """Дата · Сумма · Способ · Квитанция · Кассир · Отметка (сторно)."""
+    """Дата · Сумма · Способ · Квитанция · Кассир · Отметка (сторно) · Чек ККТ."""
 
     numbered_rows = False
 
@@ -35,6 +42,7 @@ class PaymentHistoryModel(RowsModel[PaymentRow]):
                 Column("Квитанция", lambda r: r.receipt_number or payment_source(r.source)),
                 Column("Кассир", lambda r: r.clerk),
                 Column("Отметка", _note),
+                Column("Чек ККТ", _cheque),
             ],
             parent,
         )
@@ -43,4 +51,6 @@ class PaymentHistoryModel(RowsModel[PaymentRow]):
         return None
 
     def row_brush(self, row: PaymentRow) -> QColor | None:
+        if row.cheque_waiting:
+            return WAITING
         return None if row.can_reverse else INACTIVE
