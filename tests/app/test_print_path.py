@@ -107,7 +107,7 @@ def test_duplex_from_the_settings_reaches_the_printer(
     assert b"DUPLEX=ON" in cupsd.wait_done("PDF")[:600]
 
 
-def test_copies_and_pages_chosen_in_the_dialog_reach_the_printer(
+def test_copies_pages_and_sides_chosen_in_the_dialog_reach_the_printer(
     qtbot: QtBot, cupsd: Cupsd, batch: bytes
 ) -> None:
     cupsd.clear("PDF")
@@ -117,6 +117,7 @@ def test_copies_and_pages_chosen_in_the_dialog_reach_the_printer(
         printer.setCopyCount(2)
         printer.setPrintRange(QPrinter.PrintRange.PageRange)
         printer.setFromTo(2, 3)
+        printer.setDuplex(QPrinter.DuplexMode.DuplexShortSide)
         return True
 
     assert printing.print_pdf(None, batch, Settings(), "Пакет", choose=choose)
@@ -124,6 +125,8 @@ def test_copies_and_pages_chosen_in_the_dialog_reach_the_printer(
     assert page_sizes(printed) == [A4] * 4  # pages 2 and 3, twice
     assert pdf_images(printed) == []
     _same_qr_places(batch, printed, {1: 2, 2: 3, 3: 2, 4: 3})
+    head = cupsd.wait_done("PDF")[:600]
+    assert b"DUPLEX=ON" in head and b"BINDING=SHORTEDGE" in head
 
 
 def test_a_queue_that_does_not_take_pdf_gets_lean_opaque_grayscale_pages(

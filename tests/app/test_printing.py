@@ -206,6 +206,8 @@ def test_a_cups_job_prints_one_to_one_with_the_copies_sides_and_pages() -> None:
     assert options["copies"] == "3" and options["sides"] == "two-sided-long-edge"
     assert options["page-ranges"] == "2-5" and options["print-scaling"] == "none"
     assert options["multiple-document-handling"] == "separate-documents-collated-copies"
+    assert printing.job_options(sides="two-sided-short-edge")["sides"] == "two-sided-short-edge"
+    assert "sides" not in printing.job_options(sides="")  # the printer's own default
 
 
 def test_a_page_bitmap_is_opaque_black_and_white_with_the_palette_qt_writes_as_gray(

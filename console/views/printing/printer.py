@@ -47,6 +47,14 @@ MAX_RASTER_DPI = 300
 #: The palette Qt's PDF engine needs to write a 1-bit image as an opaque DeviceGray bitmap.
 BLACK_WHITE = [qRgb(0, 0, 0), qRgb(255, 255, 255)]
 
+#: The dialog's duplex choice as CUPS' ``sides`` ("" : the printer's own default).
+SIDES = {
+    QPrinter.DuplexMode.DuplexNone: "one-sided",
+    QPrinter.DuplexMode.DuplexLongSide: "two-sided-long-edge",
+    QPrinter.DuplexMode.DuplexShortSide: "two-sided-short-edge",
+    QPrinter.DuplexMode.DuplexAuto: "",
+}
+
 #: Returns ``False`` to stop after the page just sent: ``on_page(done, total)``.
 OnPage = Callable[[int, int], bool]
 #: The printer called ``name`` (high resolution), or ``None`` when no such printer is installed.
@@ -185,8 +193,7 @@ def print_document(
         elif printer.printerName() and cups.accepts_pdf(printer.printerName()):
             sent = spool_pdf(
                 printer.printerName(), pdf, printer.docName(), count,
-                copies=printer.copyCount(),
-                duplex=printer.duplex() != QPrinter.DuplexMode.DuplexNone,
+                copies=printer.copyCount(), sides=SIDES.get(printer.duplex(), ""),
                 pages=None if whole else (first + 1, last + 1),
             )  # fmt: skip
             if on_page is not None:
@@ -203,13 +210,15 @@ def spool_pdf(
     *,
     copies: int = 1,
     duplex: bool = False,
+    sides: str | None = None,
     pages: tuple[int, int] | None = None,
 ) -> int:
     """Give the PDF itself to the CUPS ``queue`` as one job, printed 1:1; returns the pages sent.
 
-    ``pages`` (1-based, inclusive) limits the job to those pages. Raises
+    ``sides`` (IPP, e.g. "two-sided-short-edge"; "" for the queue's default) overrides
+    ``duplex``; ``pages`` (1-based, inclusive) limits the job to those pages. Raises
     :class:`PrinterUnavailable` when CUPS refuses the job."""
-    options = job_options(copies=copies, duplex=duplex, pages=pages)
+    options = job_options(copies=copies, duplex=duplex, sides=sides, pages=pages)
     handle, name = tempfile.mkstemp(prefix="console-print-", suffix=".pdf")
     try:
         with os.fdopen(handle, "wb") as fh:
@@ -226,7 +235,11 @@ def spool_pdf(
 
 
 def job_options(
-    *, copies: int = 1, duplex: bool = False, pages: tuple[int, int] | None = None
+    *,
+    copies: int = 1,
+    duplex: bool = False,
+    sides: str | None = None,
+    pages: tuple[int, int] | None = None,
 ) -> dict[str, str]:
     """The CUPS job options of a 1:1 print: no fit-to-page, no scaling, the sides and copies."""
     options = {
@@ -234,8 +247,11 @@ def job_options(
         "fit-to-page": "false",
         "scaling": "100",
         "copies": str(max(1, copies)),
-        "sides": "two-sided-long-edge" if duplex else "one-sided",
     }
+    if sides is None:
+        sides = "two-sided-long-edge" if duplex else "one-sided"
+    if sides:
+        options["sides"] = sides
     if copies > 1:
         options["multiple-document-handling"] = "separate-documents-collated-copies"
     if pages is not None:
