@@ -71,6 +71,7 @@ class Settings:
     appeal_deadline_days: int = 30
     lock_after_minutes: int = 15
     printer_name: str = ""
+    printer_duplex: bool = False  # the configured printer prints on both sides (long edge)
     receipt_width_mm: int = 0  # 0 = A4, 80 = receipt printer
     attachment_max_bytes: int = 10 * 1024 * 1024
     db_pool_size: int = 2

@@ -2,7 +2,8 @@
 # System packages the test suite uses on Debian/Ubuntu: PostgreSQL 15 server (the suite starts
 # its own), PgBouncer (the suite starts one in transaction mode in front of it), poppler-utils
 # (pdftotext, pdftoppm), the libraries Qt needs offscreen, and Xvfb, xdotool and Qt's X11
-# libraries for the real-keyboard tests.
+# libraries for the real-keyboard tests; CUPS with cups-filters (the printing tests start their own
+# cupsd with a PDF printer) and ZBar's zbarimg (an independent QR reader).
 # Does nothing where everything is already there; needs root (or sudo) otherwise.
 set -e
 need=""
@@ -11,6 +12,10 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
     need="$need postgresql postgresql-contrib"
 fi
 command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || need="$need pgbouncer"
+command -v cupsd >/dev/null 2>&1 || [ -x /usr/sbin/cupsd ] || need="$need cups"
+command -v lpadmin >/dev/null 2>&1 || [ -x /usr/sbin/lpadmin ] || need="$need cups-client"
+[ -f /usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd ] || need="$need cups-filters"
+command -v zbarimg >/dev/null 2>&1 || need="$need zbar-tools"
 dpkg -s libegl1 >/dev/null 2>&1 || need="$need libegl1"
 dpkg -s libxkbcommon0 >/dev/null 2>&1 || need="$need libxkbcommon0"
 dpkg -s libfontconfig1 >/dev/null 2>&1 || need="$need libfontconfig1"

@@ -1,11 +1,11 @@
-"""One print path (views/common/printing.py): the configured printer or the dialog, every page
-1:1, each page an opaque grayscale image — never the black page an alpha channel gives."""
+"""One print path (views/printing/printer.py): the configured printer or the dialog, every page
+1:1; where the printer is not a CUPS queue that takes PDF, each page an opaque 1-bit grayscale
+image — never the black page a soft mask gives. The real CUPS queue: test_print_path.py."""
 
 from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -180,30 +180,72 @@ def test_a_page_image_is_opaque_grayscale_on_white(qtbot: QtBot, pdf: bytes) -> 
 def test_every_window_prints_through_the_one_path() -> None:
     """No other module under console/ opens a print dialog or paints pages on a printer."""
     offenders = []
+    printing = ROOT / "console" / "views" / "printing"
     for path in sorted((ROOT / "console").rglob("*.py")):
-        if path == ROOT / "console" / "views" / "printing" / "printer.py":
+        if path in (printing / "printer.py", printing / "cups.py"):
             continue
         text = path.read_text(encoding="utf-8")
         if "QPrintDialog" in text or ".newPage(" in text or "QPainter(printer" in text:
+            offenders.append(str(path.relative_to(ROOT)))
+        # Nothing else gives a job to the print system (CUPS, lp/lpr, Windows' shell).
+        if re.search(
+            r"cupsPrintFile|\bcups\.submit|[\"'](lp|lpr)[\"']|ShellExecute|\.printto", text
+        ):
             offenders.append(str(path.relative_to(ROOT)))
         if re.search(r"\.print_\(\s*printer", text):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
 
 
-def _cups_pdf_printer() -> str | None:
-    if shutil.which("lpstat") is None:
-        return None
-    listing = subprocess.run(["lpstat", "-v"], capture_output=True, text=True).stdout
-    for line in listing.splitlines():
-        match = re.match(r"device for (\S+): cups-pdf:", line)
-        if match:
-            return match.group(1)
-    return None
+def test_a_cups_job_prints_one_to_one_with_the_copies_sides_and_pages() -> None:
+    assert printing.job_options() == {
+        "print-scaling": "none", "fit-to-page": "false", "scaling": "100", "copies": "1",
+        "sides": "one-sided",
+    }  # fmt: skip
+    options = printing.job_options(copies=3, duplex=True, pages=(2, 5))
+    assert options["copies"] == "3" and options["sides"] == "two-sided-long-edge"
+    assert options["page-ranges"] == "2-5" and options["print-scaling"] == "none"
+    assert options["multiple-document-handling"] == "separate-documents-collated-copies"
+    assert printing.job_options(sides="two-sided-short-edge")["sides"] == "two-sided-short-edge"
+    assert "sides" not in printing.job_options(sides="")  # the printer's own default
 
 
-@pytest.mark.skipif(_cups_pdf_printer() is None, reason="no CUPS with a cups-pdf printer here")
-def test_a_cups_pdf_printer_prints_without_the_dialog(qtbot: QtBot, pdf: bytes) -> None:
-    name = _cups_pdf_printer()
-    assert name is not None
-    assert printing.print_pdf(None, pdf, Settings(printer_name=name), "Тест", choose=_never)
+def test_a_page_bitmap_is_opaque_black_and_white_with_the_palette_qt_writes_as_gray(
+    qtbot: QtBot, pdf: bytes
+) -> None:
+    document, buffer = printing.load_pdf(pdf)
+    try:
+        bitmap = printing.page_bitmap(document, 0, 72)
+    finally:
+        document.close()
+        buffer.close()
+    assert bitmap.format() == QImage.Format.Format_Mono and not bitmap.hasAlphaChannel()
+    assert bitmap.colorTable() == printing.BLACK_WHITE
+    assert (bitmap.width(), bitmap.height()) == (595, 842)
+    assert bitmap.pixelColor(2, 2).lightness() == 255  # paper
+    assert bitmap.pixelColor(144, 842 - 144).lightness() == 0  # the black box
+
+
+def test_tones_survive_the_one_bit_page_as_dots(qtbot: QtBot) -> None:
+    """A chart's coloured or light grey bars are dithered, not dropped by a threshold."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4)
+    for index, grey in enumerate((0.85, 0.5)):
+        canvas.setFillGray(grey)
+        canvas.rect(72 + index * 200, 400, 144, 144, stroke=0, fill=1)
+    canvas.showPage()
+    canvas.save()
+    document, buffer = printing.load_pdf(out.getvalue())
+    try:
+        bitmap = printing.page_bitmap(document, 0, 144)
+    finally:
+        document.close()
+        buffer.close()
+    for index, grey in enumerate((0.85, 0.5)):
+        left, top = (72 + index * 200) * 2, (842 - 400 - 144) * 2
+        dark = sum(
+            bitmap.pixelColor(left + x, top + y).lightness() == 0
+            for x in range(10, 280, 3)
+            for y in range(10, 280, 3)
+        ) / (90 * 90)
+        assert abs(dark - (1 - grey)) < 0.08, f"grey {grey}: {dark:.2f} of the dots are black"
