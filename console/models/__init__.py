@@ -4,6 +4,7 @@ from console.models.accounts import Account
 from console.models.appeals import Appeal, AppealTopic, NumberSequence, PaidService
 from console.models.audit import AuditEvent
 from console.models.base import Base
+from console.models.cashdesk import CashDay
 from console.models.billing import AccountStatement, BillingPeriod, Charge, LedgerEntry
 from console.models.customers import (
     AccountHolder,
@@ -29,6 +30,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Base",
+    "CashDay",
     "BillingPeriod",
     "Charge",
     "ConsoleSecret",
