@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -86,3 +87,30 @@ def test_a_bank_refund_needs_the_payment_orders_number_and_date(db: Database) ->
     )
     assert (paid.payment_order_number, paid.payment_order_date) == ("415", today)
     assert paid.cash_order_number is None and paid.cheque_fd_number is None
+
+
+def test_the_cash_order_ko2_says_who_got_how_much_on_what_basis(
+    db: Database, tmp_path: Path
+) -> None:
+    from console.services.documents.cash_order import cash_order_pdf
+    from tests.support.pdf import pdf_text
+
+    desk = make_desk(db)
+    pay(db, desk.clerk, desk.acc.account_id, "2600.00")
+    rid = approved_refund(db, desk, "2000.00")
+    paid = applications.mark_paid(db, desk.boss2, rid, register=FakeRegister())
+    content = cash_order_pdf(db, desk.boss2, rid)
+    (tmp_path / "ko2.pdf").write_bytes(content)
+    text = pdf_text(content, tmp_path)
+    for expected in (
+        "РАСХОДНЫЙ КАССОВЫЙ ОРДЕР", "КО-2", "0310002", "Энергосбытовая компания «Восток»",
+        paid.cash_order_number or "?", "62.02", "50.01", "2 000,00",
+        "Две тысячи рублей 00 копеек", "Иванов Пётр Сергеевич",
+        f"Заявление на возврат переплаты № {paid.summary.number}",
+        f"паспорт {desk.passport}", desk.boss2.full_name, "Главный бухгалтер", "Выдал кассир",
+    ):
+        assert expected in text, expected
+    # Only a refund paid in cash has one.
+    bank = approved_refund(db, desk, "100.00", RefundPayout.BANK_TRANSFER)
+    with pytest.raises(ConflictError):
+        cash_order_pdf(db, desk.boss2, bank)
