@@ -4,8 +4,8 @@ from console.models.accounts import Account
 from console.models.appeals import Appeal, AppealTopic, NumberSequence, PaidService
 from console.models.audit import AuditEvent
 from console.models.base import Base
-from console.models.cashdesk import CashDay
 from console.models.billing import AccountStatement, BillingPeriod, Charge, LedgerEntry
+from console.models.cashdesk import CashDay
 from console.models.customers import (
     AccountHolder,
     ConsoleSecret,

@@ -106,7 +106,7 @@ def test_a_day_that_agrees_with_the_register_closes_without_explanation(db: Data
     from console.services.fiscal.device import ShiftTotals
 
     totals = ShiftTotals(1, None, return_cash=Decimal("40.00"))
-    closed = cashday.close_day(db, desk.clerk, dt.date.today(),
-                               cashday.Handover("", SupervisorApproval.of(desk.boss), totals))  # fmt: skip
+    handover = cashday.Handover("", SupervisorApproval.of(desk.boss), totals)
+    closed = cashday.close_day(db, desk.clerk, dt.date.today(), handover)
     assert closed.difference == 0 and closed.explanation == ""
     assert closed.expected == Decimal("-40.00")

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from console.models.enums import RefundPayout, StaffRole
 from console.services.cashdesk import day as cashday
 from console.services.core.database import Database
+from console.services.fiscal.device import Cashier, Cheque, ChequeKind, ChequeLine, Tender
 from console.services.refunds import applications
 from console.services.staff.approvals import verify_supervisor
 from tests.cashdesk.conftest import Desk, pay
@@ -69,8 +70,8 @@ def test_raw_sql_cannot_pay_into_a_closed_day_nor_reopen_nor_edit_it(
     kkt = FakeRegister()
     kkt.register(_sell(Decimal("3100.00")))  # what the cash register counted
     totals = kkt.x_report()
-    closed = cashday.close_day(clerk_db, desk.clerk, dt.date.today(),
-                               cashday.Handover("Возврат пробит на другой ККТ", receiver, totals))  # fmt: skip
+    handover = cashday.Handover("Возврат пробит на другой ККТ", receiver, totals)
+    closed = cashday.close_day(clerk_db, desk.clerk, dt.date.today(), handover)
     assert closed.is_closed and closed.cash_out == Decimal("2000.00")
     assert closed.difference == Decimal("2000.00")  # the register had no refund cheque here
     day_id = _sql(pg_db, "SELECT id FROM cash_days WHERE office_id = :o", o=office)
@@ -126,8 +127,12 @@ def test_a_paid_refund_keeps_its_payout_and_a_bank_one_needs_its_order(
         _sql(dbs["boss2"], "UPDATE refund_applications SET status = 'paid', "
              "payment_order_number = '15', payment_order_date = current_date + 3 WHERE id = :i",
              i=bank)  # fmt: skip
-    _sql(dbs["boss2"], "UPDATE refund_applications SET status = 'paid', "
-         "payment_order_number = '15', payment_order_date = current_date WHERE id = :i", i=bank)
+    _sql(
+        dbs["boss2"],
+        "UPDATE refund_applications SET status = 'paid', "
+        "payment_order_number = '15', payment_order_date = current_date WHERE id = :i",
+        i=bank,
+    )
     stamped = _sql(pg_db, "SELECT paid_by_staff_id FROM refund_applications WHERE id = :i",
                    i=bank)  # fmt: skip
     assert stamped == desk.boss2.staff_id
@@ -158,8 +163,6 @@ def _cash_refund(desk: Desk, dbs: dict[str, Database], amount: str) -> int:
     return rid
 
 
-def _sell(amount: Decimal):  # type: ignore[no-untyped-def]
-    from console.services.fiscal.device import Cashier, Cheque, ChequeKind, ChequeLine, Tender
-
-    return Cheque(f"pay-{uuid.uuid4().hex}", ChequeKind.SELL,
-                  (ChequeLine("Электроснабжение", amount),), Tender.CASH, Cashier("Касса"))  # fmt: skip
+def _sell(amount: Decimal) -> Cheque:
+    lines = (ChequeLine("Электроснабжение", amount),)
+    return Cheque(f"pay-{uuid.uuid4().hex}", ChequeKind.SELL, lines, Tender.CASH, Cashier("Касса"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -103,11 +103,21 @@ def test_the_cash_order_ko2_says_who_got_how_much_on_what_basis(
     (tmp_path / "ko2.pdf").write_bytes(content)
     text = pdf_text(content, tmp_path)
     for expected in (
-        "РАСХОДНЫЙ КАССОВЫЙ ОРДЕР", "КО-2", "0310002", "Энергосбытовая компания «Восток»",
-        paid.cash_order_number or "?", "62.02", "50.01", "2 000,00",
-        "Две тысячи рублей 00 копеек", "Иванов Пётр Сергеевич",
+        "РАСХОДНЫЙ КАССОВЫЙ ОРДЕР",
+        "КО-2",
+        "0310002",
+        "Энергосбытовая компания «Восток»",
+        paid.cash_order_number or "?",
+        "62.02",
+        "50.01",
+        "2 000,00",
+        "Две тысячи рублей 00 копеек",
+        "Иванов Пётр Сергеевич",
         f"Заявление на возврат переплаты № {paid.summary.number}",
-        f"паспорт {desk.passport}", desk.boss2.full_name, "Главный бухгалтер", "Выдал кассир",
+        f"паспорт {desk.passport}",
+        desk.boss2.full_name,
+        "Главный бухгалтер",
+        "Выдал кассир",
     ):
         assert expected in text, expected
     # Only a refund paid in cash has one.

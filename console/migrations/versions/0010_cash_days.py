@@ -94,8 +94,14 @@ def upgrade() -> None:
         sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column(
             "status",
-            sa.Enum("closed", "reopened", name="cashdaystatus", native_enum=False,
-                    create_constraint=True, length=24),
+            sa.Enum(
+                "closed",
+                "reopened",
+                name="cashdaystatus",
+                native_enum=False,
+                create_constraint=True,
+                length=24,
+            ),
             nullable=False,
         ),  # fmt: skip
         sa.Column("cash_in", money, nullable=False),
@@ -107,9 +113,7 @@ def upgrade() -> None:
         sa.Column("explanation", sa.Text(), nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_by_staff_id", sa.Integer(), sa.ForeignKey("staff.id"), nullable=False),
-        sa.Column(
-            "received_by_staff_id", sa.Integer(), sa.ForeignKey("staff.id"), nullable=False
-        ),
+        sa.Column("received_by_staff_id", sa.Integer(), sa.ForeignKey("staff.id"), nullable=False),
         sa.Column("reopened_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reopened_by_staff_id", sa.Integer(), sa.ForeignKey("staff.id"), nullable=True),
         sa.Column("reopen_reason", sa.String(length=500), nullable=True),

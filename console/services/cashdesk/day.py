@@ -130,8 +130,11 @@ def _summary(session: Session, office_id: int, day: dt.date) -> CashDaySummary:
         for s in session.scalars(
             select(Staff).where(
                 Staff.id.in_(
-                    [stored.closed_by_staff_id, stored.received_by_staff_id,
-                     stored.reopened_by_staff_id or 0]  # fmt: skip
+                    [
+                        stored.closed_by_staff_id,
+                        stored.received_by_staff_id,
+                        stored.reopened_by_staff_id or 0,
+                    ]  # fmt: skip
                 )
             )
         )
@@ -149,9 +152,7 @@ def _summary(session: Session, office_id: int, day: dt.date) -> CashDaySummary:
 
 
 def _stored(session: Session, office_id: int, day: dt.date) -> CashDay | None:
-    return session.scalar(
-        select(CashDay).where(CashDay.office_id == office_id, CashDay.day == day)
-    )
+    return session.scalar(select(CashDay).where(CashDay.office_id == office_id, CashDay.day == day))
 
 
 def cash_day(db: Database, office_id: int, day: dt.date) -> CashDaySummary:
@@ -177,9 +178,7 @@ def _check_receiver(session: Session, actor: Actor, receiver: SupervisorApproval
             "receiver",
         )
     if receiver.staff_id == actor.staff_id:
-        raise ValidationError(
-            "Кассу принимает другой сотрудник, не тот, кто её сдаёт.", "receiver"
-        )
+        raise ValidationError("Кассу принимает другой сотрудник, не тот, кто её сдаёт.", "receiver")
     staff = session.get(Staff, receiver.staff_id)
     if staff is None or not staff.is_active or staff.role.value not in ("supervisor", "admin"):
         raise ValidationError("Принять кассу может только руководитель офиса.", "receiver")

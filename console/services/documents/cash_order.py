@@ -236,8 +236,8 @@ def render_cash_order(order: CashOrder) -> bytes:
     y -= 10 * mm
     c.setFont(fonts.REGULAR, 9.5)
     c.drawString(left, y + 1 * mm, "По")
-    _line(c, left + 10 * mm, y, right - left - 10 * mm, order.document, "наименование, номер, "
-          "дата и место выдачи документа, удостоверяющего личность получателя", size=8.5)  # fmt: skip
+    hint = "наименование, номер, дата и место выдачи документа, удостоверяющего личность получателя"
+    _line(c, left + 10 * mm, y, right - left - 10 * mm, order.document, hint, size=8.5)
     y -= 14 * mm
     c.setFont(fonts.BOLD, 9.5)
     c.drawString(left, y + 1 * mm, "Выдал кассир")

@@ -31,8 +31,8 @@ from console.services.core.errors import ValidationError as ValidationError
 from console.services.core.formatting import KOPECK, money
 from console.services.core.moments import stored_utc
 from console.services.core.sequences import next_value
-from console.services.payments.history import account_payments as account_payments
 from console.services.payments.day_lock import refuse_closed_day
+from console.services.payments.history import account_payments as account_payments
 from console.services.payments.history import day_closing as day_closing
 from console.services.payments.split import split as split
 from console.services.staff import audit

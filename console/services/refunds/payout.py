@@ -72,9 +72,7 @@ def payment_order(
     not in the future."""
     number = (number or "").strip()
     if not ORDER_NUMBER.fullmatch(number):
-        raise ValidationError(
-            "Укажите номер платёжного поручения: от 1 до 6 цифр.", "order_number"
-        )
+        raise ValidationError("Укажите номер платёжного поручения: от 1 до 6 цифр.", "order_number")
     if isinstance(day, str):
         text = day.strip()
         try:
