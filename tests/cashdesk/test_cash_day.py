@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -110,3 +111,34 @@ def test_a_day_that_agrees_with_the_register_closes_without_explanation(db: Data
     closed = cashday.close_day(db, desk.clerk, dt.date.today(), handover)
     assert closed.difference == 0 and closed.explanation == ""
     assert closed.expected == Decimal("-40.00")
+
+
+def test_the_closing_sheets_show_the_cash_refund_and_the_handover(
+    db: Database, tmp_path: Path
+) -> None:
+    from console.services.cashdesk.sheet import cash_day_sheet_pdf
+    from console.services.documents.receipt import day_closing_pdf
+    from tests.support.pdf import pdf_text
+
+    desk = make_desk(db)
+    kkt = FakeRegister()
+    pay(db, desk.clerk, desk.acc.account_id, "3100.00")
+    rid = approved_refund(db, desk, "2000.00")
+    order = applications.mark_paid(db, desk.boss2, rid, register=kkt).cash_order_number
+    today, office = dt.date.today(), desk.clerk.office_id or 0
+    report = pdf_text(day_closing_pdf(counter.day_closing(db, office, today)), tmp_path)
+    assert f"РКО № {order}" in report and "2 000,00" in report
+    assert "Наличные в кассе на конец дня 1 100,00" in report
+    handover = cashday.Handover("Оплата без чека ККТ", SupervisorApproval.of(desk.boss),
+                                kkt.x_report())  # fmt: skip
+    closed = cashday.close_day(db, desk.clerk, today, handover)
+    content = cash_day_sheet_pdf(closed)
+    (tmp_path / "sheet.pdf").write_bytes(content)
+    sheet = pdf_text(content, tmp_path)
+    for expected in (
+        "ЗАКРЫТИЕ КАССОВОЙ СМЕНЫ", "Принято наличных 3 100,00", "Выдано наличных (возвраты) 2 000,00",
+        "Должно быть в кассе 1 100,00", "По ККТ наличных −2 000,00", "Расхождение −3 100,00",
+        "Объяснение: Оплата без чека ККТ", f"Сдал: {desk.clerk.full_name}",
+        f"Принял: {desk.boss.full_name}", f"РКО № {order}",
+    ):  # fmt: skip
+        assert expected in sheet, expected
