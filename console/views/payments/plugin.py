@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 
 from console.views.common.plugins import CardHost, WindowHost
+from console.views.payments.cash_day_dialog import CashDayDialog
 from console.views.payments.day_closing_dialog import DayClosingDialog
 from console.views.payments.dialog import PaymentDialog
 from console.views.payments.reversal_dialog import PaymentReversalDialog
@@ -35,8 +36,14 @@ def install_card(card: CardHost) -> None:
 
 
 def install_window(window: WindowHost) -> None:
-    """Office menu: the day's closing (supervisors)."""
+    """Office menu: closing the cash day (everyone at a till), the day's report (supervisors)."""
     ctx = window.ctx
+    cash_day = QAction("Закрытие кассовой смены…", window)
+    # The cash register comes with the fiscal wiring (issue 17): None until a desk has one.
+    cash_day.triggered.connect(
+        lambda: CashDayDialog(ctx, window, register=getattr(ctx, "cash_register", None)).open()
+    )
+    window.office_menu.addAction(cash_day)
     if not ctx.actor.is_supervisor:
         return
     closing = QAction("Закрытие дня…", window)
