@@ -136,7 +136,8 @@ def test_the_closing_sheets_show_the_cash_refund_and_the_handover(
     (tmp_path / "sheet.pdf").write_bytes(content)
     sheet = pdf_text(content, tmp_path)
     for expected in (
-        "ЗАКРЫТИЕ КАССОВОЙ СМЕНЫ", "Принято наличных 3 100,00", "Выдано наличных (возвраты) 2 000,00",
+        "ЗАКРЫТИЕ КАССОВОЙ СМЕНЫ", "Принято наличных 3 100,00",
+        "Выдано наличных (возвраты) 2 000,00",
         "Должно быть в кассе 1 100,00", "По ККТ наличных −2 000,00", "Расхождение −3 100,00",
         "Объяснение: Оплата без чека ККТ", f"Сдал: {desk.clerk.full_name}",
         f"Принял: {desk.boss.full_name}", f"РКО № {order}",
