@@ -446,6 +446,7 @@ AUDIT_DETAIL: dict[str, str] = {
     "attachments": "Вложений",
     "note": "Примечание",
     "cash_order_number": "Номер расходного кассового ордера",
+    "printed": "Напечатан",
     "payment_order_number": "Номер платёжного поручения",
     "payment_order_date": "Дата платёжного поручения",
     "cheque_fd_number": "Номер фискального документа",
