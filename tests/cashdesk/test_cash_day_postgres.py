@@ -79,6 +79,11 @@ def test_raw_sql_cannot_pay_into_a_closed_day_nor_reopen_nor_edit_it(
     with pytest.raises(Exception, match="закрыта"):
         _sql(clerk_db, "INSERT INTO payments (account_id, amount, paid_at, method, office_id) "
              "VALUES (:a, 500, now(), 'cash', :o)", a=desk.acc.account_id, o=office)  # fmt: skip
+    # Nor a cash refund paid out into it, even by a supervisor's raw SQL.
+    late = _approved(desk, dbs, "50.00")
+    with pytest.raises(Exception, match="закрыта"):
+        _sql(boss2_db, "UPDATE refund_applications SET status = 'paid', "
+             "cash_order_number = 'РКО-поздний' WHERE id = :i", i=late)  # fmt: skip
     # The clerk cannot reopen the day, nor edit its figures, nor delete it.
     for statement in (
         "UPDATE cash_days SET status = 'reopened', reopen_reason = 'сам открыл' WHERE id = :i",
