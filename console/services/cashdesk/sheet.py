@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from console.services.cashdesk.day import CashDaySummary
 from console.services.core.formatting import date, date_time, money
 from console.services.documents.printout import Line, render_lines
 
 
+def _rub(value: Decimal) -> str:
+    return money(value, currency=True)
+
+
 def cash_day_sheet_pdf(summary: CashDaySummary, width_mm: int = 0) -> bytes:
     """Per clerk: cash in and out; the office's totals; the register's figures, the difference
     and its explanation; who handed over and who received, with places to sign."""
-    rub = lambda value: money(value, currency=True)  # noqa: E731
     lines = [
         Line(summary.office_name, bold=True, center=True),
         Line(summary.office_address, center=True),
@@ -19,28 +24,28 @@ def cash_day_sheet_pdf(summary: CashDaySummary, width_mm: int = 0) -> bytes:
         Line("Сотрудник: принято / выдано наличных", "Остаток", bold=True),
     ]
     for clerk in summary.clerks:
-        lines.append(Line(clerk.clerk, rub(clerk.net)))
+        lines.append(Line(clerk.clerk, _rub(clerk.net)))
         lines.append(
-            Line(f"  принято {rub(clerk.cash_in)} ({clerk.payments} пл.), выдано "
-                 f"{rub(clerk.cash_out)} ({clerk.refunds} РКО)", small=True)
+            Line(f"  принято {_rub(clerk.cash_in)} ({clerk.payments} пл.), выдано "
+                 f"{_rub(clerk.cash_out)} ({clerk.refunds} РКО)", small=True)
         )  # fmt: skip
     if not summary.clerks:
         lines.append(Line("Наличных за день не принималось и не выдавалось."))
     lines.append(Line.rule())
     for number, order, amount in summary.refunds:
-        lines.append(Line(f"РКО № {order or '—'} (заявление № {number})", rub(amount), small=True))
+        lines.append(Line(f"РКО № {order or '—'} (заявление № {number})", _rub(amount), small=True))
     lines += [
-        Line("Принято наличных", rub(summary.cash_in)),
-        Line("Выдано наличных (возвраты)", rub(summary.cash_out)),
-        Line("Должно быть в кассе", rub(summary.expected), bold=True),
+        Line("Принято наличных", _rub(summary.cash_in)),
+        Line("Выдано наличных (возвраты)", _rub(summary.cash_out)),
+        Line("Должно быть в кассе", _rub(summary.expected), bold=True),
     ]
     if summary.kkt_cash_in is not None and summary.kkt_cash_out is not None:
         lines += [
             Line(
-                f"По ККТ (смена № {summary.kkt_shift or '—'}): приход", rub(summary.kkt_cash_in)
+                f"По ККТ (смена № {summary.kkt_shift or '—'}): приход", _rub(summary.kkt_cash_in)
             ),  # fmt: skip
-            Line("По ККТ: возврат прихода", rub(summary.kkt_cash_out)),
-            Line("По ККТ наличных", rub(summary.kkt_cash_in - summary.kkt_cash_out)),
+            Line("По ККТ: возврат прихода", _rub(summary.kkt_cash_out)),
+            Line("По ККТ наличных", _rub(summary.kkt_cash_in - summary.kkt_cash_out)),
         ]
     else:
         lines.append(Line("Итоги ККТ не получены (касса без ККТ)."))

@@ -42,6 +42,10 @@ from console.views.printing.preview import PdfPreviewDialog
 RED = "#b3261e"
 
 
+def _rub(value: Decimal) -> str:
+    return money(value, currency=True)
+
+
 @dataclass(frozen=True)
 class Loaded:
     summary: cashday.CashDaySummary
@@ -55,13 +59,12 @@ class ClerkCashModel(RowsModel[cashday.ClerkCash]):
     numbered_rows = False
 
     def __init__(self, parent: QObject | None = None) -> None:
-        rub = lambda v: money(v, currency=True)  # noqa: E731
         super().__init__(
             [
                 Column("Сотрудник", lambda r: r.clerk),
-                Column("Принято наличных", lambda r: rub(r.cash_in), align_right=True),
-                Column("Выдано (возвраты)", lambda r: rub(r.cash_out), align_right=True),
-                Column("Остаток", lambda r: rub(r.net), align_right=True),
+                Column("Принято наличных", lambda r: _rub(r.cash_in), align_right=True),
+                Column("Выдано (возвраты)", lambda r: _rub(r.cash_out), align_right=True),
+                Column("Остаток", lambda r: _rub(r.net), align_right=True),
             ],
             parent,
         )
@@ -243,10 +246,9 @@ class CashDayDialog(QDialog):
         self.loaded = loaded
         s = loaded.summary
         self.model.set_rows(s.clerks)
-        rub = lambda v: money(v, currency=True)  # noqa: E731
-        self.values["cash_in"].setText(rub(s.cash_in))
-        self.values["cash_out"].setText(rub(s.cash_out))
-        self.values["expected"].setText(f"<b>{rub(s.expected)}</b>")
+        self.values["cash_in"].setText(_rub(s.cash_in))
+        self.values["cash_out"].setText(_rub(s.cash_out))
+        self.values["expected"].setText(f"<b>{_rub(s.expected)}</b>")
         if s.is_closed or s.status is not None:
             kkt_in, kkt_out = s.kkt_cash_in, s.kkt_cash_out
             difference = s.difference if s.is_closed else self._difference(loaded)
@@ -256,13 +258,13 @@ class CashDayDialog(QDialog):
             kkt_out = totals.return_cash if totals else None
             difference = self._difference(loaded)
         none = "—"
-        self.values["kkt_in"].setText(rub(kkt_in) if kkt_in is not None else none)
-        self.values["kkt_out"].setText(rub(kkt_out) if kkt_out is not None else none)
+        self.values["kkt_in"].setText(_rub(kkt_in) if kkt_in is not None else none)
+        self.values["kkt_out"].setText(_rub(kkt_out) if kkt_out is not None else none)
         kkt = None if kkt_in is None or kkt_out is None else kkt_in - kkt_out
-        self.values["kkt"].setText(rub(kkt) if kkt is not None else none)
+        self.values["kkt"].setText(_rub(kkt) if kkt is not None else none)
         self.values["difference"].setText(
             f"<b>{money(difference, sign=True, currency=True)}</b>" if difference
-            else rub(Decimal("0.00"))
+            else _rub(Decimal("0.00"))
         )  # fmt: skip
         self.values["difference"].setStyleSheet(f"color: {RED};" if difference else "")
         self.kkt_note.setText(loaded.kkt_message)
