@@ -46,14 +46,18 @@ def test_a_day_with_a_difference_is_refused_until_explained(
         desk.settle(1.0)
         assert not _closed(sqlite_db, office)
         _screenshot(xserver, "/tmp/cash-day-xvfb-refused.png")
-        # The focus went to the explanation: type it, Tab to the password, Enter.
+        # The focus went to the explanation; a click there too, in case the pointer moved it.
+        xserver.click(*desk.where("explanation"))
         xserver.type(window, "Оплата без чека ККТ")
-        xserver.key(window, "Tab", "Tab", "Return")
+        desk.settle(0.3)
+        xserver.key(window, "Tab", "Tab")  # to the password, still typed
+        desk.settle(0.3)
+        xserver.key(window, "Return")
         deadline = dt.datetime.now() + dt.timedelta(seconds=20)
         while not _closed(sqlite_db, office) and dt.datetime.now() < deadline:
             desk.settle(0.3)
         summary = cashday.cash_day(sqlite_db, office, dt.date.today())
-        assert summary.is_closed and summary.explanation == "Оплата без чека ККТ"
+        assert summary.is_closed, desk.said("") and summary.explanation == "Оплата без чека ККТ"
         assert summary.difference == Decimal("-3100.00")
         desk.settle(0.5)
         _screenshot(xserver, "/tmp/cash-day-xvfb-closed.png")
