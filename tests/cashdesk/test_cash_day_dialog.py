@@ -100,3 +100,28 @@ def test_a_wrong_receiver_password_is_said_beside_the_field(
         qtbot.waitUntil(lambda: dialog.receiver_error.isVisible(), timeout=10000)
         assert dialog.receiver_error.text()
         assert dialog.receiver_password.text() == ""
+
+
+class _NoZReport(FakeRegister):
+    def close_shift(self, cashier):  # type: ignore[no-untyped-def]
+        from console.services.fiscal.device import KktError, KktFault
+
+        raise KktError(KktFault.PAPER_OUT, "В кассовом аппарате закончилась бумага.")
+
+
+def test_a_z_report_that_fails_leaves_the_day_closed_and_says_so(
+    sqlite_db: Database, qtbot: QtBot
+) -> None:
+    db = sqlite_db
+    desk = _desk(db)
+    with view_context(db, desk.clerk) as ctx:
+        dialog = CashDayDialog(ctx, register=_NoZReport())
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(dialog.is_ready)
+        qtbot.keyClicks(dialog.receiver_login, "boss_ui")
+        dialog.receiver_password.setText(PASSWORD)
+        qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "закрыта" in dialog.state.text(), timeout=10000)
+        assert "Z-отчёт ККТ не снят" in dialog.kkt_note.text()
+        assert "бумага" in dialog.kkt_note.text()

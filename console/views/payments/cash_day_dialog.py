@@ -88,6 +88,7 @@ class CashDayDialog(QDialog):
         self.pending_cheques = pending_cheques
         self.day = day or dt.date.today()
         self.loaded: Loaded | None = None
+        self._z_failed: list[str] = []
         self._ready = False
         self.setObjectName("cashDayDialog")
         self.setWindowTitle(f"Закрытие кассовой смены — {ctx.actor.office_name}")
@@ -313,6 +314,8 @@ class CashDayDialog(QDialog):
             return
         db, actor, day, register = self.ctx.db, self.ctx.actor, self.day, self.register
         pending = self.pending_cheques
+        z_failed: list[str] = []
+        self._z_failed = z_failed
 
         def run() -> cashday.CashDaySummary:
             try:
@@ -326,7 +329,10 @@ class CashDayDialog(QDialog):
                 pending_cheques=pending,
             )  # fmt: skip
             if register is not None:
-                cashday.take_z_report(register, actor)
+                try:
+                    cashday.take_z_report(register, actor)
+                except KktError as err:  # the day is closed all the same: say what to do
+                    z_failed.append(f"Смена закрыта, но Z-отчёт ККТ не снят: {err}")
             return closed
 
         Operation(self, run).success(self._closed).invalid(self._invalid).error_label(
@@ -342,7 +348,8 @@ class CashDayDialog(QDialog):
         self.receiver_password.clear()
         self.error.clear_message()
         if self.loaded is not None:
-            self._show(Loaded(summary, self.loaded.totals, self.loaded.kkt_message))
+            note = " ".join(self._z_failed) or self.loaded.kkt_message
+            self._show(Loaded(summary, self.loaded.totals, note))
 
     # --- reopening and printing -----------------------------------------------------------
     def reopen(self) -> None:
