@@ -13,7 +13,7 @@ from tests.cashdesk.conftest import pay
 from tests.support.factories import add_charge, make_account, make_login, make_staff
 from tests.support.xserver import Desk, XServer
 
-PASSWORD = "Пароль-2026!"
+PASSWORD = "Priem-2026-kassa"  # Latin: xdotool types it reliably under load
 
 
 def _closed(db: Database, office: int) -> bool:
@@ -32,7 +32,7 @@ def test_a_day_with_a_difference_is_refused_until_explained(
     desk = Desk(
         xserver, "--database", str(sqlite_db.engine.url), "--login", "kassa_kb",
         "--dialog", "dayclose", "--account", str(account.account_id),
-        "--where", "explanation,receiverLogin",
+        "--where", "explanation,receiverLogin,receiverPassword",
     )  # fmt: skip
     try:
         window = int(desk.expect("READY").split()[1])
@@ -48,16 +48,18 @@ def test_a_day_with_a_difference_is_refused_until_explained(
         _screenshot(xserver, "/tmp/cash-day-xvfb-refused.png")
         # The focus went to the explanation; a click there too, in case the pointer moved it.
         xserver.click(*desk.where("explanation"))
-        xserver.type(window, "Оплата без чека ККТ")
+        # xdotool remaps a spare keycode for each Cyrillic letter, and under load an X client
+        # may read a letter after the next remapping: the digits (real keys) always arrive.
+        xserver.type(window, "Оплата 3100 принята без чека ККТ")
         desk.settle(0.3)
-        xserver.key(window, "Tab", "Tab")  # to the password, still typed
-        desk.settle(0.3)
+        xserver.click(*desk.where("receiverPassword"))  # the password is still there
         xserver.key(window, "Return")
-        deadline = dt.datetime.now() + dt.timedelta(seconds=20)
+        deadline = dt.datetime.now() + dt.timedelta(seconds=40)
         while not _closed(sqlite_db, office) and dt.datetime.now() < deadline:
             desk.settle(0.3)
         summary = cashday.cash_day(sqlite_db, office, dt.date.today())
-        assert summary.is_closed, desk.said("") and summary.explanation == "Оплата без чека ККТ"
+        assert summary.is_closed, desk.said("")
+        assert "3100" in summary.explanation
         assert summary.difference == Decimal("-3100.00")
         desk.settle(0.5)
         _screenshot(xserver, "/tmp/cash-day-xvfb-closed.png")
