@@ -42,11 +42,15 @@ def closed_day_at(session: Session, office_id: int | None, moment: dt.datetime) 
     )
 
 
-def refuse_closed_day(session: Session, office_id: int | None, moment: dt.datetime) -> None:
-    """ConflictError in Russian when ``moment`` is in a closed cash day of the office."""
+def refuse_closed_day(
+    session: Session, office_id: int | None, moment: dt.datetime, *, lock: bool = True
+) -> None:
+    """ConflictError in Russian when ``moment`` is in a closed cash day of the office;
+    ``lock=False`` for an early look from a read (a replica takes no lock)."""
     if office_id is None:
         return
-    lock_office_day(session, office_id)
+    if lock:
+        lock_office_day(session, office_id)
     closed = closed_day_at(session, office_id, moment)
     if closed is not None:
         raise ConflictError(

@@ -388,7 +388,8 @@ def mark_paid(
                 raise ValidationError(
                     "Наличные выдаёт касса офиса: рабочее место не привязано к офису.", "payout"
                 )
-            refuse_closed_day(session, actor.office_id, dt.datetime.now(dt.UTC))
+            # Before any cheque: no refund cheque for a day that cannot take the payout.
+            refuse_closed_day(session, actor.office_id, dt.datetime.now(dt.UTC), lock=False)
             cheque = refund_cheque(session, actor, found)
     if payout is RefundPayout.CASH:
         fiscal = issue_refund_cheque(register, cheque) if register is not None else None
