@@ -31,6 +31,7 @@ from console.services.staff.members import resolve_actor  # noqa: E402
 from console.settings import load_settings  # noqa: E402
 from console.views.common.context import ViewContext  # noqa: E402
 from console.views.common.tasks import TaskRunner  # noqa: E402
+from tests.support.kkt_process import KktEmulator  # noqa: E402
 from tests.support.memory_keyring import MemoryKeyring  # noqa: E402
 from tests.support.pgbouncer import PgBouncer, require_pgbouncer, start_pgbouncer  # noqa: E402
 from tests.support.pgserver import (  # noqa: E402
@@ -237,3 +238,13 @@ def _no_unsaved_question_box(monkeypatch: pytest.MonkeyPatch) -> None:
     from console.views.common.unsaved import UnsavedGuard
 
     monkeypatch.setattr(UnsavedGuard, "asker", staticmethod(lambda parent: True))
+
+
+@pytest.fixture
+def kkt_emulator(tmp_path: Path) -> Iterator[KktEmulator]:
+    """A ККТ emulator (ATOL web server API) in its own process, stopped after the test."""
+    emulator = KktEmulator(tmp_path / "kkt-journal.jsonl").start()
+    try:
+        yield emulator
+    finally:
+        emulator.kill()

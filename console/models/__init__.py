@@ -5,6 +5,7 @@ from console.models.appeals import Appeal, AppealTopic, NumberSequence, PaidServ
 from console.models.audit import AuditEvent
 from console.models.base import Base
 from console.models.billing import AccountStatement, BillingPeriod, Charge, LedgerEntry
+from console.models.cashdesk import CashDay
 from console.models.customers import (
     AccountHolder,
     ConsoleSecret,
@@ -31,6 +32,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Base",
+    "CashDay",
     "BillingPeriod",
     "Charge",
     "ConsoleSecret",

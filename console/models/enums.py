@@ -143,6 +143,11 @@ class RefundPayout(enum.StrEnum):
     CASH = "cash"
 
 
+class CashDayStatus(enum.StrEnum):
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
 class RefundStatus(enum.StrEnum):
     REGISTERED = "registered"
     UNDER_REVIEW = "under_review"
@@ -240,6 +245,9 @@ class AuditAction(enum.StrEnum):
     REFUND_REJECTED = "refund.rejected"
     REFUND_PAID = "refund.paid"
     REFUND_CLOSED = "refund.closed"
+    REFUND_CASH_ORDER = "refund.cash_order"
+    CASH_DAY_CLOSE = "cash_day.close"
+    CASH_DAY_REOPEN = "cash_day.reopen"
     # Appeals and their catalogues
     APPEAL_REGISTER = "appeal.register"
     APPEAL_ASSIGN = "appeal.assign"

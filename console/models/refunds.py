@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from console.models.base import Base, CreatedAt, Money, Versioned, str_enum
+from console.models.base import Base, CreatedAt, Money, Versioned, str_enum, unique_when_set
 from console.models.enums import RefundPayout, RefundReason, RefundStatus
 
 
@@ -38,6 +38,24 @@ class RefundApplication(Versioned, Base):
     paid_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The payout (0010): who paid it out at which office; cash goes with a расходный кассовый
+    # ордер (КО-2) of its own number and a «возврат прихода» cheque, a transfer names its
+    # payment order. Set once, with the status «выплачено», never changed afterwards.
+    paid_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    paid_office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
+    cash_order_number: Mapped[str | None] = mapped_column(String(32))
+    payment_order_number: Mapped[str | None] = mapped_column(String(20))
+    payment_order_date: Mapped[dt.date | None] = mapped_column(Date)
+    cheque_key: Mapped[str | None] = mapped_column(String(64))
+    cheque_fn_number: Mapped[str | None] = mapped_column(String(20))
+    cheque_fd_number: Mapped[int | None] = mapped_column(Integer)
+    cheque_fiscal_sign: Mapped[str | None] = mapped_column(String(20))
+    cheque_shift: Mapped[int | None] = mapped_column(Integer)
+    cheque_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        unique_when_set("uq_refund_applications_cash_order_number", "cash_order_number"),
+    )
 
 
 class RefundApplicationPayment(Base):

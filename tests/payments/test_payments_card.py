@@ -158,13 +158,15 @@ def test_office_menu_day_closing_and_queue(sqlite_db: Database, qtbot: QtBot) ->
         window = StandInWindow(ctx)
         plugin.install_window(window)
         refunds_plugin.install_window(window)
-        assert window.office_menu.actions() == []  # a clerk has no office closing
+        # A clerk closes their cash day, but has no office report or refund queue.
+        assert [a.text() for a in window.office_menu.actions()] == ["Закрытие кассовой смены…"]
     with view_context(db, boss) as ctx:
         window = StandInWindow(ctx)
         qtbot.addWidget(window)
         plugin.install_window(window)
         refunds_plugin.install_window(window)
-        closing, queue = window.office_menu.actions()
+        cash_day, closing, queue = window.office_menu.actions()
+        assert cash_day.text() == "Закрытие кассовой смены…"
         assert closing.text() == "Закрытие дня…"
         queue.trigger()
         assert isinstance(window.tabs[0][0], RefundQueueWidget)

@@ -38,6 +38,8 @@ from tests.support.locks import wait_until_blocked
 from tests.support.pdf import pdf_text
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+#: The payment order of a transfer refund (required when it is marked paid).
+ORDER: dict[str, object] = {"order_number": "415", "order_date": dt.date.today()}
 GOOD_BIC, GOOD_ACCOUNT = "045354601", "40702810946000003481"  # seed 001, passes the key
 
 
@@ -153,7 +155,7 @@ def test_dual_control_and_workflow(db: Database) -> None:
     reviewed = applications.start_review(db, other_boss, rid)
     assert reviewed.summary.status is S.UNDER_REVIEW
     with pytest.raises(ConflictError):
-        applications.mark_paid(db, other_boss, rid)
+        applications.mark_paid(db, other_boss, rid, **ORDER)
     approved = applications.approve(db, other_boss, rid, "Двойная оплата подтверждена банком")
     assert approved.summary.status is S.APPROVED and approved.reviewed_by == other_boss.full_name
     assert counter.account_dues(db, w.acc.account_id).balance == Decimal("-300.00")
@@ -169,7 +171,7 @@ def test_dual_control_and_workflow(db: Database) -> None:
     assert applications.review_queue(db) == ()
     with pytest.raises(PermissionDeniedError, match="руководитель офиса"):
         applications.mark_paid(db, w.clerk, rid)
-    assert applications.mark_paid(db, other_boss, rid).summary.status is S.PAID
+    assert applications.mark_paid(db, other_boss, rid, **ORDER).summary.status is S.PAID
     with pytest.raises(PermissionDeniedError, match="руководитель офиса"):
         applications.close(db, w.clerk, rid)
     assert applications.close(db, w.boss, rid).summary.status is S.CLOSED
@@ -319,7 +321,7 @@ def test_only_a_signed_in_supervisor_pays_out_and_closes(db: Database) -> None:
         with pytest.raises(PermissionDeniedError):
             applications.mark_paid(db, actor, rid)
     assert applications.list_for_account(db, w.acc.account_id)[0].status is S.APPROVED
-    applications.mark_paid(db, other, rid)
+    applications.mark_paid(db, other, rid, **ORDER)
     for actor in (w.clerk, nameless):
         with pytest.raises(PermissionDeniedError):
             applications.close(db, actor, rid)
@@ -342,7 +344,7 @@ def test_approved_and_paid_never_go_back(db: Database) -> None:
     ):
         with pytest.raises(ConflictError):
             step()
-    applications.mark_paid(db, other, rid)
+    applications.mark_paid(db, other, rid, **ORDER)
     for step in (
         lambda: applications.mark_paid(db, other, rid),
         lambda: applications.reject(db, other, rid, "Передумали"),

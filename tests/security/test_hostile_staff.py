@@ -284,6 +284,23 @@ ATTACKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         " ({account}, {service}, '2026-11-01', 1, 1, 1, 1, 0, -5000, 0, 'meter')",)),
     ("closed-month-reopened-by-supervisor", "boss.a", (
         "UPDATE billing_periods SET status = 'open' WHERE period = '2026-09-01'",)),
+    # --- refunds paid out and the cash day (0010) ----------------------------------------------
+    ("refund-paid-in-cash-without-a-cash-order", "boss.b", (
+        "UPDATE refund_applications SET status = 'paid' WHERE id = {refund_approved}",)),
+    ("refund-paid-with-another-applications-cheque", "boss.b", (
+        "UPDATE refund_applications SET status = 'paid', cash_order_number = 'РКО-1',"
+        " cheque_key = 'refund-ВЗ-1' WHERE id = {refund_approved}",)),
+    ("refund-payout-switched-to-transfer", "boss.b", (
+        "UPDATE refund_applications SET payout = 'bank_transfer' WHERE id = {refund_approved}",)),
+    *(
+        (f"cash-day-closed-by-clerk-{how}", "clerk.a", (
+            "INSERT INTO cash_days (office_id, day, starts_at, ends_at, status, cash_in,"
+            " cash_out, difference, closed_at, closed_by_staff_id, received_by_staff_id)"
+            " SELECT s.office_id, current_date, date_trunc('day', now()),"
+            f" date_trunc('day', now()) + interval '1 day', 'closed', {cash_in}, 0, 0, now(),"
+            " s.id, {boss_a} FROM staff s WHERE s.login = 'clerk.a'",))
+        for how, cash_in in (("with-made-up-figures", 999), ("without-the-receivers-token", 0))
+    ),
 )  # fmt: skip
 
 

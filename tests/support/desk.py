@@ -100,6 +100,11 @@ def build(kind: str, ctx: ViewContext, account_id: int, today: dt.date) -> QWidg
         from console.views.payments.day_closing_dialog import DayClosingDialog
 
         return DayClosingDialog(ctx)
+    if kind == "dayclose":  # the register: TEMPORARY in-process fake until the emulator lands
+        from console.views.payments.cash_day_dialog import CashDayDialog
+        from tests.support.fake_register import FakeRegister
+
+        return CashDayDialog(ctx, register=FakeRegister())
     if kind == "batch":
         from console.views.documents.batch_print_dialog import BatchPrintDialog
 
@@ -236,7 +241,16 @@ def main() -> int:
     QTimer.singleShot(50, ready)
     seen: list[QWidget] = []
 
+    from console.views.common.form_widgets import ErrorLabel
+
+    shown: dict[str, str] = {}
+
     def modal() -> None:  # a question box over the dialog: MODAL <text>, CLOSED when it goes
+        for label in dialog.findChildren(ErrorLabel):  # SHOWN <name> <text> for a new message
+            name, now = label.objectName(), label.text() if label.isVisible() else ""
+            if name and now and shown.get(name) != now:
+                say("SHOWN", name, now.replace(" ", "_"))
+            shown[name] = now
         box = app.activeModalWidget()
         if box is not None and box is not dialog and box not in seen:
             seen.append(box)

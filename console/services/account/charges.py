@@ -23,7 +23,7 @@ from console.services.core.formatting import money, rate, volume
 from console.services.vocabulary.labels import label_of, zone_name
 
 ZERO = Decimal("0.00")
-PAID_KINDS = (LedgerKind.PAYMENT, LedgerKind.PAYMENT_REVERSAL, LedgerKind.REFUND)
+PAID_KINDS = (LedgerKind.PAYMENT, LedgerKind.PAYMENT_REVERSAL)
 RECALC_KINDS = (LedgerKind.RECALCULATION, LedgerKind.CORRECTION)
 
 
@@ -53,6 +53,16 @@ class ChargeRow:
     due_formula: str  # how "К оплате" was computed
     origin: str  # how the volume was determined
     zones: tuple[ZoneCharge, ...]
+    #: Refunds of overpayments paid out in the month: money that went back, not a payment.
+    refunded: Decimal = ZERO
+
+    @property
+    def paid_text(self) -> str:
+        """«Оплачено» as the card shows it: a refund is named, never netted into payments."""
+        if not self.refunded:
+            return money(self.paid)
+        back = f"Возврат {money(self.refunded, currency=True)}"
+        return back if not self.paid else f"{money(self.paid)} · {back}"
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,7 @@ def _ledger(
 ) -> dict[int | None, dict[str, Decimal]]:
     """Debt before the month, payments, charges and recalculations in it, per service."""
     result: dict[int | None, dict[str, Decimal]] = defaultdict(
-        lambda: {"debt": ZERO, "paid": ZERO, "charged": ZERO, "recalc": ZERO}
+        lambda: {"debt": ZERO, "paid": ZERO, "refunded": ZERO, "charged": ZERO, "recalc": ZERO}
     )
     entries = session.execute(
         select(
@@ -124,6 +134,8 @@ def _ledger(
             sums["debt"] += amount
         elif kind in PAID_KINDS:
             sums["paid"] -= amount
+        elif kind is LedgerKind.REFUND:
+            sums["refunded"] += amount
         elif kind is LedgerKind.CHARGE:
             sums["charged"] += amount
         else:
@@ -153,7 +165,8 @@ def _row(
         charged = sum((z.charged for z in zones), ZERO)
         recalc = sum((c.recalculation for c, _ in items), ZERO)
     debt, paid = sums.get("debt", ZERO), sums.get("paid", ZERO)
-    due = debt - paid + charged + recalc
+    refunded = sums.get("refunded", ZERO)
+    due = debt - paid + refunded + charged + recalc
     total_volume = sum((z.volume for z in zones), Decimal(0)) if zones else None
     if service is not None and not service.metered and service.monthly_fee is not None:
         formula = f"Фиксированная плата: {money(service.monthly_fee, currency=True)} в месяц"
@@ -166,8 +179,9 @@ def _row(
         tariff_text = " / ".join(rate(z.tariff) for z in zones)
     else:
         formula, tariff_text = "в этом месяце не начислялось", ""
+    back = f" + {money(refunded)} (возврат)" if refunded else ""
     due_formula = (
-        f"{money(debt)} − {money(paid)} + {money(charged)} + {money(recalc)} = {money(due)}"
+        f"{money(debt)} − {money(paid)}{back} + {money(charged)} + {money(recalc)} = {money(due)}"
     )
     origin = "; ".join(
         (f"{z.zone_name}: " if len(zones) > 1 else "") + z.origin for z in zones if z.origin
@@ -175,7 +189,7 @@ def _row(
     return ChargeRow(
         service=name, unit=unit, tariff_text=tariff_text, debt=debt, paid=paid,
         volume=total_volume, charged=charged, recalculation=recalc, due=due, formula=formula,
-        due_formula=due_formula, origin=origin, zones=zones,
+        due_formula=due_formula, origin=origin, zones=zones, refunded=refunded,
     )  # fmt: skip
 
 

@@ -147,6 +147,19 @@ def history(
                           f"Заявление на возврат № {r.number}: {money(r.amount, currency=True)}",
                           label_of(RefundStatus, r.status), r.amount)
                 )  # fmt: skip
+            if r.paid_at is not None and local_date(r.paid_at) >= since:
+                # Money that went back to the customer: a refund, never a payment.
+                how = (f"наличными, расходный кассовый ордер № {r.cash_order_number}"
+                       if r.cash_order_number else
+                       f"переводом, платёжное поручение № {r.payment_order_number} от "
+                       f"{r.payment_order_date.strftime('%d.%m.%Y')}"
+                       if r.payment_order_number and r.payment_order_date else "")  # fmt: skip
+                events.append(
+                    Event(local_date(r.paid_at), "refund",
+                          f"Возврат {money(r.amount, currency=True)}",
+                          "; ".join(x for x in (f"по заявлению № {r.number}", how) if x),
+                          r.amount)
+                )  # fmt: skip
         for a, topic in session.execute(
             select(Appeal, AppealTopic.name)
             .join(AppealTopic, AppealTopic.id == Appeal.topic_id)

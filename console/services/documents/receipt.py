@@ -262,6 +262,21 @@ def day_closing_pdf(closing: DayClosing, width_mm: int = 0) -> bytes:
         Line("ВСЕГО", money(closing.total, currency=True), bold=True),
         Line(f"Платежей: {closing.payments}, сторно: {closing.reversals}"),
         Line.rule(),
+        Line("Выдано из кассы (возвраты наличными)", bold=True),
+    ]
+    for refund in closing.refunds:
+        lines.append(Line(f"{refund.clerk or '—'}: РКО № {refund.cash_order_number or '—'}",
+                          money(refund.amount, currency=True)))  # fmt: skip
+        lines.append(Line(f"  заявление № {refund.number}", small=True))
+    if not closing.refunds:
+        lines.append(Line("Возвратов наличными за день нет."))
+    lines += [
+        Line("Наличные: принято", money(closing.cash_in, currency=True)),
+        Line("Наличные: выдано", money(closing.cash_out, currency=True)),
+        Line(
+            "Наличные в кассе на конец дня", money(closing.cash_expected, currency=True), bold=True
+        ),
+        Line.rule(),
         Line("Сдал: ______________________"),
         Line("Принял (руководитель офиса): ______________________"),
     ]

@@ -20,7 +20,9 @@ The sending state's writes are guarded in PostgreSQL (migration 0009).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -220,18 +222,35 @@ def cheque_of_refund(db: Database, refund_id: int) -> ChequeState | None:
         return None if row is None else _state(row)
 
 
-def pending_count(db: Database, *, workstation: str | None = None) -> int:
-    """Cheques not registered yet (pending or refused), of one workstation or all."""
+def pending_count(
+    db: Database, *, workstation: str | None = None, office_id: int | None = None
+) -> int:
+    """Cheques not registered yet (pending or refused), of one workstation, one office or all."""
     with db.read(primary=True) as session:
         query = select(func.count(FiscalCheque.id)).where(
             FiscalCheque.status != FiscalChequeStatus.REGISTERED
         )
         if workstation is not None:
             query = query.where(FiscalCheque.workstation == workstation[:64])
+        if office_id is not None:
+            query = query.where(FiscalCheque.office_id == office_id)
         return int(session.scalar(query) or 0)
 
 
 # --- sending ------------------------------------------------------------------------------
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9._:-]{1,120}")
+_KEY_SPACE = uuid.UUID("5d3b0c1e-6a39-4b7e-9a57-0c6f1e0b8f17")
+
+
+def device_key(base: str, attempt: int) -> str:
+    """The uuid one attempt of a cheque is sent under: ``base.attempt`` where that is plain
+    ASCII (a URL path segment as it is), else a name-based UUID of it — the same every time,
+    so asking the ККТ about an earlier send finds it (a refund's key carries its Cyrillic
+    number)."""
+    plain = f"{base}.{attempt}"
+    return plain if _PLAIN_KEY.fullmatch(plain) else str(uuid.uuid5(_KEY_SPACE, plain))
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -310,7 +329,7 @@ def send(db: Database, kkt: CashRegister, actor: Actor, cheque_id: int) -> Chequ
             cheque = cheque_from_content(base, row.content, row.customer_contact)
         if in_flight:
             try:
-                earlier = kkt.result_of(f"{base}.{attempt}")
+                earlier = kkt.result_of(device_key(base, attempt))
             except KktError as err:
                 return _failed_attempt(db, actor, cheque_id, err, definitive=False)
             if earlier is not None:
@@ -323,11 +342,11 @@ def send(db: Database, kkt: CashRegister, actor: Actor, cheque_id: int) -> Chequ
                 .where(FiscalCheque.id == cheque_id, FiscalCheque.attempt == attempt)
                 .values(sent_at=_now(), attempts=FiscalCheque.attempts + 1, updated_at=_now())
             )
-        device_key = f"{base}.{attempt}"
+        sent_key = device_key(base, attempt)
         try:
             fiscal = kkt.register(
                 Cheque(
-                    key=device_key,
+                    key=sent_key,
                     kind=cheque.kind,
                     lines=cheque.lines,
                     tender=cheque.tender,
@@ -380,7 +399,11 @@ def retry_pending(
     if include_failed:
         statuses.append(FiscalChequeStatus.FAILED)
     with db.read(primary=True) as session:
-        query = select(FiscalCheque.id).where(FiscalCheque.status.in_(statuses))
+        # Payments only: a refund's cheque is sent when its cash is handed over (mark_paid),
+        # never by a background round while nobody is at the till.
+        query = select(FiscalCheque.id).where(
+            FiscalCheque.status.in_(statuses), FiscalCheque.refund_id.is_(None)
+        )
         if workstation is not None:
             query = query.where(FiscalCheque.workstation == workstation[:64])
         ids = list(session.scalars(query.order_by(FiscalCheque.id).limit(limit)))

@@ -36,6 +36,7 @@ from console.services.core.sequences import next_value
 from console.services.fiscal import journal
 from console.services.fiscal.device import CashRegister
 from console.services.payments.cheques import build_cheque, customer_contact, plausibility
+from console.services.payments.day_lock import refuse_closed_day
 from console.services.payments.history import account_payments as account_payments
 from console.services.payments.history import day_closing as day_closing
 from console.services.payments.split import split as split
@@ -367,6 +368,8 @@ def record_payment(
     numbered: bool = True,
 ) -> Payment:
     """Payment + allocations + ledger entries (negative) + audit, in the caller's transaction."""
+    if source is None:  # taken at the counter: not into a closed cash day
+        refuse_closed_day(session, actor.office_id, paid_at)
     amount = sum(parts.values(), Decimal("0.00"))
     payment = Payment(
         account_id=account.id, amount=amount, paid_at=paid_at, method=method,
@@ -522,6 +525,7 @@ def reverse_payment(db: Database, actor: Actor, payment_id: int, reason: str) ->
             if done is not None:
                 raise ConflictError("Этот платёж уже сторнирован.")
             now = dt.datetime.now(dt.UTC)
+            refuse_closed_day(session, actor.office_id, now)
             reversal = Payment(
                 account_id=account.id, amount=-original.amount, paid_at=now,
                 method=original.method, office_id=actor.office_id, staff_id=actor.staff_id,

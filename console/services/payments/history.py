@@ -9,8 +9,8 @@ from decimal import Decimal
 from sqlalchemy import false, select
 from sqlalchemy.orm import Session, aliased
 
-from console.models import FiscalCheque, Office, Payment, Staff
-from console.models.enums import FiscalChequeStatus, PaymentMethod
+from console.models import FiscalCheque, Office, Payment, RefundApplication, Staff
+from console.models.enums import FiscalChequeStatus, PaymentMethod, RefundPayout, RefundStatus
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.moments import local_day_bounds, stored_utc
@@ -102,6 +102,21 @@ class DayClosing:
     total: Decimal
     payments: int
     reversals: int
+    #: Cash paid out of the till: refunds in cash (each with its КО-2).
+    refunds: tuple[DayRefund, ...] = ()
+
+    @property
+    def cash_in(self) -> Decimal:
+        return dict(self.by_method).get(PaymentMethod.CASH, Decimal("0.00"))
+
+    @property
+    def cash_out(self) -> Decimal:
+        return sum((r.amount for r in self.refunds), Decimal("0.00"))
+
+    @property
+    def cash_expected(self) -> Decimal:
+        """Наличные в кассе на конец дня: cash taken minus cash paid out."""
+        return self.cash_in - self.cash_out
 
 
 @dataclass(frozen=True)
@@ -137,6 +152,34 @@ def day_payments(
     )
 
 
+@dataclass(frozen=True)
+class DayRefund:
+    """A refund paid out in cash at an office on a day (расходный кассовый ордер)."""
+
+    staff_id: int | None
+    clerk: str
+    number: str  # the application's
+    cash_order_number: str | None
+    amount: Decimal  # positive: cash out
+
+
+def day_refunds(session: Session, office_id: int, day: dt.date) -> tuple[DayRefund, ...]:
+    """The one query of an office day's cash refunds (the cash out of the till)."""
+    start, end = local_day_bounds(day)
+    rows = session.execute(
+        select(RefundApplication.paid_by_staff_id, Staff.full_name, RefundApplication.number,
+               RefundApplication.cash_order_number, RefundApplication.amount)
+        .outerjoin(Staff, Staff.id == RefundApplication.paid_by_staff_id)
+        .where(RefundApplication.paid_office_id == office_id,
+               RefundApplication.payout == RefundPayout.CASH,
+               RefundApplication.status.in_((RefundStatus.PAID, RefundStatus.CLOSED)),
+               RefundApplication.paid_at >= start, RefundApplication.paid_at < end)
+        .order_by(RefundApplication.paid_at, RefundApplication.id)
+    )  # fmt: skip
+    return tuple(DayRefund(sid, clerk or "", number, order, amount)
+                 for sid, clerk, number, order, amount in rows)  # fmt: skip
+
+
 def day_closing(db: Database, office_id: int, day: dt.date) -> DayClosing:
     """Payments taken at ``office_id`` on ``day``, per clerk and method, with totals."""
     with db.read() as session:
@@ -145,6 +188,7 @@ def day_closing(db: Database, office_id: int, day: dt.date) -> DayClosing:
             raise NotFoundError("Офис не найден.")
         office_name, office_address = office.name, office.address
         rows = day_payments(session, office_id, day)
+        refunds = day_refunds(session, office_id, day)
     groups: dict[tuple[int | None, str, PaymentMethod], list[int | Decimal]] = {}
     for p in rows:
         bucket = groups.setdefault((p.staff_id, p.clerk or "—", p.method), [0, 0, Decimal("0.00")])
@@ -168,4 +212,5 @@ def day_closing(db: Database, office_id: int, day: dt.date) -> DayClosing:
         total=sum((r.total for r in closing_rows), Decimal("0.00")),
         payments=sum(r.payments for r in closing_rows),
         reversals=sum(r.reversals for r in closing_rows),
+        refunds=refunds,
     )

@@ -37,8 +37,16 @@ from console.services.core.errors import (
 from console.services.core.formatting import KOPECK, money
 from console.services.core.sequences import next_value
 from console.services.files.scans import AttachmentFile, media_type
-from console.services.payments.counter import account_balance, lock_account, main_service_id
+from console.services.fiscal.device import CashRegister, FiscalAttributes
+from console.services.payments.counter import (
+    account_balance,
+    lock_account,
+    main_service_id,
+    office_code,
+)
+from console.services.payments.day_lock import refuse_closed_day
 from console.services.privacy import identity
+from console.services.refunds.payout import issue_refund_cheque, payment_order, refund_cheque
 from console.services.refunds.queries import (
     RefundDetails,
     get_refund,
@@ -354,16 +362,82 @@ def reject(db: Database, actor: Actor, refund_id: int, reason: str) -> RefundDet
     return get_refund(db, refund_id)
 
 
-def mark_paid(db: Database, actor: Actor, refund_id: int) -> RefundDetails:
-    """Одобрено → выплачено (the money left by transfer or from the cash desk); a supervisor's."""
+def mark_paid(
+    db: Database,
+    actor: Actor,
+    refund_id: int,
+    *,
+    register: CashRegister | None = None,
+    order_number: str = "",
+    order_date: str | dt.date | None = None,
+) -> RefundDetails:
+    """Одобрено → выплачено, a supervisor's. In cash: a «возврат прихода» cheque on
+    ``register`` (none without a cash register) and a расходный кассовый ордер (КО-2) number;
+    by transfer: the payment order's number and date, required."""
     require_staff(actor, "отметка о выплате")
     require_supervisor(actor, "отметка о выплате")
+    with db.read() as session:
+        found = session.get(RefundApplication, refund_id)
+        if found is None:
+            raise NotFoundError("Заявление на возврат не найдено.")
+        if found.status is not RefundStatus.APPROVED:
+            raise ConflictError("Выплатить можно только одобренное заявление.")
+        payout, decided_at = found.payout, found.decided_at
+        if payout is RefundPayout.CASH:
+            if actor.office_id is None:
+                raise ValidationError(
+                    "Наличные выдаёт касса офиса: рабочее место не привязано к офису.", "payout"
+                )
+            # Before any cheque: no refund cheque for a day that cannot take the payout.
+            refuse_closed_day(session, actor.office_id, dt.datetime.now(dt.UTC), lock=False)
+            cheque = refund_cheque(session, actor, found)
+    if payout is RefundPayout.CASH:
+        fiscal = (
+            issue_refund_cheque(db, register, actor, refund_id, cheque)
+            if register is not None and register.fiscal
+            else None
+        )
+        return _pay_cash(db, actor, refund_id, cheque.key, fiscal)
+    number, day = payment_order(order_number, order_date, decided_at)
     with db.transaction() as session:
         refund = _load(session, refund_id)
         if refund.status is not RefundStatus.APPROVED:
             raise ConflictError("Выплатить можно только одобренное заявление.")
         refund.paid_at = dt.datetime.now(dt.UTC)
-        _move(session, actor, refund, RefundStatus.PAID)
+        refund.paid_by_staff_id, refund.paid_office_id = actor.staff_id, actor.office_id
+        refund.payment_order_number, refund.payment_order_date = number, day
+        _move(session, actor, refund, RefundStatus.PAID, payment_order_number=number,
+              payment_order_date=day.isoformat())  # fmt: skip
+    return get_refund(db, refund_id)
+
+
+def _pay_cash(
+    db: Database, actor: Actor, refund_id: int, key: str, fiscal: FiscalAttributes | None
+) -> RefundDetails:
+    with db.transaction() as session:
+        refund = _load(session, refund_id)
+        if refund.status is not RefundStatus.APPROVED:
+            raise ConflictError("Выплатить можно только одобренное заявление.")
+        now = dt.datetime.now(dt.UTC)
+        refuse_closed_day(session, actor.office_id, now)
+        code = office_code(session, actor.office_id)
+        year = now.astimezone().year
+        order = f"РКО-{code}-{year}-{next_value(session, f'cash_order:{code}', year):05d}"
+        refund.paid_at = now
+        refund.paid_by_staff_id, refund.paid_office_id = actor.staff_id, actor.office_id
+        refund.cash_order_number = order
+        if fiscal is not None:
+            refund.cheque_key = key
+            refund.cheque_fn_number, refund.cheque_fd_number = fiscal.fn_number, fiscal.fd_number
+            refund.cheque_fiscal_sign, refund.cheque_shift = fiscal.fiscal_sign, fiscal.shift_number
+            refund.cheque_at = fiscal.registered_at
+        _move(session, actor, refund, RefundStatus.PAID, cash_order_number=order,
+              cheque_fd_number=fiscal.fd_number if fiscal else None)  # fmt: skip
+        audit.record(
+            session, actor, AuditAction.REFUND_CASH_ORDER, "refund_application", refund.id,
+            account_id=refund.account_id,
+            after={"cash_order_number": order, "amount": refund.amount},
+        )  # fmt: skip
     return get_refund(db, refund_id)
 
 

@@ -118,6 +118,15 @@ class RefundDetails:
     paid_at: dt.datetime | None
     payments: tuple[tuple[int, str, dt.datetime, Decimal], ...]
     attachments: tuple[AttachmentInfo, ...]
+    paid_by: str | None = None
+    cash_order_number: str | None = None
+    payment_order_number: str | None = None
+    payment_order_date: dt.date | None = None
+    cheque_fd_number: int | None = None
+    cheque_fiscal_sign: str | None = None
+    cheque_fn_number: str | None = None
+    paid_office: str = ""
+    paid_office_address: str = ""
 
 
 def reserved_amount(session: Session, account_id: int, exclude: int | None = None) -> Decimal:
@@ -214,6 +223,8 @@ def get_refund(db: Database, refund_id: int, today: dt.date | None = None) -> Re
         customer = session.get(Customer, r.applicant_id)
         office = session.get(Office, r.office_id) if r.office_id else None
         reviewer = session.get(Staff, r.reviewed_by_staff_id) if r.reviewed_by_staff_id else None
+        payer = session.get(Staff, r.paid_by_staff_id) if r.paid_by_staff_id else None
+        paid_office = session.get(Office, r.paid_office_id) if r.paid_office_id else None
         assert account is not None and customer is not None
         supplier = session.get(Supplier, account.supplier_id)
         _, address = holder_and_address(session, account)
@@ -245,6 +256,12 @@ def get_refund(db: Database, refund_id: int, today: dt.date | None = None) -> Re
             payments=tuple((pid, receipt or ext or str(pid), stored_utc(at), amount)
                            for pid, receipt, ext, at, amount in paid),
             attachments=tuple(AttachmentInfo(*row) for row in files),
+            paid_by=payer.full_name if payer else None,
+            cash_order_number=r.cash_order_number, payment_order_number=r.payment_order_number,
+            payment_order_date=r.payment_order_date, cheque_fd_number=r.cheque_fd_number,
+            cheque_fiscal_sign=r.cheque_fiscal_sign, cheque_fn_number=r.cheque_fn_number,
+            paid_office=paid_office.name if paid_office else "",
+            paid_office_address=paid_office.address if paid_office else "",
         )  # fmt: skip
 
 

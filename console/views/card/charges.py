@@ -32,6 +32,7 @@ def total_row(table: ChargesTable, title: str) -> ChargeRow:
         service=title, unit="", tariff_text="", debt=total("debt"), paid=total("paid"),
         volume=None, charged=total("charged"), recalculation=total("recalculation"),
         due=total("due"), formula="", due_formula="", origin="", zones=(),
+        refunded=total("refunded"),
     )  # fmt: skip
 
 
@@ -53,7 +54,7 @@ class ChargesTab(QWidget):
                 Column("Тариф, руб.", lambda r: r.tariff_text, right=True),
                 Column("Долг / переплата (+/−), руб.", lambda r: _signed(r.debt), right=True,
                        colour=lambda r: red if r.debt > 0 else None),
-                Column("Оплачено, руб.", lambda r: money(r.paid), right=True),
+                Column("Оплачено, руб.", lambda r: r.paid_text, right=True),
                 Column("Объём потребления",
                        lambda r: "" if r.volume is None else f"{volume(r.volume, 1)} {r.unit}",
                        right=True, tooltip=lambda r: r.origin),

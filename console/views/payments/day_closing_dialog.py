@@ -120,9 +120,11 @@ class DayClosingDialog(QDialog):
         parts = [f"{label(m)}: {money(t, currency=True)}"
                  for m, t in closing.by_method]  # fmt: skip
         self.totals.setText(
-            "За {0}: платежей {1}, сторно {2}. {3}<br/><b>Всего: {4}</b>".format(
+            "За {0}: платежей {1}, сторно {2}. {3}<br/><b>Всего: {4}</b><br/>"
+            "Выдано наличными (возвраты, РКО: {5}): {6}; наличных в кассе: {7}".format(
                 date(closing.day), closing.payments, closing.reversals, "; ".join(parts),
-                money(closing.total, currency=True),
+                money(closing.total, currency=True), len(closing.refunds),
+                money(closing.cash_out, currency=True), money(closing.cash_expected, currency=True),
             )
         )  # fmt: skip
         self.print_button.setEnabled(True)

@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
@@ -21,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.core.formatting import date, date_time, mask_passport, money
-from console.services.documents import refund_papers
+from console.services.documents import cash_order, refund_papers
+from console.services.fiscal.factory import cash_register
 from console.services.refunds import applications
 from console.services.refunds.queries import (
     RefundDetails,
@@ -58,7 +61,7 @@ class RefundReviewDialog(QDialog):
             ("deadline", "Срок:"), ("registered", "Зарегистрировано:"),
             ("account", "Лицевой счёт:"), ("applicant", "Заявитель:"),
             ("amount", "Сумма:"), ("reason", "Причина:"),
-            ("payout", "Способ возврата:"), ("decision", "Решение:"),
+            ("payout", "Способ возврата:"), ("decision", "Решение:"), ("paid", "Выплата:"),
         ):  # fmt: skip
             label = QLabel(self)
             label.setWordWrap(True)
@@ -77,6 +80,25 @@ class RefundReviewDialog(QDialog):
         self.note.setPlaceholderText("При отказе причина обязательна: её прочтёт заявитель")
         self.note.setMaximumHeight(70)
         self.note_error = ErrorLabel(self)
+        # A transfer is marked paid with its payment order (номер и дата платёжного поручения).
+        self.order_number = QLineEdit(self)
+        self.order_number.setObjectName("orderNumber")
+        self.order_number.setMaxLength(6)
+        self.order_number.setPlaceholderText("до 6 цифр")
+        self.order_date = QLineEdit(self)
+        self.order_date.setObjectName("orderDate")
+        self.order_date.setInputMask("99.99.9999;_")
+        self.order_error = ErrorLabel(self)
+        self.order_error.setObjectName("orderError")
+        self.order_error.clears_on_edit(self.order_number, self.order_date)
+        self.order_box = QWidget(self)
+        order_row = QHBoxLayout(self.order_box)
+        order_row.setContentsMargins(0, 0, 0, 0)
+        order_row.addWidget(QLabel("Платёжное поручение №", self.order_box))
+        order_row.addWidget(self.order_number)
+        order_row.addWidget(QLabel("от", self.order_box))
+        order_row.addWidget(self.order_date)
+        order_row.addStretch(1)
         self.control = QLabel(self)
         self.control.setWordWrap(True)
         self.control.setStyleSheet("color: #8a6d00;")
@@ -91,6 +113,7 @@ class RefundReviewDialog(QDialog):
             ("close", "Закрыть заявление", self.close_refund),
             ("print_application", "Печать заявления", self.print_application),
             ("print_decision", "Печать решения", self.print_decision),
+            ("print_cash_order", "Печать РКО (КО-2)", self.print_cash_order),
             ("dismiss", "Закрыть окно", self.accept),
         )):  # fmt: skip
             button = QPushButton(title, self)
@@ -103,6 +126,8 @@ class RefundReviewDialog(QDialog):
         layout.addWidget(QLabel("Причина отказа или примечание к решению:", self))
         layout.addWidget(self.note)
         layout.addWidget(self.note_error)
+        layout.addWidget(self.order_box)
+        layout.addWidget(self.order_error)
         layout.addWidget(self.control)
         layout.addWidget(self.error)
         layout.addLayout(grid)
@@ -154,6 +179,7 @@ class RefundReviewDialog(QDialog):
             if d.decision_reason:
                 decision += f": {d.decision_reason}"
         f["decision"].setText(decision or "—")
+        f["paid"].setText(_payout_done(d))
         self.payments.clear()
         for _, receipt_no, at, amount in d.payments:
             line = f"{date_time(at)} · {money(amount, currency=True)} · {receipt_no}"
@@ -184,6 +210,9 @@ class RefundReviewDialog(QDialog):
         self.buttons["reject"].setEnabled(decide)
         self.note.setEnabled(decide)
         self.buttons["paid"].setEnabled(self._supervisor() and status is S.APPROVED)
+        by_bank = d is not None and d.payout is applications.RefundPayout.BANK_TRANSFER
+        self.order_box.setVisible(by_bank and self._supervisor() and status is S.APPROVED)
+        self.buttons["print_cash_order"].setEnabled(d is not None and bool(d.cash_order_number))
         self.buttons["close"].setEnabled(self._supervisor() and status in (S.PAID, S.REJECTED))
         self.buttons["print_application"].setEnabled(d is not None)
         self.buttons["dismiss"].setEnabled(True)
@@ -213,13 +242,18 @@ class RefundReviewDialog(QDialog):
         op.run(self.ctx)
 
     def _stepped(self, d: RefundDetails) -> None:
+        printed_before = self.details is not None and bool(self.details.cash_order_number)
         self.note.clear()
         self._show(d)
         self.changed.emit(d)
+        if d.cash_order_number and not printed_before:
+            self.print_cash_order()  # the cash leaves against the signed КО-2
 
     def _failed(self, error: Exception) -> None:
         field = getattr(error, "field", None)
-        (self.note_error if field == "reason" else self.error).show_message(message_for(error))
+        beside = {"reason": self.note_error, "order_number": self.order_error,
+                  "order_date": self.order_error}  # fmt: skip
+        beside.get(str(field), self.error).show_message(message_for(error))
         self._enable()
 
     def start_review(self) -> None:
@@ -235,8 +269,26 @@ class RefundReviewDialog(QDialog):
         self._step(lambda: applications.reject(db, actor, rid, note))
 
     def mark_paid(self) -> None:
+        """In cash: the refund cheque on this desk's register and a КО-2, printed at once;
+        by transfer: the payment order's number and date typed above."""
         db, actor, rid = self.ctx.db, self.ctx.actor, self.refund_id
-        self._step(lambda: applications.mark_paid(db, actor, rid))
+        register = cash_register(self.ctx.settings)
+        number = self.order_number.text()
+        typed = self.order_date.text()
+        day = typed if typed.replace(".", "").strip() else None
+        self._step(lambda: applications.mark_paid(
+            db, actor, rid, register=register, order_number=number, order_date=day))  # fmt: skip
+
+    def print_cash_order(self) -> None:
+        if self.details is None or not self.details.cash_order_number:
+            return
+        db, actor, rid = self.ctx.db, self.ctx.actor, self.refund_id
+        number = self.details.cash_order_number
+        self._preview(
+            f"Расходный кассовый ордер № {number}",
+            lambda: cash_order.cash_order_pdf(db, actor, rid),
+            f"РКО-{number}.pdf",
+        )
 
     def close_refund(self) -> None:
         db, actor, rid = self.ctx.db, self.ctx.actor, self.refund_id
@@ -279,3 +331,18 @@ class RefundReviewDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
         run_op(self.ctx, self, lambda: attachment_content(db, aid), opened, self._failed)
+
+
+def _payout_done(d: RefundDetails) -> str:
+    """How the money went back, once it did."""
+    if d.paid_at is None:
+        return "—"
+    done = f"{date_time(d.paid_at)}, {d.paid_by or ''}"
+    if d.cash_order_number:
+        done += f": расходный кассовый ордер № {d.cash_order_number}"
+        if d.cheque_fd_number is not None:
+            done += f", чек возврата прихода ФД № {d.cheque_fd_number}"
+    elif d.payment_order_number and d.payment_order_date:
+        done += (f": платёжное поручение № {d.payment_order_number} "
+                 f"от {date(d.payment_order_date)}")  # fmt: skip
+    return done
