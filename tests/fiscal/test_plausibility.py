@@ -47,7 +47,7 @@ def test_numbers_and_plurals() -> None:
     assert number_in_words(12, feminine=True) == "двенадцать"
     assert number_in_words(22, feminine=True) == "двадцать две"
     assert number_in_words(-3) == "минус три"
-    assert [plural(n, ("рубль", "рубля", "рублей")) for n in (1, 3, 5, 11, 14, 21, 111)] == [
+    assert [plural(n, "рубль", "рубля", "рублей") for n in (1, 3, 5, 11, 14, 21, 111)] == [
         "рубль", "рубля", "рублей", "рублей", "рублей", "рубль", "рублей",
     ]  # fmt: skip
 

@@ -14,18 +14,10 @@ from stdnum.ru import inn as stdnum_inn
 
 from console.services.core.errors import ValidationError
 from console.services.core.normalize import LATIN_LOOKALIKES
+from console.services.core.words import plural as plural
 
 _FULLWIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
 _WEIGHTS_ACCOUNT = ((7, 1, 3) * 8)[:23]  # weights of the 23-digit control-key sum
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural form for ``n``: 1 цифра, 4 цифры, 6 цифр, 11 цифр, 21 цифра."""
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def digits_only(

@@ -25,17 +25,18 @@ _GROUPS: tuple[tuple[tuple[str, str, str], bool], ...] = (
 )
 
 
-def plural(n: int, forms: tuple[str, str, str]) -> str:
-    """The noun form for ``n``: 1 рубль, 2 рубля, 5 рублей (11–14 take the third)."""
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """The noun form for ``n``: 1 рубль, 2 рубля, 5 рублей, 11 рублей, 21 рубль (the one home
+    of Russian plural forms)."""
     n = abs(n) % 100
     if 11 <= n <= 14:
-        return forms[2]
+        return many
     n %= 10
     if n == 1:
-        return forms[0]
+        return one
     if 2 <= n <= 4:
-        return forms[1]
-    return forms[2]
+        return few
+    return many
 
 
 def _triad(n: int, feminine: bool) -> list[str]:
@@ -65,7 +66,7 @@ def number_in_words(n: int, *, feminine: bool = False) -> str:
         forms, fem = _GROUPS[index]
         words += _triad(triad, feminine if index == 0 else fem)
         if index:
-            words.append(plural(triad, forms))
+            words.append(plural(triad, *forms))
     return " ".join(words)
 
 
@@ -76,6 +77,6 @@ def amount_in_words(amount: Decimal) -> str:
     value = abs(value)
     roubles = int(value)
     kopecks = int((value - roubles) * 100)
-    rub = plural(roubles, ("рубль", "рубля", "рублей"))
-    kop = plural(kopecks, ("копейка", "копейки", "копеек"))
+    rub = plural(roubles, "рубль", "рубля", "рублей")
+    kop = plural(kopecks, "копейка", "копейки", "копеек")
     return f"{sign}{number_in_words(roubles)} {rub} {kopecks:02d} {kop}"

@@ -20,6 +20,7 @@ from console.models.enums import AuditAction
 from console.services.core.database import Database
 from console.services.core.errors import ConsoleError, ValidationError
 from console.services.core.reference_data import ensure_reference_data
+from console.services.core.words import plural
 from console.services.demo.block import build_block
 from console.services.demo.context import (
     MAX_ACCOUNTS,
@@ -41,14 +42,6 @@ BLOCK_SIZE = 1000  # accounts per block; part of what the seed means, so never c
 PARALLEL_FROM = 20_000  # below this, worker processes cost more than they save
 
 
-def _plural(n: int, one: str, few: str, many: str) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
 def _number(n: int) -> str:
     return f"{n:,}".replace(",", "\u00a0")
 
@@ -67,8 +60,8 @@ class DemoSummary:
         return sum(self.rows.values())
 
     def describe(self) -> str:
-        accounts = _plural(self.accounts, "лицевой счёт", "лицевых счёта", "лицевых счетов")
-        rows = _plural(self.total_rows, "строка", "строки", "строк")
+        accounts = plural(self.accounts, "лицевой счёт", "лицевых счёта", "лицевых счетов")
+        rows = plural(self.total_rows, "строка", "строки", "строк")
         seconds = f"{self.seconds:.1f}".replace(".", ",")
         return (
             f"Демонстрационные данные загружены: {_number(self.accounts)} {accounts} с историей "

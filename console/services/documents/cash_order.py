@@ -20,11 +20,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from console.models.enums import AuditAction, RefundPayout
-from console.services.core.amount_words import rubles_in_words
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError
 from console.services.core.formatting import date, money
 from console.services.core.moments import local_date
+from console.services.core.words import amount_in_words
 from console.services.documents import fonts
 from console.services.privacy import identity
 from console.services.refunds.queries import RefundDetails, get_refund
@@ -207,7 +207,8 @@ def render_cash_order(order: CashOrder) -> bytes:
     y -= 10 * mm
     c.setFont(fonts.BOLD, 9.5)
     c.drawString(left, y + 1 * mm, "Сумма")
-    words = rubles_in_words(order.amount)
+    words = amount_in_words(order.amount)
+    words = words[0].upper() + words[1:]
     _line(c, left + 22 * mm, y, field, words, "прописью")
     y -= 10 * mm
     c.setFont(fonts.REGULAR, 9.5)
