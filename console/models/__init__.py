@@ -12,7 +12,7 @@ from console.models.customers import (
     CustomerIdentity,
     PassportRecord,
 )
-from console.models.documents import IssuedDocument
+from console.models.documents import IssuedDocument, IssuedDocumentPage
 from console.models.metering import Meter, Reading
 from console.models.organisation import Office, Region, Service, Staff, Supplier
 from console.models.payments import Payment, PaymentAllocation
@@ -36,6 +36,7 @@ __all__ = [
     "Customer",
     "CustomerIdentity",
     "IssuedDocument",
+    "IssuedDocumentPage",
     "LedgerEntry",
     "Meter",
     "NumberSequence",

@@ -44,6 +44,9 @@ class Supplier(Versioned, Base):
     account_number_length: Mapped[int] = mapped_column(Integer)
     min_payment: Mapped[Decimal] = mapped_column(Money, default=Decimal("50.00"))
     payment_due_day: Mapped[int] = mapped_column(Integer, default=10)
+    #: The payment agent that collects this supplier's money (one QR code to the agent on the
+    #: bill, and the bill says so); None: this supplier gets a QR code of its own.
+    collected_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"))
 
 
 class Office(Base):
