@@ -134,7 +134,15 @@ def _run(start: int, end: int) -> str:
     return f"{start} 0 {end - start} 1 re"
 
 
-def draw(canvas: Canvas, modules: Sequence[bytes], x: float, y: float, size: float) -> None:
+def draw(
+    canvas: Canvas,
+    modules: Sequence[bytes],
+    x: float,
+    y: float,
+    size: float,
+    *,
+    backdrop: bool = False,
+) -> None:
     """Draw the code (with its quiet zone) into the square ``size`` at (x, y), bottom-left.
 
     In module units, one path per row (a ``re`` per run of dark modules, one fill), then one
@@ -147,6 +155,9 @@ def draw(canvas: Canvas, modules: Sequence[bytes], x: float, y: float, size: flo
         for row in modules
     ]
     canvas.saveState()
+    if backdrop:  # a white square over whatever is beneath (a watermark): a clean quiet zone
+        canvas.setFillGray(1)
+        canvas.rect(x, y, size, size, stroke=0, fill=1)
     canvas.translate(x, y)
     canvas.scale(size / total, size / total)
     canvas.setFillColorRGB(0, 0, 0)

@@ -203,7 +203,10 @@ def _receipt(pen: Pen, data: PaymentDocumentData, top: float) -> float:
     bottom = min(y - 2 * mm, top - need)
     frame_bottom = max(bottom, BOTTOM)
     if not several:
-        _frame(pen, top, frame_bottom, "КВИТАНЦИЯ", "" if pen.dry else qr_text(data))
+        _frame(
+            pen, top, frame_bottom, "КВИТАНЦИЯ", "" if pen.dry else qr_text(data),
+            backdrop=data.preliminary,
+        )  # fmt: skip
     else:
         _frame(pen, top, frame_bottom, "КВИТАНЦИЯ", None, caption=True)
         if not pen.dry:
@@ -219,7 +222,7 @@ def _payee_codes(pen: Pen, data: PaymentDocumentData, top: float, bottom: float)
     x = LEFT + (STUB - size) / 2
     y = top
     for payee, text in codes:
-        gost_qr.draw(pen.c, gost_qr.matrix(text), x, y - size, size)
+        gost_qr.draw(pen.c, gost_qr.matrix(text), x, y - size, size, backdrop=data.preliminary)
         r = payee.requisites
         caption = (
             f"{r.short_name}\nр/сч {r.settlement_account}\nБИК {r.bic}\n"
@@ -231,7 +234,14 @@ def _payee_codes(pen: Pen, data: PaymentDocumentData, top: float, bottom: float)
 
 
 def _frame(
-    pen: Pen, top: float, bottom: float, title: str, qr: str | None, *, caption: bool = False
+    pen: Pen,
+    top: float,
+    bottom: float,
+    title: str,
+    qr: str | None,
+    *,
+    caption: bool = False,
+    backdrop: bool = False,
 ) -> None:
     c = pen.c
     c.rect(LEFT, bottom, PAGE_W - RIGHT - LEFT, top - bottom)
@@ -256,7 +266,8 @@ def _frame(
     pen.stamp(("stub-head", title, qr is not None, caption), LEFT, top, head)
     pen.stamp("stub-foot", LEFT, bottom + 17 * mm, foot)
     if qr:
-        gost_qr.draw(c, gost_qr.matrix(qr), LEFT + 1.5 * mm, top - 9 * mm - QR_SIZE, QR_SIZE)
+        x, y = LEFT + 1.5 * mm, top - 9 * mm - QR_SIZE
+        gost_qr.draw(c, gost_qr.matrix(qr), x, y, QR_SIZE, backdrop=backdrop)
 
 
 # --- blocks -----------------------------------------------------------------------------------
@@ -300,7 +311,7 @@ def _watermark(pen: Pen) -> None:
     """A light diagonal «ПРЕДВАРИТЕЛЬНЫЙ» across the sheet: not a bill to pay from."""
     c = pen.c
     c.saveState()
-    c.setFillGray(0.82)
+    c.setFillGray(0.86)
     c.translate(PAGE_W / 2, PAGE_H / 2)
     c.rotate(55)
     c.setFont(layout.BOLD, 64)
