@@ -49,14 +49,14 @@ class ReceiptData:
     address: str
     parts: tuple[tuple[str, str, Decimal], ...]  # service, recipient, amount
     total: Decimal
-    #: Every payee the payment goes to: full name, ИНН, its part; the counter's supplier first.
-    payees: tuple[tuple[str, str, Decimal], ...] = ()
-    #: Payees whose money the supplier takes as their payment agent (their full names).
-    agent_for: tuple[str, ...] = ()
     method: PaymentMethod
     cash_received: Decimal | None
     reversal_of: str | None
     reason: str | None
+    #: Every payee the payment goes to: full name, ИНН, its part; the counter's supplier first.
+    payees: tuple[tuple[str, str, Decimal], ...] = ()
+    #: Payees whose money the supplier takes as their payment agent (their full names).
+    agent_for: tuple[str, ...] = ()
 
 
 def receipt_data(db: Database, payment_id: int) -> ReceiptData:

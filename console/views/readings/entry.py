@@ -277,7 +277,7 @@ class ReadingEntryDialog(QDialog):
         """The month's payment document (month picker, then the preview)."""
         if self.pages.currentIndex() != 2:
             return None
-        return open_document(self)
+        return open_document(self, prefer_interim=True)
 
     # --- loading ----------------------------------------------------------------------------
     def load(self) -> None:
