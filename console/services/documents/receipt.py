@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
 from console.models import (
     Account,
@@ -99,7 +99,7 @@ def receipt_data(db: Database, payment_id: int) -> ReceiptData:
                 for name, rid, amount in rows
             ),
             total=payment.amount,
-            payees=_payees(rows, every, supplier),
+            payees=_payees([(n, r, a) for n, r, a in rows], every, supplier),
             agent_for=tuple(
                 every[rid].name
                 for rid in dict.fromkeys(rid for _, rid, _ in rows if rid)
@@ -113,7 +113,7 @@ def receipt_data(db: Database, payment_id: int) -> ReceiptData:
 
 
 def _payees(
-    rows: Sequence[Row[tuple[str, int | None, Decimal]]],
+    rows: Sequence[tuple[str, int | None, Decimal]],
     suppliers: dict[int, Supplier],
     own: Supplier,
 ) -> tuple[tuple[str, str, Decimal], ...]:

@@ -47,8 +47,8 @@ def stored_pages(
     found: dict[int, StoredPage] = {}
     for start in range(0, len(account_ids), CHUNK):
         chunk = list(account_ids[start : start + CHUNK])
-        rows = [
-            (doc_id, account_id, 0)
+        rows: list[tuple[int, int, int]] = [
+            (doc_id, account_id or 0, 0)
             for doc_id, account_id in session.execute(
                 select(IssuedDocument.id, IssuedDocument.account_id).where(
                     IssuedDocument.kind == DocumentKind.PAYMENT_DOCUMENT,
@@ -57,8 +57,9 @@ def stored_pages(
                 )
             )
         ]
-        rows += list(
-            session.execute(
+        rows += [
+            (doc_id, account_id, page)
+            for doc_id, account_id, page in session.execute(
                 select(
                     IssuedDocumentPage.issued_document_id,
                     IssuedDocumentPage.account_id,
@@ -67,7 +68,7 @@ def stored_pages(
                     IssuedDocumentPage.account_id.in_(chunk), IssuedDocumentPage.period == period
                 )
             )
-        )
+        ]
         # The earliest stored copy is the original.
         for doc_id, account_id, page in sorted(rows):
             found.setdefault(account_id, StoredPage(doc_id, page))

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.models import Account, LedgerEntry, Meter, Premise, Reading
-from console.models.enums import ReadingSource, ReadingStatus
+from console.models.enums import ConsumptionCategory, ReadingSource, ReadingStatus
 from console.services.billing import rules
 from console.services.billing.periods import first_open_period
 from console.services.billing.tariffs import tariff_rate
@@ -40,7 +40,11 @@ class PricedReading:
 
 
 def price(
-    session: Session, reading: Reading, meter: Meter, category: object, region_id: int
+    session: Session,
+    reading: Reading,
+    meter: Meter,
+    category: ConsumptionCategory,
+    region_id: int,
 ) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """(consumption, rate, amount) of a stored reading, as the entry dialog showed them."""
     entered = stored_utc(reading.entered_at)
@@ -64,7 +68,7 @@ def price(
         category,
         meter.zones,
         reading.zone,
-        entered.date(),  # type: ignore[arg-type]
+        entered.date(),
     )
     # As check_reading: past its verification a meter is billed by norm, so no sum is shown.
     if rate is None or not rules.is_billable(entered.date(), meter.next_verification_on):
