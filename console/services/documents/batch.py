@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from console.services.staff.actor import Actor
 
 #: Documents gathered per round trip while the batch renders.
 GATHER_CHUNK = 200
+#: From this many new documents a batch starts a process for the QR codes (~0.2 s to start).
+POOL_FROM = 200
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,11 @@ def render_batch(
     new_id = None
     if todo:
         on_page = (lambda done: progress(done, total)) if progress is not None else None
-        new_pdf = payment_document.render(documents(), on_page=on_page, cancelled=is_cancelled)
+        # A big batch draws its QR codes in a second process (os.cpu_count() > 1).
+        workers = 1 if len(todo) >= POOL_FROM and (os.cpu_count() or 1) > 1 else 0
+        new_pdf = payment_document.render(
+            documents(), on_page=on_page, cancelled=is_cancelled, qr_workers=workers
+        )
         if stopped:
             return BatchResult(None, 0, total, True, period)
         new_id = run_db(functools.partial(_store, db, actor, period, todo, new_pdf))
