@@ -96,7 +96,7 @@ def main() -> int:
                 def refuse(*_a: object, **_k: object) -> bytes:
                     raise AssertionError("a reprint rendered again")
 
-                payment_document.render = refuse  # type: ignore[assignment]
+                payment_document.render = refuse
                 try:
                     t0 = time.perf_counter()
                     again = batch.render_batch(db, boss, PERIOD, ids)
@@ -105,7 +105,7 @@ def main() -> int:
                     failures.append(str(error))
                     again = None
                 finally:
-                    payment_document.render = real  # type: ignore[assignment]
+                    payment_document.render = real
                 if again is None or again.pdf != pdf:
                     failures.append("the batch reprint differs from the first print")
                 figures["stored_kb_per_page"] = round(len(pdf) / 1024 / args.accounts, 1)

@@ -173,9 +173,7 @@ def path(text: str) -> QrPath:
     rows += [blank] * (QUIET_ZONE * SAMPLES)
     data = base64.a85encode(zlib.compress(b"".join(rows), 6)).decode("ascii")
     # /D [1 0]: a 1 (dark module) paints the fill colour, a 0 leaves the page as it is.
-    image = (
-        f"BI /W {total} /H {total} /BPC 1 /IM true /D [1 0] /F [/A85 /Fl] ID\n{data}~>\nEI"
-    )
+    image = f"BI /W {total} /H {total} /BPC 1 /IM true /D [1 0] /F [/A85 /Fl] ID\n{data}~>\nEI"
     return QrPath(n, image)
 
 

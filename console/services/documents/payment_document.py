@@ -6,7 +6,7 @@ import io
 import multiprocessing
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
@@ -125,7 +125,7 @@ QR_BLOCK = 48
 
 def _codes_ahead(
     documents: Iterable[PaymentDocumentData], prepared: dict[str, object], workers: int
-) -> Iterator[PaymentDocumentData]:
+) -> Generator[PaymentDocumentData, None, None]:
     """The documents as they come, with their codes made by a process pool a block ahead."""
     # spawn, not fork: a forked child would share the database engine's connections.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
