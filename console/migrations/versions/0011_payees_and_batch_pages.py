@@ -11,7 +11,8 @@ both, and says so in words; NULL (the default) gives this supplier a QR code of 
 ``issued_document_pages``: a batch stores the one PDF it rendered as an ``issued_documents``
 row without an account, and here which page of it is which account's document for a month, so
 a reprint of a batch or of one of its documents comes from the stored bytes, never re-rendered.
-Staff read it; a supervisor (batch printing) writes it; nobody updates or deletes it.
+Staff read it; a supervisor (batch printing) writes it; nobody updates or deletes it. An
+administrator sets the agent (UPDATE of that one column, like the other reference columns).
 """
 
 from __future__ import annotations
@@ -84,13 +85,17 @@ GRANTS = """
         BEGIN
             seq := pg_catalog.pg_get_serial_sequence('public.issued_document_pages', 'id');
             FOR g IN SELECT k.rolname::text AS name, k.kind FROM public.console_groups k
-                     WHERE k.kind IN ('clerk', 'supervisor')
+                     WHERE k.kind IN ('clerk', 'supervisor', 'admin')
             LOOP
                 IF g.kind = 'clerk' THEN
                     EXECUTE pg_catalog.format(
                         'GRANT SELECT ON public.issued_document_pages TO %I', g.name);
                     EXECUTE pg_catalog.format(
                         'GRANT SELECT (collected_by_agent_id) ON public.suppliers TO %I',
+                        g.name);
+                ELSIF g.kind = 'admin' THEN
+                    EXECUTE pg_catalog.format(
+                        'GRANT UPDATE (collected_by_agent_id) ON public.suppliers TO %I',
                         g.name);
                 ELSE
                     EXECUTE pg_catalog.format(
