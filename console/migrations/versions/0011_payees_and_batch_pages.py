@@ -33,7 +33,12 @@ def upgrade() -> None:
     inspector = sa.inspect(op.get_bind())
     if "collected_by_agent_id" not in {c["name"] for c in inspector.get_columns("suppliers")}:
         with op.batch_alter_table("suppliers", schema=None) as batch_op:
-            batch_op.add_column(sa.Column("collected_by_agent_id", sa.Integer(), nullable=True))
+            batch_op.add_column(
+                sa.Column(
+                    "collected_by_agent_id", sa.Integer(), nullable=True,
+                    server_default=sa.text("NULL"),
+                )
+            )  # fmt: skip
             batch_op.create_foreign_key(
                 op.f("fk_suppliers_collected_by_agent_id_suppliers"),
                 "suppliers",
