@@ -56,7 +56,7 @@ class Supplier(Versioned, Base):
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
         # Nor fetched back after an INSERT (RETURNING would name it on an old schema).
-        return {"version_id_col": cls.__table__.c.version, "eager_defaults": False}  # type: ignore[attr-defined]
+        return {"version_id_col": cls.__table__.c.version, "eager_defaults": False}
 
 
 class Office(Base):
