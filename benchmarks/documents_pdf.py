@@ -32,15 +32,25 @@ from tests.support.factories import make_staff  # noqa: E402
 GOAL_S = 4.0
 
 
+def _children_cpu() -> float:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _print(path: Path, workers: int | None) -> tuple[float, float, bytes, Database]:
     db = Database(create_db_engine(f"sqlite:///{path}"))
     boss = make_staff(db, f"bench-{workers}", StaffRole.SUPERVISOR)
     ids = batch.select_accounts(db, PERIOD, batch.BatchSelection())
     if workers is not None:
         batch.POOL_FROM = 1 if workers else 10**9
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
     result = batch.render_batch(db, boss, PERIOD, ids)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    cpu += _children_cpu() - k0  # the QR process's share too
     assert result.pdf is not None and result.rendered == len(ids), "not rendered"
     return wall, cpu, result.pdf, db
 
@@ -87,7 +97,7 @@ def main() -> int:
             wall, cpu, pdf, db = _print(copy, workers)
             runs[name] = pdf
             figures[f"first_print_{name}_s"] = round(wall, 2)
-            figures[f"first_print_{name}_cpu_s"] = round(cpu, 2)
+            figures[f"first_print_{name}_cpu_s"] = round(cpu, 2)  # this and the QR process
             if name == "pool":
                 boss = make_staff(db, "bench-again", StaffRole.SUPERVISOR)
                 ids = batch.select_accounts(db, PERIOD, batch.BatchSelection())
