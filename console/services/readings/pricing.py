@@ -77,15 +77,16 @@ def price(
 
 
 def interim_period(session: Session, account_id: int) -> dt.date | None:
-    """The open month the account's newest readings count in (else the first open month)."""
+    """The open month the account's newest readings count in (else the first open month;
+    None when no month is open and there are no readings)."""
     first = first_open_period(session)
-    if first is None:
-        return None
     newest = session.scalar(
         select(func.max(Reading.period))
         .join(Meter, Meter.id == Reading.meter_id)
         .where(Meter.account_id == account_id, Reading.status == ReadingStatus.ACCEPTED)
     )
+    if first is None:  # nothing closed yet: the month the readings went into is open
+        return newest
     return max(first, newest) if newest is not None else first
 
 
