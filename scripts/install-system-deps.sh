@@ -1,12 +1,14 @@
 #!/bin/sh
 # System packages the test suite uses on Debian/Ubuntu: PostgreSQL 15 server (the suite starts
 # its own), PgBouncer (the suite starts one in transaction mode in front of it), poppler-utils
-# (pdftotext, pdftoppm), the libraries Qt needs offscreen, and Xvfb, xdotool and Qt's X11
+# (pdftotext, pdftoppm), zbar-tools (zbarimg: the payment QR codes read by a second decoder),
+# the libraries Qt needs offscreen, and Xvfb, xdotool and Qt's X11
 # libraries for the real-keyboard tests.
 # Does nothing where everything is already there; needs root (or sudo) otherwise.
 set -e
 need=""
 command -v pdftotext >/dev/null 2>&1 || need="$need poppler-utils"
+command -v zbarimg >/dev/null 2>&1 || need="$need zbar-tools"
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     need="$need postgresql postgresql-contrib"
 fi
