@@ -8,6 +8,7 @@
 set -e
 need=""
 command -v pdftotext >/dev/null 2>&1 || need="$need poppler-utils"
+command -v zbarimg >/dev/null 2>&1 || need="$need zbar-tools"
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     need="$need postgresql postgresql-contrib"
 fi
@@ -15,7 +16,6 @@ command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || need="$nee
 command -v cupsd >/dev/null 2>&1 || [ -x /usr/sbin/cupsd ] || need="$need cups"
 command -v lpadmin >/dev/null 2>&1 || [ -x /usr/sbin/lpadmin ] || need="$need cups-client"
 [ -f /usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd ] || need="$need cups-filters"
-command -v zbarimg >/dev/null 2>&1 || need="$need zbar-tools"
 dpkg -s libegl1 >/dev/null 2>&1 || need="$need libegl1"
 dpkg -s libxkbcommon0 >/dev/null 2>&1 || need="$need libxkbcommon0"
 dpkg -s libfontconfig1 >/dev/null 2>&1 || need="$need libfontconfig1"

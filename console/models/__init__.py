@@ -13,7 +13,7 @@ from console.models.customers import (
     CustomerIdentity,
     PassportRecord,
 )
-from console.models.documents import IssuedDocument
+from console.models.documents import IssuedDocument, IssuedDocumentPage
 from console.models.fiscal import FiscalCheque
 from console.models.mail import EmailDelivery, PaperRefusal
 from console.models.metering import Meter, Reading
@@ -42,6 +42,7 @@ __all__ = [
     "CustomerIdentity",
     "EmailDelivery",
     "IssuedDocument",
+    "IssuedDocumentPage",
     "LedgerEntry",
     "Meter",
     "NumberSequence",

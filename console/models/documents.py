@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from console.models.base import Base, str_enum
@@ -27,3 +36,21 @@ class IssuedDocument(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     __table_args__ = (Index("ix_issued_documents_account_kind", "account_id", "kind", "period"),)
+
+
+class IssuedDocumentPage(Base):
+    """A page of a stored batch (an ``issued_documents`` row without an account): whose
+    document for which month it is, so reprints come from the stored bytes."""
+
+    __tablename__ = "issued_document_pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issued_document_id: Mapped[int] = mapped_column(ForeignKey("issued_documents.id"))
+    page: Mapped[int] = mapped_column(Integer)  # 0-based
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    period: Mapped[dt.date] = mapped_column(Date)
+
+    __table_args__ = (
+        UniqueConstraint("issued_document_id", "page"),
+        Index("ix_issued_document_pages_account_period", "account_id", "period"),
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from console.models.base import Base, CreatedAt, Money, Versioned, str_enum
 from console.models.enums import StaffRole
@@ -44,6 +45,18 @@ class Supplier(Versioned, Base):
     account_number_length: Mapped[int] = mapped_column(Integer)
     min_payment: Mapped[Decimal] = mapped_column(Money, default=Decimal("50.00"))
     payment_due_day: Mapped[int] = mapped_column(Integer, default=10)
+    #: The payment agent that collects this supplier's money (one QR code to the agent on the
+    #: bill, and the bill says so); None: this supplier gets a QR code of its own. The server
+    #: default keeps the column out of an INSERT that does not name it (a database still being
+    #: upgraded, before migration 0011, takes the reference data too).
+    collected_by_agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("suppliers.id"), server_default=text("NULL")
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        # Nor fetched back after an INSERT (RETURNING would name it on an old schema).
+        return {"version_id_col": cls.__table__.c.version, "eager_defaults": False}
 
 
 class Office(Base):

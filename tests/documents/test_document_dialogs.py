@@ -94,9 +94,14 @@ def test_month_picker_lists_closed_months(
     ctx = _ctx(sqlite_db, make_staff(sqlite_db, "c1", StaffRole.CLERK))
     dialog = MonthPickerDialog(ctx, accounts[0].account_id, accounts[0].number)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.months.count() == 2)
-    assert [dialog.months.item(i).text() for i in range(2)] == ["Сентябрь 2026", "Август 2026"]
+    qtbot.waitUntil(lambda: dialog.months.count() == 3)
+    assert [dialog.months.item(i).text() for i in range(3)] == [
+        "Октябрь 2026 — предварительный расчёт (месяц не закрыт)",
+        "Сентябрь 2026",
+        "Август 2026",
+    ]
     assert dialog.selected_period() == SEP and dialog.ok_button.isEnabled()
+    assert not dialog.selected_interim()
     dialog.show()
     _shot(dialog, "month-picker")
 
@@ -112,14 +117,23 @@ def test_card_plugin_opens_the_document_in_a_tab(
     plugin.install_card(card)
     assert set(card.actions_added) == {"Платёжный документ", "Отчёты"}
     picker = plugin.open_document(card)
-    qtbot.waitUntil(lambda: picker.months.count() == 2)
-    picker.months.setCurrentRow(1)  # Август 2026
+    qtbot.waitUntil(lambda: picker.months.count() == 3)
+    picker.months.setCurrentRow(2)  # Август 2026
     picker.accept()
     qtbot.waitUntil(lambda: len(window.tabs) == 1, timeout=10000)
     preview, title = window.tabs[0]
     assert isinstance(preview, DocumentPreview)
     assert title == f"Документ {accounts[1].number} · Август 2026"
     assert "ИНФОРМАЦИОННАЯ КВИТАНЦИЯ за Август 2026 г." in pdf_text(preview.pdf)
+    # The month in progress: the interim document, marked preliminary, in a tab of its own.
+    interim = plugin.open_document(card, prefer_interim=True)
+    qtbot.waitUntil(lambda: interim.months.count() == 3)
+    assert interim.selected_interim() and interim.selected_period() == dt.date(2026, 10, 1)
+    interim.accept()
+    qtbot.waitUntil(lambda: len(window.tabs) == 2, timeout=10000)
+    preview, title = window.tabs[1]
+    assert title == f"Предварительный расчёт {accounts[1].number} · Октябрь 2026"
+    assert "ПРЕДВАРИТЕЛЬНЫЙ" in pdf_text(preview.pdf)
     reports_dialog = plugin.open_reports(card)
     qtbot.addWidget(reports_dialog)
     assert reports_dialog.kind.count() == 3

@@ -66,7 +66,8 @@ def test_document_text_has_every_field_in_cyrillic(
         "АО «Газпром газораспределение Оренбург»", "ИНН 5611004449",
         "Оплатить до 10-го числа (до 10.10.2026)",
         "Показания индивидуального прибора учета", "Предыдущее", "Текущее",
-        f"№ {account.serial}, СОЭБ 2 ПДР", f"{_rub(month.reading_to)[:-3]} (20.09.2026)",
+        f"№ {account.serial}, СОЭБ 2 ПДР",
+        f"{_rub(month.reading_to)[:-3]} (20.09.2026, клиент в офисе)",
         "покупная электроэнергия", "услуги по передаче", "сбытовая надбавка", "прочие услуги",
         "Повышающий коэффициент применяется", "исправленные квитанции к оплате не принимаются",
     ):  # fmt: skip
@@ -82,7 +83,9 @@ def test_qr_code_reads_in_a_bank_app_with_the_amount_due(
 ) -> None:
     account, month = billed
     pdf = payment_document.render([data.gather(db, account.account_id, SEP)])
-    (text,) = decode_qr(page_image(pdf, dpi=150))
+    codes = decode_qr(page_image(pdf, dpi=150))
+    assert len(codes) == 2  # the electricity supplier's and the gas company's (ВДГО)
+    (text,) = [c for c in codes if "PersonalAcc=40702810567100012345" in c]
     header, pairs = parse_gost(text)
     assert header == "ST00012"
     assert [k for k, _ in pairs[:5]] == list(gost_qr.MANDATORY)
@@ -94,7 +97,7 @@ def test_qr_code_reads_in_a_bank_app_with_the_amount_due(
     assert values["BIC"] == "047102651"
     assert values["CorrespAcc"] == "30101810800000000651"
     assert values["PayeeINN"] == "7203009996"
-    assert values["Sum"] == str(int(month.closing * 100))
+    assert values["Sum"] == str(int((month.closing - Decimal("48.60")) * 100))  # ВДГО apart
     assert values["PersAcc"] == account.number
     assert (values["LastName"], values["FirstName"], values["MiddleName"]) == (
         "Иванов", "Пётр", "Сергеевич",

@@ -70,4 +70,9 @@ def test_ctrl_p_after_the_readings_opens_the_months_document(
     qtbot.keyClick(dialog.close_button, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     picker = dialog.findChild(MonthPickerDialog)
     assert picker is not None and picker.isVisible()
+    # Right after readings the month in progress comes first and is chosen: the interim document.
+    qtbot.waitUntil(lambda: picker.months.count() > 0)
+    assert picker.selected_interim()
+    assert "предварительный расчёт" in picker.months.item(0).text()
+    shot(picker, "month-picker-interim")
     picker.done(QDialog.DialogCode.Rejected)

@@ -1,7 +1,7 @@
 """bills by e-mail: every send of a stored payment document; the paper-refusal applications
 
 Revision ID: 0012_email_deliveries
-Revises: 0010_cash_days
+Revises: 0011_payees_and_batch_pages
 Create Date: 2026-12-07
 
 ``email_deliveries``: one row per e-mail of a stored payment document (``issued_documents``):
@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_email_deliveries"
-down_revision: str | Sequence[str] | None = "0010_cash_days"
+down_revision: str | Sequence[str] | None = "0011_payees_and_batch_pages"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -11,17 +13,19 @@ from typing import Any
 
 from sqlalchemy import select
 
-from console.models import Account, AccountStatement, Premise
-from console.models.enums import AuditAction
+from console.models import Account, AccountStatement, IssuedDocument, IssuedDocumentPage, Premise
+from console.models.enums import AuditAction, DocumentKind
 from console.services.core.database import Database
 from console.services.core.errors import PermissionDeniedError, ValidationError
 from console.services.core.normalize import tokens
-from console.services.documents import data, payment_document
+from console.services.documents import data, payment_document, stored
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 
 #: Documents gathered per round trip while the batch renders.
 GATHER_CHUNK = 200
+#: From this many new documents a batch starts a process for the QR codes (~0.2 s to start).
+POOL_FROM = 200
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class BatchResult:
     total: int
     cancelled: bool
     period: dt.date
+    rendered: int = 0  # documents rendered now; the others came from stored copies
 
 
 def select_accounts(db: Database, period: dt.date, selection: BatchSelection) -> tuple[int, ...]:
@@ -133,6 +138,7 @@ def render_batch(
         raise PermissionDeniedError("Пакетная печать доступна руководителю офиса.")
     period = period.replace(day=1)
     total = len(account_ids)
+    order = list(account_ids)
     stopped = False
 
     def is_cancelled() -> bool:
@@ -144,25 +150,119 @@ def render_batch(
         with db.read() as session:
             return data.gather_many(session, chunk, period)
 
+    # What was printed before is reused, never re-rendered: only the rest is drawn now.
+    known: dict[int, stored.StoredPage] = run_db(
+        functools.partial(_stored_pages, db, order, period)
+    )
+    todo = [a for a in order if a not in known]
+
     def documents() -> Iterator[data.PaymentDocumentData]:
-        for start in range(0, total, GATHER_CHUNK):
+        for start in range(0, len(todo), GATHER_CHUNK):
             if is_cancelled():
                 return
-            chunk = account_ids[start : start + GATHER_CHUNK]
+            chunk = todo[start : start + GATHER_CHUNK]
             found: list[data.PaymentDocumentData] = run_db(functools.partial(gather, chunk))
             yield from found
 
-    on_page = (lambda done: progress(done, total)) if progress is not None else None
-    pdf = payment_document.render(documents(), on_page=on_page, cancelled=is_cancelled)
-    if stopped:
-        return BatchResult(None, 0, total, True, period)
+    if not todo:
+        same = run_db(functools.partial(_same_batch, db, order, known))
+        if same is not None:  # the very batch printed before: its stored bytes as they are
+            run_db(functools.partial(_record, db, actor, period, total, 0, same[0]))
+            if progress is not None:
+                progress(total, total)
+            return BatchResult(same[1], total, total, False, period, 0)
+    new_pdf = b""
+    new_id = None
+    if todo:
+        on_page = (lambda done: progress(done, total)) if progress is not None else None
+        # A big batch draws its QR codes in a second process (os.cpu_count() > 1).
+        workers = 1 if len(todo) >= POOL_FROM and (os.cpu_count() or 1) > 1 else 0
+        new_pdf = payment_document.render(
+            documents(), on_page=on_page, cancelled=is_cancelled, qr_workers=workers
+        )
+        if stopped:
+            return BatchResult(None, 0, total, True, period)
+        new_id = run_db(functools.partial(_store, db, actor, period, todo, new_pdf))
+    if not known:
+        pdf = new_pdf  # all new: the stored batch is the output
+    else:
+        contents: dict[int, bytes] = run_db(
+            functools.partial(_contents, db, {p.issued_document_id for p in known.values()})
+        )
+        position = {a: i for i, a in enumerate(todo)}
+        pdf = stored.join(
+            [
+                (contents[known[a].issued_document_id], known[a].page)
+                if a in known
+                else (new_pdf, position[a])
+                for a in order
+            ]
+        )
+    run_db(functools.partial(_record, db, actor, period, total, len(todo), new_id))
+    if progress is not None and known:  # the stored pages are done too
+        progress(total, total)
+    return BatchResult(pdf, total, total, False, period, len(todo))
 
-    def record() -> None:
-        with db.transaction() as session:
-            audit.record(
-                session, actor, AuditAction.DOCUMENT_BATCH_PRINT, "payment_document", None,
-                after={"period": period, "pages": total},
-            )  # fmt: skip
 
-    run_db(record)
-    return BatchResult(pdf, total, total, False, period)
+def _stored_pages(
+    db: Database, account_ids: list[int], period: dt.date
+) -> dict[int, stored.StoredPage]:
+    with db.read() as session:
+        return stored.stored_pages(session, account_ids, period)
+
+
+def _same_batch(
+    db: Database, order: list[int], known: dict[int, stored.StoredPage]
+) -> tuple[int, bytes] | None:
+    """The stored batch holding exactly these accounts in this order, if there is one."""
+    if not order:
+        return None
+    first = known[order[0]].issued_document_id
+    if any(known[a] != stored.StoredPage(first, i) for i, a in enumerate(order)):
+        return None
+    with db.read() as session:
+        row = session.get(IssuedDocument, first)
+        assert row is not None
+        pages = 1 if row.account_id is not None else len(stored.batch_pages(session, first))
+        if pages != len(order):
+            return None
+        return row.id, stored.checked(row)
+
+
+def _contents(db: Database, ids: set[int]) -> dict[int, bytes]:
+    with db.read() as session:
+        return stored.load_contents(session, ids)
+
+
+def _store(db: Database, actor: Actor, period: dt.date, account_ids: list[int], pdf: bytes) -> int:
+    """Keep the rendered batch and which page is whose, so no reprint renders it again."""
+    with db.transaction() as session:
+        row = IssuedDocument(
+            kind=DocumentKind.PAYMENT_DOCUMENT, account_id=None, period=period,
+            sha256=hashlib.sha256(pdf).hexdigest(), content=pdf,
+            issued_at=dt.datetime.now(dt.UTC), staff_id=actor.staff_id,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        session.add_all(
+            IssuedDocumentPage(
+                issued_document_id=row.id, page=i, account_id=account_id, period=period
+            )
+            for i, account_id in enumerate(account_ids)
+        )
+        return row.id
+
+
+def _record(
+    db: Database,
+    actor: Actor,
+    period: dt.date,
+    pages: int,
+    rendered: int,
+    batch_id: int | None,
+) -> None:
+    with db.transaction() as session:
+        audit.record(
+            session, actor, AuditAction.DOCUMENT_BATCH_PRINT, "payment_document", batch_id,
+            after={"period": period, "pages": pages, "rendered": rendered},
+        )  # fmt: skip

@@ -16,19 +16,28 @@ from console.models import (
     AccountStatement,
     BillingPeriod,
     Charge,
+    LedgerEntry,
     Meter,
+    Payment,
     Premise,
     Reading,
     Service,
     Supplier,
     Tariff,
 )
-from console.models.enums import MeterKind, PeriodStatus, ReadingStatus, VolumeMethod
+from console.models.enums import (
+    MeterKind,
+    PeriodStatus,
+    ReadingSource,
+    ReadingStatus,
+    VolumeMethod,
+)
 from console.services.account.holders import holders_of
 from console.services.core.address_format import full_name, premise_address
 from console.services.core.database import Database
 from console.services.core.errors import NotFoundError
 from console.services.core.formatting import add_months, month_year
+from console.services.core.moments import local_time
 from console.services.vocabulary.labels import ZONE_NAMES, label
 
 ZERO = Decimal("0.00")
@@ -89,11 +98,32 @@ class ServiceLine:
 
 @dataclass(frozen=True)
 class RecipientSection:
-    """The services of one recipient and its requisites."""
+    """The services of one recipient and its requisites.
+
+    ``balance`` is what the account owes this recipient at the end of the month (+долг/−аванс,
+    from the ledger of its services); ``due`` = the balance if positive: an advance with one
+    supplier does not pay another supplier's debt.
+    """
 
     requisites: Requisites
     lines: tuple[ServiceLine, ...]
     total: Decimal
+    balance: Decimal = ZERO
+    due: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Payee:
+    """Whom one QR code pays: the account printed beside it, the sum and what it pays for.
+
+    ``agent_for`` names the recipients whose money this payee accepts as their payment agent
+    (the supplier setting ``collected_by_agent_id``); empty when it is paid for itself only.
+    """
+
+    requisites: Requisites
+    amount: Decimal
+    services: tuple[str, ...]
+    agent_for: tuple[Requisites, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +136,7 @@ class MeterLine:
     previous: Decimal | None
     previous_on: dt.date | None
     digits: int
+    source: str = ""  # how the previous reading came: «Клиент в офисе», «Контролёр», …
 
 
 @dataclass(frozen=True)
@@ -141,10 +172,29 @@ class PaymentDocumentData:
     meters: tuple[MeterLine, ...]
     components: tuple[TariffComponents, ...]
     due_day: int
+    # Приказ Минстроя № 43/пр: the document's number and date, the date up to which payments
+    # are counted, and the date of the last payment.
+    number: str = ""
+    issued_on: dt.date | None = None
+    payments_counted_to: dt.date | None = None
+    last_payment_on: dt.date | None = None
+    #: One entry per QR code: each payee with its own sum (they add up to ``amount_due``).
+    payees: tuple[Payee, ...] = ()
+    #: An interim document for the month in progress: not a bill (marked «ПРЕДВАРИТЕЛЬНЫЙ»).
+    preliminary: bool = False
 
     @property
     def holder(self) -> str:
         return full_name(self.last_name, self.first_name, self.middle_name)
+
+
+def document_number(account_number: str, period: dt.date) -> str:
+    """The document's number: the account and the month, the same on every reprint."""
+    return f"{account_number}-{period:%Y%m}"
+
+
+def month_end(period: dt.date) -> dt.date:
+    return add_months(period, 1) - dt.timedelta(days=1)
 
 
 def requisites_of(s: Supplier) -> Requisites:
@@ -167,6 +217,15 @@ def closed_periods(db: Database, account_id: int) -> tuple[dt.date, ...]:
             .order_by(AccountStatement.period.desc())
         )
         return tuple(rows)
+
+
+def open_period_of(db: Database) -> dt.date | None:
+    """The month in progress (the first open billing month), if any."""
+    with db.read() as session:
+        period: dt.date | None = session.scalar(
+            select(func.min(BillingPeriod.period)).where(BillingPeriod.status == PeriodStatus.OPEN)
+        )
+    return period
 
 
 def closed_billing_periods(db: Database, limit: int = 24) -> tuple[dt.date, ...]:
@@ -211,24 +270,42 @@ def gather_many(
             f"Расчётный период «{month_year(period)}» не закрыт: документ за него не печатается."
         )
     result: list[PaymentDocumentData] = []
-    supplier_rows = list(session.scalars(select(Supplier)))
-    suppliers = {s.id: requisites_of(s) for s in supplier_rows}
-    due_days = {s.id: s.payment_due_day for s in supplier_rows}
-    services = {s.id: s for s in session.scalars(select(Service))}
+    closed_at = session.scalar(
+        select(BillingPeriod.closed_at).where(BillingPeriod.period == period)
+    )
+    # The document's date: the day its month was closed, so every reprint carries the same.
+    issued_on = local_time(closed_at).date() if closed_at is not None else add_months(period, 1)
+    ref = References.load(session)
     for start in range(0, len(account_ids), CHUNK):
         chunk = list(account_ids[start : start + CHUNK])
-        result.extend(_gather_chunk(session, chunk, period, suppliers, due_days, services))
+        result.extend(_gather_chunk(session, chunk, period, ref, issued_on))
     return result
 
 
+@dataclass(frozen=True)
+class References:
+    """Suppliers, their due days and agents, and services: read once per batch."""
+
+    suppliers: dict[int, Requisites]
+    due_days: dict[int, int]
+    agents: dict[int, int]  # supplier id → the payment agent that collects its money
+    services: dict[int, Service]
+
+    @classmethod
+    def load(cls, session: Session) -> References:
+        rows = list(session.scalars(select(Supplier)))
+        return cls(
+            {s.id: requisites_of(s) for s in rows},
+            {s.id: s.payment_due_day for s in rows},
+            {s.id: s.collected_by_agent_id for s in rows if s.collected_by_agent_id},
+            {s.id: s for s in session.scalars(select(Service))},
+        )
+
+
 def _gather_chunk(
-    session: Session,
-    ids: list[int],
-    period: dt.date,
-    suppliers: dict[int, Requisites],
-    due_days: dict[int, int],
-    services: dict[int, Service],
+    session: Session, ids: list[int], period: dt.date, ref: References, issued_on: dt.date
 ) -> list[PaymentDocumentData]:
+    suppliers, due_days, services = ref.suppliers, ref.due_days, ref.services
     accounts = {
         a.id: (a, p)
         for a, p in session.execute(
@@ -253,6 +330,8 @@ def _gather_chunk(
         charges[charge.account_id].append(charge)
     meters = _meters(session, ids, period)
     previous = _previous_readings(session, [m.id for ms in meters.values() for m in ms], period)
+    service_balances = _service_balances(session, ids, period)
+    last_payments = _last_payments(session, ids, add_months(period, 1))
     tariffs = _tariffs(session, {(p.region_id, a.category) for a, p in accounts.values()}, period)
 
     out: list[PaymentDocumentData] = []
@@ -272,13 +351,25 @@ def _gather_chunk(
         zone_names = ZONE_LABELS[zones_count]
         supplier = suppliers[account.supplier_id]
         sections = _sections(charges[account_id], services, suppliers, supplier, zone_names)
+        sections = with_balances(
+            sections, recipient_balances(service_balances.get(account_id, {}), services),
+            statement.closing, supplier.supplier_id,
+        )  # fmt: skip
         meter_lines: list[MeterLine] = []
         for m in account_meters:
             for zone in range(1, m.zones + 1):
-                value, taken_on = previous.get((m.id, zone), (None, None))
+                value, taken_on, source = previous.get((m.id, zone), (None, None, None))
                 zone_name = ZONE_LABELS[m.zones][zone - 1]
                 meter_lines.append(
-                    MeterLine(m.serial, m.model, zone_name, value, taken_on, m.digits)
+                    MeterLine(
+                        m.serial,
+                        m.model,
+                        zone_name,
+                        value,
+                        taken_on,
+                        m.digits,
+                        label(source) if source is not None else "",
+                    )  # fmt: skip
                 )
         components = tuple(
             TariffComponents(
@@ -295,6 +386,7 @@ def _gather_chunk(
             statement.opening, statement.charged, statement.recalculated, statement.paid,
             statement.closing,
         )  # fmt: skip
+        payees = payees_of(sections, suppliers, ref.agents, supplier.supplier_id)
         out.append(
             PaymentDocumentData(
                 account_id=account.id, account_number=account.number, period=period,
@@ -303,12 +395,76 @@ def _gather_chunk(
                 middle_name=customer.middle_name if customer else None,
                 address=premise_address(premise), area=premise.area, rooms=premise.rooms,
                 residents=premise.residents, supplier=supplier, recipients=sections,
-                balance=balance, amount_due=max(statement.closing, ZERO),
+                balance=balance, amount_due=sum((p.amount for p in payees), ZERO),
                 meters=tuple(meter_lines), components=components,
                 due_day=due_days[account.supplier_id],
+                number=document_number(account.number, period), issued_on=issued_on,
+                payments_counted_to=month_end(period),
+                last_payment_on=last_payments.get(account_id), payees=payees,
             )
         )  # fmt: skip
     return out
+
+
+def recipient_balances(
+    by_service: dict[int | None, Decimal], services: dict[int, Service]
+) -> dict[int | None, Decimal]:
+    """Ledger balances per service → per recipient (None: the account's own supplier)."""
+    out: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    for service_id, amount in by_service.items():
+        recipient = services[service_id].recipient_id if service_id is not None else None
+        out[recipient] += amount
+    return dict(out)
+
+
+def with_balances(
+    sections: tuple[RecipientSection, ...],
+    balances: dict[int | None, Decimal],
+    closing: Decimal,
+    own_id: int,
+) -> tuple[RecipientSection, ...]:
+    """Each recipient's balance at the month's end; the own supplier's is what the statement's
+    closing leaves after the others, so the parts always add up to the statement."""
+    others = {
+        s.requisites.supplier_id: balances.get(s.requisites.supplier_id, ZERO)
+        for s in sections
+        if s.requisites.supplier_id != own_id
+    }
+    own = closing - sum(others.values(), ZERO)
+    out = []
+    for s in sections:
+        b = own if s.requisites.supplier_id == own_id else others[s.requisites.supplier_id]
+        b = b.quantize(ZERO)
+        out.append(RecipientSection(s.requisites, s.lines, s.total, b, max(b, ZERO)))
+    return tuple(out)
+
+
+def payees_of(
+    sections: tuple[RecipientSection, ...],
+    suppliers: dict[int, Requisites],
+    agents: dict[int, int],
+    own_id: int,
+) -> tuple[Payee, ...]:
+    """One payee per QR code: each recipient for itself, or its payment agent for it.
+
+    A recipient whose money an agent collects is paid through the agent's code (the sum of their
+    balances, never below zero); otherwise each recipient's own due goes to its own account.
+    """
+    groups: dict[int, list[RecipientSection]] = {}
+    for s in sections:
+        rid = s.requisites.supplier_id
+        payee = agents.get(rid, rid) if rid != own_id else rid
+        groups.setdefault(payee, []).append(s)
+    out = []
+    for payee_id, members in groups.items():
+        agent_for = tuple(m.requisites for m in members if m.requisites.supplier_id != payee_id)
+        balance = sum((m.balance for m in members), ZERO)
+        amount = max(balance, ZERO) if agent_for else members[0].due
+        names = tuple(
+            dict.fromkeys(line.service.split(" (")[0] for m in members for line in m.lines)
+        )
+        out.append(Payee(suppliers[payee_id], amount, names, agent_for))
+    return tuple(out)
 
 
 def _sections(
@@ -371,9 +527,38 @@ def _meters(session: Session, ids: list[int], period: dt.date) -> dict[int, list
     return out
 
 
+def _service_balances(
+    session: Session, ids: list[int], period: dt.date
+) -> dict[int, dict[int | None, Decimal]]:
+    """The ledger per account and service up to the month's end (None: no service named)."""
+    out: dict[int, dict[int | None, Decimal]] = defaultdict(dict)
+    for account_id, service_id, amount in session.execute(
+        select(LedgerEntry.account_id, LedgerEntry.service_id, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.account_id.in_(ids), LedgerEntry.period <= period)
+        .group_by(LedgerEntry.account_id, LedgerEntry.service_id)
+    ):
+        out[account_id][service_id] = Decimal(amount or 0)
+    return out
+
+
+def _last_payments(session: Session, ids: list[int], before: dt.date) -> dict[int, dt.date]:
+    """The date of each account's last payment made before ``before`` (reversals aside)."""
+    moment = dt.datetime.combine(before, dt.time(), dt.UTC)
+    rows = session.execute(
+        select(Payment.account_id, func.max(Payment.paid_at))
+        .where(
+            Payment.account_id.in_(ids),
+            Payment.paid_at < moment,
+            Payment.reversal_of_id.is_(None),
+        )
+        .group_by(Payment.account_id)
+    )
+    return {a: local_time(p).date() for a, p in rows if p is not None}
+
+
 def _previous_readings(
     session: Session, meter_ids: list[int], period: dt.date
-) -> dict[tuple[int, int], tuple[Decimal | None, dt.date | None]]:
+) -> dict[tuple[int, int], tuple[Decimal | None, dt.date | None, ReadingSource | None]]:
     """The last accepted reading of each meter zone counted in ``period`` or before."""
     if not meter_ids:
         return {}
@@ -383,6 +568,7 @@ def _previous_readings(
             Reading.zone,
             Reading.value,
             Reading.taken_on,
+            Reading.source,
             func.row_number()
             .over(
                 partition_by=(Reading.meter_id, Reading.zone),
@@ -398,11 +584,11 @@ def _previous_readings(
         .subquery()
     )
     rows = session.execute(
-        select(ranked.c.meter_id, ranked.c.zone, ranked.c.value, ranked.c.taken_on).where(
-            ranked.c.rank == 1
-        )
+        select(
+            ranked.c.meter_id, ranked.c.zone, ranked.c.value, ranked.c.taken_on, ranked.c.source
+        ).where(ranked.c.rank == 1)
     )
-    return {(m, z): (v, t) for m, z, v, t in rows}
+    return {(m, z): (v, t, ReadingSource(s)) for m, z, v, t, s in rows}
 
 
 def _tariffs(

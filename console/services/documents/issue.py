@@ -13,8 +13,7 @@ from console.models import Account, IssuedDocument
 from console.models.enums import AuditAction, DocumentKind
 from console.services.core.database import Database
 from console.services.core.errors import ConsoleError, NotFoundError
-from console.services.core.formatting import month_year
-from console.services.documents import data, payment_document
+from console.services.documents import data, payment_document, stored
 from console.services.staff import audit
 from console.services.staff.actor import Actor
 
@@ -48,17 +47,17 @@ def issue_payment_document(
     period = (period or data.last_closed_period(db)).replace(day=1)
     with db.transaction() as session:
         account = _account(session, account_id)
-        stored = _stored(session, account_id, period)
-        if stored is not None:
-            return _reprint(session, actor, stored, account.number, period)
+        previous = _stored(session, account_id, period)
+        if previous is not None:
+            return _reprint(session, actor, previous, account, period)
         document = data.gather_many(session, [account_id], period)[0]
     # Render outside the transaction: reportlab takes tens of milliseconds and holds no rows.
     content = payment_document.render([document])
     with db.transaction() as session:
         account = _account(session, account_id)
-        stored = _stored(session, account_id, period)
-        if stored is not None:  # another desk issued it meanwhile: theirs is the original
-            return _reprint(session, actor, stored, account.number, period)
+        previous = _stored(session, account_id, period)
+        if previous is not None:  # another desk issued it meanwhile: theirs is the original
+            return _reprint(session, actor, previous, account, period)
         row = IssuedDocument(
             kind=DocumentKind.PAYMENT_DOCUMENT, account_id=account_id, period=period,
             sha256=hashlib.sha256(content).hexdigest(), content=content,
@@ -82,32 +81,28 @@ def _account(session: Session, account_id: int) -> Account:
 
 
 def _stored(session: Session, account_id: int, period: dt.date) -> IssuedDocument | None:
-    return session.scalar(
-        select(IssuedDocument)
-        .where(
-            IssuedDocument.kind == DocumentKind.PAYMENT_DOCUMENT,
-            IssuedDocument.account_id == account_id,
-            IssuedDocument.period == period,
-        )
-        .order_by(IssuedDocument.id)
-        .limit(1)
-    )
+    where = stored.stored_pages(session, [account_id], period).get(account_id)
+    return session.get(IssuedDocument, where.issued_document_id) if where else None
 
 
 def _reprint(
-    session: Session, actor: Actor, stored: IssuedDocument, number: str, period: dt.date
+    session: Session, actor: Actor, row: IssuedDocument, account: Account, period: dt.date
 ) -> IssuedPaymentDocument:
-    """The stored original, checked against its checksum; the reprint is audited."""
-    if hashlib.sha256(stored.content).hexdigest() != stored.sha256:
-        raise ConsoleError(
-            f"Сохранённый документ за «{month_year(period)}» повреждён (контрольная "
-            "сумма не совпадает): сообщите администратору."
-        )
+    """The stored original (checked against its checksum), or its page when it was printed in
+    a batch; the reprint is audited."""
+    content = stored.checked(row)
+    if row.account_id is None:  # a batch: this account's page of it
+        accounts = stored.batch_pages(session, row.id)
+        content = stored.page_of(content, accounts.index(account.id), len(accounts))
+    sha256 = hashlib.sha256(content).hexdigest()
     audit.record(
-        session, actor, AuditAction.DOCUMENT_REPRINT, "issued_document", stored.id,
-        account_id=stored.account_id, after={"period": period, "sha256": stored.sha256},
+        session, actor, AuditAction.DOCUMENT_REPRINT, "issued_document", row.id,
+        account_id=account.id, after={"period": period, "sha256": sha256},
     )  # fmt: skip
-    return _result(stored, number, reprint=True)
+    return IssuedPaymentDocument(
+        id=row.id, account_id=account.id, account_number=account.number, period=period,
+        sha256=sha256, content=content, issued_at=row.issued_at, reprint=True,
+    )  # fmt: skip
 
 
 def _result(row: IssuedDocument, number: str, *, reprint: bool) -> IssuedPaymentDocument:

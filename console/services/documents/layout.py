@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -60,6 +61,8 @@ class Pen:
     def __init__(self, canvas: Canvas | NullCanvas) -> None:
         self.c = canvas
         self._forms: dict[Hashable, tuple[str, float]] = {}
+        #: Drawings made ahead (a batch's QR codes, by another process), by their key.
+        self.prepared: dict[str, Any] = {}
 
     @property
     def dry(self) -> bool:

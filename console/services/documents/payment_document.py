@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+import multiprocessing
+import sys
+from collections import deque
+from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from console.services.core.formatting import add_months, date, money, month_year, rate, volume
 from console.services.documents import fonts, gost_qr, layout
-from console.services.documents.data import METER_METHOD, PaymentDocumentData, Requisites
+from console.services.documents.data import METER_METHOD, Payee, PaymentDocumentData, Requisites
 from console.services.documents.layout import Column, Pen, fit, mm
 
 PAGE_W, PAGE_H = A4
@@ -19,6 +24,15 @@ STUB = 44 * mm  # the left column: part name, QR code, «Кассир»
 X0 = LEFT + STUB + 2 * mm  # content starts here
 CW = PAGE_W - RIGHT - 2 * mm - X0  # content width
 QR_SIZE = STUB - 3 * mm
+#: Several payees: each code with the payee's name, bank account and sum under it in the stub.
+QR_MIN = 27 * mm  # ~0.33 mm a module for a version-15 code: what phone cameras still read
+QR_CAPTION = 14 * mm
+PRELIMINARY = "ПРЕДВАРИТЕЛЬНЫЙ"
+PRELIMINARY_NOTE = (
+    "Предварительный расчёт за текущий месяц по переданным показаниям: не является "
+    "платёжным документом за месяц; итоговая сумма будет указана в документе после закрытия "
+    "расчётного периода."
+)
 NOT_ACCEPTED = "исправленные квитанции к оплате не принимаются"
 FOOTNOTES = (
     "* Повышающий коэффициент применяется в соответствии с постановлением Правительства РФ "
@@ -65,8 +79,14 @@ def render(
     *,
     on_page: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    qr_workers: int = 0,
 ) -> bytes:
-    """One page per document, one PDF. Byte-identical for identical data (``invariant``)."""
+    """One page per document, one PDF. Byte-identical for identical data (``invariant``).
+
+    ``qr_workers`` > 0: that many other processes make the QR codes (a third of a page's work)
+    a block ahead while this one draws, so a big batch uses a second core; the bytes are the
+    same either way.
+    """
     fonts.register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
@@ -77,33 +97,88 @@ def render(
     canvas.setCreator("console")
     pen = Pen(canvas)
     pages = 0
-    for data in documents:
-        if cancelled is not None and cancelled():
-            break
-        draw_page(pen, data)
-        canvas.showPage()
-        pages += 1
-        if on_page is not None:
-            on_page(pages)
+    ahead = None
+    if qr_workers > 0 and not getattr(sys, "frozen", False):
+        # (A frozen bundle would start itself again as the worker: it draws the codes here.)
+        documents = ahead = _codes_ahead(documents, pen.prepared, qr_workers)
+    try:
+        for data in documents:
+            if cancelled is not None and cancelled():
+                break
+            draw_page(pen, data)
+            canvas.showPage()
+            pages += 1
+            if on_page is not None:
+                on_page(pages)
+    finally:
+        if ahead is not None:
+            ahead.close()  # stops the pool at once, also when cancelled
     if pages == 0:
         canvas.showPage()  # a valid, empty PDF rather than a broken one
     canvas.save()
     return buffer.getvalue()
 
 
+#: Documents whose QR codes one pool task makes.
+QR_BLOCK = 48
+
+
+def _codes_ahead(
+    documents: Iterable[PaymentDocumentData], prepared: dict[str, object], workers: int
+) -> Generator[PaymentDocumentData, None, None]:
+    """The documents as they come, with their codes made by a process pool a block ahead."""
+    # spawn, not fork: a forked child would share the database engine's connections.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    source = iter(documents)
+    pending: deque[tuple[list[PaymentDocumentData], list[str], Future[list[gost_qr.QrPath]]]]
+    pending = deque()
+
+    def submit() -> None:
+        block = list(islice(source, QR_BLOCK))
+        if block:
+            texts = [text for d in block for _, text in qr_texts(d)]
+            pending.append((block, texts, pool.submit(gost_qr.paths, texts)))
+
+    try:
+        for _ in range(2 * workers + 1):
+            submit()
+        while pending:
+            block, texts, future = pending.popleft()
+            submit()
+            prepared.update(zip(texts, future.result(), strict=True))
+            yield from block
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def qr_texts(data: PaymentDocumentData) -> list[tuple[Payee, str]]:
+    """One ГОСТ Р 56042-2014 text per payee: its account, its sum, its purpose."""
+    return [(payee, _payload(data, payee)) for payee in data.payees]
+
+
 def qr_text(data: PaymentDocumentData) -> str:
-    """The ГОСТ Р 56042-2014 text for the document's amount due."""
-    s = data.supplier
+    """The first payee's text (the only one on a single-payee document)."""
+    return qr_texts(data)[0][1]
+
+
+def _payload(data: PaymentDocumentData, payee: Payee) -> str:
+    s = payee.requisites
+    what = ", ".join(payee.services)
+    if payee.agent_for:
+        what += " (платёжный агент за " + ", ".join(r.short_name for r in payee.agent_for) + ")"
+    purpose = f"Оплата за {month_year(data.period)} г., л/с {data.account_number}"
+    if len(data.payees) > 1 or payee.agent_for:
+        purpose += f": {what}"
     return gost_qr.payload(
         gost_qr.PaymentRequest(
             name=s.name, personal_acc=s.settlement_account, bank_name=s.bank_name, bic=s.bic,
             correspondent_acc=s.correspondent_account, payee_inn=s.inn, kpp=s.kpp,
-            sum_kopecks=gost_qr.kopecks(data.amount_due) or None,
-            purpose=f"Оплата за {month_year(data.period)} г., л/с {data.account_number}",
-            pers_acc=data.account_number, last_name=data.last_name,
+            sum_kopecks=gost_qr.kopecks(payee.amount) or None,
+            purpose=purpose, pers_acc=data.account_number, last_name=data.last_name,
             first_name=data.first_name, middle_name=data.middle_name,
             payer_address=data.address,
             paym_period=f"{data.period.month:02d}{data.period.year}",
+            quitt_id=data.number, quitt_date=date(data.issued_on) if data.issued_on else "",
         )
     )  # fmt: skip
 
@@ -118,6 +193,8 @@ def draw_page(pen: Pen, data: PaymentDocumentData, *, compact: bool | None = Non
     if compact is None:
         compact = needs_compact(data)
     top = PAGE_H - TOP
+    if data.preliminary:
+        _watermark(pen)
     bottom = _notice(pen, data, top, compact=compact)
     cut = bottom - 3 * mm
     pen.dashed(LEFT, cut, PAGE_W - RIGHT)
@@ -146,6 +223,7 @@ _MEASURE = Pen(layout.NullCanvas())
 def _notice(pen: Pen, data: PaymentDocumentData, top: float, *, compact: bool) -> float:
     """ИЗВЕЩЕНИЕ: what the cashier keeps. Returns its bottom."""
     y = _title(pen, "ИНФОРМАЦИОННОЕ ИЗВЕЩЕНИЕ", data, top)
+    y = _document_line(pen, data, y)
     y = _requisites(pen, data, y - 1 * mm, brief=compact)
     y = _account(pen, data, y - 1.5 * mm)
     if not compact:
@@ -160,7 +238,9 @@ def _notice(pen: Pen, data: PaymentDocumentData, top: float, *, compact: bool) -
 def _receipt(pen: Pen, data: PaymentDocumentData, top: float) -> float:
     """КВИТАНЦИЯ: the customer's part with everything and the QR code. Returns its bottom."""
     y = _title(pen, "ИНФОРМАЦИОННАЯ КВИТАНЦИЯ", data, top)
+    y = _document_line(pen, data, y)
     y = _requisites(pen, data, y - 1 * mm)
+    y = _agent_note(pen, data, y)
     y = _account(pen, data, y - 1.5 * mm)
     y = _balance(pen, data, y - 1.5 * mm)
     y = _services(pen, data, y - 1.5 * mm)
@@ -168,22 +248,66 @@ def _receipt(pen: Pen, data: PaymentDocumentData, top: float) -> float:
     y = _meters(pen, data, y - 1 * mm, previous=True)
     y = _components(pen, data, y - 1.5 * mm)
     y = pen.stamp("footnotes", X0, y - 1 * mm, lambda p: p.para(0, 0, CW, FOOTNOTES, 5.8))
-    bottom = min(y - 2 * mm, top - 75 * mm)
-    _frame(pen, top, max(bottom, BOTTOM), "КВИТАНЦИЯ", "" if pen.dry else qr_text(data))
+    several = len(data.payees) > 1
+    # Several codes need room in the stub: each code, and under it its payee and sum.
+    need = 9 * mm + len(data.payees) * (QR_MIN + QR_CAPTION) + 21 * mm if several else 75 * mm
+    bottom = min(y - 2 * mm, top - need)
+    frame_bottom = max(bottom, BOTTOM)
+    if not several:
+        _frame(
+            pen, top, frame_bottom, "КВИТАНЦИЯ", "" if pen.dry else qr_text(data),
+            backdrop=data.preliminary,
+        )  # fmt: skip
+    else:
+        _frame(pen, top, frame_bottom, "КВИТАНЦИЯ", None, caption=True)
+        if not pen.dry:
+            _payee_codes(pen, data, top - 10 * mm, frame_bottom + 21 * mm)
     return bottom
 
 
-def _frame(pen: Pen, top: float, bottom: float, title: str, qr: str | None) -> None:
+def _payee_codes(pen: Pen, data: PaymentDocumentData, top: float, bottom: float) -> None:
+    """A code per payee down the stub, each with the payee, its bank account and sum under it."""
+    codes = qr_texts(data)
+    slot = (top - bottom) / len(codes)
+    size = max(min(QR_SIZE, slot - QR_CAPTION), QR_MIN)
+    x = LEFT + (STUB - size) / 2
+    y = top
+    for payee, text in codes:
+        code = pen.prepared.pop(text, text)
+        gost_qr.draw(pen.c, code, x, y - size, size, backdrop=data.preliminary)
+        r = payee.requisites
+        caption = (
+            f"{r.short_name}\nр/сч {r.settlement_account}\nБИК {r.bic}\n"
+            f"К оплате: {money(payee.amount)} руб."
+        )
+        pen.para(LEFT + 1.5 * mm, y - size + 0.5 * mm, STUB - 3 * mm, caption, 5.8,
+                 leading=6.6, align="c")  # fmt: skip
+        y -= slot
+
+
+def _frame(
+    pen: Pen,
+    top: float,
+    bottom: float,
+    title: str,
+    qr: str | None,
+    *,
+    caption: bool = False,
+    backdrop: bool = False,
+) -> None:
     c = pen.c
     c.rect(LEFT, bottom, PAGE_W - RIGHT - LEFT, top - bottom)
     c.line(LEFT + STUB, bottom, LEFT + STUB, top)
 
     def head(p: Pen) -> float:
         p.text(STUB / 2, -6 * mm, title, 11, bold=True, align="c")
+        if caption:
+            text = "Каждому получателю — свой QR-код"
+            return p.para(2 * mm, -6.8 * mm, STUB - 4 * mm, text, 5.8, align="c")
         if qr is None:
             return -8 * mm
-        caption = "Оплата по QR-коду в приложении банка"
-        return p.para(2 * mm, -9 * mm - QR_SIZE, STUB - 4 * mm, caption, 6, align="c")
+        note = "Оплата по QR-коду в приложении банка"
+        return p.para(2 * mm, -9 * mm - QR_SIZE, STUB - 4 * mm, note, 6, align="c")
 
     def foot(p: Pen) -> float:
         p.para(2 * mm, 0, STUB - 4 * mm, NOT_ACCEPTED, 6, align="c")
@@ -191,10 +315,11 @@ def _frame(pen: Pen, top: float, bottom: float, title: str, qr: str | None) -> N
         p.c.line(14 * mm, -12 * mm, STUB - 3 * mm, -12 * mm)
         return -13 * mm
 
-    pen.stamp(("stub-head", title, qr is not None), LEFT, top, head)
+    pen.stamp(("stub-head", title, qr is not None, caption), LEFT, top, head)
     pen.stamp("stub-foot", LEFT, bottom + 17 * mm, foot)
     if qr:
-        gost_qr.draw(c, gost_qr.matrix(qr), LEFT + 1.5 * mm, top - 9 * mm - QR_SIZE, QR_SIZE)
+        x, y = LEFT + 1.5 * mm, top - 9 * mm - QR_SIZE
+        gost_qr.draw(c, pen.prepared.pop(qr, qr), x, y, QR_SIZE, backdrop=backdrop)
 
 
 # --- blocks -----------------------------------------------------------------------------------
@@ -203,6 +328,47 @@ def _title(pen: Pen, title: str, data: PaymentDocumentData, top: float) -> float
     return pen.stamp(
         ("title", text), X0, top, lambda p: p.para(0, -1.5 * mm, CW, text, 10, bold=True)
     )
+
+
+def _document_line(pen: Pen, data: PaymentDocumentData, top: float) -> float:
+    """Приказ № 43/пр: the document's number and date, payments counted to, the last payment."""
+    parts = [
+        f"Документ № {data.number}" + (f" от {date(data.issued_on)}" if data.issued_on else "")
+    ]
+    if data.payments_counted_to:
+        parts.append(f"Оплаты учтены по {date(data.payments_counted_to)}")
+    last = date(data.last_payment_on) if data.last_payment_on else "оплат не было"
+    parts.append(f"Дата последней оплаты: {last}")
+    y = pen.para(X0, top - 0.3 * mm, CW, " · ".join(parts), 7)
+    if data.preliminary:
+        y = pen.para(X0, y - 0.5 * mm, CW, f"{PRELIMINARY}. {PRELIMINARY_NOTE}", 7.5, bold=True)
+    return y
+
+
+def _agent_note(pen: Pen, data: PaymentDocumentData, top: float) -> float:
+    """Where one code pays an agent for other recipients, the document says so in words."""
+    notes = [
+        f"{p.requisites.name} принимает платёж как платёжный агент за "
+        + ", ".join(f"{r.name} (ИНН {r.inn})" for r in p.agent_for)
+        + f": сумма по QR-коду {money(p.amount)} руб. включает начисления этих получателей."
+        for p in data.payees
+        if p.agent_for
+    ]
+    if not notes:
+        return top
+    return pen.para(X0, top, CW, " ".join(notes), 7, bold=True)
+
+
+def _watermark(pen: Pen) -> None:
+    """A light diagonal «ПРЕДВАРИТЕЛЬНЫЙ» across the sheet: not a bill to pay from."""
+    c = pen.c
+    c.saveState()
+    c.setFillGray(0.86)
+    c.translate(PAGE_W / 2, PAGE_H / 2)
+    c.rotate(55)
+    c.setFont(layout.BOLD, 64)
+    c.drawCentredString(0, -20, PRELIMINARY)
+    c.restoreState()
 
 
 def _requisites(pen: Pen, data: PaymentDocumentData, top: float, *, brief: bool = False) -> float:
@@ -297,6 +463,10 @@ def _services(pen: Pen, data: PaymentDocumentData, top: float) -> float:
         if several:
             total = ["Итого", "", "", "", "", "", "", "", money(section.total)]
             y = pen.row(X0, y, SERVICE_COLUMNS, total, 7, bold=True)
+            due = [f"К оплате получателю {section.requisites.short_name} с учётом долга/аванса "
+                   f"({money(section.balance)})", money(section.due)]  # fmt: skip
+            y = pen.row(X0, y, [Column(sum(c.width for c in SERVICE_COLUMNS[:-1]), "l"),
+                                SERVICE_COLUMNS[-1]], due, 7, bold=True)  # fmt: skip
     if not any(s.lines for s in data.recipients):
         empty = ["Начислений за месяц нет", "", "", "", "", "", "", "", ""]
         y = pen.row(X0, y, SERVICE_COLUMNS, empty, 7)
@@ -333,7 +503,8 @@ def _meters(pen: Pen, data: PaymentDocumentData, top: float, *, previous: bool) 
     for m in meters:
         row = [f"№ {m.serial}, {m.model}", m.zone or "—"]
         if previous:
-            when = f" ({date(m.previous_on)})" if m.previous_on else ""
+            how = f", {m.source.lower()}" if m.source else ""
+            when = f" ({date(m.previous_on)}{how})" if m.previous_on else ""
             row.append(f"{volume(m.previous, 0)}{when}" if m.previous is not None else "—")
         rows.append(([*row, ""], m.digits))
     if not rows:

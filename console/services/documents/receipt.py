@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -57,6 +58,10 @@ class ReceiptData:
     #: The payment's fiscal cheque: None — no ККТ took part (not a fiscal document).
     cheque_status: FiscalChequeStatus | None = None
     fiscal: FiscalAttributes | None = None
+    #: Every payee the payment goes to: full name, ИНН, its part; the counter's supplier first.
+    payees: tuple[tuple[str, str, Decimal], ...] = ()
+    #: Payees whose money the supplier takes as their payment agent (their full names).
+    agent_for: tuple[str, ...] = ()
 
     @property
     def final(self) -> bool:
@@ -96,7 +101,8 @@ def receipt_data(db: Database, payment_id: int) -> ReceiptData:
         office = session.get(Office, payment.office_id) if payment.office_id else None
         staff = session.get(Staff, payment.staff_id) if payment.staff_id else None
         holder, address = holder_and_address(session, account)
-        recipients = {s.id: s.short_name for s in session.scalars(select(Supplier))}
+        every = {s.id: s for s in session.scalars(select(Supplier))}
+        recipients = {sid: s.short_name for sid, s in every.items()}
         rows = session.execute(
             select(Service.name, Service.recipient_id, PaymentAllocation.amount)
             .join(Service, Service.id == PaymentAllocation.service_id)
@@ -124,6 +130,12 @@ def receipt_data(db: Database, payment_id: int) -> ReceiptData:
                 for name, rid, amount in rows
             ),
             total=payment.amount,
+            payees=_payees([(n, r, a) for n, r, a in rows], every, supplier),
+            agent_for=tuple(
+                every[rid].name
+                for rid in dict.fromkeys(rid for _, rid, _ in rows if rid)
+                if rid != supplier.id and every[rid].collected_by_agent_id == supplier.id
+            ),
             method=payment.method,
             cash_received=payment.cash_received,
             reversal_of=original,
@@ -156,6 +168,18 @@ def fiscal_lines(data: ReceiptData) -> list[Line]:
     return lines
 
 
+def _payees(
+    rows: Sequence[tuple[str, int | None, Decimal]],
+    suppliers: dict[int, Supplier],
+    own: Supplier,
+) -> tuple[tuple[str, str, Decimal], ...]:
+    sums: dict[int, Decimal] = {own.id: Decimal("0.00")}
+    for _, rid, amount in rows:
+        key = rid or own.id
+        sums[key] = sums.get(key, Decimal("0.00")) + amount
+    return tuple((suppliers[k].name, suppliers[k].inn, v) for k, v in sums.items())
+
+
 def receipt_lines(data: ReceiptData) -> list[Line]:
     """The receipt as lines of text; the renderer wraps them to the paper width."""
     title = "СТОРНО ПЛАТЕЖА" if data.reversal_of else "КВИТАНЦИЯ ОБ ОПЛАТЕ"
@@ -177,6 +201,19 @@ def receipt_lines(data: ReceiptData) -> list[Line]:
     for service, recipient, amount in data.parts:
         lines.append(Line(service, money(amount, currency=True)))
         lines.append(Line(f"  {recipient}", small=True))
+    if len(data.payees) > 1:
+        lines += [Line.rule(), Line("Получатели платежа", bold=True)]
+        for name, inn, amount in data.payees:
+            lines.append(Line(name, money(amount, currency=True)))
+            lines.append(Line(f"  ИНН {inn}", small=True))
+        if data.agent_for:
+            lines.append(
+                Line(
+                    f"{data.supplier} принимает платёж как платёжный агент за "
+                    + ", ".join(data.agent_for) + ".",
+                    small=True,
+                )
+            )  # fmt: skip
     lines += [
         Line.rule(),
         Line("ИТОГО", money(data.total, currency=True), bold=True),

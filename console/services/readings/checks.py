@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 from console.models.enums import ReadingSource
 from console.services.core.formatting import date, month_year, plain, to_kopecks
@@ -383,8 +384,22 @@ def _next_month(period: dt.date) -> dt.date:
     return dt.date(period.year + period.month // 12, period.month % 12 + 1, 1)
 
 
-def estimate(checks: tuple[ReadingCheck, ...] | list[ReadingCheck], balance: Decimal) -> Estimate:
-    """Total consumption and amount of the typed values, and what is due after the balance."""
+class Priced(Protocol):
+    """A typed or stored reading with its consumption and sum."""
+
+    @property
+    def consumption(self) -> Decimal | None: ...
+
+    @property
+    def amount(self) -> Decimal | None: ...
+
+
+def estimate(checks: Sequence[Priced], balance: Decimal) -> Estimate:
+    """Total consumption and amount of the typed values, and what is due after the balance.
+
+    The one home of «к оплате ≈»: the entry dialog, its last page and the interim payment
+    document all count it here.
+    """
     consumption = sum((c.consumption for c in checks if c.consumption is not None), Decimal(0))
     amount = sum((c.amount for c in checks if c.amount is not None), Decimal(0))
     return Estimate(consumption, amount, balance, max(amount + balance, Decimal(0)))

@@ -14,13 +14,10 @@ from sqlalchemy.orm import Session
 from console.models import Account, AuditEvent, Meter, Premise, Reading, Staff
 from console.models.enums import AuditAction, ReadingSource, ReadingStatus
 from console.services.account.readings import ReadingRow, reading_history
-from console.services.billing import rules
 from console.services.billing.periods import ensure_open_period, first_open_period
-from console.services.billing.tariffs import tariff_rate
 from console.services.core.database import Database
 from console.services.core.errors import ConflictError, NotFoundError, ValidationError, ZoneField
-from console.services.core.formatting import date, date_time, month_year, plain, to_kopecks
-from console.services.core.metering import metered_volume
+from console.services.core.formatting import date, date_time, month_year, plain
 from console.services.core.moments import stored_utc
 from console.services.readings.checks import (
     MeterState,
@@ -28,6 +25,7 @@ from console.services.readings.checks import (
     check_reading,
     zone_label,
 )
+from console.services.readings.pricing import price
 from console.services.readings.state import AccountReadingState, load_state
 from console.services.staff import audit
 from console.services.staff.actor import Actor
@@ -313,30 +311,7 @@ def _existing(session: Session, keys: list[str]) -> SubmitResult | None:
         return None
     stored = []
     for reading, meter, category, region_id in rows:
-        entered = stored_utc(reading.entered_at)
-        base = session.scalar(
-            select(Reading.value)
-            .where(
-                Reading.meter_id == reading.meter_id, Reading.zone == reading.zone,
-                Reading.status != ReadingStatus.REJECTED, Reading.id != reading.id,
-                (Reading.taken_on < reading.taken_on)
-                | ((Reading.taken_on == reading.taken_on) & (Reading.id < reading.id)),
-            )
-            .order_by(Reading.taken_on.desc(), Reading.id.desc())
-            .limit(1)
-        )  # fmt: skip
-        consumption = amount = None
-        # As check_reading: past its verification a meter is billed by norm, so no sum is shown.
-        expired = not rules.is_billable(entered.date(), meter.next_verification_on)
-        if base is not None:
-            consumption = metered_volume(
-                base, reading.value, meter.digits, meter.transformation_ratio
-            )
-            rate = tariff_rate(
-                session, region_id, category, meter.zones, reading.zone, entered.date()
-            )
-            if rate is not None and not expired:
-                amount = to_kopecks(consumption * rate)
+        consumption, _rate, amount = price(session, reading, meter, category, region_id)
         stored.append(_stored(reading, meter.serial, meter.zones, consumption, amount))
     first = rows[0][0]
     return SubmitResult(

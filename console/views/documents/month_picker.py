@@ -1,4 +1,5 @@
-"""Choosing a closed billing month of an account before its payment document is shown."""
+"""Choosing a billing month of an account before its payment document is shown: the closed
+months, and first the month in progress for an interim (preliminary) document."""
 
 from __future__ import annotations
 
@@ -16,21 +17,32 @@ from PySide6.QtWidgets import (
 )
 
 from console.services.core.formatting import month_year
-from console.services.documents import data
+from console.services.documents import data, interim
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
 from console.views.common.tasks import message_for
 
 
 class MonthPickerDialog(QDialog):
-    """The account's closed months, newest first; Enter or a double click chooses."""
+    """The month in progress (interim document) and the account's closed months, newest first;
+    Enter or a double click chooses. The newest closed month is preselected, or the month in
+    progress when ``prefer_interim`` (right after readings)."""
+
+    INTERIM_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(
-        self, ctx: ViewContext, account_id: int, account_number: str, parent: QWidget | None = None
+        self,
+        ctx: ViewContext,
+        account_id: int,
+        account_number: str,
+        parent: QWidget | None = None,
+        *,
+        prefer_interim: bool = False,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.account_id = account_id
+        self.prefer_interim = prefer_interim
         self.setWindowTitle("Платёжный документ — лицевой счёт {0}".format(account_number))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Расчётный месяц:", self))
@@ -54,31 +66,46 @@ class MonthPickerDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(360, 360)
+        self.resize(420, 360)
         run_op(
             ctx,
             self,
-            lambda: data.closed_periods(ctx.db, account_id),
+            lambda: (
+                data.closed_periods(ctx.db, account_id),
+                interim.interim_available(ctx.db, account_id),
+            ),
             self._show_months,
             self._show_error,
             key=f"closed-periods-{id(self)}",
         )
 
-    def _show_months(self, periods: tuple[dt.date, ...]) -> None:
+    def _show_months(self, found: tuple[tuple[dt.date, ...], dt.date | None]) -> None:
+        periods, open_month = found
         self.months.clear()
+        if open_month is not None:
+            text = "{0} — предварительный расчёт (месяц не закрыт)".format(month_year(open_month))
+            item = QListWidgetItem(text, self.months)
+            item.setData(Qt.ItemDataRole.UserRole, open_month)
+            item.setData(self.INTERIM_ROLE, True)
         for period in periods:
             item = QListWidgetItem(month_year(period), self.months)
             item.setData(Qt.ItemDataRole.UserRole, period)
-        if periods:
-            self.months.setCurrentRow(0)
+        if self.months.count():
+            first_closed = 1 if open_month is not None and periods else 0
+            self.months.setCurrentRow(0 if self.prefer_interim else first_closed)
             self.ok_button.setEnabled(True)
             self.months.setFocus()
         else:
-            self._show_error("По лицевому счёту ещё нет закрытых расчётных месяцев.")
+            self._show_error("По лицевому счёту ещё нет расчётных месяцев.")
 
     def _show_error(self, error: Exception | str) -> None:
         self.error.setText(error if isinstance(error, str) else message_for(error))
         self.error.show()
+
+    def selected_interim(self) -> bool:
+        """True when the month in progress is chosen: an interim document, not the bill."""
+        item = self.months.currentItem()
+        return bool(item is not None and item.data(self.INTERIM_ROLE))
 
     def selected_period(self) -> dt.date | None:
         item = self.months.currentItem()

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from console.services.core.formatting import month_year
+from console.services.documents.interim import InterimDocument, interim_document
 from console.services.documents.issue import IssuedPaymentDocument, issue_payment_document
 from console.views.common.context import ViewContext
 from console.views.common.operations import run_op
@@ -29,19 +30,38 @@ def install_card(card: CardHost) -> None:
     card.add_action("Отчёты", REPORTS_SHORTCUT, lambda: open_reports(card))
 
 
-def open_document(card: Any) -> MonthPickerDialog:
-    """Month picker → the stored (or newly issued) document → the preview."""
+def open_document(card: Any, *, prefer_interim: bool = False) -> MonthPickerDialog:
+    """Month picker → the stored (or newly issued) document → the preview; the month in
+    progress gives the interim document (after readings: ``prefer_interim``)."""
     ctx: ViewContext = card.ctx
     account_id = card.account_id
-    picker = MonthPickerDialog(ctx, account_id, card.account_number, card)
+    picker = MonthPickerDialog(
+        ctx, account_id, card.account_number, card, prefer_interim=prefer_interim
+    )
 
     def done(document: IssuedPaymentDocument) -> None:
         title = "Документ {0} · {1}".format(document.account_number, month_year(document.period))
         show_preview(card, document.content, document.file_name, title, ctx.settings)
 
+    def done_interim(document: InterimDocument) -> None:
+        title = "Предварительный расчёт {0} · {1}".format(
+            document.account_number, month_year(document.period)
+        )
+        show_preview(card, document.content, document.file_name, title, ctx.settings)
+
     def chosen() -> None:
         period = picker.selected_period()
         if period is None:
+            return
+        if picker.selected_interim():
+            run_op(
+                ctx,
+                card,
+                lambda: interim_document(ctx.db, ctx.actor, account_id),
+                done_interim,
+                lambda error: _warn(card, "Предварительный расчёт", error),
+                key=f"interim-{account_id}",
+            )
             return
         run_op(
             ctx,

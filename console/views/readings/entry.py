@@ -271,14 +271,13 @@ class ReadingEntryDialog(QDialog):
         """The balance before plus the readings just accepted (≈, at the current tariff)."""
         if self.outcome is None or self.state is None:
             return None
-        added = sum((r.amount for r in self.outcome.readings if r.amount is not None), ZERO)
-        return max(self.state.balance + added, ZERO)
+        return estimate(self.outcome.readings, self.state.balance).amount_due
 
     def payment_document(self) -> QDialog | None:
         """The month's payment document (month picker, then the preview)."""
         if self.pages.currentIndex() != 2:
             return None
-        return open_document(self)
+        return open_document(self, prefer_interim=True)
 
     # --- loading ----------------------------------------------------------------------------
     def load(self) -> None:
