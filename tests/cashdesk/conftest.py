@@ -5,15 +5,20 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from console.models.enums import PaymentMethod, RefundPayout, RefundReason, StaffRole
 from console.services.core.database import Database
+from console.services.fiscal.device import CashRegister
+from console.services.fiscal.factory import cash_register
 from console.services.payments import counter
 from console.services.refunds import applications
 from console.services.refunds.applications import RefundRequest
 from console.services.staff.actor import Actor
+from console.settings import Settings
 from tests.support.factories import AccountIds, add_charge, make_account, make_staff
 from tests.support.factories import stored_identity as stored_identity
+from tests.support.kkt_process import KktEmulator
 
 
 @dataclasses.dataclass
@@ -34,6 +39,16 @@ def make_desk(db: Database) -> Desk:
     add_charge(db, acc.account_id, Decimal("100.00"))
     stored = stored_identity(db, acc.customer_id)
     return Desk(clerk, boss, boss2, acc, f"{stored.series} {stored.number}")
+
+
+def register_of(emulator: KktEmulator) -> CashRegister:
+    """The console's own ATOL adapter talking to the emulator process, as a desk would."""
+    return cash_register(Settings(kkt_url=emulator.url, kkt_timeout_s=2))
+
+
+def returns(emulator: KktEmulator) -> list[dict[str, Any]]:
+    """The «возврат прихода» cheques the emulator registered, in order."""
+    return [task for task in emulator.journal() if task["type"] == "sellReturn"]
 
 
 def pay(db: Database, actor: Actor, account_id: int, total: str, cash: bool = True) -> int:

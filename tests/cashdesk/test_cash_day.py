@@ -17,17 +17,17 @@ from console.services.core.errors import ConflictError, PermissionDeniedError, V
 from console.services.payments import counter
 from console.services.refunds import applications
 from console.services.staff.approvals import SupervisorApproval
-from tests.cashdesk.conftest import approved_refund, make_desk, pay
-from tests.support.fake_register import FakeRegister
+from tests.cashdesk.conftest import approved_refund, make_desk, pay, register_of, returns
+from tests.support.kkt_process import KktEmulator
 
 
-def test_the_day_closing_counts_the_cash_refund(db: Database) -> None:
+def test_the_day_closing_counts_the_cash_refund(db: Database, kkt_emulator: KktEmulator) -> None:
     """Today's report missed a 2 000,00 ₽ cash refund: cash in 3 100, out 2 000, 1 100 left."""
     desk = make_desk(db)
     pay(db, desk.clerk, desk.acc.account_id, "3100.00")
     pay(db, desk.clerk, desk.acc.account_id, "250.00", cash=False)
     rid = approved_refund(db, desk, "2000.00")
-    applications.mark_paid(db, desk.boss2, rid, register=FakeRegister())
+    applications.mark_paid(db, desk.boss2, rid, register=register_of(kkt_emulator))
     office, today = desk.clerk.office_id or 0, dt.date.today()
     report = counter.day_closing(db, office, today)
     assert (report.cash_in, report.cash_out, report.cash_expected) == (
@@ -43,15 +43,18 @@ def test_the_day_closing_counts_the_cash_refund(db: Database) -> None:
     }
 
 
-def test_a_day_with_a_difference_closes_only_explained_then_locks(db: Database) -> None:
+def test_a_day_with_a_difference_closes_only_explained_then_locks(
+    db: Database, kkt_emulator: KktEmulator
+) -> None:
     desk = make_desk(db)
-    kkt = FakeRegister()
+    kkt = register_of(kkt_emulator)
     pay(db, desk.clerk, desk.acc.account_id, "3100.00")
     rid = approved_refund(db, desk, "2000.00")
     applications.mark_paid(db, desk.boss2, rid, register=kkt)
     today, office = dt.date.today(), desk.clerk.office_id or 0
-    # The register saw the refund but not the payment (its cheques are another story here).
+    # The register saw the refund but not the payment (taken without a ККТ configured).
     totals = kkt.x_report()
+    assert (totals.sell_cash, totals.return_cash) == (Decimal("0.00"), Decimal("2000.00"))
     assert cashday.kkt_difference(Decimal("1100.00"), totals) == Decimal("-3100.00")
     receiver = SupervisorApproval.of(desk.boss)
     with pytest.raises(ValidationError, match="объясните расхождение") as err:
@@ -76,6 +79,7 @@ def test_a_day_with_a_difference_closes_only_explained_then_locks(db: Database) 
     late = approved_refund(db, desk, "5.00")
     with pytest.raises(ConflictError, match="закрыта"):
         applications.mark_paid(db, desk.boss2, late, register=kkt)
+    assert len(returns(kkt_emulator)) == 1  # no cheque for the refused payout
     with pytest.raises(ConflictError, match="уже закрыта"):
         cashday.close_day(db, desk.clerk, today, cashday.Handover("x" * 10, receiver, totals))
     # Reopening: a supervisor with a reason, audited.
@@ -98,15 +102,16 @@ def test_a_day_with_a_difference_closes_only_explained_then_locks(db: Database) 
     assert again.is_closed and again.cash_in == Decimal("3200.00")
 
 
-def test_a_day_that_agrees_with_the_register_closes_without_explanation(db: Database) -> None:
+def test_a_day_that_agrees_with_the_register_closes_without_explanation(
+    db: Database, kkt_emulator: KktEmulator
+) -> None:
     desk = make_desk(db)
-    kkt = FakeRegister()
+    kkt = register_of(kkt_emulator)
     pay(db, desk.clerk, desk.acc.account_id, "200.00", cash=False)  # card: not the till's
     rid = approved_refund(db, desk, "40.00")
     applications.mark_paid(db, desk.boss2, rid, register=kkt)
-    from console.services.fiscal.device import ShiftTotals
-
-    totals = ShiftTotals(1, None, return_cash=Decimal("40.00"))
+    totals = kkt.x_report()  # the refund's cheque, cash out of the till
+    assert (totals.sell_cash, totals.return_cash) == (Decimal("0.00"), Decimal("40.00"))
     handover = cashday.Handover("", SupervisorApproval.of(desk.boss), totals)
     closed = cashday.close_day(db, desk.clerk, dt.date.today(), handover)
     assert closed.difference == 0 and closed.explanation == ""
@@ -114,14 +119,14 @@ def test_a_day_that_agrees_with_the_register_closes_without_explanation(db: Data
 
 
 def test_the_closing_sheets_show_the_cash_refund_and_the_handover(
-    db: Database, tmp_path: Path
+    db: Database, tmp_path: Path, kkt_emulator: KktEmulator
 ) -> None:
     from console.services.cashdesk.sheet import cash_day_sheet_pdf
     from console.services.documents.receipt import day_closing_pdf
     from tests.support.pdf import pdf_text
 
     desk = make_desk(db)
-    kkt = FakeRegister()
+    kkt = register_of(kkt_emulator)
     pay(db, desk.clerk, desk.acc.account_id, "3100.00")
     rid = approved_refund(db, desk, "2000.00")
     order = applications.mark_paid(db, desk.boss2, rid, register=kkt).cash_order_number

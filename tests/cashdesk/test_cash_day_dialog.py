@@ -11,9 +11,10 @@ from pytestqt.qtbot import QtBot
 from console.models.enums import StaffRole
 from console.services.cashdesk import day as cashday
 from console.services.core.database import Database
+from console.services.fiscal.device import Cashier, ShiftState
 from console.services.refunds import applications
 from console.views.payments.cash_day_dialog import CashDayDialog
-from tests.cashdesk.conftest import Desk, approved_refund, pay
+from tests.cashdesk.conftest import Desk, approved_refund, pay, register_of
 from tests.support.factories import (
     add_charge,
     make_account,
@@ -21,7 +22,7 @@ from tests.support.factories import (
     make_staff,
     stored_identity,
 )
-from tests.support.fake_register import FakeRegister
+from tests.support.kkt_process import KktEmulator
 from tests.support.ui import grab, view_context
 
 PASSWORD = "Пароль-2026!"
@@ -42,14 +43,15 @@ def _text(widget: object) -> str:
 
 
 def test_a_difference_must_be_explained_before_the_day_closes(
-    sqlite_db: Database, qtbot: QtBot
+    sqlite_db: Database, qtbot: QtBot, kkt_emulator: KktEmulator
 ) -> None:
     db = sqlite_db
     desk = _desk(db)
-    kkt = FakeRegister()
+    kkt = register_of(kkt_emulator)
     pay(db, desk.clerk, desk.acc.account_id, "3100.00")
     rid = approved_refund(db, desk, "2000.00")
     applications.mark_paid(db, desk.boss2, rid, register=kkt)
+    assert kkt.status().shift is ShiftState.OPENED  # the refund's cheque opened it
     with view_context(db, desk.clerk) as ctx:
         dialog = CashDayDialog(ctx, register=kkt)
         qtbot.addWidget(dialog)
@@ -78,7 +80,7 @@ def test_a_difference_must_be_explained_before_the_day_closes(
     summary = cashday.cash_day(db, desk.clerk.office_id or 0, dt.date.today())
     assert summary.is_closed and summary.received_by == desk.boss.full_name
     assert summary.explanation == "Оплата 3 100 ₽ принята без чека ККТ"
-    assert kkt.shift_number == 2  # the Z report was taken
+    assert kkt.status().shift is ShiftState.CLOSED  # the Z report was taken
 
 
 def test_a_wrong_receiver_password_is_said_beside_the_field(
@@ -102,20 +104,16 @@ def test_a_wrong_receiver_password_is_said_beside_the_field(
         assert dialog.receiver_password.text() == ""
 
 
-class _NoZReport(FakeRegister):
-    def close_shift(self, cashier):  # type: ignore[no-untyped-def]
-        from console.services.fiscal.device import KktError, KktFault
-
-        raise KktError(KktFault.PAPER_OUT, "В кассовом аппарате закончилась бумага.")
-
-
 def test_a_z_report_that_fails_leaves_the_day_closed_and_says_so(
-    sqlite_db: Database, qtbot: QtBot
+    sqlite_db: Database, qtbot: QtBot, kkt_emulator: KktEmulator
 ) -> None:
     db = sqlite_db
     desk = _desk(db)
+    kkt = register_of(kkt_emulator)
+    kkt.open_shift(Cashier("Кассир"))  # an open shift, no cheques: nothing to explain
+    kkt_emulator.fault("paper_out")  # the Z report cannot print
     with view_context(db, desk.clerk) as ctx:
-        dialog = CashDayDialog(ctx, register=_NoZReport())
+        dialog = CashDayDialog(ctx, register=kkt)
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitUntil(dialog.is_ready)
@@ -125,3 +123,6 @@ def test_a_z_report_that_fails_leaves_the_day_closed_and_says_so(
         qtbot.waitUntil(lambda: "закрыта" in dialog.state.text(), timeout=10000)
         assert "Z-отчёт ККТ не снят" in dialog.kkt_note.text()
         assert "бумага" in dialog.kkt_note.text()
+    assert cashday.cash_day(db, desk.clerk.office_id or 0, dt.date.today()).is_closed
+    kkt_emulator.fault("")
+    assert kkt.status().shift is ShiftState.OPENED  # the ККТ's shift is still to be closed

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -13,10 +14,17 @@ from sqlalchemy import text
 from console.models.enums import RefundPayout, StaffRole
 from console.services.cashdesk import day as cashday
 from console.services.core.database import Database
-from console.services.fiscal.device import Cashier, Cheque, ChequeKind, ChequeLine, Tender
+from console.services.fiscal.device import (
+    Cashier,
+    CashRegister,
+    Cheque,
+    ChequeKind,
+    ChequeLine,
+    Tender,
+)
 from console.services.refunds import applications
 from console.services.staff.approvals import verify_supervisor
-from tests.cashdesk.conftest import Desk, pay
+from tests.cashdesk.conftest import Desk, pay, register_of
 from tests.support.factories import (
     add_charge,
     connect_as,
@@ -24,7 +32,7 @@ from tests.support.factories import (
     make_login,
     stored_identity,
 )
-from tests.support.fake_register import FakeRegister
+from tests.support.kkt_process import KktEmulator
 
 pytestmark = pytest.mark.postgres
 PASSWORD = "Пароль-2026!"
@@ -56,18 +64,26 @@ def _sql(db: Database, statement: str, **params: object) -> object:
 
 
 def test_raw_sql_cannot_pay_into_a_closed_day_nor_reopen_nor_edit_it(
-    pg_db: Database, logins: tuple[Desk, dict[str, Database]]
+    pg_db: Database,
+    logins: tuple[Desk, dict[str, Database]],
+    kkt_emulator: KktEmulator,
+    tmp_path: Path,
 ) -> None:
     desk, dbs = logins
     clerk_db, boss2_db = dbs["clerk"], dbs["boss2"]
     pay(clerk_db, desk.clerk, desk.acc.account_id, "3100.00")
-    # Registered by the clerk's login, approved by the supervisor's, paid out by another's.
-    _cash_refund(desk, dbs, "2000.00")
+    # Registered by the clerk's login, approved by the supervisor's, paid out by another's,
+    # its cheque printed on another desk's ККТ (a second emulator process).
+    other = KktEmulator(tmp_path / "other-kkt.jsonl").start()
+    try:
+        _cash_refund(desk, dbs, "2000.00", register_of(other))
+    finally:
+        other.kill()
     office = desk.clerk.office_id
     # Closing through the console as the clerk's login, the receiver proven by their token.
     receiver = verify_supervisor(pg_db, desk.boss.login, PASSWORD)
     assert receiver.token
-    kkt = FakeRegister()
+    kkt = register_of(kkt_emulator)
     kkt.register(_sell(Decimal("3100.00")))  # what the cash register counted
     totals = kkt.x_report()
     handover = cashday.Handover("Возврат пробит на другой ККТ", receiver, totals)
@@ -113,11 +129,11 @@ def test_raw_sql_cannot_pay_into_a_closed_day_nor_reopen_nor_edit_it(
 
 
 def test_a_paid_refund_keeps_its_payout_and_a_bank_one_needs_its_order(
-    pg_db: Database, logins: tuple[Desk, dict[str, Database]]
+    pg_db: Database, logins: tuple[Desk, dict[str, Database]], kkt_emulator: KktEmulator
 ) -> None:
     desk, dbs = logins
     pay(dbs["clerk"], desk.clerk, desk.acc.account_id, "1000.00")
-    cash = _cash_refund(desk, dbs, "200.00")
+    cash = _cash_refund(desk, dbs, "200.00", register_of(kkt_emulator))
     for statement in (
         "UPDATE refund_applications SET cash_order_number = 'РКО-1' WHERE id = :i",
         "UPDATE refund_applications SET payment_order_number = '1' WHERE id = :i",
@@ -162,9 +178,9 @@ def _approved(
     return rid
 
 
-def _cash_refund(desk: Desk, dbs: dict[str, Database], amount: str) -> int:
+def _cash_refund(desk: Desk, dbs: dict[str, Database], amount: str, register: CashRegister) -> int:
     rid = _approved(desk, dbs, amount)
-    applications.mark_paid(dbs["boss2"], desk.boss2, rid, register=FakeRegister())
+    applications.mark_paid(dbs["boss2"], desk.boss2, rid, register=register)
     return rid
 
 

@@ -9,15 +9,17 @@ from console.services.account.charges import charges_table, periods
 from console.services.account.history import history
 from console.services.core.database import Database
 from console.services.refunds import applications
-from tests.cashdesk.conftest import approved_refund, make_desk, pay
-from tests.support.fake_register import FakeRegister
+from tests.cashdesk.conftest import approved_refund, make_desk, pay, register_of
+from tests.support.kkt_process import KktEmulator
 
 
-def test_the_charges_table_and_the_history_name_the_refund(db: Database) -> None:
+def test_the_charges_table_and_the_history_name_the_refund(
+    db: Database, kkt_emulator: KktEmulator
+) -> None:
     desk = make_desk(db)
     pay(db, desk.clerk, desk.acc.account_id, "600.00")
     rid = approved_refund(db, desk, "500.00")
-    paid = applications.mark_paid(db, desk.boss2, rid, register=FakeRegister())
+    paid = applications.mark_paid(db, desk.boss2, rid, register=register_of(kkt_emulator))
     month = periods(db, desk.acc.account_id)[0]
     [row] = charges_table(db, desk.acc.account_id, month).rows
     # It used to be «Оплачено 100,00»: the refund netted into the payments.

@@ -100,11 +100,11 @@ def build(kind: str, ctx: ViewContext, account_id: int, today: dt.date) -> QWidg
         from console.views.payments.day_closing_dialog import DayClosingDialog
 
         return DayClosingDialog(ctx)
-    if kind == "dayclose":  # the register: TEMPORARY in-process fake until the emulator lands
+    if kind == "dayclose":  # the register as the app gets it: from --kkt-url
         from console.views.payments.cash_day_dialog import CashDayDialog
-        from tests.support.fake_register import FakeRegister
+        from console.views.payments.plugin import desk_register
 
-        return CashDayDialog(ctx, register=FakeRegister())
+        return CashDayDialog(ctx, register=desk_register(ctx.settings))
     if kind == "batch":
         from console.views.documents.batch_print_dialog import BatchPrintDialog
 

@@ -11,7 +11,9 @@ registrations; -1 = until cleared with ``{"fault": ""}``):
 - ``die_after_print``: registers the cheque (journal written), then the process exits at once
   without answering (a power cut after printing);
 - ``hang_after_print``: registers, then never answers that POST (a timeout after printing);
-- ``paper_out`` (44), ``shift_expired`` (68), ``fn_full`` (150): the task ends in ``error``.
+- ``paper_out`` (44), ``shift_expired`` (68), ``fn_full`` (150): the task ends in ``error``
+  (a cheque's; ``paper_out`` also fails ``openShift`` and ``closeShift``, which print their
+  report — the Z report cannot be taken without paper).
 The clock: ``POST /control {"advance_s": s}`` moves it forward (a shift older than 24 h then
 refuses every cheque with 68 until closed). ``GET /journal`` returns every registered cheque.
 """
@@ -37,6 +39,7 @@ ERRORS = {
     "fn_full": (150, "Исчерпан ресурс ФН"),
 }
 CHEQUES = ("sell", "sellReturn", "sellCorrection", "sellReturnCorrection")
+SHIFT_REPORTS = ("openShift", "closeShift")
 
 
 class Kkt:
@@ -129,7 +132,8 @@ class Kkt:
     def run_task(self, task: dict[str, Any]) -> dict[str, Any]:
         kind = task.get("type")
         error = None
-        if kind in CHEQUES and self.fault in ERRORS and self.fault_count != 0:
+        printed = kind in CHEQUES or (self.fault == "paper_out" and kind in SHIFT_REPORTS)
+        if printed and self.fault in ERRORS and self.fault_count != 0:
             error = ERRORS[self.fault]
             self._spend_fault()
         if error is None and kind in CHEQUES and self._expired():
