@@ -73,7 +73,13 @@ def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+#: A Russian word in a field: perhaps a name or a street slipped into the wrong column.
+_WORD = re.compile(r"[А-Яа-яЁё]{3,}")
+
+
 def shown(text: str, limit: int = 30) -> str:
-    """A piece of a field for a message: at most ``limit`` characters, controls replaced."""
-    cleaned = _CONTROL.sub("?", text)
+    """A piece of a field for a message: at most ``limit`` characters, controls replaced, and
+    Russian words (a payer's name in the date's column…) replaced by «***»: a message or a log
+    line never carries personal data, whatever the file put where."""
+    cleaned = _WORD.sub("***", _CONTROL.sub("?", text))
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
