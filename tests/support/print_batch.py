@@ -123,7 +123,9 @@ def qr_boxes(image: Image.Image) -> list[tuple[str, Box]]:
         xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
         ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
         found.append((result.text, (min(xs), min(ys), max(xs), max(ys))))
-    return sorted(found, key=lambda item: item[1])
+    # Top to bottom, then left to right: codes one under another (a column of payees) sort by
+    # their rows, never by a pixel of difference in their left edges.
+    return sorted(found, key=lambda item: (item[1][1], item[1][0]))
 
 
 def page_qr_boxes(pdf: bytes, page: int, dpi: int = 150) -> list[tuple[str, Box]]:

@@ -525,6 +525,8 @@ AUDIT_DETAIL: dict[str, str] = {
     "reprint": "Повторная выдача",
     "amount_due": "К оплате",
     "pages": "Страниц",
+    "rendered": "Отрисовано заново",
+    "interim": "Предварительный",
     "payment_id": "Платёж (код)",
     # fiscal cheques
     "refund_id": "Заявление на возврат (код)",

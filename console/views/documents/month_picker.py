@@ -26,7 +26,8 @@ from console.views.common.tasks import message_for
 class MonthPickerDialog(QDialog):
     """The month in progress (interim document) and the account's closed months, newest first;
     Enter or a double click chooses. The newest closed month is preselected, or the month in
-    progress when ``prefer_interim`` (right after readings)."""
+    progress when ``prefer_interim`` (right after readings). ``offer_interim`` False: closed
+    months only (what is e-mailed is the month's stored bill, never a preliminary one)."""
 
     INTERIM_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -38,6 +39,7 @@ class MonthPickerDialog(QDialog):
         parent: QWidget | None = None,
         *,
         prefer_interim: bool = False,
+        offer_interim: bool = True,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -72,7 +74,7 @@ class MonthPickerDialog(QDialog):
             self,
             lambda: (
                 data.closed_periods(ctx.db, account_id),
-                interim.interim_available(ctx.db, account_id),
+                interim.interim_available(ctx.db, account_id) if offer_interim else None,
             ),
             self._show_months,
             self._show_error,

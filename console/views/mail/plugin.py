@@ -49,7 +49,7 @@ def send_by_email(card: Any) -> MonthPickerDialog:
     """Month picker → the stored document e-mailed to the account's address → the outcome."""
     ctx: ViewContext = card.ctx
     account_id = card.account_id
-    picker = MonthPickerDialog(ctx, account_id, card.account_number, card)
+    picker = MonthPickerDialog(ctx, account_id, card.account_number, card, offer_interim=False)
     picker.setWindowTitle(f"Отправить по e-mail — лицевой счёт {card.account_number}")
     picker.ok_button.setText("Отправить")
 
