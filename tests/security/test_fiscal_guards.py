@@ -156,6 +156,18 @@ def test_the_services_work_under_a_clerks_own_login(h: Hostile, tmp_path: Any) -
         assert state is not None and "бумага" in state.error
         assert journal.retry_pending(db, cash_register(settings), actor).registered == 1
         assert journal.cheque_of_payment(db, result.payment_id).registered  # type: ignore[union-attr]
+        # boss.a reverses it over their own login: the reversal's «возврат прихода» is let in
+        # by the database (its sum is the reversal's, negated) and registered.
+        boss_url = make_url(h.server.url(h.name)).set(username="boss.a", password=PASSWORD)
+        boss_db = Database(create_db_engine(boss_url))
+        try:
+            boss = resolve_actor(boss_db, "boss.a", "TMN-1", "desk-2")
+            reversal = counter.reverse_payment(boss_db, boss, result.payment_id, "ошибка кассира")
+            back = counter.register_cheque(boss_db, cash_register(settings), boss, reversal)
+            assert back is not None and back.registered
+        finally:
+            boss_db.dispose()
+        assert [task["type"] for task in emulator.journal()] == ["sell", "sellReturn"]
     finally:
         emulator.kill()
         db.dispose()

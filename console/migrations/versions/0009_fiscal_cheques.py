@@ -64,9 +64,13 @@ BEGIN
            OR NEW.fiscal_sign IS NOT NULL OR NEW.registered_at IS NOT NULL THEN
             RAISE EXCEPTION 'Новый кассовый чек всегда «ожидает регистрации»' {DENIED};
         END IF;
+        -- A sale for the payment's sum; a reversal's «возврат прихода» for the sum it returns.
         IF NEW.payment_id IS NOT NULL AND NOT EXISTS (
             SELECT 1 FROM public.payments p
-            WHERE p.id = NEW.payment_id AND p.amount = NEW.amount) THEN
+            WHERE p.id = NEW.payment_id
+              AND ((NEW.kind = 'sell' AND p.reversal_of_id IS NULL AND p.amount = NEW.amount)
+                OR (NEW.kind = 'sellReturn' AND p.reversal_of_id IS NOT NULL
+                    AND p.amount = -NEW.amount))) THEN
             RAISE EXCEPTION 'Сумма чека не равна сумме платежа' {DENIED};
         END IF;
         NEW.staff_id := me;

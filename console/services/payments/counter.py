@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sqlalchemy import func, select, text
@@ -34,7 +34,7 @@ from console.services.core.formatting import KOPECK, money
 from console.services.core.moments import stored_utc
 from console.services.core.sequences import next_value
 from console.services.fiscal import journal
-from console.services.fiscal.device import CashRegister
+from console.services.fiscal.device import Cashier, CashRegister, ChequeKind
 from console.services.payments.cheques import build_cheque, customer_contact, plausibility
 from console.services.payments.day_lock import refuse_closed_day
 from console.services.payments.history import account_payments as account_payments
@@ -503,8 +503,24 @@ def take_payment_with_cheque(
     return TakenPayment(result, register_cheque(db, kkt, actor, result))
 
 
+def _return_cheque(session: Session, actor: Actor, original_id: int, reversal_id: int) -> None:
+    """A reversed payment that had a cheque gets its «возврат прихода», pending, in the reversal's
+    own transaction (the same positions and tender; the supervisor as cashier): the ККТ's shift
+    then agrees with the till. Sent after the commit like a payment's cheque."""
+    sold = session.scalar(select(FiscalCheque).where(FiscalCheque.payment_id == original_id))
+    if sold is None:  # no ККТ took the payment: nothing fiscal to return
+        return
+    cheque = journal.cheque_from_content(
+        f"{sold.idempotency_key}-return", sold.content, sold.customer_contact
+    )
+    cheque = replace(cheque, kind=ChequeKind.SELL_RETURN, cashier=Cashier(actor.full_name))
+    journal.add_pending(session, actor, cheque, payment_id=reversal_id)
+
+
 def reverse_payment(db: Database, actor: Actor, payment_id: int, reason: str) -> PaymentResult:
-    """Сторно: a supervisor appends a reversing payment and ledger entries; both rows stay."""
+    """Сторно: a supervisor appends a reversing payment and ledger entries; both rows stay. A
+    payment that had a fiscal cheque gets a pending «возврат прихода» (send it with
+    :func:`register_cheque`)."""
     require_staff(actor, "сторно платежа")
     if not actor.is_supervisor:
         raise PermissionDeniedError("Сторнировать платёж может только руководитель офиса.")
@@ -559,6 +575,7 @@ def reverse_payment(db: Database, actor: Actor, payment_id: int, reason: str) ->
                     )
                 )  # fmt: skip
             session.flush()
+            _return_cheque(session, actor, original.id, reversal.id)
             audit.record(
                 session, actor, AuditAction.PAYMENT_REVERSE, "payment", original.id,
                 account_id=account.id,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from console.services.core.errors import ValidationError
 from console.services.core.formatting import money
 from console.services.documents import receipt
+from console.services.fiscal.factory import cash_register
 from console.services.payments import counter
 from console.services.payments.history import PaymentRow
 from console.views.common.context import ViewContext
@@ -129,12 +130,26 @@ class PaymentReversalDialog(QDialog):
             return
         self.reverse_button.setEnabled(False)
         db, actor, pid = self.ctx.db, self.ctx.actor, row.payment_id
-        Operation(self, lambda: counter.reverse_payment(db, actor, pid, reason)).success(
-            self._done
-        ).failure(self._failed).changes_account(self.account_id).run(self.ctx)
+        kkt = cash_register(self.ctx.settings)
 
-    def _done(self, result: counter.PaymentResult) -> None:
+        def work() -> tuple[counter.PaymentResult, str]:
+            result = counter.reverse_payment(db, actor, pid, reason)
+            # The «возврат прихода» of a payment that had a cheque: sent now; a device error
+            # leaves it pending for the desk's retry (the reversal itself is committed).
+            state = counter.register_cheque(db, kkt, actor, result)
+            if state is None or state.registered:
+                return result, ""
+            return result, f"Чек возврата прихода не пробит: {state.error}"
+
+        Operation(self, work).success(self._done).failure(self._failed).changes_account(
+            self.account_id
+        ).run(self.ctx)
+
+    def _done(self, done: tuple[counter.PaymentResult, str]) -> None:
+        result, cheque_error = done
         self.info.setText("Платёж сторнирован: {0}.".format(money(result.amount, currency=True)))
+        if cheque_error:
+            self.error.show_message(cheque_error)
         self.reason.clear()
         self.reversed.emit(result)
         self.reload()
