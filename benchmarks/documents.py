@@ -7,44 +7,23 @@ Goals (issue 6): one document ≤ 50 ms, 1 000 documents ≤ 10 s. The last line
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import statistics
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
-
-from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from console.models.enums import StaffRole  # noqa: E402
-from console.services.core.database import Database, create_db_engine  # noqa: E402
-from console.services.core.schema import upgrade  # noqa: E402
 from console.services.documents import batch, data, payment_document  # noqa: E402
-from tests.support.factories import make_account, make_closed_month, make_staff  # noqa: E402
+from tests.support.factories import make_staff  # noqa: E402
+from tests.support.print_batch import PERIOD as PERIOD  # noqa: E402
+from tests.support.print_batch import seed  # noqa: E402
 
-PERIOD = dt.date(2026, 9, 1)
-
-
-def build(path: Path, accounts: int) -> Database:
-    engine = create_db_engine(f"sqlite:///{path}")
-    # Filling the benchmark database only: no fsync per commit.
-    event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA synchronous=OFF"))
-    db = Database(engine)
-    upgrade(db)
-    for i in range(accounts):
-        account = make_account(
-            db, street=f"Улица {i // 200 + 1}", house=str(i // 20 % 10 + 1), flat=str(i % 20 + 1),
-            zones=1 + i % 2, last_taken_on=dt.date(2026, 8, 20),
-        )  # fmt: skip
-        make_closed_month(
-            db, account, PERIOD, volume=Decimal(100 + i % 150), paid=Decimal(i % 7 * 100),
-            opening=Decimal(i % 13 * 37), vdgo=i % 5 == 0,
-        )  # fmt: skip
-    return db
+#: The billed demo database (one home: tests/support/print_batch.py, also the printing tests').
+build = seed
 
 
 def main() -> None:
