@@ -39,6 +39,7 @@ from console.views.printing import printer as printing  # noqa: E402
 from tests.support import cups as private_cups  # noqa: E402
 from tests.support.print_batch import (  # noqa: E402
     batch_pdf,
+    page_pictures,
     page_qr_boxes,
     page_sizes,
     pdf_images,
@@ -124,7 +125,7 @@ def pass_through(source: bytes, pages: int) -> dict[str, Any]:
         cups.use_server(None)
         server.stop()
     assert page_sizes(printed) == [A4] * pages
-    assert pdf_images(printed) == [], "page images in a PDF pass-through"
+    assert page_pictures(printed) == [], "page images in a PDF pass-through"
     check_qr(source, printed, sorted({1, pages // 2 + 1, pages}))
     return {
         "s": round(seconds, 1),

@@ -25,6 +25,7 @@ from tests.support.cups import Cupsd, require_cupsd, start_cupsd
 from tests.support.pdf_tools import page_count, pdf_text
 from tests.support.print_batch import (
     batch_pdf,
+    page_pictures,
     page_qr_boxes,
     page_sizes,
     pdf_images,
@@ -40,14 +41,6 @@ PDF_PAGE_BUDGET = 60_000
 RASTER_PAGE_BUDGET = 100_000
 #: 1:1 — the QR code's box may move by at most this many pixels at 150 dpi (0.5 mm).
 QR_TOLERANCE_PX = 3
-
-
-def page_pictures(pdf: bytes) -> list[object]:
-    """Images in a PDF other than the payment documents' QR codes (small square stencils)."""
-    return [
-        i for i in pdf_images(pdf)
-        if not (i.kind == "stencil" and i.width == i.height and i.width < 1000)
-    ]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

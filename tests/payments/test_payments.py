@@ -218,6 +218,19 @@ def test_reversal_is_supervisor_only_and_both_rows_stay(db: Database) -> None:
         assert session.scalar(select(func.count()).select_from(PaymentAllocation)) == 2
 
 
+def test_a_supervisor_does_not_reverse_their_own_payment(db: Database) -> None:
+    boss = make_staff(db, "boss7a", StaffRole.SUPERVISOR)
+    other = make_staff(db, "boss7b", StaffRole.SUPERVISOR)
+    acc = make_account(db)
+    add_charge(db, acc.account_id, Decimal("400.00"))
+    own = counter.take_payment(db, boss, _form(db, acc.account_id, "400"), uuid.uuid4().hex)
+    with pytest.raises(PermissionDeniedError, match="другой руководитель"):
+        counter.reverse_payment(db, boss, own.payment_id, "ошибка счёта")
+    assert counter.reverse_payment(db, other, own.payment_id, "ошибка счёта").amount == Decimal(
+        "-400.00"
+    )
+
+
 def test_day_closing_per_clerk_and_method(db: Database) -> None:
     anna = make_staff(db, "anna", StaffRole.CLERK)
     boris = make_staff(db, "boris", StaffRole.CLERK)

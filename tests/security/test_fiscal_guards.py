@@ -230,3 +230,22 @@ def test_the_service_passes_the_supervisors_token_for_a_huge_payment(h: Hostile)
         assert paid.amount == total
     finally:
         db.dispose()
+
+
+def test_a_supervisor_cannot_reverse_their_own_payment_in_sql(h: Hostile) -> None:
+    """Dual control of сторно in the database (0013): boss.a's own payment, reversed by boss.a
+    in psql, is refused; boss.b may."""
+    boss = h.psql("boss.a")
+    (paid,) = boss.execute(
+        "INSERT INTO payments (account_id, amount, paid_at, method) "
+        "VALUES (%s, 300.00, now(), 'card') RETURNING id",
+        (h.account.account_id,),
+    ).fetchone()  # type: ignore[misc]
+    reverse = (
+        "INSERT INTO payments (account_id, amount, paid_at, method, reversal_of_id, reason) "
+        "VALUES (%s, -300.00, now(), 'card', %s, 'ошибка') RETURNING id"
+    )
+    with pytest.raises(psycopg.Error, match="другой руководитель"):
+        boss.execute(reverse, (h.account.account_id, paid))
+    other = h.psql("boss.b")
+    assert other.execute(reverse, (h.account.account_id, paid)).fetchone() is not None

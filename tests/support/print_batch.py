@@ -128,6 +128,15 @@ def qr_boxes(image: Image.Image) -> list[tuple[str, Box]]:
     return sorted(found, key=lambda item: (item[1][1], item[1][0]))
 
 
+def page_pictures(pdf: bytes) -> list[PdfImage]:
+    """Images in a PDF other than the payment documents' QR codes (small square 1-bit
+    stencils): a PDF passed through as it is has none — no picture of a page."""
+    return [
+        i for i in pdf_images(pdf)
+        if not (i.kind == "stencil" and i.width == i.height and i.width < 1000)
+    ]  # fmt: skip
+
+
 def page_qr_boxes(pdf: bytes, page: int, dpi: int = 150) -> list[tuple[str, Box]]:
     return qr_boxes(page_image(pdf, dpi=dpi, page=page))
 

@@ -536,6 +536,12 @@ def reverse_payment(db: Database, actor: Actor, payment_id: int, reason: str) ->
                 raise NotFoundError("Платёж не найден.")
             if original.reversal_of_id is not None:
                 raise ValidationError("Это сторнирующая запись: её нельзя сторнировать.", "payment")
+            if original.staff_id is not None and original.staff_id == actor.staff_id:
+                # Dual control (also in PostgreSQL, migration 0013): with a «возврат прихода»
+                # the register and the till would agree whether or not the money went back.
+                raise PermissionDeniedError(
+                    "Свой платёж не сторнируют: сторно делает другой руководитель офиса."
+                )
             account = lock_account(session, original.account_id)
             done = session.scalar(select(Payment.id).where(Payment.reversal_of_id == payment_id))
             if done is not None:
