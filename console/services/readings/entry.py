@@ -29,7 +29,7 @@ from console.services.readings.pricing import price
 from console.services.readings.state import AccountReadingState, load_state
 from console.services.staff import audit
 from console.services.staff.actor import Actor
-from console.services.staff.approvals import SupervisorApproval
+from console.services.staff.approvals import APPROVAL_VALID_FOR, SupervisorApproval
 from console.services.staff.permissions import require_staff, require_supervisor
 from console.settings import Settings
 
@@ -220,10 +220,6 @@ def _submit(
         stored.append(_stored(reading, meter.serial, meter.zones, check.consumption, check.amount))
     note = state.period.note if period == state.period.period else _moved_note(period)
     return SubmitResult(tuple(stored), period, entered_at, note, duplicate=False)
-
-
-#: How long a supervisor's confirmation with login and password stands for the desk.
-APPROVAL_VALID_FOR = dt.timedelta(minutes=30)
 
 
 def require_approvals(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -11,6 +12,10 @@ from console.services.core.database import Database
 from console.services.core.errors import PermissionDeniedError
 from console.services.staff.actor import Actor
 from console.services.staff.auth import authenticate, open_as
+
+#: How long a supervisor's confirmation with login and password stands for the desk — the same
+#: 15 minutes PostgreSQL gives the one-time token of ``console_issue_approval`` (migration 0005).
+APPROVAL_VALID_FOR = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
