@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -48,6 +50,8 @@ def test_switching_to_e_mail_records_and_prints_the_application(db: Database) ->
 
     (data,) = paper_refusal.gather(db, [refusal_id])
     alone = pdf_text(paper_refusal.render([data]))
+    if os.environ.get("CONSOLE_SHOTS"):
+        Path(os.environ["CONSOLE_SHOTS"], "refusal.pdf").write_bytes(paper_refusal.render([data]))
     flat = " ".join(alone.split())
     for expected in (
         "ЗАЯВЛЕНИЕ", "об отказе от получения платёжного документа на бумажном носителе",
