@@ -9,6 +9,7 @@ from decimal import Decimal
 from console.models.enums import StaffRole
 from console.services.cashdesk import day as cashday
 from console.services.core.database import Database
+from console.services.documents import receipt
 from console.services.fiscal import journal
 from console.services.fiscal.factory import cash_register
 from console.services.payments import counter
@@ -16,6 +17,7 @@ from console.settings import Settings
 from tests.fiscal.test_cheques import _form, _settings
 from tests.support.factories import make_account, make_staff
 from tests.support.kkt_process import KktEmulator
+from tests.support.pdf_tools import pdf_text
 
 
 def test_a_reversal_returns_the_cheque_and_the_till_agrees_with_the_kkt(
@@ -40,6 +42,11 @@ def test_a_reversal_returns_the_cheque_and_the_till_agrees_with_the_kkt(
     assert journal.retry_pending(db, kkt, boss).registered == 1
     returned = [t for t in kkt_emulator.journal() if t["type"] == "sellReturn"]
     assert len(returned) == 1
+    slip = " ".join(pdf_text(receipt.receipt_pdf(db, boss, reversal.payment_id)).split())
+    assert "КАССОВЫЙ ЧЕК (возврат прихода) зарегистрирован в ККТ" in slip
+    assert "КАССОВЫЙ ЧЕК (приход)" in " ".join(
+        pdf_text(receipt.receipt_pdf(db, clerk, kept.payment_id)).split()
+    )
     totals = kkt.x_report()
     assert (totals.sell_cash, totals.return_cash) == (Decimal("1000.00"), Decimal("300.00"))
     summary = cashday.cash_day(db, clerk.office_id or 0, dt.date.today())

@@ -152,8 +152,10 @@ def fiscal_lines(data: ReceiptData) -> list[Line]:
     if data.fiscal is None:
         return [Line(PENDING, bold=True)]
     f = data.fiscal
+    kind = "возврат прихода" if data.reversal_of is not None else "приход"
     lines = [
-        Line("КАССОВЫЙ ЧЕК (приход) зарегистрирован в ККТ", bold=True),
+        # A reversal's cheque is its «возврат прихода» (payments.counter.reverse_payment).
+        Line(f"КАССОВЫЙ ЧЕК ({kind}) зарегистрирован в ККТ", bold=True),
         Line("Дата и время чека", date_time(f.registered_at)),
         Line("Смена №", str(f.shift_number)),
         Line("Чек за смену №", str(f.number_in_shift)),
