@@ -63,9 +63,15 @@ def pay(db: Database, actor: Actor, account_id: int, total: str, cash: bool = Tr
 
 
 def approved_refund(
-    db: Database, desk: Desk, amount: str, payout: RefundPayout = RefundPayout.CASH
+    db: Database,
+    desk: Desk,
+    amount: str,
+    payout: RefundPayout = RefundPayout.CASH,
+    *,
+    boss_db: Database | None = None,
 ) -> int:
-    """An application registered by the clerk and approved by the first supervisor."""
+    """An application registered by the clerk and approved by the first supervisor (over
+    ``boss_db``, the supervisor's own connection, where given)."""
     extra: dict[str, object] = {}
     if payout is RefundPayout.BANK_TRANSFER:
         extra = {"recipient_name": "Иванов Пётр Сергеевич", "bic": "045354601",
@@ -76,5 +82,5 @@ def approved_refund(
         payout=payout, **extra,  # type: ignore[arg-type]
     )  # fmt: skip
     rid = applications.register_refund(db, desk.clerk, request).summary.refund_id
-    applications.approve(db, desk.boss, rid)
+    applications.approve(boss_db or db, desk.boss, rid)
     return rid

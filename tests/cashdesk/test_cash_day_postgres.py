@@ -24,7 +24,7 @@ from console.services.fiscal.device import (
 )
 from console.services.refunds import applications
 from console.services.staff.approvals import verify_supervisor
-from tests.cashdesk.conftest import Desk, pay, register_of
+from tests.cashdesk.conftest import Desk, approved_refund, pay, register_of
 from tests.support.factories import (
     add_charge,
     connect_as,
@@ -162,20 +162,8 @@ def test_a_paid_refund_keeps_its_payout_and_a_bank_one_needs_its_order(
 def _approved(
     desk: Desk, dbs: dict[str, Database], amount: str, payout: RefundPayout = RefundPayout.CASH
 ) -> int:
-    from console.services.refunds.applications import RefundReason, RefundRequest
-
-    extra: dict[str, object] = {}
-    if payout is RefundPayout.BANK_TRANSFER:
-        extra = {"recipient_name": "Иванов Пётр Сергеевич", "bic": "045354601",
-                 "settlement_account": "40702810946000003481"}  # fmt: skip
-    request = RefundRequest(
-        account_id=desk.acc.account_id, applicant_id=desk.acc.customer_id,
-        passport=desk.passport, amount=Decimal(amount), reason=RefundReason.OVERPAYMENT,
-        payout=payout, **extra,  # type: ignore[arg-type]
-    )  # fmt: skip
-    rid = applications.register_refund(dbs["clerk"], desk.clerk, request).summary.refund_id
-    applications.approve(dbs["boss"], desk.boss, rid)
-    return rid
+    """Registered over the clerk's own login, approved over the first supervisor's."""
+    return approved_refund(dbs["clerk"], desk, amount, payout, boss_db=dbs["boss"])
 
 
 def _cash_refund(desk: Desk, dbs: dict[str, Database], amount: str, register: CashRegister) -> int:
