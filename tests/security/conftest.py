@@ -25,8 +25,11 @@ from console.models.enums import PeriodStatus, StaffRole
 from console.services.core.database import Database, create_db_engine
 from console.services.core.reference_data import ensure_reference_data
 from console.services.core.schema import upgrade
+from console.services.staff import auth
 from console.services.staff.actor import SYSTEM
+from console.services.staff.auth import SignedIn
 from console.services.staff.members import add_staff
+from console.settings import Settings
 from tests.support.factories import AccountIds, make_account
 from tests.support.pgserver import (
     PgServer,
@@ -150,3 +153,15 @@ def hostile(hostile_server: PgServer) -> Iterator[Hostile]:
 
 def money(value: str) -> Decimal:
     return Decimal(value)
+
+
+@pytest.fixture
+def signed_desks(hostile: Hostile) -> Iterator[dict[str, SignedIn]]:
+    """Every staff login of :data:`STAFF` signed in at a desk of the hostile database."""
+    settings = Settings(database_url=hostile.server.url(hostile.name), workstation="desk-1")
+    signed = {login: auth.connect_as(settings, login, PASSWORD) for login in STAFF}
+    try:
+        yield signed
+    finally:
+        for desk in signed.values():
+            desk.db.dispose()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -16,34 +15,22 @@ from console.services.core.errors import PermissionDeniedError
 from console.services.payments import counter
 from console.services.readings import entry
 from console.services.refunds import applications
-from console.services.staff import auth, changes, members
+from console.services.staff import changes, members
 from console.services.staff.approvals import verify_supervisor
 from console.services.staff.auth import SignedIn
 from console.services.supervision import queues
-from console.settings import Settings
 from tests.appeals.test_appeals import draft
 from tests.readings.test_readings import TODAY, form_for, key
-from tests.security.conftest import PASSWORD, STAFF, Hostile
+from tests.security.conftest import PASSWORD, Hostile
 from tests.support.factories import add_reading, stored_identity
 
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def desks(hostile: Hostile) -> Iterator[dict[str, SignedIn]]:
-    settings = Settings(database_url=hostile.server.url(hostile.name), workstation="desk-1")
-    signed = {login: auth.connect_as(settings, login, PASSWORD) for login in STAFF}
-    try:
-        yield signed
-    finally:
-        for desk in signed.values():
-            desk.db.dispose()
-
-
 def test_payment_then_refund_under_dual_control(
-    hostile: Hostile, desks: dict[str, SignedIn]
+    hostile: Hostile, signed_desks: dict[str, SignedIn]
 ) -> None:
-    clerk, boss = desks["clerk.a"], desks["boss.a"]
+    clerk, boss = signed_desks["clerk.a"], signed_desks["boss.a"]
     account = hostile.account.account_id
     service = hostile.owner_sql("SELECT id FROM services WHERE code = 'electricity'")[0][0]
     form = counter.PaymentForm(
@@ -85,9 +72,9 @@ def test_payment_then_refund_under_dual_control(
 
 
 def test_a_very_high_reading_with_a_supervisors_own_password(
-    hostile: Hostile, desks: dict[str, SignedIn]
+    hostile: Hostile, signed_desks: dict[str, SignedIn]
 ) -> None:
-    clerk = desks["clerk.a"]
+    clerk = signed_desks["clerk.a"]
     account = hostile.account.account_id
     add_reading(hostile.owner, hostile.account.meter_id, "1000", dt.date(2026, 10, 1))
     hostile.owner_sql(
@@ -119,9 +106,9 @@ def test_a_very_high_reading_with_a_supervisors_own_password(
 
 
 def test_administrator_manages_staff_without_createrole(
-    hostile: Hostile, desks: dict[str, SignedIn]
+    hostile: Hostile, signed_desks: dict[str, SignedIn]
 ) -> None:
-    admin = desks["admin.a"]
+    admin = signed_desks["admin.a"]
     made = members.add_staff(
         admin.db, admin.actor, "clerk.new", "clerk", "TMN-1", PASSWORD, "Новый"
     )
@@ -147,12 +134,12 @@ def test_administrator_manages_staff_without_createrole(
 
 
 def test_the_billing_run_is_an_administrators_and_stays_out_of_closed_months(
-    hostile: Hostile, desks: dict[str, SignedIn]
+    hostile: Hostile, signed_desks: dict[str, SignedIn]
 ) -> None:
     from console.services.billing import run
 
     october = dt.date(2026, 10, 1)
-    clerk, admin = desks["clerk.a"], desks["admin.a"]
+    clerk, admin = signed_desks["clerk.a"], signed_desks["admin.a"]
     with pytest.raises(PermissionDeniedError):
         run.close_period(clerk.db, clerk.actor, october)
     run.close_period(admin.db, admin.actor, october)
@@ -191,13 +178,13 @@ def test_a_month_cannot_close_under_a_row_typed_in_psql(hostile: Hostile) -> Non
 
 
 def test_every_role_polls_what_another_desk_wrote(
-    hostile: Hostile, desks: dict[str, SignedIn]
+    hostile: Hostile, signed_desks: dict[str, SignedIn]
 ) -> None:
     """The refresh poll (#19b) reads the journal with each role's own grants, no new ones."""
-    clerk, boss = desks["clerk.a"], desks["boss.a"]
-    marks = {login: changes.current_mark(desk.db) for login, desk in desks.items()}
+    clerk, boss = signed_desks["clerk.a"], signed_desks["boss.a"]
+    marks = {login: changes.current_mark(desk.db) for login, desk in signed_desks.items()}
     intake.register(clerk.db, clerk.actor, draft(clerk.db, account_id=hostile.account.account_id))
-    for login, desk in desks.items():
+    for login, desk in signed_desks.items():
         found = changes.changes_since(desk.db, marks[login])
         assert "appeal" in found.entities, login
         assert hostile.account.account_id in found.account_ids, login

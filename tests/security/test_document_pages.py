@@ -4,7 +4,6 @@ pages, a clerk reprints one of them, and no login writes or rewrites the page in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 
 import psycopg
@@ -12,32 +11,19 @@ import pytest
 
 from console.services.documents import batch
 from console.services.documents.issue import issue_payment_document
-from console.services.staff import auth
 from console.services.staff.auth import SignedIn
-from console.settings import Settings
-from tests.security.conftest import PASSWORD, STAFF, Hostile
+from tests.security.conftest import Hostile
 from tests.support.factories import make_closed_month
 
 pytestmark = pytest.mark.postgres
 SEP = dt.date(2026, 9, 1)
 
 
-@pytest.fixture
-def desks(hostile: Hostile) -> Iterator[dict[str, SignedIn]]:
-    settings = Settings(database_url=hostile.server.url(hostile.name), workstation="desk-1")
-    signed = {login: auth.connect_as(settings, login, PASSWORD) for login in STAFF}
-    try:
-        yield signed
-    finally:
-        for desk in signed.values():
-            desk.db.dispose()
-
-
 def test_batch_pages_are_stored_by_a_supervisor_and_kept(
-    hostile: Hostile, desks: dict[str, SignedIn]
+    hostile: Hostile, signed_desks: dict[str, SignedIn]
 ) -> None:
     make_closed_month(hostile.owner, hostile.account, SEP, volume=Decimal("120"), vdgo=True)
-    boss, clerk = desks["boss.a"], desks["clerk.a"]
+    boss, clerk = signed_desks["boss.a"], signed_desks["clerk.a"]
     account = hostile.account.account_id
     printed = batch.render_batch(boss.db, boss.actor, SEP, [account])
     assert printed.pdf is not None and printed.rendered == 1
