@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from console.services.documents.fonts import REGULAR, register_fonts
 from console.settings import Settings
 from console.views.printing import printer as printing
-from tests.support.pdf_tools import page_count, page_image, pdf_text
+from tests.support.pdf_tools import page_count, page_image, page_sizes, pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ((A4, "Страница первая"), (A4, "Страница вторая"), (landscape(A4), "Отчёт альбомный"))
@@ -51,16 +50,6 @@ def _pdf_printer(path: Path) -> QPrinter:
     return printer
 
 
-def _page_sizes(pdf: bytes) -> list[tuple[float, float]]:
-    info = subprocess.run(
-        ["pdfinfo", "-f", "1", "-l", "99", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    return [
-        (round(float(w)), round(float(h)))
-        for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+)", info)
-    ]
-
-
 def _never(*args: object) -> bool:
     raise AssertionError("the print dialog was shown although a printer is configured")
 
@@ -84,7 +73,7 @@ def test_the_configured_printer_gets_every_page_without_the_dialog(
     assert asked == ["Касса-2 HP LaserJet"]
     printed = out.read_bytes()
     assert page_count(printed) == 3
-    assert _page_sizes(printed) == _page_sizes(pdf) == [(595, 842), (595, 842), (842, 595)]
+    assert page_sizes(printed) == page_sizes(pdf) == [(595, 842), (595, 842), (842, 595)]
     for number in (1, 2, 3):
         image = page_image(printed, dpi=50, page=number)
         histogram = image.histogram()
@@ -160,7 +149,7 @@ def test_a_page_range_chosen_in_the_dialog_prints_those_pages(
 
     assert printing.print_pdf(None, pdf, None, "Отчёт", choose=choose)
     printed = out.read_bytes()
-    assert _page_sizes(printed) == [(595, 842), (842, 595)]
+    assert page_sizes(printed) == [(595, 842), (842, 595)]
 
 
 def test_a_page_image_is_opaque_grayscale_on_white(qtbot: QtBot, pdf: bytes) -> None:

@@ -8,11 +8,9 @@ import datetime as dt
 import html
 import re
 import subprocess
-import tempfile
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -36,7 +34,7 @@ from tests.support.factories import (
     make_staff,
     update_row,
 )
-from tests.support.pdf_tools import page_count, page_image, parse_gost, pdf_text
+from tests.support.pdf_tools import page_count, page_image, parse_gost, pdf_text, zbar_read
 
 SEP = dt.date(2026, 9, 1)
 DPI = 200
@@ -72,14 +70,7 @@ def _zxing(image: Image.Image) -> list[Code]:
 
 def _zbar(image: Image.Image) -> list[str]:
     """ZBar's own command-line reader: an independent decoder."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "page.png"
-        image.save(path)
-        done = subprocess.run(
-            ["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(path)],
-            capture_output=True, check=True,
-        )  # fmt: skip
-    return [line for line in done.stdout.decode("utf-8").splitlines() if line.startswith("ST")]
+    return [text for text in zbar_read(image) if text.startswith("ST")]
 
 
 def _words(pdf: bytes) -> list[tuple[float, float, float, str]]:
@@ -99,6 +90,7 @@ def _codes(pdf: bytes) -> list[Code]:
     """Every code on page 1, read by both decoders, which must agree."""
     image = page_image(pdf, dpi=DPI)
     codes = _zxing(image)
+    assert codes, "no QR code on the page"
     assert sorted(c.text for c in codes) == sorted(_zbar(image))
     return codes
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -54,3 +55,29 @@ def parse_gost(text: str) -> tuple[str, list[tuple[str, str]]]:
     """ГОСТ Р 56042-2014 text → (header, [(key, value), …]) in the order written."""
     header, *pairs = text.split("|")
     return header, [tuple(p.split("=", 1)) for p in pairs]  # type: ignore[misc]
+
+
+def page_sizes(pdf: bytes) -> list[tuple[int, int]]:
+    """Each page's size in points, rounded."""
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "100000", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return [
+        (round(float(w)), round(float(h)))
+        for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+)", info)
+    ]
+
+
+def zbar_read(image: Image.Image) -> list[str]:
+    """The QR texts ZBar's own command-line reader (an independent decoder) finds on the image,
+    sorted; [] when it finds none (its exit status 4), an error for anything else."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.png"
+        image.save(path)
+        done = subprocess.run(
+            ["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(path)],
+            capture_output=True, check=False,
+        )  # fmt: skip
+    if done.returncode not in (0, 4):
+        raise subprocess.CalledProcessError(done.returncode, "zbarimg", done.stdout, done.stderr)
+    return sorted(line for line in done.stdout.decode("utf-8").splitlines() if line)

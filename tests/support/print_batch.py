@@ -8,7 +8,6 @@ with the real batch renderer (services/documents/batch.py), one page per account
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import subprocess
 import tempfile
@@ -25,7 +24,8 @@ from console.services.core.database import Database, create_db_engine
 from console.services.core.schema import upgrade
 from console.services.documents import batch
 from tests.support.factories import make_account, make_closed_month, make_staff
-from tests.support.pdf_tools import page_image
+from tests.support.pdf_tools import page_image, zbar_read
+from tests.support.pdf_tools import page_sizes as page_sizes
 
 PERIOD = dt.date(2026, 9, 1)
 
@@ -99,17 +99,6 @@ def pdf_images(pdf: bytes) -> list[PdfImage]:
     return rows
 
 
-def page_sizes(pdf: bytes) -> list[tuple[int, int]]:
-    """Each page's size in points, rounded."""
-    info = subprocess.run(
-        ["pdfinfo", "-f", "1", "-l", "100000", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    return [
-        (round(float(w)), round(float(h)))
-        for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+)", info)
-    ]
-
-
 Box = tuple[int, int, int, int]
 
 
@@ -144,17 +133,4 @@ def page_qr_boxes(pdf: bytes, page: int, dpi: int = 150) -> list[tuple[str, Box]
 def zbar_texts(pdf: bytes, page: int, dpi: int = 200) -> list[str]:
     """The QR texts ZBar (an independent decoder) reads on the page, sorted. At 200 dpi: ZBar
     misses some codes of the vector source at 150 and 300 dpi (smoothed module edges)."""
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "doc.pdf"
-        source.write_bytes(pdf)
-        subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page),
-             "-singlefile", str(source), str(Path(folder) / "page")],
-            check=True,
-        )  # fmt: skip
-        only_qr = ["-Sdisable", "-Sqrcode.enable"]
-        done = subprocess.run(
-            ["zbarimg", "-q", "--raw", *only_qr, str(Path(folder) / "page.png")],
-            capture_output=True, check=False,
-        )  # fmt: skip
-    return sorted(line for line in done.stdout.decode("utf-8").splitlines() if line)
+    return zbar_read(page_image(pdf, dpi=dpi, page=page))
