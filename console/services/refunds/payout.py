@@ -71,19 +71,16 @@ def issue_refund_cheque(
     crash finds the first cheque, and a refused attempt (paper out) can be tried again under
     a new uuid. Anything but a registered cheque raises KktError (in Russian) and the refund
     stays unpaid: no cash leaves without a cheque."""
-    state = journal.cheque_of_refund(db, refund_id)
-    if state is None:
+    if journal.cheque_of_refund(db, refund_id) is None:
         try:
             with db.transaction() as session:
-                cheque_id = journal.add_pending(session, actor, cheque, refund_id=refund_id).id
+                journal.add_pending(session, actor, cheque, refund_id=refund_id)
         except IntegrityError:  # another desk wrote it a moment ago: send that one
-            state = journal.cheque_of_refund(db, refund_id)
-            if state is None:
+            if journal.cheque_of_refund(db, refund_id) is None:
                 raise
-            cheque_id = state.cheque_id
-    else:
-        cheque_id = state.cheque_id
-    state = journal.send(db, register, actor, cheque_id)
+    state = journal.register_refund_cheque(db, register, actor, refund_id)
+    if state is None:  # cheque rows are never deleted (0009): it is there
+        raise LookupError(refund_id)
     if state.registered and state.fiscal is not None:
         return state.fiscal
     fault = state.error_code if state.error_code in set(KktFault) else KktFault.REJECTED
